@@ -1,0 +1,33 @@
+/*
+ * util.h - small utilities shared by every program: allocation that never
+ * returns NULL (out of memory is fatal), bounded number parsing.
+ */
+#ifndef UPTAKE_LIB_UTIL_H
+#define UPTAKE_LIB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation: abort the program with a message on failure. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* xreallocarray checks nmemb * size for overflow. */
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * Parse a decimal integer from s[0..len) (no sign for the unsigned form),
+ * rejecting empty input, junk and values outside [min, max].
+ * Returns 0 and stores *out on success, -1 otherwise.
+ */
+int parse_i64(const char *s, size_t len, int64_t min, int64_t max,
+	int64_t *out);
+int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+/* Monotonic clock in microseconds. */
+uint64_t now_monotonic_us(void);
+
+#endif
