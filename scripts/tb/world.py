@@ -1,0 +1,288 @@
+"""World files: the parser and the data model of the simulated Internet.
+
+A world file is line oriented; '#' starts a comment; tokens are split as a
+shell would (shlex), so values with spaces are quoted.  Four kinds of line:
+
+    root    sign=ALG [denial=nsec|nsec3]
+    tld     NAME [sign=ALG|none] [denial=nsec|nsec3] [iterations=N] [ds=yes|no]
+                 [country=CC]
+    network NAME v4=PREFIX v6=PREFIX asn=N org=TEXT country=CC
+                 [rov4=STATE] [rov6=STATE]
+    domain  NAME key=value ...
+
+Every key, its values and its default are in DOMAIN_KEYS below; docs/testbed.md
+explains them.  A bad line raises WorldError naming the file and line.
+"""
+
+import ipaddress
+import shlex
+
+ROV_STATES = ("valid", "invalid_as", "invalid_length", "not_found", "unrouted")
+SIGN_ALGS = ("none", "8", "13", "15")
+ALG_NAMES = {"8": "RSASHA256", "13": "ECDSAP256SHA256", "15": "ED25519"}
+
+
+class WorldError(Exception):
+    """A malformed world: the message names file and line."""
+
+
+def _choice(*values):
+    def check(v):
+        if v not in values:
+            raise ValueError("must be one of " + ", ".join(values))
+        return v
+    return check
+
+
+def _int(lo, hi):
+    def check(v):
+        n = int(v)
+        if n < lo or n > hi:
+            raise ValueError("must be in %d..%d" % (lo, hi))
+        return n
+    return check
+
+
+def _digests(v):
+    out = []
+    for part in v.split(","):
+        if part not in ("1", "2", "4"):
+            raise ValueError("digest types are 1, 2 or 4, comma separated")
+        out.append(int(part))
+    return sorted(set(out))
+
+
+def _text(v):
+    if any(c in v for c in "\n\r\x00"):
+        raise ValueError("control characters not allowed")
+    return v
+
+
+YESNO = _choice("yes", "no")
+
+# key: (parser, default, meaning).  A default of None means "absent".
+DOMAIN_KEYS = {
+    # metadata (for --meta and the list)
+    "country":   (_text, None, "country label for the metadata CSV (default: the TLD's country)"),
+    "sector":    (_text, "other", "sector label for the metadata CSV"),
+    "rank":      (_int(1, 10**9), None, "rank in the list (default: position + 1)"),
+    # DNS
+    "dns":       (_choice("ok", "nxdomain", "servfail"), "ok",
+                  "ok: delegated and served; nxdomain: not in the TLD; servfail: lame delegation"),
+    "ns":        (_int(1, 4), 2, "number of NS records (in-bailiwick ns1..nsN with glue)"),
+    "ns6":       (YESNO, "yes", "the NS hosts have AAAA records"),
+    "web":       (_choice("apex", "www", "none"), "apex",
+                  "which name carries the web addresses: apex, only www, or none"),
+    "v4":        (YESNO, "yes", "web host has an A record"),
+    "v6":        (YESNO, "yes", "web host has an AAAA record"),
+    "net":       (_text, None, "hosting network (a network line) of the web host"),
+    # DNSSEC
+    "sign":      (_choice(*SIGN_ALGS), "13", "zone signing algorithm, or none"),
+    "denial":    (_choice("nsec", "nsec3"), "nsec", "authenticated denial type"),
+    "iterations": (_int(0, 100), 0, "NSEC3 iterations"),
+    "ds":        (_choice("yes", "no", "mismatch"), "yes",
+                  "DS at the parent: matching, none, or one matching no DNSKEY"),
+    "digest":    (_digests, [2], "DS digest types, e.g. 2 or 2,4"),
+    "break":     (_choice("none", "expired", "notyet", "dnskey_missing",
+                          "rrsig_missing", "sig_corrupt"), "none",
+                  "deliberate DNSSEC failure in the leaf zone"),
+    # TLS on 443
+    "tls":       (_choice("ok", "expired", "notyet", "wrongname", "selfsigned",
+                          "untrusted", "none"), "ok",
+                  "certificate case; none: nothing listens on 443"),
+    "key":       (_choice("ec256", "rsa2048", "rsa1024"), "ec256", "certificate key"),
+    "tlsver":    (_choice("any", "1.2", "1.3"), "any", "TLS versions the server allows"),
+    "ocsp":      (YESNO, "no", "server staples an OCSP response"),
+    # HTTP headers (raw values as the server sends them; absent when not given)
+    "hsts":      (_text, None, "Strict-Transport-Security value"),
+    "csp":       (_text, None, "Content-Security-Policy value"),
+    "xfo":       (_text, None, "X-Frame-Options value"),
+    "xcto":      (_text, None, "X-Content-Type-Options value"),
+    "referrer":  (_text, None, "Referrer-Policy value"),
+    "permissions": (_text, None, "Permissions-Policy value"),
+    "http80":    (_choice("redirect", "redirect-other", "plain", "none"), "redirect",
+                  "port 80: redirect to https same host, to another host, plain 200, nothing listening"),
+    "sectxt":    (_choice("valid", "invalid", "absent"), "absent", "/.well-known/security.txt"),
+    # mail and other records
+    "mx":        (_int(0, 4), 0, "number of MX records (mx1..mxN in the zone)"),
+    "mx6":       (YESNO, "yes", "the MX hosts have AAAA records"),
+    "spf":       (_text, None, "SPF TXT record at the apex"),
+    "dmarc":     (_text, None, "TXT record at _dmarc"),
+    "mtasts":    (YESNO, "no", "_mta-sts TXT record (v=STSv1)"),
+    "tlsrpt":    (YESNO, "no", "_smtp._tls TXT record (v=TLSRPTv1)"),
+    "dane_mx":   (YESNO, "no", "TLSA at _25._tcp of each MX host"),
+    "dane_web":  (YESNO, "no", "TLSA at _443._tcp of the web host"),
+    "caa":       (YESNO, "no", "CAA record at the apex"),
+    "https_rr":  (YESNO, "no", "HTTPS (type 65) record at the web host"),
+}
+
+TLD_KEYS = {
+    "sign":      (_choice(*SIGN_ALGS), "8", "TLD signing algorithm, or none"),
+    "denial":    (_choice("nsec", "nsec3"), "nsec3", "denial type"),
+    "iterations": (_int(0, 100), 0, "NSEC3 iterations"),
+    "ds":        (YESNO, "yes", "DS in the root"),
+    "country":   (_text, None, "country of a ccTLD (ISO 3166-1 alpha-2)"),
+}
+
+ROOT_KEYS = {
+    "sign":      (_choice("8", "13", "15"), "8", "root signing algorithm"),
+    "denial":    (_choice("nsec", "nsec3"), "nsec", "denial type"),
+}
+
+NETWORK_KEYS = {
+    "v4":      (ipaddress.IPv4Network, None, "IPv4 prefix (within documentation space)"),
+    "v6":      (ipaddress.IPv6Network, None, "IPv6 prefix (within 2001:db8::/32)"),
+    "asn":     (_int(1, 2**32 - 1), None, "origin AS"),
+    "org":     (_text, None, "AS organisation"),
+    "country": (_text, None, "country of the network (ISO alpha-2)"),
+    "rov4":    (_choice(*ROV_STATES), "valid", "ROV case for the IPv4 prefix"),
+    "rov6":    (_choice(*ROV_STATES), "valid", "ROV case for the IPv6 prefix"),
+}
+
+DOC_V4 = [ipaddress.ip_network(p) for p in
+          ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
+DOC_V6 = ipaddress.ip_network("2001:db8::/32")
+
+
+class Entity:
+    """A parsed line: kind, name, attributes (with defaults), origin."""
+
+    def __init__(self, kind, name, attrs, where):
+        self.kind = kind
+        self.name = name
+        self.attrs = attrs
+        self.where = where
+
+    def __getitem__(self, key):
+        return self.attrs[key]
+
+    def get(self, key, default=None):
+        return self.attrs.get(key, default)
+
+    def __repr__(self):
+        return "%s(%s)" % (self.kind, self.name)
+
+
+class World:
+    def __init__(self, path):
+        self.path = path
+        self.root = None
+        self.tlds = {}      # name -> Entity
+        self.networks = {}  # name -> Entity
+        self.domains = []   # in list order
+        self.by_name = {}
+
+    def tld_of(self, domain):
+        return domain.name.rsplit(".", 1)[-1]
+
+
+def _check_name(name, where):
+    if name != name.lower() or name.endswith(".") or not name:
+        raise WorldError("%s: name %r must be lower case without trailing dot" % (where, name))
+    for label in name.split("."):
+        if not label or len(label) > 63:
+            raise WorldError("%s: bad label in %r" % (where, name))
+        if not all(c.isalnum() or c == "-" for c in label) or label[0] == "-" or label[-1] == "-":
+            raise WorldError("%s: %r is not a valid host name" % (where, name))
+
+
+def _parse_attrs(tokens, table, where):
+    attrs = {}
+    for tok in tokens:
+        if "=" not in tok:
+            raise WorldError("%s: expected key=value, got %r" % (where, tok))
+        key, value = tok.split("=", 1)
+        if key not in table:
+            raise WorldError("%s: unknown key %r (known: %s)" %
+                             (where, key, ", ".join(sorted(table))))
+        if key in attrs:
+            raise WorldError("%s: key %r given twice" % (where, key))
+        try:
+            attrs[key] = table[key][0](value)
+        except ValueError as e:
+            raise WorldError("%s: bad value %r for %s: %s" % (where, value, key, e))
+    for key, spec in table.items():
+        if key not in attrs:
+            default = spec[1]
+            attrs[key] = list(default) if isinstance(default, list) else default
+    return attrs
+
+
+def parse(path):
+    """Parse a world file; returns a World or raises WorldError."""
+    world = World(path)
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as e:
+        raise WorldError("%s: cannot open: %s" % (path, e.strerror))
+    with f:
+        for lineno, line in enumerate(f, 1):
+            where = "%s:%d" % (path, lineno)
+            try:
+                tokens = shlex.split(line, comments=True)
+            except ValueError as e:
+                raise WorldError("%s: %s" % (where, e))
+            if not tokens:
+                continue
+            kind = tokens[0]
+            if kind == "root":
+                if world.root is not None:
+                    raise WorldError("%s: second root line" % where)
+                world.root = Entity("root", ".", _parse_attrs(tokens[1:], ROOT_KEYS, where), where)
+                continue
+            if len(tokens) < 2:
+                raise WorldError("%s: %s line needs a name" % (where, kind))
+            name = tokens[1]
+            if kind == "tld":
+                _check_name(name, where)
+                if "." in name:
+                    raise WorldError("%s: TLD %r has a dot" % (where, name))
+                if name in world.tlds:
+                    raise WorldError("%s: TLD %r defined twice" % (where, name))
+                world.tlds[name] = Entity("tld", name, _parse_attrs(tokens[2:], TLD_KEYS, where), where)
+            elif kind == "network":
+                if name in world.networks:
+                    raise WorldError("%s: network %r defined twice" % (where, name))
+                ent = Entity("network", name, _parse_attrs(tokens[2:], NETWORK_KEYS, where), where)
+                for key in ("v4", "v6", "asn", "org", "country"):
+                    if ent[key] is None:
+                        raise WorldError("%s: network %r needs %s=" % (where, name, key))
+                if not any(ent["v4"].subnet_of(p) for p in DOC_V4):
+                    raise WorldError("%s: %s is not in IPv4 documentation space" % (where, ent["v4"]))
+                if not ent["v6"].subnet_of(DOC_V6):
+                    raise WorldError("%s: %s is not in 2001:db8::/32" % (where, ent["v6"]))
+                world.networks[name] = ent
+            elif kind == "domain":
+                _check_name(name, where)
+                if name.count(".") < 1:
+                    raise WorldError("%s: domain %r needs a TLD" % (where, name))
+                if name in world.by_name:
+                    raise WorldError("%s: domain %r listed twice (first at %s)" %
+                                     (where, name, world.by_name[name].where))
+                ent = Entity("domain", name, _parse_attrs(tokens[2:], DOMAIN_KEYS, where), where)
+                world.domains.append(ent)
+                world.by_name[name] = ent
+            else:
+                raise WorldError("%s: unknown line kind %r (root, tld, network, domain)" % (where, kind))
+    _check_world(world)
+    return world
+
+
+def _check_world(world):
+    if world.root is None:
+        raise WorldError("%s: no root line" % world.path)
+    for d in world.domains:
+        tld = d.name.rsplit(".", 1)[-1]
+        if tld not in world.tlds:
+            raise WorldError("%s: TLD %r of %s has no tld line" % (d.where, tld, d.name))
+        if d["web"] != "none" and d["dns"] == "ok":
+            if d["net"] is None:
+                raise WorldError("%s: %s has web=%s but no net=" % (d.where, d.name, d["web"]))
+            if d["net"] not in world.networks:
+                raise WorldError("%s: unknown network %r" % (d.where, d["net"]))
+        if d["sign"] == "none" and (d["break"] != "none" or d["ds"] == "mismatch"):
+            raise WorldError("%s: break/ds=mismatch need a signed zone" % d.where)
+        if d["sign"] == "none":
+            d.attrs["ds"] = "no"
+        if d["country"] is None:
+            d.attrs["country"] = world.tlds[tld]["country"] or ""
