@@ -7,7 +7,7 @@ shell would (shlex), so values with spaces are quoted.  Four kinds of line:
     tld     NAME [sign=ALG|none] [denial=nsec|nsec3] [iterations=N] [ds=yes|no]
                  [country=CC]
     network NAME v4=PREFIX v6=PREFIX asn=N org=TEXT country=CC
-                 [rov4=STATE] [rov6=STATE]
+                 [rov4=STATE] [rov6=STATE] [geo=country|registered] [regcountry=CC]
     domain  NAME key=value ...
 
 Every key, its values and its default are in DOMAIN_KEYS below; docs/testbed.md
@@ -137,6 +137,9 @@ NETWORK_KEYS = {
     "country": (_text, None, "country of the network (ISO alpha-2)"),
     "rov4":    (_choice(*ROV_STATES), "valid", "ROV case for the IPv4 prefix"),
     "rov6":    (_choice(*ROV_STATES), "valid", "ROV case for the IPv6 prefix"),
+    "geo":     (_choice("country", "registered"), "country",
+                "geo database record: country and registered_country, or registered_country only"),
+    "regcountry": (_text, None, "registered_country in the geo database (default: country)"),
 }
 
 DOC_V4 = [ipaddress.ip_network(p) for p in
