@@ -1,9 +1,561 @@
-"""Placeholder: replaced by the real generator."""
+"""DNS of the simulated Internet: zones, keys, signatures, NSD and Unbound.
+
+Three NSD instances give the resolver real referrals: the root (192.0.2.1),
+every TLD (192.0.2.2) and every leaf zone (192.0.2.3).  Unbound (192.0.2.53)
+is rooted at our root with its DS as trust anchor.  Keys are made with
+ldns-keygen, zones signed with ldns-signzone; the broken cases are made by
+signing with bad dates or by editing the signed zone afterwards.
+
+RSA keys are slow to make, so RSA key pairs come from a small pool reused
+across zones (the DNSKEY owner is the zone; the key tag depends on the key
+material only).  ECDSA and Ed25519 keys are made per zone.
+"""
+
+import base64
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+
+import plan as planmod
+from world import ALG_NAMES
+
+DAY = 86400
+RSA_POOL = 3
+TLSA_DATA = "3 1 1 " + hashlib.sha256(b"uptake testbed tlsa").hexdigest()
+
+
+def _ts(t):
+    import time
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime(t))
+
+
+def _run(args, cwd=None):
+    r = subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise SystemExit("testbed: %s failed: %s" % (" ".join(args), r.stderr.strip()))
+    return r.stdout
+
+
+def _txt(value):
+    """A TXT RDATA in zone-file syntax: split into <=255-byte strings."""
+    raw = value.encode("utf-8")
+    parts = [raw[i:i + 255] for i in range(0, len(raw), 255)] or [b""]
+    out = []
+    for p in parts:
+        s = p.decode("utf-8", "replace").replace("\\", "\\\\").replace('"', '\\"')
+        out.append('"%s"' % s)
+    return " ".join(out)
+
+
+class Keys:
+    """Key pairs for zones: per zone for fast algorithms, pooled for RSA."""
+
+    def __init__(self, keydir):
+        self.dir = keydir
+        os.makedirs(keydir, exist_ok=True)
+        self.pool = {}
+        self.count = 0
+
+    def _make(self, alg, ksk):
+        self.count += 1
+        owner = "k%d.pool" % self.count
+        args = ["ldns-keygen", "-a", ALG_NAMES[alg]]
+        if alg == "8":
+            args += ["-b", "2048" if ksk else "1024"]
+        if ksk:
+            args.append("-k")
+        args.append(owner)
+        base = _run(args, cwd=self.dir).strip()
+        for ext in (".ds",):
+            try:
+                os.unlink(os.path.join(self.dir, base + ext))
+            except OSError:
+                pass
+        path = os.path.join(self.dir, base)
+        with open(path + ".key") as f:
+            rr = f.read().split(";")[0].split()
+        # rr: owner IN DNSKEY flags proto alg key...
+        idx = rr.index("DNSKEY")
+        return {"base": path, "rdata": " ".join(rr[idx + 1:])}
+
+    def get(self, alg, ksk, zone_index):
+        if alg != "8":
+            return self._make(alg, ksk)
+        lst = self.pool.setdefault((alg, ksk), [])
+        if len(lst) < RSA_POOL:
+            lst.append(self._make(alg, ksk))
+            return lst[-1]
+        return lst[zone_index % RSA_POOL]
+
+
+class Zone:
+    def __init__(self, origin, sign, denial, iterations):
+        self.origin = origin              # "" for the root
+        self.sign = sign                  # "none" or algorithm number string
+        self.denial = denial
+        self.iterations = iterations
+        self.records = []
+        self.ksk = self.zsk = None
+
+    @property
+    def fqdn(self):
+        return self.origin + "." if self.origin else "."
+
+    def add(self, owner, rtype, rdata, ttl=3600):
+        self.records.append("%s %d IN %s %s" % (owner if owner.endswith(".") else owner + ".",
+                                                  ttl, rtype, rdata))
+
+    def filename(self):
+        return (self.origin or "root") + ".zone"
+
+
+def _soa(zone, mname):
+    zone.add(zone.fqdn, "SOA", "%s. hostmaster.%s 1 3600 600 86400 300" %
+             (mname, zone.fqdn if zone.origin else "root."), ttl=3600)
+
+
+def _ds_records(owner, key, digests):
+    """DS RRs for a KSK, computed with ldns-key2ds (one call per digest)."""
+    tmp = key["base"] + ".%s.dskey" % owner
+    with open(tmp, "w") as f:
+        f.write("%s. 3600 IN DNSKEY %s\n" % (owner, key["rdata"]))
+    out = []
+    flag = {1: "-1", 2: "-2", 4: "-4"}
+    for d in digests:
+        line = _run(["ldns-key2ds", "-n", flag[d], tmp])
+        rr = line.split()
+        out.append(" ".join(rr[rr.index("DS") + 1:]))
+    os.unlink(tmp)
+    return out
+
+
+def _sign(zone, zdir, T, inception=None, expiration=None):
+    path = os.path.join(zdir, zone.filename())
+    with open(path, "w") as f:
+        f.write("$TTL 3600\n")
+        f.write("\n".join(zone.records) + "\n")
+        if zone.sign != "none":
+            f.write("%s 3600 IN DNSKEY %s\n" % (zone.fqdn, zone.ksk["rdata"]))
+            f.write("%s 3600 IN DNSKEY %s\n" % (zone.fqdn, zone.zsk["rdata"]))
+    if zone.sign == "none":
+        return path
+    inc = inception if inception is not None else T - 7 * DAY
+    exp = expiration if expiration is not None else T + 30 * DAY
+    args = ["ldns-signzone", "-o", zone.fqdn, "-i", _ts(inc), "-e", _ts(exp),
+            "-f", path + ".signed"]
+    if zone.denial == "nsec3":
+        args += ["-n", "-t", str(zone.iterations)]
+    args += [path, zone.ksk["base"], zone.zsk["base"]]
+    _run(args)
+    return path + ".signed"
+
+
+def _edit_signed(path, zone_name, host, how):
+    """Break a signed zone after signing: drop the DNSKEY RRset, or drop or
+    corrupt the RRSIGs over the host's A and AAAA."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    out = []
+    host_fqdn = host + "."
+    for line in lines:
+        f = line.split()
+        if len(f) >= 5 and f[3] in ("DNSKEY",) and how == "dnskey_missing":
+            continue
+        if len(f) >= 5 and f[3] == "RRSIG" and f[4] == "DNSKEY" and how == "dnskey_missing":
+            continue
+        if len(f) >= 13 and f[3] == "RRSIG" and f[0] == host_fqdn and f[4] in ("A", "AAAA"):
+            if how == "rrsig_missing":
+                continue
+            if how == "sig_corrupt":
+                sig = bytearray(base64.b64decode("".join(f[12:])))
+                sig[len(sig) // 2] ^= 0x5a
+                f = f[:12] + [base64.b64encode(bytes(sig)).decode()]
+                line = "\t".join(f)
+        out.append(line)
+    with open(path, "w") as fh:
+        fh.write("\n".join(out) + "\n")
+
+
+def _nsd_conf(ddir, name, v4, v6, zones, state):
+    os.makedirs(os.path.join(ddir, "xfr"), exist_ok=True)
+    conf = [
+        "server:",
+        "  ip-address: %s" % v4,
+        "  ip-address: %s" % v6,
+        "  port: 53",
+        "  server-count: 1",
+        "  username: \"\"",
+        "  chroot: \"\"",
+        "  zonesdir: \"%s\"" % ddir,
+        "  pidfile: \"%s/run/nsd-%s.pid\"" % (state, name),
+        "  logfile: \"%s/nsd.log\"" % ddir,
+        "  database: \"\"",
+        "  zonelistfile: \"%s/zone.list\"" % ddir,
+        "  xfrdfile: \"%s/xfrd.state\"" % ddir,
+        "  xfrdir: \"%s/xfr\"" % ddir,
+        "  verbosity: 1",
+        "  hide-version: yes",
+        "  refuse-any: no",
+        "  reuseport: yes",
+        "  tcp-count: 512",
+        "  rrl-ratelimit: 0",
+        "  rrl-whitelist-ratelimit: 0",
+        "remote-control:",
+        "  control-enable: no",
+    ]
+    for origin, zfile in zones:
+        conf += ["zone:", "  name: \"%s\"" % (origin or "."), "  zonefile: \"%s\"" % zfile]
+    with open(os.path.join(ddir, "nsd.conf"), "w") as f:
+        f.write("\n".join(conf) + "\n")
+
+
+def _unbound_conf(udir, state, root_ds, big):
+    with open(os.path.join(udir, "root.hints"), "w") as f:
+        f.write(". 3600000 NS %s.\n" % planmod.ROOT_NS)
+        f.write("%s. 3600000 A %s\n" % (planmod.ROOT_NS, planmod.ROOT_V4))
+        f.write("%s. 3600000 AAAA %s\n" % (planmod.ROOT_NS, planmod.ROOT_V6))
+    with open(os.path.join(udir, "root.key"), "w") as f:
+        for ds in root_ds:
+            f.write(". 3600 IN DS %s\n" % ds)
+    cache = "256m" if big else "32m"
+    conf = """server:
+  interface: {v4}
+  interface: {v6}
+  interface: 127.0.0.1
+  port: 53
+  access-control: 0.0.0.0/0 allow
+  access-control: ::/0 allow
+  do-ip4: yes
+  do-ip6: yes
+  do-udp: yes
+  do-tcp: yes
+  username: ""
+  chroot: ""
+  directory: "{udir}"
+  pidfile: "{state}/run/unbound.pid"
+  logfile: "{udir}/unbound.log"
+  use-syslog: no
+  verbosity: 1
+  log-servfail: yes
+  val-log-level: 2
+  ede: yes
+  root-hints: "{udir}/root.hints"
+  trust-anchor-file: "{udir}/root.key"
+  module-config: "validator iterator"
+  num-threads: 1
+  so-reuseport: yes
+  num-queries-per-thread: 4096
+  outgoing-range: 8192
+  msg-cache-size: {cache}
+  rrset-cache-size: {cache}
+  key-cache-size: 16m
+  neg-cache-size: 16m
+  qname-minimisation: yes
+  harden-dnssec-stripped: yes
+  aggressive-nsec: no
+  prefetch: no
+  unwanted-reply-threshold: 0
+  wait-limit: 0
+  discard-timeout: 0
+  do-not-query-localhost: yes
+  val-bogus-ttl: 5
+  serve-expired: no
+remote-control:
+  control-enable: no
+""".format(v4=planmod.RESOLVER_V4, v6=planmod.RESOLVER_V6, udir=udir, state=state, cache=cache)
+    with open(os.path.join(udir, "unbound.conf"), "w") as f:
+        f.write(conf)
+
+
+START_SH = r"""#!/usr/bin/env bash
+# Start the DNS of the world: three NSD instances, then Unbound.  Run inside
+# the namespace by scripts/testbed with the state directory as $1.
+set -euo pipefail
+S=$1
+D=$S/dns
+mkdir -p "$S/run"
+for n in root tld leaf; do
+	nsd-checkconf "$D/$n/nsd.conf" || { echo "dns: bad nsd.conf for $n" >&2; exit 1; }
+	nsd -c "$D/$n/nsd.conf" || { echo "dns: nsd $n failed to start:" >&2; tail -5 "$D/$n/nsd.log" >&2; exit 1; }
+done
+unbound-checkconf "$D/unbound/unbound.conf" >/dev/null || { unbound-checkconf "$D/unbound/unbound.conf" >&2; exit 1; }
+unbound -c "$D/unbound/unbound.conf" || { echo "dns: unbound failed:" >&2; tail -5 "$D/unbound/unbound.log" >&2; exit 1; }
+# Ready when every server answers for its own zone.
+ok=0
+for i in $(seq 1 100); do
+	if dig +time=1 +tries=1 +norec @192.0.2.1 . SOA >/dev/null 2>&1 &&
+	   dig +time=1 +tries=1 +norec @192.0.2.2 net SOA >/dev/null 2>&1 &&
+	   dig +time=1 +tries=1 @192.0.2.53 . SOA | grep -q 'status: NOERROR'; then
+		ok=1; break
+	fi
+	sleep 0.2
+done
+if [ "$ok" != 1 ]; then
+	echo "dns: servers did not answer in time" >&2
+	tail -5 "$D"/*/nsd.log "$D/unbound/unbound.log" >&2 || true
+	exit 1
+fi
+"""
 
 
 def generate(world, plan, state, T):
-    pass
+    ddir = os.path.join(state, "dns")
+    if os.path.exists(ddir):
+        shutil.rmtree(ddir)
+    for sub in ("root", "tld", "leaf", "unbound", "keys"):
+        os.makedirs(os.path.join(ddir, sub))
+    keys = Keys(os.path.join(ddir, "keys"))
+    big = len(world.domains) > 20000
+
+    # Leaf zones first (their DS goes into the TLDs), then TLDs, then root.
+    leaf_files = []
+    ds_for = {}           # child fqdn-less name -> [DS rdata]
+    tld_children = {t: [] for t in world.tlds}
+    for i, d in enumerate(world.domains):
+        p = plan[d.name]
+        tld = d.name.rsplit(".", 1)[-1]
+        if d["dns"] == "nxdomain":
+            continue
+        tld_children[tld].append(d)
+        if d["dns"] != "ok":
+            continue
+        z = Zone(d.name, d["sign"], d["denial"], d["iterations"])
+        _soa(z, p.ns_hosts[0])
+        for h in p.ns_hosts:
+            z.add(d.name, "NS", h + ".")
+            z.add(h, "A", planmod.LEAF_V4)
+            if d["ns6"] == "yes":
+                z.add(h, "AAAA", planmod.LEAF_V6)
+        if p.web_v4:
+            z.add(p.web_host, "A", p.web_v4)
+        if p.web_v6:
+            z.add(p.web_host, "AAAA", p.web_v6)
+        for k, mx in enumerate(p.mx_hosts, 1):
+            z.add(d.name, "MX", "%d %s." % (10 * k, mx))
+            z.add(mx, "A", p.mx_v4)
+            if d["mx6"] == "yes":
+                z.add(mx, "AAAA", p.mx_v6)
+            if d["dane_mx"] == "yes":
+                z.add("_25._tcp." + mx, "TLSA", TLSA_DATA)
+        if d["spf"] is not None:
+            z.add(d.name, "TXT", _txt(d["spf"]))
+        if d["dmarc"] is not None:
+            z.add("_dmarc." + d.name, "TXT", _txt(d["dmarc"]))
+        if d["mtasts"] == "yes":
+            z.add("_mta-sts." + d.name, "TXT", _txt("v=STSv1; id=%d" % T))
+        if d["tlsrpt"] == "yes":
+            z.add("_smtp._tls." + d.name, "TXT", _txt("v=TLSRPTv1; rua=mailto:tlsrpt@%s" % d.name))
+        if d["dane_web"] == "yes":
+            z.add("_443._tcp." + p.web_host, "TLSA", TLSA_DATA)
+        if d["caa"] == "yes":
+            z.add(d.name, "CAA", '0 issue "ca.uptake.test"')
+        if d["https_rr"] == "yes":
+            z.add(p.web_host, "HTTPS", '1 . alpn="h2,http/1.1"')
+        if d["sign"] != "none":
+            z.ksk = keys.get(d["sign"], True, i)
+            z.zsk = keys.get(d["sign"], False, i)
+            if d["ds"] == "yes":
+                ds_for[d.name] = _ds_records(d.name, z.ksk, d["digest"])
+            elif d["ds"] == "mismatch":
+                other = keys.get("13", True, i)
+                ds_for[d.name] = _ds_records(d.name, other, d["digest"])
+        inc = exp = None
+        # Far enough from T that no validator's clock skew allowance (Unbound:
+        # 10% of the validity period, at most a day) makes them valid.
+        if d["break"] == "expired":
+            inc, exp = T - 40 * DAY, T - 7 * DAY
+        elif d["break"] == "notyet":
+            inc, exp = T + 7 * DAY, T + 40 * DAY
+        path = _sign(z, os.path.join(ddir, "leaf"), T, inc, exp)
+        if d["break"] in ("dnskey_missing", "rrsig_missing", "sig_corrupt"):
+            _edit_signed(path, d.name, p.web_host, d["break"])
+        leaf_files.append((d.name, path))
+
+    tld_files = []
+    tld_ds = {}
+    for ti, (tname, t) in enumerate(sorted(world.tlds.items())):
+        z = Zone(tname, t["sign"], t["denial"], t["iterations"])
+        nic = "ns1.nic." + tname
+        _soa(z, nic)
+        z.add(tname, "NS", nic + ".")
+        z.add(nic, "A", planmod.TLD_V4)
+        z.add(nic, "AAAA", planmod.TLD_V6)
+        if tname == "net":
+            z.add(planmod.ROOT_NS, "A", planmod.ROOT_V4)
+            z.add(planmod.ROOT_NS, "AAAA", planmod.ROOT_V6)
+        for d in tld_children[tname]:
+            p = plan[d.name]
+            for h in p.ns_hosts:
+                z.add(d.name, "NS", h + ".")
+                z.add(h, "A", planmod.LEAF_V4)
+                if d["ns6"] == "yes":
+                    z.add(h, "AAAA", planmod.LEAF_V6)
+            for ds in ds_for.get(d.name, []):
+                z.add(d.name, "DS", ds)
+        if t["sign"] != "none":
+            z.ksk = keys.get(t["sign"], True, ti)
+            z.zsk = keys.get(t["sign"], False, ti)
+            if t["ds"] == "yes":
+                tld_ds[tname] = _ds_records(tname, z.ksk, [2])
+        tld_files.append((tname, _sign(z, os.path.join(ddir, "tld"), T)))
+
+    r = world.root
+    z = Zone("", r["sign"], r["denial"], 0)
+    _soa(z, planmod.ROOT_NS)
+    z.add(".", "NS", planmod.ROOT_NS + ".")
+    z.add(planmod.ROOT_NS, "A", planmod.ROOT_V4)
+    z.add(planmod.ROOT_NS, "AAAA", planmod.ROOT_V6)
+    for tname in sorted(world.tlds):
+        nic = "ns1.nic." + tname
+        z.add(tname, "NS", nic + ".")
+        z.add(nic, "A", planmod.TLD_V4)
+        z.add(nic, "AAAA", planmod.TLD_V6)
+        for ds in tld_ds.get(tname, []):
+            z.add(tname, "DS", ds)
+    z.ksk = keys.get(r["sign"], True, 0)
+    z.zsk = keys.get(r["sign"], False, 0)
+    root_ds = _ds_records("", z.ksk, [2])
+    root_file = _sign(z, os.path.join(ddir, "root"), T)
+
+    _nsd_conf(os.path.join(ddir, "root"), "root", planmod.ROOT_V4, planmod.ROOT_V6,
+              [("", root_file)], state)
+    _nsd_conf(os.path.join(ddir, "tld"), "tld", planmod.TLD_V4, planmod.TLD_V6, tld_files, state)
+    _nsd_conf(os.path.join(ddir, "leaf"), "leaf", planmod.LEAF_V4, planmod.LEAF_V6, leaf_files, state)
+    _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, big)
+    # The trust anchor the crawler is given (--trust-anchor): the root DS.
+    shutil.copy(os.path.join(ddir, "unbound", "root.key"), os.path.join(state, "root.key"))
+    with open(os.path.join(ddir, "start.sh"), "w") as f:
+        f.write(START_SH)
+    for tmp in glob.glob(os.path.join(ddir, "keys", "*.dskey")):
+        os.unlink(tmp)
+
+
+# --- ground truth ------------------------------------------------------------
+
+SPF_MECHANISMS = ("all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists")
+
+
+def spf_truth(value):
+    """The 'all' qualifier of an SPF record (RFC 7208): absent when there is
+    no v=spf1 record; invalid on an unknown mechanism; none without 'all'."""
+    if value is None:
+        return "absent"
+    terms = value.split()
+    if not terms or terms[0].lower() != "v=spf1":
+        return "absent"
+    result = "none"
+    for term in terms[1:]:
+        t = term.lower()
+        q = "+"
+        if t[0] in "+-~?":
+            q, t = t[0], t[1:]
+        name = t
+        for sep in (":", "/"):
+            name = name.split(sep, 1)[0]
+        if "=" in name:             # a modifier (redirect=, exp=, unknown=)
+            if q != "+" or term[0] in "+-~?":
+                return "invalid"
+            continue
+        if name not in SPF_MECHANISMS:
+            return "invalid"
+        if name == "all":
+            result = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}[q]
+    return result
+
+
+def dmarc_truth(value):
+    """The p= policy of a DMARC record (RFC 7489): absent, none, quarantine,
+    reject, or invalid (no or unknown p=, or v=DMARC1 not first)."""
+    if value is None:
+        return "absent"
+    tags = [t.strip() for t in value.split(";")]
+    if not tags or tags[0].replace(" ", "") != "v=DMARC1":
+        return "absent"
+    for t in tags[1:]:
+        if "=" not in t:
+            continue
+        k, v = (x.strip() for x in t.split("=", 1))
+        if k.lower() == "p":
+            v = v.lower()
+            return v if v in ("none", "quarantine", "reject") else "invalid"
+    return "invalid"
+
+
+DNS_COLUMNS = ("dns_status", "ns_count", "a_count", "aaaa_count", "mx_count",
+               "web_ipv4", "web_ipv6", "ipv6_web", "ipv6_ns", "ipv6_mx", "caa",
+               "https_rr", "dnssec_status", "dnssec_reason", "ds_present",
+               "dnskey_algorithms", "ds_digest_types", "denial",
+               "nsec3_iterations", "signer_zone", "spf", "dmarc", "mta_sts",
+               "tlsrpt", "dane_mx", "dane_web")
+
+BREAK_REASON = {
+    "expired": "rrsig_expired",
+    "notyet": "rrsig_not_yet_valid",
+    "dnskey_missing": "dnskey_missing",
+    "rrsig_missing": "rrsig_missing",
+    "sig_corrupt": "signature_invalid",
+}
+
+
+def dnssec_truth(world, d):
+    """(status, reason) for the probed host's addresses: the chain of trust
+    from the root's DS, through the TLD, to the leaf zone."""
+    tld = world.tlds[d.name.rsplit(".", 1)[-1]]
+    if tld["sign"] == "none" or tld["ds"] == "no":
+        return "insecure", "no_ds"
+    if d["sign"] == "none" or d["ds"] == "no":
+        return "insecure", "no_ds"
+    if d["ds"] == "mismatch":
+        return "bogus", "ds_mismatch"
+    if d["break"] != "none":
+        return "bogus", BREAK_REASON[d["break"]]
+    return "secure", None
 
 
 def truth(world, plan, T):
-    return {}
+    out = {}
+    for d in world.domains:
+        p = plan[d.name]
+        row = {c: None for c in DNS_COLUMNS}
+        out[d.name] = row
+        if d["dns"] != "ok":
+            row["dns_status"] = d["dns"]
+            continue
+        # A zone whose DNSKEY RRset is gone is served as unsigned (NSD sends
+        # RRSIGs and NSEC only for zones with keys): a DS pointing at an
+        # unsigned zone, the usual real-world cause of dnskey_missing.
+        signed = d["sign"] != "none" and d["break"] != "dnskey_missing"
+        status, reason = dnssec_truth(world, d)
+        row.update({
+            "dns_status": "ok",
+            "ns_count": d["ns"],
+            "a_count": 1 if p.web_v4 else 0,
+            "aaaa_count": 1 if p.web_v6 else 0,
+            "mx_count": d["mx"],
+            "web_ipv4": p.web_v4,
+            "web_ipv6": p.web_v6,
+            "ipv6_web": p.web_v6 is not None,
+            "ipv6_ns": d["ns6"] == "yes",
+            "ipv6_mx": (d["mx6"] == "yes") if d["mx"] > 0 else None,
+            "caa": d["caa"] == "yes",
+            "https_rr": d["https_rr"] == "yes",
+            "dnssec_status": status,
+            "dnssec_reason": reason,
+            "ds_present": d["ds"] in ("yes", "mismatch"),
+            "dnskey_algorithms": d["sign"] if signed else None,
+            "ds_digest_types": ",".join(str(x) for x in d["digest"]) if d["ds"] != "no" else None,
+            "denial": d["denial"] if signed else None,
+            "nsec3_iterations": d["iterations"] if signed and d["denial"] == "nsec3" else None,
+            # The signer of the RRSIGs over the probed host's addresses.
+            "signer_zone": d.name if signed and d["break"] != "rrsig_missing" else None,
+            "spf": spf_truth(d["spf"]),
+            "dmarc": dmarc_truth(d["dmarc"]),
+            "mta_sts": d["mtasts"] == "yes",
+            "tlsrpt": d["tlsrpt"] == "yes",
+            "dane_mx": (d["dane_mx"] == "yes" and status == "secure") if d["mx"] > 0 else None,
+            "dane_web": (d["dane_web"] == "yes" and status == "secure")
+            if (p.web_v4 or p.web_v6) else None,
+        })
+    return out
