@@ -1,0 +1,214 @@
+/*
+ * schema.c - schema v1: the column table of DESIGN.md, in its order.
+ */
+#include <string.h>
+
+#include "schema.h"
+
+#define C(id, nm, ty, req, grp, desc) \
+	[id] = { nm, SCHEMA_TYPE_##ty, req, grp, desc }
+
+static const struct schema_column columns[SCHEMA_COL_COUNT] = {
+	C(SCHEMA_COL_INPUT_INDEX, "input_index", INT64, true, "identity",
+	    "position in the input list, 0-based"),
+	C(SCHEMA_COL_DOMAIN, "domain", STRING, true, "identity",
+	    "the input domain, normalised (lower case, no trailing dot)"),
+	C(SCHEMA_COL_LIST, "list", STRING, false, "identity",
+	    "name of the input list"),
+	C(SCHEMA_COL_PROBED_HOST, "probed_host", STRING, false, "identity",
+	    "host probed for web checks: the apex or www.<domain>"),
+	C(SCHEMA_COL_RANK, "rank", INT64, false, "identity",
+	    "rank in the list; null when the list has none"),
+	C(SCHEMA_COL_DNS_STATUS, "dns_status", STRING, false, "dns",
+	    "ok, nxdomain, servfail, refused, timeout, error"),
+	C(SCHEMA_COL_NS_COUNT, "ns_count", INT32, false, "dns",
+	    "number of NS records of the domain"),
+	C(SCHEMA_COL_A_COUNT, "a_count", INT32, false, "dns",
+	    "number of A records of the probed host"),
+	C(SCHEMA_COL_AAAA_COUNT, "aaaa_count", INT32, false, "dns",
+	    "number of AAAA records of the probed host"),
+	C(SCHEMA_COL_MX_COUNT, "mx_count", INT32, false, "email",
+	    "number of MX records of the domain"),
+	C(SCHEMA_COL_WEB_IPV4, "web_ipv4", STRING, false, "dns",
+	    "IPv4 address probed, text form"),
+	C(SCHEMA_COL_WEB_IPV6, "web_ipv6", STRING, false, "dns",
+	    "IPv6 address probed, text form"),
+	C(SCHEMA_COL_IPV6_WEB, "ipv6_web", BOOLEAN, false, "dns",
+	    "the probed host has an AAAA record"),
+	C(SCHEMA_COL_IPV6_NS, "ipv6_ns", BOOLEAN, false, "dns",
+	    "at least one name server has an AAAA record"),
+	C(SCHEMA_COL_IPV6_MX, "ipv6_mx", BOOLEAN, false, "dns",
+	    "at least one mail exchanger has an AAAA record"),
+	C(SCHEMA_COL_CAA, "caa", BOOLEAN, false, "dns",
+	    "a CAA record set applies to the domain"),
+	C(SCHEMA_COL_HTTPS_RR, "https_rr", BOOLEAN, false, "dns",
+	    "the probed host has an HTTPS resource record"),
+	C(SCHEMA_COL_DNSSEC_STATUS, "dnssec_status", STRING, false, "dnssec",
+	    "secure, insecure, bogus, indeterminate"),
+	C(SCHEMA_COL_DNSSEC_REASON, "dnssec_reason", STRING, false, "dnssec",
+	    "why not secure (no_ds, rrsig_expired, ds_mismatch, ...); null when secure"),
+	C(SCHEMA_COL_DS_PRESENT, "ds_present", BOOLEAN, false, "dnssec",
+	    "the parent zone has a DS record set for the domain"),
+	C(SCHEMA_COL_DNSKEY_ALGORITHMS, "dnskey_algorithms", STRING, false,
+	    "dnssec", "DNSKEY algorithm numbers, sorted, comma-separated, e.g. \"8,13\""),
+	C(SCHEMA_COL_DS_DIGEST_TYPES, "ds_digest_types", STRING, false,
+	    "dnssec", "DS digest type numbers, sorted, comma-separated"),
+	C(SCHEMA_COL_DENIAL, "denial", STRING, false, "dnssec",
+	    "authenticated denial type: nsec, nsec3"),
+	C(SCHEMA_COL_NSEC3_ITERATIONS, "nsec3_iterations", INT32, false,
+	    "dnssec", "NSEC3 hash iterations"),
+	C(SCHEMA_COL_SIGNER_ZONE, "signer_zone", STRING, false, "dnssec",
+	    "the zone whose keys signed the answer"),
+	C(SCHEMA_COL_V4_ORIGIN_ASN, "v4_origin_asn", INT64, false, "rpki",
+	    "origin AS of the BGP prefix covering web_ipv4"),
+	C(SCHEMA_COL_V6_ORIGIN_ASN, "v6_origin_asn", INT64, false, "rpki",
+	    "origin AS of the BGP prefix covering web_ipv6"),
+	C(SCHEMA_COL_V4_PREFIX, "v4_prefix", STRING, false, "rpki",
+	    "matched BGP prefix of web_ipv4"),
+	C(SCHEMA_COL_V6_PREFIX, "v6_prefix", STRING, false, "rpki",
+	    "matched BGP prefix of web_ipv6"),
+	C(SCHEMA_COL_V4_ROV, "v4_rov", STRING, false, "rpki",
+	    "RPKI route origin validation of the IPv4 route: valid, invalid_as, invalid_length, not_found, unrouted"),
+	C(SCHEMA_COL_V6_ROV, "v6_rov", STRING, false, "rpki",
+	    "RPKI route origin validation of the IPv6 route: valid, invalid_as, invalid_length, not_found, unrouted"),
+	C(SCHEMA_COL_HOSTING_COUNTRY, "hosting_country", STRING, false, "geo",
+	    "ISO 3166-1 alpha-2 country of the web address (mmdb)"),
+	C(SCHEMA_COL_HOSTING_ASN, "hosting_asn", INT64, false, "geo",
+	    "AS of the web address (mmdb)"),
+	C(SCHEMA_COL_HOSTING_AS_ORG, "hosting_as_org", STRING, false, "geo",
+	    "organisation of hosting_asn (mmdb)"),
+	C(SCHEMA_COL_TLS_STATUS, "tls_status", STRING, false, "tls",
+	    "ok, no_address, refused, timeout, handshake_failed, error"),
+	C(SCHEMA_COL_TLS_VERSION, "tls_version", STRING, false, "tls",
+	    "negotiated version: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"),
+	C(SCHEMA_COL_TLS_CIPHER, "tls_cipher", STRING, false, "tls",
+	    "negotiated cipher suite (OpenSSL name)"),
+	C(SCHEMA_COL_TLS_GROUP, "tls_group", STRING, false, "tls",
+	    "key-exchange group"),
+	C(SCHEMA_COL_TLS_ALPN, "tls_alpn", STRING, false, "tls",
+	    "negotiated ALPN protocol"),
+	C(SCHEMA_COL_OCSP_STAPLED, "ocsp_stapled", BOOLEAN, false, "tls",
+	    "the server stapled an OCSP response"),
+	C(SCHEMA_COL_CERT_VERIFY, "cert_verify", STRING, false, "tls",
+	    "ok, expired, not_yet_valid, self_signed, untrusted, hostname_mismatch, other"),
+	C(SCHEMA_COL_CERT_NOT_AFTER, "cert_not_after", TIMESTAMP_US, false,
+	    "tls", "leaf certificate notAfter, UTC"),
+	C(SCHEMA_COL_CERT_DAYS_LEFT, "cert_days_left", INT32, false, "tls",
+	    "whole days from the validation time to notAfter (negative when expired)"),
+	C(SCHEMA_COL_CERT_KEY_BITS, "cert_key_bits", INT32, false, "tls",
+	    "leaf public key size in bits"),
+	C(SCHEMA_COL_CERT_KEY_TYPE, "cert_key_type", STRING, false, "tls",
+	    "rsa, ec, ed25519, ed448"),
+	C(SCHEMA_COL_CERT_SIG_ALG, "cert_sig_alg", STRING, false, "tls",
+	    "leaf certificate signature algorithm"),
+	C(SCHEMA_COL_CERT_ISSUER_ORG, "cert_issuer_org", STRING, false, "tls",
+	    "issuer organisation (O) of the leaf certificate"),
+	C(SCHEMA_COL_HTTP_STATUS, "http_status", INT32, false, "http",
+	    "status code of the first HTTPS response"),
+	C(SCHEMA_COL_HSTS, "hsts", BOOLEAN, false, "http",
+	    "a valid Strict-Transport-Security header is present"),
+	C(SCHEMA_COL_HSTS_INCLUDE_SUBDOMAINS, "hsts_include_subdomains",
+	    BOOLEAN, false, "http", "HSTS includeSubDomains directive"),
+	C(SCHEMA_COL_HSTS_PRELOAD, "hsts_preload", BOOLEAN, false, "http",
+	    "HSTS preload directive"),
+	C(SCHEMA_COL_HSTS_MAX_AGE, "hsts_max_age", INT64, false, "http",
+	    "HSTS max-age in seconds"),
+	C(SCHEMA_COL_CSP, "csp", BOOLEAN, false, "http",
+	    "a Content-Security-Policy header is present"),
+	C(SCHEMA_COL_CSP_FRAME_ANCESTORS, "csp_frame_ancestors", BOOLEAN,
+	    false, "http", "the CSP has a frame-ancestors directive"),
+	C(SCHEMA_COL_CSP_UNSAFE_INLINE, "csp_unsafe_inline", BOOLEAN, false,
+	    "http", "the CSP allows 'unsafe-inline' scripts"),
+	C(SCHEMA_COL_X_FRAME_OPTIONS, "x_frame_options", STRING, false, "http",
+	    "absent, deny, sameorigin, invalid"),
+	C(SCHEMA_COL_X_CONTENT_TYPE_OPTIONS, "x_content_type_options", BOOLEAN,
+	    false, "http", "X-Content-Type-Options: nosniff present"),
+	C(SCHEMA_COL_REFERRER_POLICY, "referrer_policy", STRING, false, "http",
+	    "absent, or the Referrer-Policy value"),
+	C(SCHEMA_COL_PERMISSIONS_POLICY, "permissions_policy", BOOLEAN, false,
+	    "http", "a Permissions-Policy header is present"),
+	C(SCHEMA_COL_HTTP_REDIRECTS_HTTPS, "http_redirects_https", BOOLEAN,
+	    false, "http",
+	    "port 80 answers with a redirect to https on the same host"),
+	C(SCHEMA_COL_SECURITY_TXT, "security_txt", STRING, false, "http",
+	    "/.well-known/security.txt (RFC 9116): absent, valid, invalid"),
+	C(SCHEMA_COL_SPF, "spf", STRING, false, "email",
+	    "SPF \"all\" qualifier: absent, fail, softfail, neutral, pass, none (no all), invalid"),
+	C(SCHEMA_COL_DMARC, "dmarc", STRING, false, "email",
+	    "DMARC policy: absent, none, quarantine, reject, invalid"),
+	C(SCHEMA_COL_MTA_STS, "mta_sts", BOOLEAN, false, "email",
+	    "an MTA-STS policy record is published"),
+	C(SCHEMA_COL_TLSRPT, "tlsrpt", BOOLEAN, false, "email",
+	    "an SMTP TLS reporting (TLS-RPT) record is published"),
+	C(SCHEMA_COL_DANE_MX, "dane_mx", BOOLEAN, false, "email",
+	    "a DNSSEC-secure TLSA record exists for an MX host"),
+	C(SCHEMA_COL_DANE_WEB, "dane_web", BOOLEAN, false, "tls",
+	    "a DNSSEC-secure TLSA record exists for _443._tcp of the probed host"),
+	C(SCHEMA_COL_DNS_MS, "dns_ms", INT32, false, "timing",
+	    "milliseconds spent in DNS and DNSSEC probes"),
+	C(SCHEMA_COL_TLS_MS, "tls_ms", INT32, false, "timing",
+	    "milliseconds spent in the TLS probe"),
+	C(SCHEMA_COL_HTTP_MS, "http_ms", INT32, false, "timing",
+	    "milliseconds spent in the HTTP probes"),
+	C(SCHEMA_COL_ERROR, "error", STRING, false, "timing",
+	    "first error met, short text"),
+};
+
+size_t
+schema_column_count(void)
+{
+	return SCHEMA_COL_COUNT;
+}
+
+const struct schema_column *
+schema_column_get(size_t i)
+{
+	if (i >= SCHEMA_COL_COUNT)
+		return NULL;
+	return &columns[i];
+}
+
+int
+schema_column_find(const char *name)
+{
+	for (size_t i = 0; i < SCHEMA_COL_COUNT; i++)
+		if (strcmp(columns[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+schema_type_name(enum schema_type type)
+{
+	switch (type) {
+	case SCHEMA_TYPE_INT32:
+		return "INT32";
+	case SCHEMA_TYPE_INT64:
+		return "INT64";
+	case SCHEMA_TYPE_BOOLEAN:
+		return "BOOLEAN";
+	case SCHEMA_TYPE_STRING:
+		return "STRING";
+	case SCHEMA_TYPE_TIMESTAMP_US:
+		return "TIMESTAMP";
+	}
+	return "?";
+}
+
+const char *
+schema_type_parquet_name(enum schema_type type)
+{
+	switch (type) {
+	case SCHEMA_TYPE_INT32:
+		return "INT32";
+	case SCHEMA_TYPE_INT64:
+		return "INT64";
+	case SCHEMA_TYPE_BOOLEAN:
+		return "BOOLEAN";
+	case SCHEMA_TYPE_STRING:
+		return "BYTE_ARRAY (STRING)";
+	case SCHEMA_TYPE_TIMESTAMP_US:
+		return "INT64 (TIMESTAMP(MICROS, UTC))";
+	}
+	return "?";
+}
