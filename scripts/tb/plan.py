@@ -13,7 +13,18 @@ Web hosts live in their world network: every domain of a network shares the
 network's first host address (nginx picks the site by SNI / Host), except
 that TLS-version-restricted sites get the second (TLS 1.2 only) or third
 (TLS 1.3 only) address, since nginx applies protocol settings per listening
-address, not per name.
+address, not per name.  Likewise a port listens on an address for all of its
+names or for none, so sites with nothing on 443 (tls=none) or nothing on 80
+(http80=none) get addresses of their own.  The web slots (host index in the
+network's prefixes; a network needs a /28 and a /124 or larger):
+
+    slot  on 443              on 80
+    1     TLS 1.2 and 1.3     HTTP
+    2     TLS 1.2 only        HTTP
+    3     TLS 1.3 only        HTTP
+    4     nothing             HTTP       tls=none
+    5-7   as 1-3              nothing    http80=none
+    8     nothing             nothing    tls=none http80=none
 """
 
 import ipaddress
@@ -30,10 +41,23 @@ INFRA_V4 = [ROOT_V4, TLD_V4, LEAF_V4, RTR_V4, MXFALLBACK_V4, RESOLVER_V4]
 INFRA_V6 = [ROOT_V6, TLD_V6, LEAF_V6, RTR_V6, MXFALLBACK_V6, RESOLVER_V6]
 
 TLSVER_SLOT = {"any": 1, "1.2": 2, "1.3": 3}
+# slot: (TLS versions on 443 or None for nothing on 443, anything on 80)
+WEB_SLOTS = {1: ("any", True), 2: ("1.2", True), 3: ("1.3", True), 4: (None, True),
+             5: ("any", False), 6: ("1.2", False), 7: ("1.3", False), 8: (None, False)}
+
+
+def web_slot(d):
+    """The web slot of a domain entity (see the table above)."""
+    slot = 4 if d["tls"] == "none" else TLSVER_SLOT[d["tlsver"]]
+    return slot + 4 if d["http80"] == "none" else slot
 
 
 def _host(net, index):
-    return str(net.network_address + index)
+    addr = net.network_address + index
+    if addr not in net:
+        raise ValueError("network %s is too small for web slot %d (needs /28, /124 or larger)"
+                         % (net, index))
+    return str(addr)
 
 
 class DomainPlan:
@@ -50,8 +74,8 @@ class DomainPlan:
         else:
             self.web_host = d.name
         self.web_v4 = self.web_v6 = None
+        self.web_slot = slot = web_slot(d)
         if self.served and d["web"] != "none" and net is not None:
-            slot = TLSVER_SLOT[d["tlsver"]]
             if d["v4"] == "yes":
                 self.web_v4 = _host(net["v4"], slot)
             if d["v6"] == "yes":
@@ -79,15 +103,16 @@ class Plan:
         """Every address to configure on the namespace's loopback."""
         v4, v6 = list(INFRA_V4), list(INFRA_V6)
         for net in self.world.networks.values():
-            for slot in sorted(set(TLSVER_SLOT.values())):
+            for slot in sorted(WEB_SLOTS):
                 v4.append(_host(net["v4"], slot))
                 v6.append(_host(net["v6"], slot))
         return v4, v6
 
     def web_listeners(self):
-        """(network name, slot, v4, v6) for every address nginx listens on."""
+        """(network name, slot, v4, v6) for every web address (WEB_SLOTS says
+        which ports listen there)."""
         out = []
         for name, net in self.world.networks.items():
-            for slot in sorted(set(TLSVER_SLOT.values())):
+            for slot in sorted(WEB_SLOTS):
                 out.append((name, slot, _host(net["v4"], slot), _host(net["v6"], slot)))
         return out
