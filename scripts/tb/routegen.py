@@ -4,6 +4,7 @@ RTR server.  docs/testbed-routing.md describes the cases and truth rules.
 generate(world, plan, state, T) writes STATE/routing/:
 
     vrps.json             rpki-client JSON ("metadata", "roas", ...)
+    vrps-routinator.json  Routinator JSON (the same VRPs, "asn": "AS64500")
     vrps.csv              Routinator CSV: ASN,IP Prefix,Max Length,Trust Anchor
     vrps-rpki-client.csv  rpki-client CSV: the same with an Expires column
     pfx2as.txt            CAIDA RouteViews prefix2as (prefix TAB length TAB AS;
@@ -72,9 +73,9 @@ def _net(text):
     return ipaddress.ip_network(text)
 
 
-# Extra data that no world domain sees.  Each group is kept or dropped as a
-# whole: dropped (with a note) when any of its prefixes overlaps the /27 or
-# /47 of a world network.  An announcement is (prefix, origins, as_set):
+# Extra data that no world domain sees.  The IPv4 and the IPv6 part of each
+# group are kept or dropped as a whole: dropped (with a note) when any of
+# their prefixes overlaps the /27 or /47 of a world network.  An announcement is (prefix, origins, as_set):
 # several origins make a multi-origin prefix (one per collector peer), an
 # as_set makes the path end in {a,b}.  A VRP is (asn, prefix, maxLength, ta).
 EXTRA_GROUPS = [
@@ -242,19 +243,25 @@ def build(world, with_extras=True):
             d.asn.append((net[key], arec))
     if with_extras:
         for g in EXTRA_GROUPS:
-            prefixes = ([_net(a[0]) for a in g["ann"]] + [_net(v[1]) for v in g["vrp"]] +
-                        [_net(x[0]) for x in g["geo"]])
-            if any(p.overlaps(b) for p in prefixes for b in seen[p.version]):
-                d.dropped.append(g["name"])
-                continue
-            for p, origins, as_set in g["ann"]:
-                d.ann.append(Announcement(_net(p), origins, as_set))
-            for asn, p, ml, ta in g["vrp"]:
-                d.vrps.append(Vrp(asn, _net(p), ml, ta))
-            for p, cc, asn, org in g["geo"]:
-                d.geo.append((_net(p), _geo_record(cc, cc, False)))
-                d.asn.append((_net(p), {"autonomous_system_number": asn,
-                                        "autonomous_system_organization": org}))
+            for fam in (4, 6):
+                ann = [a for a in g["ann"] if _net(a[0]).version == fam]
+                vrp = [v for v in g["vrp"] if _net(v[1]).version == fam]
+                geo = [x for x in g["geo"] if _net(x[0]).version == fam]
+                prefixes = ([_net(a[0]) for a in ann] + [_net(v[1]) for v in vrp] +
+                            [_net(x[0]) for x in geo])
+                if not prefixes:
+                    continue
+                if any(p.overlaps(b) for p in prefixes for b in seen[fam]):
+                    d.dropped.append("%s (IPv%d)" % (g["name"], fam))
+                    continue
+                for p, origins, as_set in ann:
+                    d.ann.append(Announcement(_net(p), origins, as_set))
+                for asn, p, ml, ta in vrp:
+                    d.vrps.append(Vrp(asn, _net(p), ml, ta))
+                for p, cc, asn, org in geo:
+                    d.geo.append((_net(p), _geo_record(cc, cc, False)))
+                    d.asn.append((_net(p), {"autonomous_system_number": asn,
+                                            "autonomous_system_organization": org}))
     _sortkey = lambda p: (p.version, int(p.network_address), p.prefixlen)  # noqa: E731
     d.ann.sort(key=lambda a: _sortkey(a.prefix))
     d.vrps.sort(key=Vrp.key)
@@ -426,6 +433,11 @@ def write_vrps(data, rdir, T):
     text = "\n".join(lines)
     assert json.loads(text) == doc
     _write(os.path.join(rdir, "vrps.json"), text)
+    # Routinator's JSON (and rpki-client's before 7.x) gives "asn" as "AS123".
+    rdoc = {"metadata": {"generated": T, "generatedTime": _iso(T)},
+            "roas": [{"asn": "AS%d" % v.asn, "prefix": str(v.prefix), "maxLength": v.maxlen,
+                      "ta": v.ta} for v in data.vrps]}
+    _write(os.path.join(rdir, "vrps-routinator.json"), json.dumps(rdoc, indent=2) + "\n")
     _write(os.path.join(rdir, "vrps.csv"),
            "ASN,IP Prefix,Max Length,Trust Anchor\n" +
            "".join("AS%d,%s,%d,%s\n" % (v.asn, v.prefix, v.maxlen, v.ta) for v in data.vrps))
@@ -506,9 +518,9 @@ exit 1
 def generate(world, plan, state, T):
     data = build(world)
     truth(world, plan, T)   # the checks: cases as asked, extras harmless
-    for name in data.dropped:
-        print("testbed: routing: extra data %r left out (it overlaps a world network)" % name,
-              file=sys.stderr)
+    if data.dropped:
+        print("testbed: routing: extra data left out where world networks are: %s"
+              % ", ".join(data.dropped), file=sys.stderr)
     rdir = os.path.join(state, "routing")
     os.makedirs(rdir, exist_ok=True)
     write_vrps(data, rdir, T)

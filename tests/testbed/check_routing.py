@@ -6,9 +6,10 @@ independently of scripts/tb/routegen.py:
 
 - the BGP table is read from pfx2as.txt (CAIDA prefix2as) and cross-checked
   with rib.txt (bgpdump -m lines);
-- VRPs are read from vrps.json (rpki-client), vrps.csv (Routinator CSV),
-  vrps-rpki-client.csv (rpki-client CSV) and fetched from the RTR server
-  (stayrtr) with a small RFC 8210 client; all four must hold the same set;
+- VRPs are read from vrps.json (rpki-client), vrps-routinator.json,
+  vrps.csv (Routinator CSV), vrps-rpki-client.csv (rpki-client CSV) and
+  fetched from the RTR server (stayrtr) with a small RFC 8210 client; all
+  five must hold the same set;
 - ROV is computed per RFC 6811 below, once per VRP source;
 - geo and ASN come from `mmdblookup` on geo.mmdb and asn.mmdb.
 
@@ -232,6 +233,7 @@ def run(state, truth_rows, tap):
         with open(os.path.join(rdir, "hosts.json")) as f:
             hosts = json.load(f)
         doc, vj = read_vrps_json(os.path.join(rdir, "vrps.json"))
+        _, vrt = read_vrps_json(os.path.join(rdir, "vrps-routinator.json"))
         vc = read_vrps_csv(os.path.join(rdir, "vrps.csv"),
                            ["ASN", "IP Prefix", "Max Length", "Trust Anchor"])
         vr = read_vrps_csv(os.path.join(rdir, "vrps-rpki-client.csv"),
@@ -247,6 +249,9 @@ def run(state, truth_rows, tap):
     tap.ok(isinstance(meta, dict) and re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", str(meta.get("buildtime"))),
            "routing: vrps.json has metadata.buildtime", repr(meta.get("buildtime")))
     tap.eq(meta.get("vrps"), len(doc["roas"]), "routing: vrps.json metadata.vrps counts the roas")
+    tap.ok(vrt == vj, "routing: vrps-routinator.json holds the VRPs of vrps.json",
+           "only in routinator json: %s\nonly in json: %s"
+           % (sorted(map(str, vrt - vj)), sorted(map(str, vj - vrt))))
     tap.ok(vc == vj, "routing: vrps.csv holds the VRPs of vrps.json",
            "only in csv: %s\nonly in json: %s" % (sorted(map(str, vc - vj)), sorted(map(str, vj - vc))))
     tap.ok(vr == vj, "routing: vrps-rpki-client.csv holds the VRPs of vrps.json",
@@ -273,7 +278,8 @@ def run(state, truth_rows, tap):
     tap.eq(mmdb_type(geo), "GeoLite2-Country", "routing: geo.mmdb database type")
     tap.eq(mmdb_type(asndb), "GeoLite2-ASN", "routing: asn.mmdb database type")
 
-    sources = [("vrps.json", vj), ("vrps.csv", vc), ("vrps-rpki-client.csv", vr)]
+    sources = [("vrps.json", vj), ("vrps-routinator.json", vrt), ("vrps.csv", vc),
+               ("vrps-rpki-client.csv", vr)]
     if vt is not None:
         sources.append(("rtr", vt))
     missing = object()
@@ -286,6 +292,10 @@ def run(state, truth_rows, tap):
             continue
         for fam in ("v4", "v6"):
             addr = h.get("web_" + fam)
+            if "web_ip" + fam in row:
+                # The DNS part's truth names the same address (check_dns
+                # proves that DNS serves it).
+                tap.eq(addr, row["web_ip" + fam], "%s: hosts.json web_%s is web_ip%s" % (dom, fam, fam))
             want_origin = row.get(fam + "_origin_asn", missing)
             want_prefix = row.get(fam + "_prefix", missing)
             want_rov = row.get(fam + "_rov", missing)
