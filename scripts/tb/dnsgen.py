@@ -300,6 +300,36 @@ fi
 """
 
 
+def _host_records(z, d, p, T):
+    """The records of a domain's names other than its NS: web addresses,
+    mail, policy TXT records, TLSA, CAA, HTTPS."""
+    if p.web_v4:
+        z.add(p.web_host, "A", p.web_v4)
+    if p.web_v6:
+        z.add(p.web_host, "AAAA", p.web_v6)
+    for k, mx in enumerate(p.mx_hosts, 1):
+        z.add(d.name, "MX", "%d %s." % (10 * k, mx))
+        z.add(mx, "A", p.mx_v4)
+        if d["mx6"] == "yes":
+            z.add(mx, "AAAA", p.mx_v6)
+        if d["dane_mx"] == "yes":
+            z.add("_25._tcp." + mx, "TLSA", TLSA_DATA)
+    if d["spf"] is not None:
+        z.add(d.name, "TXT", _txt(d["spf"]))
+    if d["dmarc"] is not None:
+        z.add("_dmarc." + d.name, "TXT", _txt(d["dmarc"]))
+    if d["mtasts"] == "yes":
+        z.add("_mta-sts." + d.name, "TXT", _txt("v=STSv1; id=%d" % T))
+    if d["tlsrpt"] == "yes":
+        z.add("_smtp._tls." + d.name, "TXT", _txt("v=TLSRPTv1; rua=mailto:tlsrpt@%s" % d.name))
+    if d["dane_web"] == "yes":
+        z.add("_443._tcp." + p.web_host, "TLSA", TLSA_DATA)
+    if d["caa"] == "yes":
+        z.add(d.name, "CAA", '0 issue "ca.uptake.test"')
+    if d["https_rr"] == "yes":
+        z.add(p.web_host, "HTTPS", '1 . alpn="h2,http/1.1"')
+
+
 def generate(world, plan, state, T):
     ddir = os.path.join(state, "dns")
     if os.path.exists(ddir):
@@ -313,6 +343,7 @@ def generate(world, plan, state, T):
     leaf_files = []
     ds_for = {}           # child fqdn-less name -> [DS rdata]
     tld_children = {t: [] for t in world.tlds}
+    inline_records = {t: [] for t in world.tlds}
     for i, d in enumerate(world.domains):
         p = plan[d.name]
         tld = d.name.rsplit(".", 1)[-1]
@@ -321,6 +352,9 @@ def generate(world, plan, state, T):
         tld_children[tld].append(d)
         if d["dns"] != "ok":
             continue
+        if d["inline"]:
+            inline_records[tld].append(d)
+            continue
         z = Zone(d.name, d["sign"], d["denial"], d["iterations"])
         _soa(z, p.ns_hosts[0])
         for h in p.ns_hosts:
@@ -328,31 +362,7 @@ def generate(world, plan, state, T):
             z.add(h, "A", planmod.LEAF_V4)
             if d["ns6"] == "yes":
                 z.add(h, "AAAA", planmod.LEAF_V6)
-        if p.web_v4:
-            z.add(p.web_host, "A", p.web_v4)
-        if p.web_v6:
-            z.add(p.web_host, "AAAA", p.web_v6)
-        for k, mx in enumerate(p.mx_hosts, 1):
-            z.add(d.name, "MX", "%d %s." % (10 * k, mx))
-            z.add(mx, "A", p.mx_v4)
-            if d["mx6"] == "yes":
-                z.add(mx, "AAAA", p.mx_v6)
-            if d["dane_mx"] == "yes":
-                z.add("_25._tcp." + mx, "TLSA", TLSA_DATA)
-        if d["spf"] is not None:
-            z.add(d.name, "TXT", _txt(d["spf"]))
-        if d["dmarc"] is not None:
-            z.add("_dmarc." + d.name, "TXT", _txt(d["dmarc"]))
-        if d["mtasts"] == "yes":
-            z.add("_mta-sts." + d.name, "TXT", _txt("v=STSv1; id=%d" % T))
-        if d["tlsrpt"] == "yes":
-            z.add("_smtp._tls." + d.name, "TXT", _txt("v=TLSRPTv1; rua=mailto:tlsrpt@%s" % d.name))
-        if d["dane_web"] == "yes":
-            z.add("_443._tcp." + p.web_host, "TLSA", TLSA_DATA)
-        if d["caa"] == "yes":
-            z.add(d.name, "CAA", '0 issue "ca.uptake.test"')
-        if d["https_rr"] == "yes":
-            z.add(p.web_host, "HTTPS", '1 . alpn="h2,http/1.1"')
+        _host_records(z, d, p, T)
         if d["sign"] != "none":
             z.ksk = keys.get(d["sign"], True, i)
             z.zsk = keys.get(d["sign"], False, i)
@@ -385,7 +395,11 @@ def generate(world, plan, state, T):
         if tname == "net":
             z.add(planmod.ROOT_NS, "A", planmod.ROOT_V4)
             z.add(planmod.ROOT_NS, "AAAA", planmod.ROOT_V6)
+        for d in inline_records[tname]:
+            _host_records(z, d, plan[d.name], T)
         for d in tld_children[tname]:
+            if d["inline"]:
+                continue
             p = plan[d.name]
             for h in p.ns_hosts:
                 z.add(d.name, "NS", h + ".")
@@ -505,6 +519,8 @@ def dnssec_truth(world, d):
     tld = world.tlds[d.name.rsplit(".", 1)[-1]]
     if tld["sign"] == "none" or tld["ds"] == "no":
         return "insecure", "no_ds"
+    if d["inline"]:
+        return "secure", None
     if d["sign"] == "none" or d["ds"] == "no":
         return "insecure", "no_ds"
     if d["ds"] == "mismatch":
@@ -558,4 +574,16 @@ def truth(world, plan, T):
             "dane_web": (d["dane_web"] == "yes" and status == "secure")
             if (p.web_v4 or p.web_v6) else None,
         })
+        if d["inline"]:
+            # A name inside its TLD's zone: no NS, DS or DNSKEY of its own;
+            # the TLD's keys sign it and its denial is the TLD's.
+            t = world.tlds[d.name.rsplit(".", 1)[-1]]
+            tsigned = t["sign"] != "none"
+            row.update({
+                "ns_count": 0, "ipv6_ns": False, "ds_present": False,
+                "dnskey_algorithms": None, "ds_digest_types": None,
+                "denial": t["denial"] if tsigned else None,
+                "nsec3_iterations": t["iterations"] if tsigned and t["denial"] == "nsec3" else None,
+                "signer_zone": t.name if tsigned else None,
+            })
     return out

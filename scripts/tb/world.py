@@ -122,6 +122,8 @@ TLD_KEYS = {
     "iterations": (_int(0, 100), 0, "NSEC3 iterations"),
     "ds":        (YESNO, "yes", "DS in the root"),
     "country":   (_text, None, "country of a ccTLD (ISO 3166-1 alpha-2)"),
+    "inline":    (YESNO, "no", "its domains are names in the TLD zone itself, not delegated "
+                  "zones: cheap to serve, for bench worlds; they share the TLD's DNSSEC"),
 }
 
 ROOT_KEYS = {
@@ -285,6 +287,17 @@ def _check_world(world):
                 raise WorldError("%s: unknown network %r" % (d.where, d["net"]))
         if d["sign"] == "none" and (d["break"] != "none" or d["ds"] == "mismatch"):
             raise WorldError("%s: break/ds=mismatch need a signed zone" % d.where)
+        if world.tlds[tld]["inline"] == "yes":
+            if d["dns"] != "ok" and d["dns"] != "nxdomain":
+                raise WorldError("%s: dns=%s needs a delegated zone (TLD %s is inline)"
+                                 % (d.where, d["dns"], tld))
+            if d["break"] != "none" or d["ds"] == "mismatch":
+                raise WorldError("%s: break/ds=mismatch need a delegated zone (TLD %s is inline)"
+                                 % (d.where, tld))
+            d.attrs["sign"] = "none"
+            d.attrs["inline"] = True
+        else:
+            d.attrs["inline"] = False
         if d["sign"] == "none":
             d.attrs["ds"] = "no"
         if d["country"] is None:

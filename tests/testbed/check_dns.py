@@ -202,13 +202,18 @@ def run(state, truth, tap):
 
         # Zone content (what is published, whatever a resolver makes of it)
         # straight from the authoritative servers.
+        # The zone holding the domain: its own (a leaf zone on the leaf
+        # server) or its TLD's (an inline name in a bench world).
+        soa = a.rrs("SOA") or a.rrs("SOA", "authority")
+        own_zone = bool(soa) and soa[0][0].rstrip(".") == dom
+        auth = LEAF_SERVER if own_zone else TLD_SERVER
         ds = dig(dom, "DS", server=TLD_SERVER)
         eq("ds_present", bool(ds.rrs("DS")))
         eq("ds_digest_types", ",".join(sorted({r[6] for r in ds.rrs("DS")}, key=int)) or None)
-        keys = dig(dom, "DNSKEY", server=LEAF_SERVER)
+        keys = dig(dom, "DNSKEY", server=auth)
         eq("dnskey_algorithms", ",".join(sorted({r[6] for r in keys.rrs("DNSKEY")}, key=int)) or None)
 
-        nx = dig("uptake-selftest-nx." + dom, "A", server=LEAF_SERVER)
+        nx = dig("uptake-selftest-nx." + dom, "A", server=auth)
         denial = None
         iters = None
         if nx.rrs("NSEC3", "authority"):
@@ -219,8 +224,8 @@ def run(state, truth, tap):
         eq("denial", denial)
         eq("nsec3_iterations", iters)
 
-        l4 = dig(host, "A", server=LEAF_SERVER)
-        l6 = dig(host, "AAAA", server=LEAF_SERVER)
+        l4 = dig(host, "A", server=auth)
+        l6 = dig(host, "AAAA", server=auth)
         sigs = [r for r in (l4.answer + l6.answer) if len(r) > 11 and r[3] == "RRSIG"
                 and r[4] in ("A", "AAAA")]
         if not l4.rrs("A") and not l6.rrs("AAAA"):
