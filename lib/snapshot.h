@@ -1,0 +1,135 @@
+/*
+ * snapshot.h - a snapshot is a directory of Parquet parts,
+ * part-NNNNN.parquet, each holding rows of schema v1 (schema.h).
+ *
+ * A part is written to a hidden temporary file in the same directory
+ * (.tmp-part-HOST-PID-XXXXXX), fsync'd, renamed to the first free part
+ * name without replacing anything, and the directory is fsync'd: a part
+ * exists whole or not at all.  Readers look only at part-N.parquet names.
+ * Writers remove temporary files whose writer is gone.  A restarted crawl
+ * loads the input_index column of the existing parts (snapshot_done_*)
+ * and skips those rows; the writer refuses an input_index twice.
+ */
+#ifndef UPTAKE_LIB_SNAPSHOT_H
+#define UPTAKE_LIB_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parquet.h"
+#include "schema.h"
+
+/*
+ * Provenance keys of a part's Parquet key/value metadata.  Times are
+ * RFC 3339 UTC ("2025-01-31T12:00:00Z").  The writer sets the first two;
+ * the crawler sets the others it knows.  Absent means not known.
+ */
+#define SNAPSHOT_KEY_SCHEMA_VERSION "uptake.schema_version" /* "1" */
+#define SNAPSHOT_KEY_TOOL_VERSION "uptake.tool_version"	    /* "0.1.0" */
+#define SNAPSHOT_KEY_CRAWL_START "uptake.crawl_start"
+#define SNAPSHOT_KEY_CRAWL_END "uptake.crawl_end"	/* in the final part */
+#define SNAPSHOT_KEY_LIST_NAME "uptake.list_name"
+#define SNAPSHOT_KEY_LIST_SHA256 "uptake.list_sha256"	/* hex of the list file */
+#define SNAPSHOT_KEY_RESOLVER "uptake.resolver"
+#define SNAPSHOT_KEY_TRUST_ANCHOR "uptake.trust_anchor" /* file and key tags */
+#define SNAPSHOT_KEY_VALIDATION_TIME "uptake.validation_time"
+#define SNAPSHOT_KEY_VRP_SOURCE "uptake.vrp_source"
+#define SNAPSHOT_KEY_VRP_TIME "uptake.vrp_time"
+#define SNAPSHOT_KEY_BGP_SOURCE "uptake.bgp_source"
+#define SNAPSHOT_KEY_BGP_TIME "uptake.bgp_time"
+#define SNAPSHOT_KEY_GEOIP_SOURCE "uptake.geoip_source"
+#define SNAPSHOT_KEY_GEOIP_BUILD "uptake.geoip_build"	/* mmdb build date */
+#define SNAPSHOT_KEY_ASN_DB_SOURCE "uptake.asn_db_source"
+#define SNAPSHOT_KEY_ASN_DB_BUILD "uptake.asn_db_build"
+#define SNAPSHOT_KEY_SHARD "uptake.shard"		/* "K/N" */
+#define SNAPSHOT_KEY_COMMAND_LINE "uptake.command_line"
+
+/* Largest input_index a snapshot may hold (bounds the resume bitmap). */
+#define SNAPSHOT_MAX_INPUT_INDEX ((int64_t)1 << 32)
+/* Parts a snapshot directory may hold. */
+#define SNAPSHOT_MAX_PARTS 1000000
+
+/*
+ * The parts of path: a directory (its part-N.parquet files in number
+ * order) or one file.  *parts is a NULL-terminated array of owned paths.
+ * Returns the count, or -1 with "PATH: problem" in err.
+ */
+int snapshot_parts_list(const char *path, char ***parts, char *err,
+	size_t errlen);
+void snapshot_parts_free(char **parts);
+
+/* True for a part file name (not a path): part-<digits>.parquet. */
+bool snapshot_is_part_name(const char *name);
+
+/* The set of input_index values present in a snapshot. */
+struct snapshot_done;
+
+/*
+ * Read the input_index column of every part of dir (which may not exist
+ * yet: an empty set).  A part that cannot be read is an error (the crawl
+ * cannot know what it holds): returns -1 with the part and problem in err.
+ */
+int snapshot_done_load(const char *dir, struct snapshot_done **out,
+	char *err, size_t errlen);
+struct snapshot_done *snapshot_done_new(void);
+bool snapshot_done_has(const struct snapshot_done *d, int64_t input_index);
+/* Add; returns false if it was there already or is out of range. */
+bool snapshot_done_add(struct snapshot_done *d, int64_t input_index);
+uint64_t snapshot_done_count(const struct snapshot_done *d);
+void snapshot_done_free(struct snapshot_done *d);
+
+struct snapshot_writer_options {
+	uint64_t part_rows;	/* rows per part (>= 1); default 100000 */
+	struct parquet_writer_options parquet;
+};
+
+void snapshot_writer_options_default(struct snapshot_writer_options *opt);
+
+struct snapshot_writer;
+
+/*
+ * Open (creating if needed) snapshot directory dir for appending: removes
+ * temporary files of dead writers and loads the done set of the existing
+ * parts.  opt may be NULL.  Returns NULL with the reason in err.
+ */
+struct snapshot_writer *snapshot_writer_open(const char *dir,
+	const struct snapshot_writer_options *opt, char *err, size_t errlen);
+
+/* Provenance for the parts written from now on (copied). */
+void snapshot_writer_kv_set(struct snapshot_writer *w, const char *key,
+	const char *value);
+
+/* Whether input_index is in the snapshot (an existing part or appended). */
+bool snapshot_writer_is_done(const struct snapshot_writer *w,
+	int64_t input_index);
+
+/*
+ * Append a row of SCHEMA_COL_COUNT values.  Returns 0; -EEXIST when its
+ * input_index is already in the snapshot (nothing written); -EINVAL for a
+ * bad row; -errno when a part could not be written (logged).  Writes a
+ * part every part_rows rows.
+ */
+int snapshot_writer_append(struct snapshot_writer *w,
+	const struct schema_value *row) __attribute__((warn_unused_result));
+
+/* Finish the current part now (nothing when it is empty).  0 or -errno. */
+int snapshot_writer_roll(struct snapshot_writer *w)
+	__attribute__((warn_unused_result));
+
+/* Rows appended in this session / parts written in this session. */
+uint64_t snapshot_writer_rows(const struct snapshot_writer *w);
+uint64_t snapshot_writer_parts(const struct snapshot_writer *w);
+
+/*
+ * Finish the current part; if the directory holds no part at all, write
+ * an empty one so the snapshot has its schema and provenance.  Frees w.
+ * Returns 0 or -errno.
+ */
+int snapshot_writer_close(struct snapshot_writer *w)
+	__attribute__((warn_unused_result));
+
+/* Abandon the rows of the current part (removes its temporary file). */
+void snapshot_writer_free(struct snapshot_writer *w);
+
+#endif
