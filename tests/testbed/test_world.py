@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""World files: a malformed line stops the generator with its file and line
+number; the demo and bench generators draw valid, deterministic worlds.
+Needs no root and no servers.  Prints TAP."""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "scripts", "tb"))
+sys.path.insert(0, HERE)
+
+import world  # noqa: E402
+from tap import Tap  # noqa: E402
+
+HEAD = """root sign=8
+tld se sign=13 country=SE
+network n1 v4=198.51.100.0/28 v6=2001:db8:100::/48 asn=64500 org=X country=SE
+"""
+
+# (text after HEAD, line number of the fault, words the message must contain)
+BAD = [
+    ("domain a.se net=n1 sign=99\n", 4, ["bad value '99'", "sign"]),
+    ("domain a.se net=n1 colour=blue\n", 4, ["unknown key 'colour'"]),
+    ("domain a.se net=n1\ndomain a.se net=n1\n", 5, ["listed twice"]),
+    ("domain A.se net=n1\n", 4, ["lower case"]),
+    ("domain a.xx net=n1\n", 4, ["TLD 'xx'"]),
+    ("domain a.se net=nope\n", 4, ["unknown network 'nope'"]),
+    ("domain a.se\n", 4, ["no net="]),
+    ("domain a.se net=n1 hsts=\"unterminated\n", 4, ["No closing quotation"]),
+    ("frobnicate x\n", 4, ["unknown line kind"]),
+    ("network n2 v4=10.0.0.0/28 v6=2001:db8:1::/48 asn=1 org=Y country=SE\n", 4,
+     ["not in IPv4 documentation space"]),
+    ("domain a.se net=n1 sign=none break=expired\n", 4, ["need a signed zone"]),
+    ("domain a.se net=n1 mx=9\n", 4, ["must be in 0..4"]),
+    ("domain bad_name.se net=n1\n", 4, ["not a valid host name"]),
+]
+
+
+def main():
+    tap = Tap()
+    tmp = tempfile.mkdtemp(prefix="uptake-world-")
+    for i, (text, line, words) in enumerate(BAD):
+        path = os.path.join(tmp, "w%d" % i)
+        with open(path, "w") as f:
+            f.write(HEAD + text)
+        r = subprocess.run([sys.executable, os.path.join(TOP, "scripts/tb/build.py"), path,
+                            os.path.join(tmp, "s%d" % i)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        msg = r.stderr.strip()
+        tap.ok(r.returncode == 2, "bad world %d exits 2" % i, msg)
+        tap.ok(("%s:%d:" % (path, line)) in msg, "bad world %d names file:line %d" % (i, line), msg)
+        tap.ok(all(w in msg for w in words), "bad world %d says %s" % (i, words), msg)
+        tap.ok(not os.path.exists(os.path.join(tmp, "s%d" % i, "truth.jsonl")),
+               "bad world %d writes no truth" % i)
+
+    # The core world parses and covers every case of the foundation issue.
+    core = world.parse(os.path.join(TOP, "tests/worlds/core/world"))
+    vals = {k: {d[k] for d in core.domains} for k in world.DOMAIN_KEYS if k not in
+            ("rank", "hsts", "csp", "xfo", "xcto", "referrer", "permissions", "spf", "dmarc",
+             "country", "sector", "net", "digest")}
+    must = {
+        "sign": {"8", "13", "15", "none"}, "denial": {"nsec", "nsec3"},
+        "break": {"expired", "notyet", "dnskey_missing", "rrsig_missing", "sig_corrupt"},
+        "ds": {"yes", "no", "mismatch"}, "dns": {"ok", "nxdomain", "servfail"},
+        "tls": {"ok", "expired", "notyet", "wrongname", "selfsigned", "untrusted", "none"},
+        "key": {"ec256", "rsa2048"}, "tlsver": {"1.2", "1.3"},
+        "http80": {"redirect", "plain"}, "sectxt": {"valid", "invalid", "absent"},
+        "v4": {"no"}, "v6": {"no"}, "web": {"www", "none"},
+    }
+    for k, want in sorted(must.items()):
+        tap.ok(want <= vals[k], "core world covers %s=%s" % (k, ",".join(sorted(want))),
+               "missing: %s" % (want - vals[k]))
+    ccs = {t["country"] for t in core.tlds.values() if t["country"]}
+    tap.ok(len(ccs) >= 6, "core world has ccTLDs of >= 6 countries (%d)" % len(ccs))
+    rov = {n["rov4"] for n in core.networks.values()} | {n["rov6"] for n in core.networks.values()}
+    tap.ok(set(world.ROV_STATES) <= rov, "core world covers every ROV state")
+
+    # Demo world: deterministic, every country x sector stratum present.
+    a, b = os.path.join(tmp, "demo-a"), os.path.join(tmp, "demo-b")
+    for p in (a, b):
+        subprocess.run([sys.executable, os.path.join(TOP, "scripts/tb/gen_demo.py"),
+                        "--domains", "800", "--seed", "7", p], check=True)
+    tap.ok(open(a).read() == open(b).read(), "demo world: same seed, same world")
+    demo = world.parse(a)
+    strata = {(d["country"], d["sector"]) for d in demo.domains}
+    tap.eq(len(demo.domains), 800, "demo world: 800 domains")
+    tap.ok(len({c for c, _ in strata}) >= 8, "demo world: >= 8 countries")
+    tap.ok(len({s for _, s in strata}) >= 6, "demo world: >= 6 sectors")
+    tap.eq(len(strata), 60, "demo world: every country x sector stratum")
+
+    bench = os.path.join(tmp, "bench")
+    subprocess.run([sys.executable, os.path.join(TOP, "scripts/tb/gen_bench.py"),
+                    "--domains", "5000", bench], check=True)
+    bw = world.parse(bench)
+    tap.eq(len(bw.domains), 5000, "bench world: 5000 domains")
+    tap.ok(all(d["inline"] for d in bw.domains), "bench world: every domain inline")
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
