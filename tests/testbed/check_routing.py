@@ -199,8 +199,19 @@ def rtr_fetch_retry(addr, port, deadline=10.0):
 
 # --- mmdblookup ----------------------------------------------------------------
 
+_mmdb_cache = {}
+
+
 def mmdb(path, addr, *lookup):
-    """The value at lookup path, or None when the address or path is absent."""
+    """The value at lookup path, or None when the address or path is absent.
+    Domains share addresses, so answers are kept per (file, address, path)."""
+    key = (path, addr) + lookup
+    if key not in _mmdb_cache:
+        _mmdb_cache[key] = _mmdb(path, addr, *lookup)
+    return _mmdb_cache[key]
+
+
+def _mmdb(path, addr, *lookup):
     r = subprocess.run(["mmdblookup", "--file", path, "--ip", addr] + list(lookup),
                        capture_output=True, text=True)
     if r.returncode != 0:
@@ -283,6 +294,7 @@ def run(state, truth_rows, tap):
     if vt is not None:
         sources.append(("rtr", vt))
     missing = object()
+    route_cache = {}
     fallback = 0
     for row in truth_rows:
         dom = row["domain"]
@@ -302,6 +314,8 @@ def run(state, truth_rows, tap):
             if addr is None:
                 origin = prefix = None
                 rovs = {name: None for name, _ in sources}
+            elif addr in route_cache:
+                origin, prefix, rovs = route_cache[addr]
             else:
                 ip = ipaddress.ip_address(addr)
                 match = longest_match(pfx, ip)
@@ -316,6 +330,7 @@ def run(state, truth_rows, tap):
                     origin = int(field) if field.isdigit() else field
                     single = origin if isinstance(origin, int) else None
                     rovs = {name: rfc6811(match, single, v) for name, v in sources}
+                route_cache[addr] = (origin, prefix, rovs)
             tap.eq(origin, want_origin, "%s: %s_origin_asn" % (dom, fam))
             tap.eq(prefix, want_prefix, "%s: %s_prefix" % (dom, fam))
             for name, _ in sources:
