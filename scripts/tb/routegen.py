@@ -38,14 +38,14 @@ import sys
 import time
 
 import plan as planmod
-from world import WorldError
+from world import NETWORK_BLOCK, WorldError, network_block
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MMDB_WRITER = os.path.join(HERE, "mmdb-write.pl")
 
 TA = "testbed"            # trust anchor of the world's own VRPs
 TA2 = "testbed-b"         # a second trust anchor (extras only)
-BLOCK = {4: 27, 6: 47}    # every network alone in one of these
+BLOCK = NETWORK_BLOCK     # every network alone in one /27, /47
 PEERS = (                 # route collector peers in rib.txt
     ("192.0.2.240", "2001:db8::240", 64496),
     ("192.0.2.241", "2001:db8::241", 64497),
@@ -179,27 +179,20 @@ def _other_asn(asn):
 
 
 def _block(prefix):
-    return prefix.supernet(new_prefix=BLOCK[prefix.version])
+    return network_block(prefix)
 
 
 def check_networks(world):
-    """Each network lies alone in its /27 and /47 (and is no larger)."""
+    """Each network lies alone in its /27 and /47 (world.py checks this at
+    parse time; checked again here for worlds built by hand)."""
     seen = {4: {}, 6: {}}
     for net in world.networks.values():
         for fam, key in ((4, "v4"), (6, "v6")):
             p = net[key]
-            if p.prefixlen <= BLOCK[fam]:
-                raise WorldError("%s: network %s: %s must be longer than /%d (each network lies "
-                                 "alone in one /%d, whose covering ROA makes invalid_length)"
-                                 % (net.where, net.name, p, BLOCK[fam], BLOCK[fam]))
-            b = _block(p)
-            if b in seen[fam]:
-                other = seen[fam][b]
-                raise WorldError("%s: network %s (%s) shares the /%d %s with network %s (%s); "
-                                 "every network needs a /%d of its own"
-                                 % (net.where, net.name, p, BLOCK[fam], b, other.name,
-                                    other.where, BLOCK[fam]))
-            seen[fam][b] = net
+            if p.prefixlen <= BLOCK[fam] or _block(p) in seen[fam]:
+                raise WorldError("%s: network %s: %s is not alone in a /%d of its own"
+                                 % (net.where, net.name, p, BLOCK[fam]))
+            seen[fam][_block(p)] = net
     return seen
 
 

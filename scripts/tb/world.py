@@ -273,9 +273,38 @@ def parse(path):
     return world
 
 
+# Each network lies alone in its /27 (IPv4) and /47 (IPv6) and is longer than
+# that: the covering ROA of an invalid_length case (scripts/tb/routegen.py)
+# must cover nothing else.
+NETWORK_BLOCK = {4: 27, 6: 47}
+
+
+def network_block(prefix):
+    """The /27 or /47 a network prefix lies in."""
+    return prefix.supernet(new_prefix=NETWORK_BLOCK[prefix.version])
+
+
+def _check_networks(world):
+    seen = {}
+    for net in world.networks.values():
+        for key in ("v4", "v6"):
+            p = net[key]
+            bl = NETWORK_BLOCK[p.version]
+            if p.prefixlen <= bl:
+                raise WorldError("%s: network %s: %s must be longer than /%d (each network lies "
+                                 "alone in one /%d)" % (net.where, net.name, p, bl, bl))
+            b = network_block(p)
+            if b in seen:
+                raise WorldError("%s: network %s (%s) shares the /%d %s with network %s (%s); "
+                                 "every network needs a /%d of its own"
+                                 % (net.where, net.name, p, bl, b, seen[b].name, seen[b].where, bl))
+            seen[b] = net
+
+
 def _check_world(world):
     if world.root is None:
         raise WorldError("%s: no root line" % world.path)
+    _check_networks(world)
     for d in world.domains:
         tld = d.name.rsplit(".", 1)[-1]
         if tld not in world.tlds:
