@@ -175,7 +175,7 @@ def hsts_fields(v):
         return none
     if d.get("includesubdomains", None) is not None or d.get("preload", None) is not None:
         return none
-    return True, int(age), "includesubdomains" in d, "preload" in d
+    return int(age) != 0, int(age), "includesubdomains" in d, "preload" in d
 
 
 def csp_fields(v):
