@@ -513,6 +513,8 @@ plain_values(struct parquet_writer *w, struct wcol *c, size_t v0, size_t v1)
 {
 	size_t n = v1 - v0;
 
+	if (n == 0)
+		return;
 	switch (c->type) {
 	case SCHEMA_TYPE_INT32:
 		pq_buf_add(&w->page, (const int32_t *)c->vals + v0, 4 * n);

@@ -290,9 +290,9 @@ static void
 test_sigkill(void)
 {
 	char dir[300], scratch[300];
-	const int64_t total = 40000;
+	const int64_t total = 20000;
 	const uint64_t part_rows = 250;
-	int kills = 0, iterations = 80;
+	int kills = 0, iterations = 60;
 	bool whole = true;
 	int64_t last = 0;
 	unsigned seed = (unsigned)time(NULL);
@@ -305,7 +305,13 @@ test_sigkill(void)
 	double full = now_s() - t0;
 	tap_diag("an uninterrupted crawl of %lld rows takes %.3f s",
 	    (long long)total, full);
-	for (int it = 0; it < iterations && last < total; it++) {
+	int round = 0;
+	for (int it = 0; it < iterations; it++) {
+		if (last == total) {
+			/* The writer got through: start another snapshot. */
+			snprintf(dir, sizeof(dir), "%s/killed-%d", tmpdir, ++round);
+			last = 0;
+		}
 		pid_t pid = fork();
 		int st = 0;
 		if (pid == 0) {
@@ -315,7 +321,7 @@ test_sigkill(void)
 		seed = seed * 1103515245u + 12345u;
 		double left = full * (double)(total - last) / (double)total;
 		useconds_t us = (useconds_t)((double)((seed >> 8) % 1000) /
-		    1000.0 * (left + 0.005) * 1e6);
+		    1000.0 * (0.7 * left + 0.002) * 1e6);
 		usleep(us);
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
@@ -330,7 +336,8 @@ test_sigkill(void)
 	}
 	tap_ok(whole, "%d kills mid-crawl: only whole parts, no input_index twice, never fewer rows (%lld of %lld rows done)",
 	    kills, (long long)last, (long long)total);
-	tap_ok(kills >= 10, "at least 10 kills landed mid-crawl (%d)", kills);
+	tap_ok(kills >= iterations / 2, "most kills landed mid-crawl (%d of %d)",
+	    kills, iterations);
 	tap_ok(crawl(dir, total, part_rows) == 0, "final resume completes");
 	struct snapshot_done *d = NULL;
 	int64_t rows = check_snapshot(dir, &d);
