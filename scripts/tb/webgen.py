@@ -10,9 +10,11 @@ generate(world, plan, state, T) writes STATE/web/:
                         the database each keeps (index.txt, also the OCSP
                         responder's index)
     keys/               leaf keys, one per key kind, shared by all leaves
-    certs/DOMAIN.pem    leaf (+ intermediate) as nginx serves it
-    ocsp/DOMAIN.der     the OCSP response nginx staples (ocsp=yes)
-    sectxt/DOMAIN.txt   the security.txt served (sectxt=valid|invalid)
+    certs/UNIT.pem      leaf (+ intermediate) as nginx serves it; a unit is a
+                        site, or up to UNIT_MAX sites of one web profile
+                        (make_units)
+    ocsp/UNIT.der       the OCSP response nginx staples (ocsp=yes)
+    sectxt/NAME.txt     the security.txt served for NAME (sectxt=valid|invalid)
     tls-*.conf          TLS settings per web slot kind
     nginx.conf          one nginx for the whole world
     sites.json          per domain: probed host, addresses, slot (self-test)
