@@ -1,0 +1,84 @@
+/*
+ * crawl.h - the state of one crawl shared by the scheduler and the probes:
+ * configuration (written once by main), the loop, the resolver engine, the
+ * DNSSEC validator and the counters of the summary.
+ */
+#ifndef UPTAKE_CRAWLER_CRAWL_H
+#define UPTAKE_CRAWLER_CRAWL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dnssec.h"
+#include "query.h"
+
+struct loop;
+struct snapshot_writer;
+struct blocklist;
+struct optout;
+struct shard;
+
+/* Probes selectable with --probes. */
+enum probe {
+	PROBE_DNS = 1 << 0,
+	PROBE_DNSSEC = 1 << 1,
+	PROBE_RPKI = 1 << 2,
+	PROBE_GEO = 1 << 3,
+	PROBE_TLS = 1 << 4,
+	PROBE_HTTP = 1 << 5,
+};
+#define PROBE_ALL (PROBE_DNS | PROBE_DNSSEC | PROBE_RPKI | PROBE_GEO | \
+	PROBE_TLS | PROBE_HTTP)
+
+struct crawl_config {
+	const char *list_path;
+	const char *list_format;	/* auto, tranco, plain, csv, zone */
+	const char *list_name;
+	const char *out_dir;
+	const char *resolvers;		/* NULL: the system's */
+	const char *trust_anchor;
+	time_t validation_time;
+	unsigned probes;
+	unsigned concurrency;
+	double rate;
+	unsigned timeout_s;		/* per-domain deadline */
+	unsigned query_timeout_ms;
+	unsigned query_tries;
+	uint64_t part_rows;
+	const char *opt_out;
+	const char *allow_prefix;
+	const char *user_agent;
+	const char *shard_arg;
+	bool progress;
+	bool quiet;
+	uint64_t limit;			/* --top N: first N domains, 0: all */
+	char *command_line;
+};
+
+struct crawl_counters {
+	uint64_t started;
+	uint64_t finished;
+	uint64_t skipped_done;		/* already in the snapshot (resume) */
+	uint64_t skipped_shard;
+	uint64_t skipped_optout;
+	uint64_t deadline;		/* hit --timeout */
+	uint64_t dns_ok, dns_nxdomain, dns_servfail, dns_timeout, dns_other;
+	uint64_t secure, insecure, bogus, indeterminate;
+	uint64_t write_errors;
+};
+
+struct crawl {
+	const struct crawl_config *cfg;
+	struct loop *loop;
+	struct query_engine *qe;
+	struct val_ctx *val;
+	struct snapshot_writer *snap;
+	struct crawl_counters n;
+	struct job *jobs;		/* in flight */
+	unsigned inflight;
+	bool stopping;			/* SIGINT/SIGTERM: abandon in-flight work */
+	struct vq *vqs;			/* validator queries outstanding */
+};
+
+#endif

@@ -1,0 +1,917 @@
+/*
+ * dnsprobe.c - the DNS and DNSSEC probe of one domain.
+ *
+ * Stage 1 asks, in parallel, the apex's A, AAAA, SOA, NS, MX, TXT, CAA,
+ * HTTPS, DS and DNSKEY, and the TXT records of _dmarc, _mta-sts and
+ * _smtp._tls.  As answers come in it asks what they make necessary: www's
+ * A/AAAA/HTTPS when the apex has no address, the AAAA of every NS and MX
+ * host (bounded), TLSA at _443._tcp of the probed host and at _25._tcp of
+ * the first MX host.  Every reply is reduced to the facts the row needs as
+ * it arrives; only the replies the validator will look at are kept.
+ * Stage 2 hands the probed host's address answer (or the negative answer
+ * when it has none) and the TLSA answers to the DNSSEC validator.
+ *
+ * Columns rules: docs/testbed.md ("Ground-truth rules for DNS columns") and
+ * docs/dnssec.md.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "crawl.h"
+#include "dnsprobe.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "mailpol.h"
+#include "query.h"
+#include "util.h"
+
+/* TXT records looked at per name, and bytes of one joined record. */
+#define DNS_MAX_TXT 16
+#define DNS_MAX_TXT_LEN MAILPOL_MAX_RECORD
+
+enum dq_kind {
+	DQ_A = 0,
+	DQ_AAAA,
+	DQ_SOA,
+	DQ_NS,
+	DQ_MX,
+	DQ_TXT,
+	DQ_CAA,
+	DQ_HTTPS,
+	DQ_DS,
+	DQ_DNSKEY,
+	DQ_DMARC,
+	DQ_MTASTS,
+	DQ_TLSRPT,
+	DQ_WWW_A,
+	DQ_WWW_AAAA,
+	DQ_WWW_HTTPS,
+	DQ_NS_AAAA,
+	DQ_MX_AAAA,
+	DQ_TLSA_WEB,
+	DQ_TLSA_MX,
+};
+
+struct dq {
+	struct job *job;
+	enum dq_kind kind;
+	struct query *q;
+	bool done;
+};
+
+static void dq_reply(void *arg, enum query_status st, const ldns_pkt *p);
+static void dns_stage_end(struct job *j);
+
+static void
+job_error(struct job *j, const char *what)
+{
+	row_set_str_once(&j->row, SCHEMA_COL_ERROR, what);
+}
+
+static void
+ask(struct job *j, enum dq_kind kind, const ldns_rdf *name, ldns_rr_type type)
+{
+	struct dq *d;
+
+	if (j->ndq >= DNS_MAX_QUERIES) {
+		job_error(j, "dns: query budget exhausted");
+		return;
+	}
+	d = xcalloc(1, sizeof(*d));
+	d->job = j;
+	d->kind = kind;
+	j->dqs[j->ndq++] = d;
+	j->pending++;
+	d->q = query_send(j->crawl->qe, name, type, dq_reply, d);
+}
+
+/* prefix + "." + apex, or NULL when too long. */
+static ldns_rdf *
+sub_name(const ldns_rdf *apex, const char *prefix)
+{
+	char *a = ldns_rdf2str(apex);
+	char buf[LDNS_MAX_DOMAINLEN * 4 + 64];
+	ldns_rdf *out = NULL;
+
+	if (a == NULL)
+		return NULL;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s.%s", prefix, a) <
+	    sizeof(buf))
+		out = ldns_dname_new_frm_str(buf);
+	free(a);
+	return out;
+}
+
+/*
+ * The RRs of type t answering qname in p, following CNAMEs inside the
+ * answer section (at most DNS_MAX_CNAME links).  The list holds pointers
+ * into p (free it with ldns_rr_list_free, not deep).  *owner: the name the
+ * records are at (borrowed from p or qname).
+ */
+static ldns_rr_list *
+answer_rrs(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t,
+	const ldns_rdf **owner)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(p);
+	ldns_rr_list *out = ldns_rr_list_new();
+	const ldns_rdf *name = qname;
+	size_t i, links = 0;
+
+	for (;;) {
+		const ldns_rdf *next = NULL;
+
+		for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(an, i);
+
+			if (ldns_dname_compare(ldns_rr_owner(rr), name) != 0)
+				continue;
+			if (ldns_rr_get_type(rr) == t)
+				ldns_rr_list_push_rr(out, rr);
+			else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+			    t != LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) > 0)
+				next = ldns_rr_rdf(rr, 0);
+		}
+		if (ldns_rr_list_rr_count(out) > 0 || next == NULL ||
+		    ++links > DNS_MAX_CNAME)
+			break;
+		name = next;
+	}
+	if (owner != NULL)
+		*owner = name;
+	return out;
+}
+
+static size_t
+count_rrs(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t)
+{
+	ldns_rr_list *l = answer_rrs(p, qname, t, NULL);
+	size_t n = ldns_rr_list_rr_count(l);
+
+	ldns_rr_list_free(l);
+	return n;
+}
+
+/* Join the character-strings of a TXT RR into buf; returns the length. */
+static size_t
+txt_join(const ldns_rr *rr, char *buf, size_t cap)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *rd = ldns_rr_rdf(rr, i);
+		const uint8_t *d = ldns_rdf_data(rd);
+		size_t sz = ldns_rdf_size(rd), n;
+
+		if (sz < 1)
+			continue;
+		n = d[0];
+		if (n > sz - 1)
+			n = sz - 1;
+		if (n > cap - len)
+			n = cap - len;
+		memcpy(buf + len, d + 1, n);
+		len += n;
+	}
+	return len;
+}
+
+/* The TXT records of the answer, joined, for the mail policy parsers. */
+struct txts {
+	char *s[DNS_MAX_TXT];
+	size_t len[DNS_MAX_TXT];
+	size_t n;
+};
+
+static void
+txts_load(struct txts *t, const ldns_pkt *p, const ldns_rdf *qname)
+{
+	ldns_rr_list *l = answer_rrs(p, qname, LDNS_RR_TYPE_TXT, NULL);
+	size_t i;
+
+	t->n = 0;
+	for (i = 0; i < ldns_rr_list_rr_count(l) && t->n < DNS_MAX_TXT; i++) {
+		t->s[t->n] = xmalloc(DNS_MAX_TXT_LEN);
+		t->len[t->n] = txt_join(ldns_rr_list_rr(l, i), t->s[t->n],
+		    DNS_MAX_TXT_LEN);
+		t->n++;
+	}
+	ldns_rr_list_free(l);
+}
+
+static void
+txts_free(struct txts *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->s[i]);
+	t->n = 0;
+}
+
+/* Sorted distinct small numbers as "a,b,c" into buf. */
+static void
+numlist(const int *seen, int max, char *buf, size_t cap)
+{
+	int v;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (v = 0; v < max; v++) {
+		if (!seen[v])
+			continue;
+		len += (size_t)snprintf(buf + len, cap - len, "%s%d",
+		    len ? "," : "", v);
+		if (len >= cap)
+			break;
+	}
+}
+
+/* Denial records in the authority section of a negative answer. */
+static void
+scan_denial(struct job *j, const ldns_pkt *p)
+{
+	const ldns_rr_list *au = ldns_pkt_authority(p);
+	size_t i;
+
+	if (j->denial_seen)
+		return;
+	for (i = 0; i < ldns_rr_list_rr_count(au); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(au, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC3 &&
+		    ldns_rr_rd_count(rr) >= 3) {
+			row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec3");
+			row_set_i32(&j->row, SCHEMA_COL_NSEC3_ITERATIONS,
+			    ldns_rdf2native_int16(ldns_rr_rdf(rr, 2)));
+			j->denial_seen = true;
+			return;
+		}
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC) {
+			row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec");
+			j->denial_seen = true;
+			return;
+		}
+	}
+}
+
+static bool
+is_negative(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t)
+{
+	return ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN ||
+	    (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+	    count_rrs(p, qname, t) == 0);
+}
+
+static const char *
+rcode_status(int rcode)
+{
+	switch (rcode) {
+	case LDNS_RCODE_NOERROR:
+		return "ok";
+	case LDNS_RCODE_NXDOMAIN:
+		return "nxdomain";
+	case LDNS_RCODE_SERVFAIL:
+		return "servfail";
+	case LDNS_RCODE_REFUSED:
+		return "refused";
+	default:
+		return "error";
+	}
+}
+
+static void
+cancel_all(struct job *j)
+{
+	unsigned i;
+
+	for (i = 0; i < j->ndq; i++) {
+		struct dq *d = j->dqs[i];
+
+		if (!d->done) {
+			query_cancel(d->q);
+			d->done = true;
+			j->pending--;
+		}
+	}
+}
+
+static void
+host_followups(struct job *j)
+{
+	ldns_rdf *tlsa;
+
+	if (j->host_followups_sent)
+		return;
+	j->host_followups_sent = true;
+	tlsa = sub_name(j->probed, "_443._tcp");
+	if (tlsa != NULL) {
+		ask(j, DQ_TLSA_WEB, tlsa, LDNS_RR_TYPE_TLSA);
+		ldns_rdf_deep_free(tlsa);
+	}
+}
+
+/* Both apex address answers are in: probe the apex, or ask www. */
+static void
+apex_addresses_known(struct job *j)
+{
+	ldns_rdf *www;
+
+	if (j->a_count + j->aaaa_count > 0) {
+		host_followups(j);
+		return;
+	}
+	www = sub_name(j->apex, "www");
+	if (www == NULL) {
+		host_followups(j);
+		return;
+	}
+	j->www_sent = true;
+	ask(j, DQ_WWW_A, www, LDNS_RR_TYPE_A);
+	ask(j, DQ_WWW_AAAA, www, LDNS_RR_TYPE_AAAA);
+	ask(j, DQ_WWW_HTTPS, www, LDNS_RR_TYPE_HTTPS);
+	ldns_rdf_deep_free(www);
+}
+
+static void
+www_known(struct job *j)
+{
+	if (j->www_a_count + j->www_aaaa_count > 0) {
+		ldns_rdf_deep_free(j->probed);
+		j->probed = sub_name(j->apex, "www");
+	}
+	host_followups(j);
+}
+
+struct mxent {
+	uint16_t pref;
+	const ldns_rdf *host;
+};
+
+static int
+mx_cmp(const void *a, const void *b)
+{
+	const struct mxent *x = a, *y = b;
+
+	if (x->pref != y->pref)
+		return x->pref < y->pref ? -1 : 1;
+	return ldns_dname_compare(x->host, y->host);
+}
+
+static void
+on_ns(struct job *j, const ldns_pkt *p)
+{
+	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_NS, NULL);
+	size_t i, n = ldns_rr_list_rr_count(l);
+
+	row_set_i32(&j->row, SCHEMA_COL_NS_COUNT, (int32_t)n);
+	row_set_bool(&j->row, SCHEMA_COL_IPV6_NS, false);
+	for (i = 0; i < n && (int)i < DNS_MAX_HOSTS; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+
+		if (ldns_rr_rd_count(rr) < 1)
+			continue;
+		j->ns_hosts_asked++;
+		ask(j, DQ_NS_AAAA, ldns_rr_rdf(rr, 0), LDNS_RR_TYPE_AAAA);
+	}
+	ldns_rr_list_free(l);
+}
+
+static void
+on_mx(struct job *j, const ldns_pkt *p)
+{
+	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_MX, NULL);
+	size_t i, n = ldns_rr_list_rr_count(l), m = 0;
+	struct mxent ent[DNS_MAX_HOSTS];
+
+	row_set_i32(&j->row, SCHEMA_COL_MX_COUNT, (int32_t)n);
+	for (i = 0; i < n && m < DNS_MAX_HOSTS; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+
+		if (ldns_rr_rd_count(rr) < 2)
+			continue;
+		ent[m].pref = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		ent[m].host = ldns_rr_rdf(rr, 1);
+		m++;
+	}
+	if (m > 0) {
+		ldns_rdf *tlsa;
+
+		qsort(ent, m, sizeof(ent[0]), mx_cmp);
+		row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, false);
+		for (i = 0; i < m; i++) {
+			j->mx_hosts_asked++;
+			ask(j, DQ_MX_AAAA, ent[i].host, LDNS_RR_TYPE_AAAA);
+		}
+		tlsa = sub_name(ent[0].host, "_25._tcp");
+		if (tlsa != NULL) {
+			ask(j, DQ_TLSA_MX, tlsa, LDNS_RR_TYPE_TLSA);
+			ldns_rdf_deep_free(tlsa);
+		}
+	}
+	ldns_rr_list_free(l);
+}
+
+static void
+on_txt_apex(struct job *j, const ldns_pkt *p)
+{
+	struct txts t;
+
+	txts_load(&t, p, j->apex);
+	row_set_str(&j->row, SCHEMA_COL_SPF,
+	    mailpol_spf((const char *const *)t.s, t.len, t.n));
+	txts_free(&t);
+}
+
+static void
+on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
+	enum dq_kind kind)
+{
+	struct txts t;
+	size_t i;
+	bool found = false;
+
+	txts_load(&t, p, qname);
+	if (kind == DQ_DMARC) {
+		row_set_str(&j->row, SCHEMA_COL_DMARC,
+		    mailpol_dmarc((const char *const *)t.s, t.len, t.n));
+	} else {
+		for (i = 0; i < t.n; i++) {
+			if (kind == DQ_MTASTS ?
+			    mailpol_is_mta_sts(t.s[i], t.len[i]) :
+			    mailpol_is_tlsrpt(t.s[i], t.len[i]))
+				found = true;
+		}
+		row_set_bool(&j->row, kind == DQ_MTASTS ?
+		    SCHEMA_COL_MTA_STS : SCHEMA_COL_TLSRPT, found);
+	}
+	txts_free(&t);
+}
+
+static void
+on_ds(struct job *j, const ldns_pkt *p)
+{
+	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_DS, NULL);
+	size_t i, n = ldns_rr_list_rr_count(l);
+	int seen[256] = {0};
+	char buf[256];
+
+	row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT, n > 0);
+	for (i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+
+		if (ldns_rr_rd_count(rr) >= 3)
+			seen[ldns_rdf2native_int8(ldns_rr_rdf(rr, 2))] = 1;
+	}
+	if (n > 0) {
+		numlist(seen, 256, buf, sizeof(buf));
+		row_set_str(&j->row, SCHEMA_COL_DS_DIGEST_TYPES, buf);
+	}
+	ldns_rr_list_free(l);
+}
+
+static void
+on_dnskey(struct job *j, const ldns_pkt *p)
+{
+	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_DNSKEY, NULL);
+	size_t i, n = ldns_rr_list_rr_count(l);
+	int seen[256] = {0};
+	char buf[256];
+
+	for (i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+
+		if (ldns_rr_rd_count(rr) >= 3)
+			seen[ldns_rdf2native_int8(ldns_rr_rdf(rr, 2))] = 1;
+	}
+	if (n > 0) {
+		numlist(seen, 256, buf, sizeof(buf));
+		row_set_str(&j->row, SCHEMA_COL_DNSKEY_ALGORITHMS, buf);
+	}
+	ldns_rr_list_free(l);
+}
+
+static const ldns_rdf *
+dq_qname(const ldns_pkt *p)
+{
+	return ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(p), 0));
+}
+
+static void
+dq_reply(void *arg, enum query_status st, const ldns_pkt *p)
+{
+	struct dq *d = arg;
+	struct job *j = d->job;
+	const ldns_rdf *qn;
+	bool ok = st == QUERY_OK &&
+	    (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
+	    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+
+	d->done = true;
+	j->pending--;
+	d->q = NULL;
+
+	if (d->kind == DQ_A) {
+		j->apex_qstatus = st;
+		j->apex_rcode = st == QUERY_OK ? ldns_pkt_get_rcode(p) : -1;
+		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
+		    st == QUERY_OK ? rcode_status(j->apex_rcode) :
+		    st == QUERY_TIMEOUT ? "timeout" : "error");
+		if (j->apex_rcode != LDNS_RCODE_NOERROR) {
+			if (st != QUERY_OK)
+				job_error(j, st == QUERY_TIMEOUT ?
+				    "dns: apex A timed out" :
+				    "dns: apex A failed");
+			cancel_all(j);
+			goto out;
+		}
+	}
+	if (!ok) {
+		if (st != QUERY_OK)
+			job_error(j, st == QUERY_TIMEOUT ? "dns: timeout" :
+			    "dns: query failed");
+		/* The facts of this query stay null; the stage goes on. */
+		switch (d->kind) {
+		case DQ_AAAA:
+			j->aaaa_done = true;
+			break;
+		case DQ_WWW_A:
+			j->www_a_done = true;
+			break;
+		case DQ_WWW_AAAA:
+			j->www_aaaa_done = true;
+			break;
+		default:
+			break;
+		}
+		if (d->kind == DQ_AAAA && j->a_done)
+			apex_addresses_known(j);
+		if ((d->kind == DQ_WWW_A || d->kind == DQ_WWW_AAAA) &&
+		    j->www_a_done && j->www_aaaa_done)
+			www_known(j);
+		goto out;
+	}
+	qn = dq_qname(p);
+	switch (d->kind) {
+	case DQ_A:
+		j->a_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_A);
+		j->a_reply = ldns_pkt_clone(p);
+		j->a_done = true;
+		if (j->aaaa_done)
+			apex_addresses_known(j);
+		break;
+	case DQ_AAAA:
+		j->aaaa_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_AAAA);
+		j->aaaa_reply = ldns_pkt_clone(p);
+		j->aaaa_done = true;
+		if (j->a_done)
+			apex_addresses_known(j);
+		break;
+	case DQ_WWW_A:
+		j->www_a_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_A);
+		j->www_a_reply = ldns_pkt_clone(p);
+		j->www_a_done = true;
+		if (j->www_aaaa_done)
+			www_known(j);
+		break;
+	case DQ_WWW_AAAA:
+		j->www_aaaa_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_AAAA);
+		j->www_aaaa_reply = ldns_pkt_clone(p);
+		j->www_aaaa_done = true;
+		if (j->www_a_done)
+			www_known(j);
+		break;
+	case DQ_SOA:
+		break;
+	case DQ_NS:
+		on_ns(j, p);
+		break;
+	case DQ_MX:
+		on_mx(j, p);
+		break;
+	case DQ_TXT:
+		on_txt_apex(j, p);
+		break;
+	case DQ_CAA:
+		row_set_bool(&j->row, SCHEMA_COL_CAA,
+		    count_rrs(p, j->apex, LDNS_RR_TYPE_CAA) > 0);
+		break;
+	case DQ_HTTPS:
+		j->https_apex = count_rrs(p, j->apex, LDNS_RR_TYPE_HTTPS) > 0;
+		break;
+	case DQ_WWW_HTTPS:
+		j->https_www = count_rrs(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
+		break;
+	case DQ_DS:
+		on_ds(j, p);
+		break;
+	case DQ_DNSKEY:
+		on_dnskey(j, p);
+		break;
+	case DQ_DMARC:
+	case DQ_MTASTS:
+	case DQ_TLSRPT:
+		on_txt_policy(j, p, qn, d->kind);
+		break;
+	case DQ_NS_AAAA:
+		if (count_rrs(p, qn, LDNS_RR_TYPE_AAAA) > 0)
+			row_set_bool(&j->row, SCHEMA_COL_IPV6_NS, true);
+		break;
+	case DQ_MX_AAAA:
+		if (count_rrs(p, qn, LDNS_RR_TYPE_AAAA) > 0)
+			row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, true);
+		break;
+	case DQ_TLSA_WEB:
+		j->tlsa_web_reply = ldns_pkt_clone(p);
+		break;
+	case DQ_TLSA_MX:
+		j->tlsa_mx_reply = ldns_pkt_clone(p);
+		break;
+	}
+	/* Authenticated denial as served by the zone holding the name: from
+	 * negative answers for names the domain's zone answers (not DS,
+	 * which the parent answers, nor NS/MX hosts, which may be elsewhere). */
+	if (d->kind != DQ_DS && d->kind != DQ_NS_AAAA &&
+	    d->kind != DQ_MX_AAAA && d->kind != DQ_NS) {
+		ldns_rr_type t = ldns_rr_get_type(
+		    ldns_rr_list_rr(ldns_pkt_question(p), 0));
+
+		if (is_negative(p, qn, t))
+			scan_denial(j, p);
+	}
+out:
+	if (j->pending == 0 && j->stage == JOB_DNS)
+		dns_stage_end(j);
+}
+
+void
+dnsprobe_start(struct job *j)
+{
+	static const struct {
+		enum dq_kind kind;
+		const char *prefix;
+		ldns_rr_type type;
+	} apex_q[] = {
+		{ DQ_A, NULL, LDNS_RR_TYPE_A },
+		{ DQ_AAAA, NULL, LDNS_RR_TYPE_AAAA },
+		{ DQ_SOA, NULL, LDNS_RR_TYPE_SOA },
+		{ DQ_NS, NULL, LDNS_RR_TYPE_NS },
+		{ DQ_MX, NULL, LDNS_RR_TYPE_MX },
+		{ DQ_TXT, NULL, LDNS_RR_TYPE_TXT },
+		{ DQ_CAA, NULL, LDNS_RR_TYPE_CAA },
+		{ DQ_HTTPS, NULL, LDNS_RR_TYPE_HTTPS },
+		{ DQ_DS, NULL, LDNS_RR_TYPE_DS },
+		{ DQ_DNSKEY, NULL, LDNS_RR_TYPE_DNSKEY },
+		{ DQ_DMARC, "_dmarc", LDNS_RR_TYPE_TXT },
+		{ DQ_MTASTS, "_mta-sts", LDNS_RR_TYPE_TXT },
+		{ DQ_TLSRPT, "_smtp._tls", LDNS_RR_TYPE_TXT },
+	};
+	size_t i;
+
+	j->stage = JOB_DNS;
+	j->apex_rcode = -1;
+	j->probed = ldns_rdf_clone(j->apex);
+	for (i = 0; i < sizeof(apex_q) / sizeof(apex_q[0]); i++) {
+		ldns_rdf *name = apex_q[i].prefix != NULL ?
+		    sub_name(j->apex, apex_q[i].prefix) :
+		    ldns_rdf_clone(j->apex);
+
+		if (name == NULL)
+			continue;
+		ask(j, apex_q[i].kind, name, apex_q[i].type);
+		ldns_rdf_deep_free(name);
+	}
+}
+
+/* The signer of the RRSIGs over the answer (or over the SOA of a negative
+ * answer). */
+static void
+set_signer(struct job *j, const ldns_pkt *p, ldns_rr_type t)
+{
+	const ldns_rr_list *sec = ldns_pkt_answer(p);
+	ldns_rr_type covered = t;
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(sec, i);
+			ldns_rdf *signer;
+			char *s;
+
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
+			    ldns_rr_rd_count(rr) < 8 ||
+			    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) !=
+			    covered)
+				continue;
+			signer = ldns_rr_rrsig_signame(rr);
+			s = ldns_rdf2str(signer);
+			if (s != NULL) {
+				size_t n = strlen(s);
+
+				if (n > 1 && s[n - 1] == '.')
+					s[--n] = '\0';
+				row_set_str(&j->row, SCHEMA_COL_SIGNER_ZONE, s);
+				free(s);
+			}
+			return;
+		}
+		/* No address records: the SOA of the negative answer. */
+		sec = ldns_pkt_authority(p);
+		covered = LDNS_RR_TYPE_SOA;
+	}
+}
+
+static void val_done(void *arg, const struct val_result *r);
+static void dnssec_stage_end(struct job *j);
+
+struct valarg {
+	struct job *job;
+	int which;		/* 0 web, 1 TLSA web, 2 TLSA MX */
+};
+
+static void
+start_val(struct job *j, int which, const ldns_pkt *p)
+{
+	struct valarg *va = xcalloc(1, sizeof(*va));
+	const ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+	struct val_job *vj;
+
+	va->job = j;
+	va->which = which;
+	j->val_pending++;
+	vj = val_job_start(j->crawl->val, ldns_rr_owner(q),
+	    ldns_rr_get_type(q), p, val_done, va);
+	if (vj != NULL)
+		j->vj[which] = vj;
+}
+
+static void
+val_done(void *arg, const struct val_result *r)
+{
+	struct valarg *va = arg;
+	struct job *j = va->job;
+
+	j->vj[va->which] = NULL;
+	j->val_pending--;
+	if (va->which == 0) {
+		j->web_status = r->status;
+		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS,
+		    val_status_str(r->status));
+		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON,
+		    val_reason_str(r->reason));
+	} else if (va->which == 1) {
+		j->tlsa_web_secure = r->status == VAL_SECURE;
+	} else {
+		j->tlsa_mx_secure = r->status == VAL_SECURE;
+	}
+	free(va);
+	if (j->val_pending == 0 && j->stage == JOB_DNSSEC)
+		dnssec_stage_end(j);
+}
+
+static void
+dnssec_stage_end(struct job *j)
+{
+	/* DANE: a TLSA RRset that validates secure. */
+	if (row_is_set(&j->row, SCHEMA_COL_MX_COUNT) &&
+	    j->row.v[SCHEMA_COL_MX_COUNT].u.i32 > 0 && j->tlsa_mx_reply != NULL)
+		row_set_bool(&j->row, SCHEMA_COL_DANE_MX,
+		    count_rrs(j->tlsa_mx_reply, dq_qname(j->tlsa_mx_reply),
+		    LDNS_RR_TYPE_TLSA) > 0 && j->tlsa_mx_secure);
+	if ((row_is_set(&j->row, SCHEMA_COL_WEB_IPV4) ||
+	    row_is_set(&j->row, SCHEMA_COL_WEB_IPV6)) &&
+	    j->tlsa_web_reply != NULL)
+		row_set_bool(&j->row, SCHEMA_COL_DANE_WEB,
+		    count_rrs(j->tlsa_web_reply, dq_qname(j->tlsa_web_reply),
+		    LDNS_RR_TYPE_TLSA) > 0 && j->tlsa_web_secure);
+	j->stage = JOB_DONE;
+	dnsprobe_finished(j);
+}
+
+/* Text form of the first address RR answering qname. */
+static void
+set_first_addr(struct job *j, const ldns_pkt *p, ldns_rr_type t,
+	enum schema_col col)
+{
+	ldns_rr_list *l = answer_rrs(p, dq_qname(p), t, NULL);
+
+	if (ldns_rr_list_rr_count(l) > 0) {
+		ldns_rr *rr = ldns_rr_list_rr(l, 0);
+		char *s = ldns_rr_rd_count(rr) ? ldns_rdf2str(ldns_rr_rdf(rr, 0)) :
+		    NULL;
+
+		if (s != NULL)
+			row_set_str(&j->row, col, s);
+		free(s);
+	}
+	ldns_rr_list_free(l);
+}
+
+static void
+dns_stage_end(struct job *j)
+{
+	const ldns_pkt *pa, *p6, *web;
+	int na, n6;
+	bool use_www;
+	char *probed;
+
+	if (j->apex_rcode != LDNS_RCODE_NOERROR) {
+		j->stage = JOB_DONE;
+		dnsprobe_finished(j);
+		return;
+	}
+	use_www = j->www_sent && j->www_a_count + j->www_aaaa_count > 0;
+	pa = use_www ? j->www_a_reply : j->a_reply;
+	p6 = use_www ? j->www_aaaa_reply : j->aaaa_reply;
+	na = use_www ? j->www_a_count : j->a_count;
+	n6 = use_www ? j->www_aaaa_count : j->aaaa_count;
+
+	probed = ldns_rdf2str(j->probed);
+	if (probed != NULL) {
+		size_t n = strlen(probed);
+
+		if (n > 1 && probed[n - 1] == '.')
+			probed[n - 1] = '\0';
+		row_set_str(&j->row, SCHEMA_COL_PROBED_HOST, probed);
+		free(probed);
+	}
+	if (pa != NULL) {
+		row_set_i32(&j->row, SCHEMA_COL_A_COUNT, na);
+		set_first_addr(j, pa, LDNS_RR_TYPE_A, SCHEMA_COL_WEB_IPV4);
+	}
+	if (p6 != NULL) {
+		row_set_i32(&j->row, SCHEMA_COL_AAAA_COUNT, n6);
+		row_set_bool(&j->row, SCHEMA_COL_IPV6_WEB, n6 > 0);
+		set_first_addr(j, p6, LDNS_RR_TYPE_AAAA, SCHEMA_COL_WEB_IPV6);
+	}
+	row_set_bool(&j->row, SCHEMA_COL_HTTPS_RR,
+	    use_www ? j->https_www : j->https_apex);
+
+	/* The answer the verdict is about: the probed host's addresses, or
+	 * the negative answer for its A when it has none. */
+	web = na > 0 ? pa : n6 > 0 ? p6 : j->a_reply;
+	if (web != NULL)
+		set_signer(j, web, na > 0 ? LDNS_RR_TYPE_A :
+		    n6 > 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A);
+
+	if (!(j->crawl->cfg->probes & PROBE_DNSSEC) || j->crawl->val == NULL ||
+	    web == NULL) {
+		j->stage = JOB_DONE;
+		dnsprobe_finished(j);
+		return;
+	}
+	j->stage = JOB_DNSSEC;
+	/* Count all validations first, so that one finishing at once (a
+	 * cache hit) does not end the stage early. */
+	j->val_pending = 1;
+	start_val(j, 0, web);
+	if (j->tlsa_web_reply != NULL && count_rrs(j->tlsa_web_reply,
+	    dq_qname(j->tlsa_web_reply), LDNS_RR_TYPE_TLSA) > 0)
+		start_val(j, 1, j->tlsa_web_reply);
+	if (j->tlsa_mx_reply != NULL && count_rrs(j->tlsa_mx_reply,
+	    dq_qname(j->tlsa_mx_reply), LDNS_RR_TYPE_TLSA) > 0)
+		start_val(j, 2, j->tlsa_mx_reply);
+	j->val_pending--;
+	if (j->val_pending == 0 && j->stage == JOB_DNSSEC)
+		dnssec_stage_end(j);	/* every validation already done */
+}
+
+void
+dnsprobe_abort(struct job *j)
+{
+	unsigned i;
+
+	cancel_all(j);
+	for (i = 0; i < DNS_MAX_VAL; i++) {
+		if (j->vj[i] != NULL) {
+			val_job_cancel(j->vj[i]);
+			j->vj[i] = NULL;
+		}
+	}
+}
+
+void
+dnsprobe_fini(struct job *j)
+{
+	unsigned i;
+
+	for (i = 0; i < j->ndq; i++)
+		free(j->dqs[i]);
+	j->ndq = 0;
+	ldns_pkt_free(j->a_reply);
+	ldns_pkt_free(j->aaaa_reply);
+	ldns_pkt_free(j->www_a_reply);
+	ldns_pkt_free(j->www_aaaa_reply);
+	ldns_pkt_free(j->tlsa_web_reply);
+	ldns_pkt_free(j->tlsa_mx_reply);
+	ldns_rdf_deep_free(j->probed);
+	j->a_reply = j->aaaa_reply = j->www_a_reply = j->www_aaaa_reply = NULL;
+	j->tlsa_web_reply = j->tlsa_mx_reply = NULL;
+	j->probed = NULL;
+}

@@ -1,0 +1,489 @@
+/*
+ * main.c - uptake-crawl: command line, start-up, summary.
+ *
+ * Start-up and configuration errors print one line naming the flag or file
+ * and exit 2.  A completed crawl exits 0 (domain failures are data); an
+ * interrupted one exits 3 with the snapshot resumable.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+#include <openssl/evp.h>
+
+#include "crawl.h"
+#include "dnssec.h"
+#include "list.h"
+#include "log.h"
+#include "loop.h"
+#include "optout.h"
+#include "query.h"
+#include "sched.h"
+#include "shard.h"
+#include "snapshot.h"
+#include "util.h"
+
+#define DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
+#define DEFAULT_CONCURRENCY 200		/* a laptop on a home line */
+#define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_QUERY_TIMEOUT_MS 2000
+#define DEFAULT_QUERY_TRIES 3
+#define DEFAULT_PART_ROWS 100000
+#define MAX_CONCURRENCY 100000
+#define DEFAULT_USER_AGENT \
+	"uptake/" UPTAKE_VERSION " (security standards measurement; " \
+	"+https://github.com/uptake-measurement/uptake)"
+
+enum {
+	OPT_LIST = 256, OPT_OUT, OPT_LIST_FORMAT, OPT_LIST_NAME, OPT_RESOLVER,
+	OPT_TRUST_ANCHOR, OPT_VALIDATION_TIME, OPT_PROBES, OPT_CONCURRENCY,
+	OPT_RATE, OPT_TIMEOUT, OPT_SHARD, OPT_OPT_OUT, OPT_ALLOW_PREFIX,
+	OPT_USER_AGENT, OPT_PROGRESS, OPT_QUIET, OPT_TOP, OPT_PART_ROWS,
+	OPT_QUERY_TIMEOUT, OPT_QUERY_TRIES, OPT_HELP, OPT_VERSION, OPT_VERBOSE,
+};
+
+static const struct option long_opts[] = {
+	{ "list", required_argument, NULL, OPT_LIST },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "list-format", required_argument, NULL, OPT_LIST_FORMAT },
+	{ "list-name", required_argument, NULL, OPT_LIST_NAME },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR },
+	{ "validation-time", required_argument, NULL, OPT_VALIDATION_TIME },
+	{ "probes", required_argument, NULL, OPT_PROBES },
+	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
+	{ "query-tries", required_argument, NULL, OPT_QUERY_TRIES },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "opt-out", required_argument, NULL, OPT_OPT_OUT },
+	{ "allow-prefix", required_argument, NULL, OPT_ALLOW_PREFIX },
+	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "part-rows", required_argument, NULL, OPT_PART_ROWS },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: uptake-crawl --list FILE --out SNAPSHOT_DIR\n"
+"         [--list-format auto|tranco|plain|csv|zone] [--list-name NAME] [--top N]\n"
+"         [--resolver ADDR[:PORT][,ADDR...]] [--trust-anchor FILE]\n"
+"         [--validation-time UNIX_SECONDS] [--probes dns,dnssec,...]\n"
+"         [--concurrency N] [--rate QPS] [--timeout SECONDS]\n"
+"         [--query-timeout MS] [--query-tries N] [--shard K/N]\n"
+"         [--opt-out FILE] [--allow-prefix CIDR[,CIDR...]] [--user-agent STRING]\n"
+"         [--part-rows N] [--progress|--quiet] [--verbose]\n"
+"See docs/uptake-crawl.md.\n");
+}
+
+static uint64_t
+num_arg(const char *flag, const char *s, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (parse_u64(s, strlen(s), max, &v) != 0 || v < min)
+		fatal(2, "%s %s: expected a whole number in %llu..%llu", flag, s,
+		    (unsigned long long)min, (unsigned long long)max);
+	return v;
+}
+
+static unsigned
+parse_probes(const char *s)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+		{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
+		{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
+		{ "tls", PROBE_TLS }, { "http", PROBE_HTTP },
+		{ "all", PROBE_ALL },
+	};
+	unsigned out = 0;
+	char *copy = xstrdup(s), *tok, *save = NULL;
+	size_t i;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(tok, names[i].name) == 0)
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			fatal(2, "--probes: unknown probe '%s' (dns, dnssec, "
+			    "rpki, geo, tls, http)", tok);
+		out |= names[i].bit;
+	}
+	free(copy);
+	if (out == 0)
+		fatal(2, "--probes: empty");
+	/* DNS is needed by every other probe. */
+	return out | PROBE_DNS;
+}
+
+static char *
+join_argv(int argc, char **argv)
+{
+	size_t cap = 1, i, len = 0;
+	char *s;
+
+	for (i = 0; i < (size_t)argc; i++)
+		cap += strlen(argv[i]) * 4 + 3;
+	s = xmalloc(cap);
+	s[0] = '\0';
+	for (i = 0; i < (size_t)argc; i++) {
+		const char *a = argv[i];
+		bool plain = a[0] != '\0' && strspn(a,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-_./=:,+@%") == strlen(a);
+
+		if (i > 0)
+			s[len++] = ' ';
+		if (plain) {
+			len += (size_t)sprintf(s + len, "%s", a);
+			continue;
+		}
+		s[len++] = '\'';
+		for (; *a; a++) {
+			if (*a == '\'')
+				len += (size_t)sprintf(s + len, "'\\''");
+			else
+				s[len++] = *a;
+		}
+		s[len++] = '\'';
+		s[len] = '\0';
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static int
+sha256_file(const char *path, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
+	unsigned int mdlen = 0, i;
+	EVP_MD_CTX *ctx;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	ctx = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		EVP_DigestUpdate(ctx, buf, n);
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	fclose(f);
+	for (i = 0; i < mdlen; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	hex[2 * mdlen] = '\0';
+	return 0;
+}
+
+static void
+rfc3339(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Validator queries go through the same resolver engine. */
+struct vq {
+	struct val_job *vj;
+	uint32_t token;
+};
+
+static void
+vq_reply(void *arg, enum query_status st, const ldns_pkt *p)
+{
+	struct vq *v = arg;
+
+	val_job_deliver(v->vj, v->token, st == QUERY_OK ? p : NULL);
+	free(v);
+}
+
+static void
+val_query(void *arg, struct val_job *job, uint32_t token,
+	const ldns_rdf *name, ldns_rr_type type)
+{
+	struct crawl *c = arg;
+	struct vq *v = xcalloc(1, sizeof(*v));
+
+	v->vj = job;
+	v->token = token;
+	query_send(c->qe, name, type, vq_reply, v);
+}
+
+static const char *
+basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s != NULL ? s + 1 : p;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct crawl_config cfg;
+	struct crawl c;
+	struct query_engine_options qo;
+	struct val_ctx_options vo;
+	struct snapshot_writer_options so;
+	struct list_reader *list = NULL;
+	struct optout *optout = NULL;
+	struct shard *shard = NULL;
+	ldns_rr_list *anchors = NULL;
+	char err[512], hex[65], tbuf[64], abuf[64];
+	time_t start;
+	uint64_t t0;
+	int opt, rc;
+	bool verbose = false;
+	struct query_stats qs;
+	struct val_stats vs;
+	struct list_stats ls;
+
+	log_set_progname("uptake-crawl");
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.list_format = "auto";
+	cfg.probes = PROBE_ALL;
+	cfg.concurrency = DEFAULT_CONCURRENCY;
+	cfg.timeout_s = DEFAULT_TIMEOUT_S;
+	cfg.query_timeout_ms = DEFAULT_QUERY_TIMEOUT_MS;
+	cfg.query_tries = DEFAULT_QUERY_TRIES;
+	cfg.part_rows = DEFAULT_PART_ROWS;
+	cfg.trust_anchor = DEFAULT_TRUST_ANCHOR;
+	cfg.user_agent = DEFAULT_USER_AGENT;
+	cfg.validation_time = time(NULL);
+
+	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_LIST: cfg.list_path = optarg; break;
+		case OPT_OUT: cfg.out_dir = optarg; break;
+		case OPT_LIST_FORMAT: cfg.list_format = optarg; break;
+		case OPT_LIST_NAME: cfg.list_name = optarg; break;
+		case OPT_RESOLVER: cfg.resolvers = optarg; break;
+		case OPT_TRUST_ANCHOR: cfg.trust_anchor = optarg; break;
+		case OPT_VALIDATION_TIME:
+			cfg.validation_time = (time_t)num_arg("--validation-time",
+			    optarg, 0, (uint64_t)1 << 40);
+			break;
+		case OPT_PROBES: cfg.probes = parse_probes(optarg); break;
+		case OPT_CONCURRENCY:
+			cfg.concurrency = (unsigned)num_arg("--concurrency",
+			    optarg, 1, MAX_CONCURRENCY);
+			break;
+		case OPT_RATE:
+			cfg.rate = (double)num_arg("--rate", optarg, 0, 10000000);
+			break;
+		case OPT_TIMEOUT:
+			cfg.timeout_s = (unsigned)num_arg("--timeout", optarg, 1,
+			    3600);
+			break;
+		case OPT_QUERY_TIMEOUT:
+			cfg.query_timeout_ms = (unsigned)num_arg(
+			    "--query-timeout", optarg, 10, 60000);
+			break;
+		case OPT_QUERY_TRIES:
+			cfg.query_tries = (unsigned)num_arg("--query-tries",
+			    optarg, 1, 10);
+			break;
+		case OPT_SHARD: cfg.shard_arg = optarg; break;
+		case OPT_OPT_OUT: cfg.opt_out = optarg; break;
+		case OPT_ALLOW_PREFIX: cfg.allow_prefix = optarg; break;
+		case OPT_USER_AGENT: cfg.user_agent = optarg; break;
+		case OPT_TOP:
+			cfg.limit = num_arg("--top", optarg, 1, UINT64_MAX);
+			break;
+		case OPT_PART_ROWS:
+			cfg.part_rows = num_arg("--part-rows", optarg, 1,
+			    100000000);
+			break;
+		case OPT_PROGRESS: cfg.progress = true; break;
+		case OPT_QUIET: cfg.quiet = true; break;
+		case OPT_VERBOSE: verbose = true; break;
+		case OPT_HELP: usage(stdout); return 0;
+		case OPT_VERSION:
+			printf("uptake-crawl %s\n", UPTAKE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		fatal(2, "unexpected argument '%s' (see --help)", argv[optind]);
+	if (cfg.list_path == NULL)
+		fatal(2, "--list FILE is required");
+	if (cfg.out_dir == NULL)
+		fatal(2, "--out SNAPSHOT_DIR is required");
+	if (cfg.list_name == NULL)
+		cfg.list_name = basename_of(cfg.list_path);
+	if (verbose)
+		log_set_level(LOG_LEVEL_INFO);
+	cfg.command_line = join_argv(argc, argv);
+
+	/* Input and configuration, all checked before any packet is sent. */
+	if (sha256_file(cfg.list_path, hex) != 0)
+		fatal(2, "--list %s: %s", cfg.list_path, strerror(errno));
+	list = list_open(cfg.list_path, cfg.list_format, err, sizeof(err));
+	if (list == NULL)
+		fatal(2, "--list %s: %s", cfg.list_path, err);
+	if (cfg.opt_out != NULL) {
+		optout = optout_load(cfg.opt_out, err, sizeof(err));
+		if (optout == NULL)
+			fatal(2, "--opt-out %s", err);
+	}
+	if (cfg.shard_arg != NULL || getenv("SLURM_ARRAY_TASK_ID") != NULL ||
+	    getenv("JOB_COMPLETION_INDEX") != NULL) {
+		shard = shard_from_config(cfg.shard_arg, err, sizeof(err));
+		if (shard == NULL && err[0] != '\0')
+			fatal(2, "%s", err);
+	}
+	if (cfg.probes & PROBE_DNSSEC) {
+		anchors = val_anchors_read(cfg.trust_anchor, err, sizeof(err));
+		if (anchors == NULL)
+			fatal(2, "--trust-anchor %s: %s", cfg.trust_anchor, err);
+	}
+
+	memset(&c, 0, sizeof(c));
+	c.cfg = &cfg;
+	c.loop = loop_new(err, sizeof(err));
+	if (c.loop == NULL)
+		fatal(2, "%s", err);
+	query_engine_options_default(&qo);
+	qo.servers = cfg.resolvers;
+	qo.timeout_ms = cfg.query_timeout_ms;
+	qo.tries = cfg.query_tries;
+	qo.rate = cfg.rate;
+	c.qe = query_engine_new(c.loop, &qo, err, sizeof(err));
+	if (c.qe == NULL)
+		fatal(2, "%s", err);
+	if (anchors != NULL) {
+		val_ctx_options_default(&vo);
+		vo.now = cfg.validation_time;
+		c.val = val_ctx_new(anchors, &vo, val_query, &c, err, sizeof(err));
+		if (c.val == NULL)
+			fatal(2, "--trust-anchor %s: %s", cfg.trust_anchor, err);
+	}
+
+	snapshot_writer_options_default(&so);
+	so.part_rows = cfg.part_rows;
+	c.snap = snapshot_writer_open(cfg.out_dir, &so, err, sizeof(err));
+	if (c.snap == NULL)
+		fatal(2, "--out %s: %s", cfg.out_dir, err);
+	start = time(NULL);
+	rfc3339(start, tbuf, sizeof(tbuf));
+	rfc3339(cfg.validation_time, abuf, sizeof(abuf));
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_CRAWL_START, tbuf);
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_LIST_NAME, cfg.list_name);
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_LIST_SHA256, hex);
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_RESOLVER,
+	    query_engine_servers(c.qe));
+	if (anchors != NULL)
+		snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_TRUST_ANCHOR,
+		    cfg.trust_anchor);
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_VALIDATION_TIME, abuf);
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_COMMAND_LINE,
+	    cfg.command_line);
+	if (shard != NULL) {
+		char sb[64];
+
+		shard_format(shard, sb, sizeof(sb));
+		snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_SHARD, sb);
+	}
+
+	t0 = now_monotonic_us();
+	rc = sched_run(&c, list, optout, shard);
+
+	rfc3339(time(NULL), tbuf, sizeof(tbuf));
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_CRAWL_END, tbuf);
+	if (snapshot_writer_close(c.snap) != 0) {
+		log_err("crawl", "%s: the last part could not be written",
+		    cfg.out_dir);
+		c.n.write_errors++;
+	}
+	c.snap = NULL;
+
+	query_engine_stats(c.qe, &qs);
+	memset(&vs, 0, sizeof(vs));
+	if (c.val != NULL)
+		val_ctx_stats(c.val, &vs);
+	list_stats(list, &ls);
+	{
+		double el = (double)(now_monotonic_us() - t0) / 1e6;
+
+		fprintf(stderr,
+		    "uptake-crawl: %s: %llu domains in %.1fs (%.0f/s); dns ok %llu, "
+		    "nxdomain %llu, servfail %llu, timeout %llu, other %llu; "
+		    "dnssec secure %llu, insecure %llu, bogus %llu, "
+		    "indeterminate %llu; deadline %llu; skipped: resume %llu, "
+		    "shard %llu, opt-out %llu; list: bad lines %llu, "
+		    "duplicates %llu; queries %llu (timeouts %llu, errors %llu, "
+		    "bad replies %llu, truncated %llu); DNSKEY validations %llu, "
+		    "key cache hits %llu; write errors %llu\n",
+		    rc == SCHED_INTERRUPTED ? "interrupted" : "done",
+		    (unsigned long long)c.n.finished, el,
+		    el > 0 ? (double)c.n.finished / el : 0.0,
+		    (unsigned long long)c.n.dns_ok,
+		    (unsigned long long)c.n.dns_nxdomain,
+		    (unsigned long long)c.n.dns_servfail,
+		    (unsigned long long)c.n.dns_timeout,
+		    (unsigned long long)c.n.dns_other,
+		    (unsigned long long)c.n.secure,
+		    (unsigned long long)c.n.insecure,
+		    (unsigned long long)c.n.bogus,
+		    (unsigned long long)c.n.indeterminate,
+		    (unsigned long long)c.n.deadline,
+		    (unsigned long long)c.n.skipped_done,
+		    (unsigned long long)c.n.skipped_shard,
+		    (unsigned long long)c.n.skipped_optout,
+		    (unsigned long long)ls.bad_lines,
+		    (unsigned long long)ls.duplicates,
+		    (unsigned long long)qs.sent,
+		    (unsigned long long)qs.timeouts,
+		    (unsigned long long)qs.errors,
+		    (unsigned long long)(qs.bad_replies + qs.mismatch_name +
+		    qs.mismatch_type),
+		    (unsigned long long)qs.truncated,
+		    (unsigned long long)vs.dnskey_validations,
+		    (unsigned long long)vs.key_cache_hits,
+		    (unsigned long long)c.n.write_errors);
+	}
+
+	val_ctx_free(c.val);
+	query_engine_free(c.qe);
+	loop_free(c.loop);
+	if (anchors != NULL)
+		ldns_rr_list_deep_free(anchors);
+	list_close(list);
+	optout_free(optout);
+	shard_free(shard);
+	free(cfg.command_line);
+	if (rc == SCHED_INTERRUPTED)
+		return 3;
+	if (rc == SCHED_LIST_ERROR) {
+		log_err("crawl", "%s: the list could not be read to its end",
+		    cfg.list_path);
+		return 2;
+	}
+	return c.n.write_errors ? 1 : 0;
+}

@@ -1,0 +1,438 @@
+/*
+ * query.c - DNS queries over c-ares, packets by ldns.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ares.h>
+
+#include "log.h"
+#include "loop.h"
+#include "query.h"
+#include "util.h"
+
+/* EDNS0 buffer size we advertise (DNS flag day 2020). */
+#define QUERY_EDNS_BUFSIZE 1232
+/* How often c-ares' timeouts are processed while queries are pending. */
+#define QUERY_TICK_US 10000
+/* Largest burst the rate cap allows: a tenth of a second of queries. */
+#define QUERY_BURST_FRACTION 0.1
+/* c-ares socket fds we can watch (grown as needed, bounded by the OS). */
+#define QUERY_FD_INITIAL 256
+
+struct query {
+	struct query_engine *eng;
+	query_cb cb;
+	void *arg;
+	ldns_rdf *name;
+	ldns_rr_type type;
+	bool cancelled;
+	bool queued;		/* waiting for the rate cap */
+	int deferred_status;	/* c-ares status of a failure at send time */
+	struct query *next;	/* rate queue, or deferred failures */
+};
+
+struct query_engine {
+	struct loop *loop;
+	ares_channel channel;
+	bool destroying;
+	struct loop_fd **fds;	/* indexed by fd */
+	size_t nfds;
+	struct loop_timer *tick;
+	struct loop_timer *drain;
+	char *servers;
+	/* rate cap: token bucket */
+	double rate, burst, tokens;
+	uint64_t last_refill_us;
+	struct query *qhead, *qtail;
+	/* failures c-ares reported from inside ares_send, reported later */
+	bool in_send;
+	struct query *failed;
+	struct loop_timer *fail_timer;
+	struct query_stats st;
+};
+
+const char *
+query_status_str(enum query_status s)
+{
+	switch (s) {
+	case QUERY_OK:
+		return "ok";
+	case QUERY_TIMEOUT:
+		return "timeout";
+	case QUERY_ERROR:
+		return "error";
+	case QUERY_BAD_REPLY:
+		return "bad_reply";
+	}
+	return "unknown";
+}
+
+void
+query_engine_options_default(struct query_engine_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->timeout_ms = 2000;
+	opt->tries = 3;
+	opt->rate = 0;
+}
+
+static void engine_tick(void *arg);
+
+static void
+fd_ready(int fd, bool readable, bool writable, void *arg)
+{
+	struct query_engine *e = arg;
+
+	ares_process_fd(e->channel, readable ? fd : ARES_SOCKET_BAD,
+	    writable ? fd : ARES_SOCKET_BAD);
+}
+
+static void
+sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+	struct query_engine *e = data;
+
+	if (fd < 0)
+		return;
+	if ((size_t)fd >= e->nfds) {
+		size_t n = e->nfds ? e->nfds : QUERY_FD_INITIAL;
+
+		while (n <= (size_t)fd)
+			n *= 2;
+		e->fds = xreallocarray(e->fds, n, sizeof(*e->fds));
+		memset(e->fds + e->nfds, 0, (n - e->nfds) * sizeof(*e->fds));
+		e->nfds = n;
+	}
+	if (!readable && !writable) {
+		loop_fd_free(e->fds[fd]);
+		e->fds[fd] = NULL;
+		return;
+	}
+	if (e->fds[fd] == NULL)
+		e->fds[fd] = loop_fd_new(e->loop, fd, fd_ready, e);
+	loop_fd_want(e->fds[fd], readable != 0, writable != 0);
+}
+
+static void
+engine_tick(void *arg)
+{
+	struct query_engine *e = arg;
+
+	ares_process_fd(e->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	if (e->st.inflight > 0)
+		loop_timer_start(e->tick, QUERY_TICK_US);
+}
+
+static void drain_queue(void *arg);
+static void report_failed(void *arg);
+
+struct query_engine *
+query_engine_new(struct loop *loop, const struct query_engine_options *opt,
+	char *err, size_t errlen)
+{
+	struct query_engine *e = xcalloc(1, sizeof(*e));
+	struct ares_options ao;
+	int mask, rc;
+	char *csv = NULL;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
+	    ARES_FLAG_NOALIASES;
+	ao.timeout = (int)(opt->timeout_ms ? opt->timeout_ms : 2000);
+	ao.tries = (int)(opt->tries ? opt->tries : 3);
+	ao.sock_state_cb = sock_state;
+	ao.sock_state_cb_data = e;
+	mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+	    ARES_OPT_SOCK_STATE_CB;
+	rc = ares_init_options(&e->channel, &ao, mask);
+	if (rc != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+		free(e);
+		return NULL;
+	}
+	if (opt->servers != NULL) {
+		rc = ares_set_servers_ports_csv(e->channel, opt->servers);
+		if (rc != ARES_SUCCESS) {
+			snprintf(err, errlen, "--resolver %s: %s",
+			    opt->servers, ares_strerror(rc));
+			ares_destroy(e->channel);
+			free(e);
+			return NULL;
+		}
+	}
+	csv = ares_get_servers_csv(e->channel);
+	if (csv == NULL || csv[0] == '\0') {
+		snprintf(err, errlen, "no resolver configured (--resolver)");
+		if (csv != NULL)
+			ares_free_string(csv);
+		ares_destroy(e->channel);
+		free(e);
+		return NULL;
+	}
+	e->servers = xstrdup(csv);
+	ares_free_string(csv);
+	e->loop = loop;
+	e->tick = loop_timer_new(loop, engine_tick, e);
+	e->drain = loop_timer_new(loop, drain_queue, e);
+	e->fail_timer = loop_timer_new(loop, report_failed, e);
+	e->rate = opt->rate > 0 ? opt->rate : 0;
+	e->burst = e->rate * QUERY_BURST_FRACTION;
+	if (e->burst < 1)
+		e->burst = 1;
+	e->tokens = e->burst;
+	e->last_refill_us = loop_now_us(loop);
+	return e;
+}
+
+const char *
+query_engine_servers(const struct query_engine *e)
+{
+	return e->servers;
+}
+
+static void
+query_free(struct query *q)
+{
+	ldns_rdf_deep_free(q->name);
+	free(q);
+}
+
+/* Does the reply answer our question (name and type, class IN)? */
+static enum query_status
+check_reply(struct query_engine *e, const struct query *q, const ldns_pkt *p)
+{
+	const ldns_rr_list *qs = ldns_pkt_question(p);
+	const ldns_rr *qr;
+
+	if (qs == NULL || ldns_rr_list_rr_count(qs) != 1) {
+		e->st.bad_replies++;
+		return QUERY_BAD_REPLY;
+	}
+	qr = ldns_rr_list_rr(qs, 0);
+	if (ldns_dname_compare(ldns_rr_owner(qr), q->name) != 0) {
+		e->st.mismatch_name++;
+		return QUERY_BAD_REPLY;
+	}
+	if (ldns_rr_get_type(qr) != q->type) {
+		e->st.mismatch_type++;
+		return QUERY_BAD_REPLY;
+	}
+	return QUERY_OK;
+}
+
+static void
+ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct query *q = arg;
+	struct query_engine *e = q->eng;
+	ldns_pkt *pkt = NULL;
+	enum query_status st;
+
+	(void)timeouts;
+	if (e->in_send) {
+		/* Never call back from inside query_send(): defer. */
+		q->deferred_status = status;
+		q->next = e->failed;
+		e->failed = q;
+		if (!loop_timer_pending(e->fail_timer))
+			loop_timer_start(e->fail_timer, 0);
+		return;
+	}
+	e->st.inflight--;
+	if (q->cancelled || e->destroying) {
+		query_free(q);
+		return;
+	}
+	if (status == ARES_SUCCESS && abuf != NULL && alen > 0) {
+		if (ldns_wire2pkt(&pkt, abuf, (size_t)alen) != LDNS_STATUS_OK) {
+			e->st.bad_replies++;
+			st = QUERY_BAD_REPLY;
+		} else {
+			st = check_reply(e, q, pkt);
+			if (st == QUERY_OK) {
+				e->st.replies++;
+				e->st.rcode[ldns_pkt_get_rcode(pkt) & 15]++;
+				if (ldns_pkt_tc(pkt))
+					e->st.truncated++;
+			}
+		}
+	} else if (status == ARES_ETIMEOUT) {
+		e->st.timeouts++;
+		st = QUERY_TIMEOUT;
+	} else {
+		e->st.errors++;
+		st = QUERY_ERROR;
+	}
+	q->cb(q->arg, st, st == QUERY_OK ? pkt : NULL);
+	if (pkt != NULL)
+		ldns_pkt_free(pkt);
+	query_free(q);
+}
+
+static void
+send_now(struct query_engine *e, struct query *q)
+{
+	ldns_pkt *pkt = NULL;
+	uint8_t *wire = NULL;
+	size_t wlen = 0;
+
+	pkt = ldns_pkt_query_new(ldns_rdf_clone(q->name), q->type,
+	    LDNS_RR_CLASS_IN, LDNS_RD | LDNS_CD);
+	if (pkt == NULL)
+		goto fail;
+	ldns_pkt_set_edns_udp_size(pkt, QUERY_EDNS_BUFSIZE);
+	ldns_pkt_set_edns_do(pkt, true);
+	if (ldns_pkt2wire(&wire, pkt, &wlen) != LDNS_STATUS_OK)
+		goto fail;
+	ldns_pkt_free(pkt);
+	e->st.sent++;
+	e->st.inflight++;
+	e->in_send = true;
+	ares_send(e->channel, wire, (int)wlen, ares_done, q);
+	e->in_send = false;
+	free(wire);
+	if (!loop_timer_pending(e->tick))
+		loop_timer_start(e->tick, QUERY_TICK_US);
+	return;
+fail:
+	/* Cannot happen for a valid name; report as an error, later. */
+	ldns_pkt_free(pkt);
+	free(wire);
+	e->st.inflight++;
+	e->in_send = true;
+	ares_done(q, ARES_EBADQUERY, 0, NULL, 0);
+	e->in_send = false;
+}
+
+static void
+report_failed(void *arg)
+{
+	struct query_engine *e = arg;
+	struct query *q;
+
+	while ((q = e->failed) != NULL) {
+		e->failed = q->next;
+		q->next = NULL;
+		ares_done(q, q->deferred_status, 0, NULL, 0);
+	}
+}
+
+static void
+refill(struct query_engine *e)
+{
+	uint64_t now = loop_now_us(e->loop);
+	double add = (double)(now - e->last_refill_us) * e->rate / 1e6;
+
+	e->last_refill_us = now;
+	e->tokens += add;
+	if (e->tokens > e->burst)
+		e->tokens = e->burst;
+}
+
+static void
+drain_queue(void *arg)
+{
+	struct query_engine *e = arg;
+
+	refill(e);
+	while (e->qhead != NULL && e->tokens >= 1) {
+		struct query *q = e->qhead;
+
+		e->qhead = q->next;
+		if (e->qhead == NULL)
+			e->qtail = NULL;
+		q->queued = false;
+		q->next = NULL;
+		if (q->cancelled) {
+			query_free(q);
+			continue;
+		}
+		e->tokens -= 1;
+		send_now(e, q);
+	}
+	if (e->qhead != NULL) {
+		double need = 1 - e->tokens;
+		uint64_t us = (uint64_t)(need * 1e6 / e->rate) + 1;
+
+		loop_timer_start(e->drain, us);
+	}
+}
+
+struct query *
+query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
+	query_cb cb, void *arg)
+{
+	struct query *q = xcalloc(1, sizeof(*q));
+
+	q->eng = e;
+	q->cb = cb;
+	q->arg = arg;
+	q->name = ldns_rdf_clone(name);
+	q->type = type;
+	if (e->rate > 0) {
+		refill(e);
+		if (e->qhead != NULL || e->tokens < 1) {
+			q->queued = true;
+			e->st.rate_delayed++;
+			if (e->qtail != NULL)
+				e->qtail->next = q;
+			else
+				e->qhead = q;
+			e->qtail = q;
+			if (!loop_timer_pending(e->drain))
+				drain_queue(e);
+			return q;
+		}
+		e->tokens -= 1;
+	}
+	/* Always reply later, never from inside this call: c-ares may fail a
+	 * send at once, so sending goes through its own path. */
+	send_now(e, q);
+	return q;
+}
+
+void
+query_cancel(struct query *q)
+{
+	if (q != NULL)
+		q->cancelled = true;
+}
+
+void
+query_engine_stats(const struct query_engine *e, struct query_stats *out)
+{
+	*out = e->st;
+}
+
+void
+query_engine_free(struct query_engine *e)
+{
+	size_t i;
+	struct query *q, *next;
+
+	if (e == NULL)
+		return;
+	e->destroying = true;
+	for (q = e->qhead; q != NULL; q = next) {
+		next = q->next;
+		query_free(q);
+	}
+	for (q = e->failed; q != NULL; q = next) {
+		next = q->next;
+		query_free(q);
+	}
+	ares_destroy(e->channel);
+	for (i = 0; i < e->nfds; i++)
+		loop_fd_free(e->fds[i]);
+	free(e->fds);
+	loop_timer_free(e->tick);
+	loop_timer_free(e->drain);
+	loop_timer_free(e->fail_timer);
+	free(e->servers);
+	free(e);
+}

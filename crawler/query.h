@@ -1,0 +1,78 @@
+/*
+ * query.h - DNS queries to the recursive resolver: packets built and
+ * parsed with ldns, sent with c-ares (ares_send) on sockets watched by the
+ * loop, under a global query-rate cap.
+ *
+ * Every query asks with RD, CD (bogus data comes back for our own
+ * validator) and EDNS0 DO with a 1232-byte buffer.  c-ares matches the
+ * reply to the query (server, port, ID, question), retries a bounded
+ * number of times with exponential backoff and falls back to TCP when a
+ * reply is truncated.  The reply's question is checked again here.
+ */
+#ifndef UPTAKE_CRAWLER_QUERY_H
+#define UPTAKE_CRAWLER_QUERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+struct loop;
+
+enum query_status {
+	QUERY_OK = 0,		/* a reply (any rcode) */
+	QUERY_TIMEOUT,		/* no reply after every try */
+	QUERY_ERROR,		/* refused connection, network error */
+	QUERY_BAD_REPLY,	/* malformed, or not an answer to our question */
+};
+
+const char *query_status_str(enum query_status s);
+
+/* reply is borrowed for the call; NULL unless status is QUERY_OK. */
+typedef void (*query_cb)(void *arg, enum query_status status,
+	const ldns_pkt *reply);
+
+struct query_engine_options {
+	const char *servers;	/* "ADDR[:PORT],..." or NULL: the system's */
+	unsigned timeout_ms;	/* first try; doubles per round */
+	unsigned tries;		/* tries per query (>= 1) */
+	double rate;		/* queries per second, 0: no cap */
+};
+void query_engine_options_default(struct query_engine_options *opt);
+
+struct query_engine;
+struct query;
+
+struct query_engine *query_engine_new(struct loop *loop,
+	const struct query_engine_options *opt, char *err, size_t errlen);
+/* Cancels every pending query (their callbacks are not called). */
+void query_engine_free(struct query_engine *e);
+
+/* The resolver list in use, "ADDR:PORT,..." (owned by the engine). */
+const char *query_engine_servers(const struct query_engine *e);
+
+/*
+ * Ask (name, type, IN).  name is copied.  cb is called once, later (never
+ * from inside this call), unless query_cancel() is called first.
+ */
+struct query *query_send(struct query_engine *e, const ldns_rdf *name,
+	ldns_rr_type type, query_cb cb, void *arg);
+/* The callback will not be called; q must not be used afterwards. */
+void query_cancel(struct query *q);
+
+struct query_stats {
+	uint64_t sent;
+	uint64_t replies;
+	uint64_t timeouts;
+	uint64_t errors;
+	uint64_t bad_replies;		/* malformed */
+	uint64_t mismatch_name;		/* reply for another name */
+	uint64_t mismatch_type;		/* reply for another type */
+	uint64_t truncated;		/* TC replies (c-ares retried over TCP) */
+	uint64_t rate_delayed;		/* queued by the rate cap */
+	uint64_t rcode[16];
+	uint64_t inflight;
+};
+void query_engine_stats(const struct query_engine *e, struct query_stats *out);
+
+#endif

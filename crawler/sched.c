@@ -1,0 +1,350 @@
+/*
+ * sched.c - the scheduler: streams the list, keeps up to --concurrency
+ * domains in flight, enforces the per-domain deadline, writes each
+ * finished row to the snapshot, and stops cleanly on a signal.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "crawl.h"
+#include "dnsprobe.h"
+#include "job.h"
+#include "list.h"
+#include "log.h"
+#include "loop.h"
+#include "optout.h"
+#include "sched.h"
+#include "shard.h"
+#include "snapshot.h"
+#include "util.h"
+
+/* Progress line refresh interval on a terminal. */
+#define SCHED_PROGRESS_US 1000000
+
+struct sched {
+	struct crawl *c;
+	struct list_reader *list;
+	const struct optout *optout;
+	const struct shard *shard;
+	bool list_done;
+	bool list_error;
+	uint64_t total_hint;		/* lines in the list, for progress */
+	uint64_t t0;
+	struct loop_timer *progress;
+	struct loop_timer *kick;
+};
+
+static struct sched *the_sched;
+
+static void fill(struct sched *s);
+
+static void
+job_free(struct job *j)
+{
+	dnsprobe_fini(j);
+	loop_timer_free(j->deadline);
+	row_fini(&j->row);
+	ldns_rdf_deep_free(j->apex);
+	free(j->domain);
+	free(j);
+}
+
+static void
+unlink_job(struct crawl *c, struct job *j)
+{
+	if (j->prev != NULL)
+		j->prev->next = j->next;
+	else
+		c->jobs = j->next;
+	if (j->next != NULL)
+		j->next->prev = j->prev;
+	c->inflight--;
+}
+
+static void
+count_outcome(struct crawl *c, const struct row *r)
+{
+	const struct schema_value *v = &r->v[SCHEMA_COL_DNS_STATUS];
+	const struct schema_value *d = &r->v[SCHEMA_COL_DNSSEC_STATUS];
+
+	if (!v->present)
+		c->n.dns_other++;
+	else if (v->u.str.len == 2)		/* ok */
+		c->n.dns_ok++;
+	else if (strncmp(v->u.str.ptr, "nxdomain", v->u.str.len) == 0)
+		c->n.dns_nxdomain++;
+	else if (strncmp(v->u.str.ptr, "servfail", v->u.str.len) == 0)
+		c->n.dns_servfail++;
+	else if (strncmp(v->u.str.ptr, "timeout", v->u.str.len) == 0)
+		c->n.dns_timeout++;
+	else
+		c->n.dns_other++;
+	if (!d->present)
+		return;
+	switch (d->u.str.ptr[0]) {
+	case 's':
+		c->n.secure++;
+		break;
+	case 'i':
+		if (d->u.str.len == 8)
+			c->n.insecure++;
+		else
+			c->n.indeterminate++;
+		break;
+	case 'b':
+		c->n.bogus++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The row is complete (or the deadline passed): write it, free the job. */
+static void
+finish(struct job *j)
+{
+	struct crawl *c = j->crawl;
+	uint64_t ms = (loop_now_us(c->loop) - j->t_start) / 1000;
+	int rc;
+
+	unlink_job(c, j);
+	if (!row_is_set(&j->row, SCHEMA_COL_PROBED_HOST))
+		row_set_str(&j->row, SCHEMA_COL_PROBED_HOST, j->domain);
+	if (!row_is_set(&j->row, SCHEMA_COL_DNS_STATUS))
+		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS, "timeout");
+	row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ? INT32_MAX :
+	    (int32_t)ms);
+	count_outcome(c, &j->row);
+	rc = snapshot_writer_append(c->snap, j->row.v);
+	if (rc != 0) {
+		c->n.write_errors++;
+		log_err("sched", "%s: row not written: %s", j->domain,
+		    rc == -EEXIST ? "input_index already in the snapshot" :
+		    strerror(-rc));
+	}
+	c->n.finished++;
+	job_free(j);
+	/* Start the next domains from the loop, not from deep inside a
+	 * probe's callback. */
+	if (!loop_timer_pending(the_sched->kick))
+		loop_timer_start(the_sched->kick, 0);
+}
+
+void
+dnsprobe_finished(struct job *j)
+{
+	loop_timer_stop(j->deadline);
+	finish(j);
+}
+
+static void
+deadline_cb(void *arg)
+{
+	struct job *j = arg;
+
+	j->crawl->n.deadline++;
+	dnsprobe_abort(j);
+	row_set_str_once(&j->row, SCHEMA_COL_ERROR, "deadline: --timeout reached");
+	finish(j);
+}
+
+static void
+start_job(struct sched *s, const struct list_entry *e)
+{
+	struct crawl *c = s->c;
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->crawl = c;
+	j->input_index = e->index;
+	j->rank = e->rank;
+	j->domain = xstrdup(e->domain);
+	j->apex = ldns_dname_new_frm_str(e->domain);
+	row_init(&j->row);
+	row_set_i64(&j->row, SCHEMA_COL_INPUT_INDEX, e->index);
+	row_set_str(&j->row, SCHEMA_COL_DOMAIN, e->domain);
+	row_set_str(&j->row, SCHEMA_COL_LIST, c->cfg->list_name);
+	if (e->rank >= 0)
+		row_set_i64(&j->row, SCHEMA_COL_RANK, e->rank);
+	j->t_start = loop_now_us(c->loop);
+	j->deadline = loop_timer_new(c->loop, deadline_cb, j);
+	j->next = c->jobs;
+	if (c->jobs != NULL)
+		c->jobs->prev = j;
+	c->jobs = j;
+	c->inflight++;
+	c->n.started++;
+	if (j->apex == NULL) {
+		/* The list reader checked the name; ldns refusing it is a bug. */
+		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS, "error");
+		row_set_str(&j->row, SCHEMA_COL_ERROR, "name not accepted by ldns");
+		finish(j);
+		return;
+	}
+	loop_timer_start(j->deadline, (uint64_t)c->cfg->timeout_s * 1000000u);
+	dnsprobe_start(j);
+}
+
+static void
+maybe_done(struct sched *s)
+{
+	if ((s->list_done || s->c->stopping) && s->c->inflight == 0)
+		loop_break(s->c->loop);
+}
+
+static void
+fill(struct sched *s)
+{
+	struct crawl *c = s->c;
+	struct list_entry e;
+
+	while (!s->list_done && !c->stopping &&
+	    c->inflight < c->cfg->concurrency) {
+		int r = list_next(s->list, &e);
+
+		if (r <= 0) {
+			s->list_done = true;
+			if (r < 0)
+				s->list_error = true;
+			break;
+		}
+		if (c->cfg->limit && (uint64_t)e.index >= c->cfg->limit) {
+			s->list_done = true;
+			break;
+		}
+		if (snapshot_writer_is_done(c->snap, e.index)) {
+			c->n.skipped_done++;
+			continue;
+		}
+		if (s->shard != NULL && !shard_owns(s->shard, e.domain)) {
+			c->n.skipped_shard++;
+			continue;
+		}
+		if (s->optout != NULL && optout_has_domain(s->optout, e.domain)) {
+			c->n.skipped_optout++;
+			continue;
+		}
+		start_job(s, &e);
+	}
+	maybe_done(s);
+}
+
+static void
+kick_cb(void *arg)
+{
+	fill(arg);
+}
+
+static void
+progress_line(struct sched *s, bool final)
+{
+	struct crawl *c = s->c;
+	double el = (double)(loop_now_us(c->loop) - s->t0) / 1e6;
+	double rate = el > 0 ? (double)c->n.finished / el : 0;
+	uint64_t done = c->n.finished + c->n.skipped_done +
+	    c->n.skipped_shard + c->n.skipped_optout;
+	char eta[32] = "-";
+
+	if (!final && s->total_hint > done && rate > 0) {
+		double left = (double)(s->total_hint - done) / rate;
+
+		snprintf(eta, sizeof(eta), "%.0fs", left);
+	}
+	fprintf(stderr, "\r%llu/%llu done, %.0f/s, ETA %s, in flight %u, "
+	    "timeouts %llu, servfail %llu   ",
+	    (unsigned long long)done, (unsigned long long)s->total_hint, rate,
+	    eta, c->inflight, (unsigned long long)c->n.dns_timeout,
+	    (unsigned long long)c->n.dns_servfail);
+	if (final)
+		fputc('\n', stderr);
+}
+
+static void
+progress_cb(void *arg)
+{
+	struct sched *s = arg;
+
+	progress_line(s, false);
+	loop_timer_start(s->progress, SCHED_PROGRESS_US);
+}
+
+static void
+signal_cb(int signo, void *arg)
+{
+	struct sched *s = arg;
+	struct crawl *c = s->c;
+	struct job *j, *next;
+
+	log_warn("sched", "signal %d: stopping; %u domains in flight abandoned, "
+	    "finished rows kept (the snapshot is resumable)", signo, c->inflight);
+	c->stopping = true;
+	for (j = c->jobs; j != NULL; j = next) {
+		next = j->next;
+		dnsprobe_abort(j);
+		loop_timer_stop(j->deadline);
+		unlink_job(c, j);
+		job_free(j);
+	}
+	loop_break(c->loop);
+}
+
+static uint64_t
+count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[65536];
+	size_t n, i;
+	uint64_t lines = 0;
+
+	if (f == NULL)
+		return 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	fclose(f);
+	return lines;
+}
+
+int
+sched_run(struct crawl *c, struct list_reader *list,
+	const struct optout *optout, const struct shard *shard)
+{
+	struct sched s;
+
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.list = list;
+	s.optout = optout;
+	s.shard = shard;
+	s.t0 = loop_now_us(c->loop);
+	the_sched = &s;
+	s.kick = loop_timer_new(c->loop, kick_cb, &s);
+	loop_signal_add(c->loop, SIGINT, signal_cb, &s);
+	loop_signal_add(c->loop, SIGTERM, signal_cb, &s);
+	if (c->cfg->progress && isatty(STDERR_FILENO)) {
+		s.total_hint = count_lines(c->cfg->list_path);
+		if (c->cfg->limit && c->cfg->limit < s.total_hint)
+			s.total_hint = c->cfg->limit;
+		s.progress = loop_timer_new(c->loop, progress_cb, &s);
+		loop_timer_start(s.progress, SCHED_PROGRESS_US);
+	}
+	fill(&s);
+	if (!(s.list_done && c->inflight == 0))
+		loop_run(c->loop);
+	if (s.progress != NULL) {
+		progress_line(&s, true);
+		loop_timer_free(s.progress);
+	}
+	loop_timer_free(s.kick);
+	the_sched = NULL;
+	if (c->stopping)
+		return SCHED_INTERRUPTED;
+	return s.list_error ? SCHED_LIST_ERROR : SCHED_OK;
+}
