@@ -293,6 +293,10 @@ def _check_networks(world):
             if p.prefixlen <= bl:
                 raise WorldError("%s: network %s: %s must be longer than /%d (each network lies "
                                  "alone in one /%d)" % (net.where, net.name, p, bl, bl))
+            # Web slots 1-8 are host indexes in the network (plan.py).
+            if p.num_addresses < 16:
+                raise WorldError("%s: network %s: %s is too small: the web slots need a /%d "
+                                 "or larger" % (net.where, net.name, p, 28 if p.version == 4 else 124))
             b = network_block(p)
             if b in seen:
                 raise WorldError("%s: network %s (%s) shares the /%d %s with network %s (%s); "

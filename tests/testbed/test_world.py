@@ -37,6 +37,10 @@ BAD = [
     ("domain a.se net=n1 sign=none break=expired\n", 4, ["need a signed zone"]),
     ("domain a.se net=n1 mx=9\n", 4, ["must be in 0..4"]),
     ("domain bad_name.se net=n1\n", 4, ["not a valid host name"]),
+    ("network n2 v4=198.51.100.32/29 v6=2001:db8:102::/48 asn=1 org=Y country=SE\n", 4,
+     ["too small"]),
+    ("network n2 v4=198.51.100.16/28 v6=2001:db8:102::/48 asn=1 org=Y country=SE\n", 4,
+     ["shares the /27"]),
 ]
 
 
@@ -98,6 +102,14 @@ def main():
     bw = world.parse(bench)
     tap.eq(len(bw.domains), 5000, "bench world: 5000 domains")
     tap.ok(all(d["inline"] for d in bw.domains), "bench world: every domain inline")
+    # docs/testbed-cases.md is what cases_doc.py makes of the core world now.
+    r = subprocess.run([sys.executable, os.path.join(TOP, "scripts/tb/cases_doc.py")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with open(os.path.join(TOP, "docs/testbed-cases.md")) as f:
+        committed = f.read()
+    tap.ok(r.returncode == 0 and r.stdout == committed,
+           "docs/testbed-cases.md is current (python3 scripts/tb/cases_doc.py > docs/testbed-cases.md)",
+           r.stderr[-2000:])
     return tap.done()
 
 
