@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# End-to-end: crawl the world that is up (run through scripts/testbed run)
+# and compare the snapshot with the ground truth.
+#   crawl_core.sh BUILD_DIR GROUPS PROBES [MODE]
+# MODE: truth (compare.py, default) or unbound (unbound_agree.py).
+set -euo pipefail
+bdir=$1 groups=$2 probes=$3 mode=${4:-truth}
+here=$(cd "$(dirname "$0")" && pwd)
+S=${UPTAKE_TESTBED_STATE:?run through scripts/testbed run}
+out=$(mktemp -d /tmp/uptake-e2e.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+"$bdir/crawler/uptake-crawl" --list "$S/list.csv" --out "$out/snap" \
+	--resolver 192.0.2.53 --trust-anchor "$S/root.key" \
+	--validation-time "$(cat "$S/world.time")" --probes "$probes" \
+	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \
+	--concurrency 50 --timeout 30 >&2
+"$bdir/analysis/uptake-dump" --jsonl "$out/snap" >"$out/rows.jsonl"
+if [ "$mode" = unbound ]; then
+	exec python3 "$here/unbound_agree.py" "$out/rows.jsonl"
+fi
+python3 "$here/compare.py" "$S/truth.jsonl" "$out/rows.jsonl" "$groups"
