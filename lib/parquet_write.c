@@ -182,6 +182,8 @@ parquet_writer_new(int fd, const char *name,
 		w->cols[i].name = xstrdup(cols[i].name);
 		w->cols[i].type = cols[i].type;
 		w->cols[i].required = cols[i].required;
+		/* Never a NULL arena, even when every string is empty. */
+		pq_buf_reserve(&w->cols[i].sdata, 1);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(cols[i].name, cols[j].name) == 0) {
 				log_err("parquet", "%s: column '%s' twice",
@@ -433,8 +435,10 @@ set_minmax(struct chunk_out *co, const void *min, uint32_t min_len,
 	co->has_minmax = true;
 	co->min = xmalloc(min_len ? min_len : 1);
 	co->max = xmalloc(max_len ? max_len : 1);
-	memcpy(co->min, min, min_len);
-	memcpy(co->max, max, max_len);
+	if (min_len)
+		memcpy(co->min, min, min_len);
+	if (max_len)
+		memcpy(co->max, max, max_len);
 	co->min_len = min_len;
 	co->max_len = max_len;
 }
