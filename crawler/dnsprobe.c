@@ -518,7 +518,7 @@ dq_reply(void *arg, enum query_status st, const ldns_pkt *p)
 
 	if (d->kind == DQ_A) {
 		j->apex_qstatus = st;
-		j->apex_rcode = st == QUERY_OK ? ldns_pkt_get_rcode(p) : -1;
+		j->apex_rcode = st == QUERY_OK ? (int)ldns_pkt_get_rcode(p) : -1;
 		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
 		    st == QUERY_OK ? rcode_status(j->apex_rcode) :
 		    st == QUERY_TIMEOUT ? "timeout" : "error");

@@ -1,7 +1,7 @@
 /*
  * loop.h - the one event loop of a crawl (libevent underneath).
  *
- * Only this module includes <event2/*>: the rest of the crawler sees
+ * Only this module includes the event2 headers: the rest of the crawler sees
  * timers, file descriptor watches and signal handlers.  Callbacks run on
  * the loop; nothing blocks it.
  */

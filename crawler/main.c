@@ -25,7 +25,7 @@
 #include "loop.h"
 #include "optout.h"
 #include "query.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "shard.h"
 #include "snapshot.h"
 #include "util.h"
@@ -257,6 +257,7 @@ main(int argc, char **argv)
 	uint64_t t0;
 	int opt, rc;
 	bool verbose = false;
+	enum list_format fmt;
 	struct query_stats qs;
 	struct val_stats vs;
 	struct list_stats ls;
@@ -344,9 +345,12 @@ main(int argc, char **argv)
 	/* Input and configuration, all checked before any packet is sent. */
 	if (sha256_file(cfg.list_path, hex) != 0)
 		fatal(2, "--list %s: %s", cfg.list_path, strerror(errno));
-	list = list_open(cfg.list_path, cfg.list_format, err, sizeof(err));
+	if (list_format_parse(cfg.list_format, &fmt) != 0)
+		fatal(2, "--list-format %s: expected auto, tranco, plain, csv "
+		    "or zone", cfg.list_format);
+	list = list_open(cfg.list_path, fmt, err, sizeof(err));
 	if (list == NULL)
-		fatal(2, "--list %s: %s", cfg.list_path, err);
+		fatal(2, "%s", err);
 	if (cfg.opt_out != NULL) {
 		optout = optout_load(cfg.opt_out, err, sizeof(err));
 		if (optout == NULL)
@@ -456,7 +460,7 @@ main(int argc, char **argv)
 		    (unsigned long long)c.n.skipped_done,
 		    (unsigned long long)c.n.skipped_shard,
 		    (unsigned long long)c.n.skipped_optout,
-		    (unsigned long long)ls.bad_lines,
+		    (unsigned long long)ls.bad,
 		    (unsigned long long)ls.duplicates,
 		    (unsigned long long)qs.sent,
 		    (unsigned long long)qs.timeouts,

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <ares.h>
 
 #include "log.h"
@@ -131,6 +135,30 @@ engine_tick(void *arg)
 static void drain_queue(void *arg);
 static void report_failed(void *arg);
 
+/* "ADDR:PORT,..." of the channel's servers, or NULL when it has none. */
+static char *
+servers_text(ares_channel ch)
+{
+	struct ares_addr_port_node *list = NULL, *n;
+	char buf[1024], addr[INET6_ADDRSTRLEN];
+	size_t len = 0;
+
+	if (ares_get_servers_ports(ch, &list) != ARES_SUCCESS || list == NULL)
+		return NULL;
+	buf[0] = '\0';
+	for (n = list; n != NULL && len < sizeof(buf) - 64; n = n->next) {
+		int port = n->udp_port ? n->udp_port : 53;
+
+		if (inet_ntop(n->family, &n->addr, addr, sizeof(addr)) == NULL)
+			continue;
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+		    n->family == AF_INET6 ? "%s[%s]:%d" : "%s%s:%d",
+		    len ? "," : "", addr, port);
+	}
+	ares_free_data(list);
+	return len ? xstrdup(buf) : NULL;
+}
+
 struct query_engine *
 query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	char *err, size_t errlen)
@@ -165,17 +193,14 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 			return NULL;
 		}
 	}
-	csv = ares_get_servers_csv(e->channel);
-	if (csv == NULL || csv[0] == '\0') {
+	csv = servers_text(e->channel);
+	if (csv == NULL) {
 		snprintf(err, errlen, "no resolver configured (--resolver)");
-		if (csv != NULL)
-			ares_free_string(csv);
 		ares_destroy(e->channel);
 		free(e);
 		return NULL;
 	}
-	e->servers = xstrdup(csv);
-	ares_free_string(csv);
+	e->servers = csv;
 	e->loop = loop;
 	e->tick = loop_timer_new(loop, engine_tick, e);
 	e->drain = loop_timer_new(loop, drain_queue, e);

@@ -1,5 +1,5 @@
 /*
- * sched.c - the scheduler: streams the list, keeps up to --concurrency
+ * scheduler.c - the scheduler: streams the list, keeps up to --concurrency
  * domains in flight, enforces the per-domain deadline, writes each
  * finished row to the snapshot, and stops cleanly on a signal.
  */
@@ -21,7 +21,7 @@
 #include "log.h"
 #include "loop.h"
 #include "optout.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "shard.h"
 #include "snapshot.h"
 #include "util.h"
@@ -163,12 +163,12 @@ start_job(struct sched *s, const struct list_entry *e)
 	struct job *j = xcalloc(1, sizeof(*j));
 
 	j->crawl = c;
-	j->input_index = e->index;
+	j->input_index = (int64_t)e->index;
 	j->rank = e->rank;
 	j->domain = xstrdup(e->domain);
 	j->apex = ldns_dname_new_frm_str(e->domain);
 	row_init(&j->row);
-	row_set_i64(&j->row, SCHEMA_COL_INPUT_INDEX, e->index);
+	row_set_i64(&j->row, SCHEMA_COL_INPUT_INDEX, (int64_t)e->index);
 	row_set_str(&j->row, SCHEMA_COL_DOMAIN, e->domain);
 	row_set_str(&j->row, SCHEMA_COL_LIST, c->cfg->list_name);
 	if (e->rank >= 0)
@@ -215,11 +215,11 @@ fill(struct sched *s)
 				s->list_error = true;
 			break;
 		}
-		if (c->cfg->limit && (uint64_t)e.index >= c->cfg->limit) {
+		if (c->cfg->limit && e.index >= c->cfg->limit) {
 			s->list_done = true;
 			break;
 		}
-		if (snapshot_writer_is_done(c->snap, e.index)) {
+		if (snapshot_writer_is_done(c->snap, (int64_t)e.index)) {
 			c->n.skipped_done++;
 			continue;
 		}

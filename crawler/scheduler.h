@@ -1,8 +1,8 @@
 /*
- * sched.h - the crawl scheduler.
+ * scheduler.h - the crawl scheduler.
  */
-#ifndef UPTAKE_CRAWLER_SCHED_H
-#define UPTAKE_CRAWLER_SCHED_H
+#ifndef UPTAKE_CRAWLER_SCHEDULER_H
+#define UPTAKE_CRAWLER_SCHEDULER_H
 
 struct crawl;
 struct list_reader;
