@@ -43,22 +43,41 @@ enum val_reason {
 	VAL_REASON_DENIAL_INVALID,	/* a negative answer not proven */
 	VAL_REASON_NO_RESPONSE,		/* a query needed got no answer */
 	VAL_REASON_NO_TRUST_ANCHOR,	/* indeterminate */
+	/* Added after the first draft (append only): */
+	VAL_REASON_NSEC3_ITERATIONS,	/* insecure: RFC 9276 3.2, above 150 */
+	VAL_REASON_WORK_LIMIT,		/* indeterminate: a bound was hit */
 };
+
+/*
+ * Status of each reason (docs/dnssec.md): NO_DS, UNSUPPORTED_ALGORITHM and
+ * NSEC3_ITERATIONS are insecure; NO_RESPONSE (a query the validator needed
+ * got no usable reply: timeout, SERVFAIL, REFUSED), NO_TRUST_ANCHOR and
+ * WORK_LIMIT are indeterminate; the others are bogus.
+ */
 
 /* Lower-case strings of the schema ("secure", "rrsig_expired", ...). */
 const char *val_status_str(enum val_status s);
 const char *val_reason_str(enum val_reason r);	/* NULL for NONE */
 
-/* The outcome of one job; every pointer owned by the result. */
+/*
+ * The outcome of one job; every pointer owned by the result.  The zone
+ * fields describe the signer's zone (the zone holding the name when the
+ * answer is unsigned) as far as the validation looked at it; the crawler's
+ * own apex queries are authoritative for the schema's columns.
+ */
 struct val_result {
 	enum val_status status;
-	enum val_reason reason;
+	enum val_reason reason;		/* VAL_REASON_NONE when secure */
 	int ds_present;			/* -1 not known, 0, 1: DS at the zone's parent */
 	char *dnskey_algorithms;	/* "8,13", NULL when no DNSKEY seen */
 	char *ds_digest_types;		/* "2,4", NULL when no DS */
-	char *denial;			/* "nsec", "nsec3", NULL unknown */
+	char *denial;			/* "nsec", "nsec3": denial records of the
+					 * answer itself (negative or wildcard),
+					 * NULL when none was used */
 	int nsec3_iterations;		/* -1 when not NSEC3 */
-	char *signer_zone;		/* NULL when unsigned */
+	char *signer_zone;		/* "example.com" (no trailing dot, "."
+					 * for the root): the RRSIG signer of
+					 * the answer; NULL when unsigned */
 };
 void val_result_fini(struct val_result *r);
 
@@ -79,6 +98,7 @@ struct val_ctx_options {
 	size_t key_cache_zones;		/* LRU bound on cached zones */
 	unsigned max_queries_per_job;	/* bounded work per job */
 };
+/* now: the current time; key_cache_zones 16384; max_queries_per_job 32. */
 void val_ctx_options_default(struct val_ctx_options *opt);
 
 struct val_ctx;
@@ -90,9 +110,15 @@ struct val_ctx;
 struct val_ctx *val_ctx_new(const ldns_rr_list *anchors,
 	const struct val_ctx_options *opt, val_query_cb query, void *query_arg,
 	char *err, size_t errlen);
+/* Jobs still in flight are freed without their done being called. */
 void val_ctx_free(struct val_ctx *ctx);
 
-/* Read a trust anchor file (DS or DNSKEY RRs, zone-file syntax). */
+/*
+ * Read a trust anchor file (DS or DNSKEY RRs, zone-file syntax, TTL
+ * optional: Debian's /usr/share/dns/root.key has DNSKEY lines, the
+ * testbed's root.key DS lines).  Returns a new list (ldns_rr_list_deep_free)
+ * or NULL with "file:line: reason" in err.
+ */
 ldns_rr_list *val_anchors_read(const char *path, char *err, size_t errlen);
 
 /*
@@ -106,7 +132,12 @@ struct val_job *val_job_start(struct val_ctx *ctx, const ldns_rdf *qname,
 	ldns_rr_type qtype, const ldns_pkt *reply, val_done_cb done,
 	void *done_arg);
 
-/* A reply to a query the job asked for (reply borrowed; NULL: no answer). */
+/*
+ * A reply to a query the job asked for (reply borrowed; NULL: no answer).
+ * Done callbacks of this and other jobs (those waiting for the same zone)
+ * may run inside this call; job may be freed when it returns.  A token
+ * that is not the job's outstanding query is ignored.
+ */
 void val_job_deliver(struct val_job *job, uint32_t token,
 	const ldns_pkt *reply);
 
@@ -118,9 +149,9 @@ struct val_stats {
 	uint64_t jobs;
 	uint64_t queries;
 	uint64_t dnskey_validations;	/* DNSKEY RRsets validated (O(zones)) */
-	uint64_t key_cache_hits;
-	uint64_t key_cache_misses;
-	uint64_t signatures_verified;
+	uint64_t key_cache_hits;	/* zone lookups answered by the cache */
+	uint64_t key_cache_misses;	/* lookups that waited for a zone task */
+	uint64_t signatures_verified;	/* public-key operations */
 };
 void val_ctx_stats(const struct val_ctx *ctx, struct val_stats *out);
 
