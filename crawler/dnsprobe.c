@@ -56,7 +56,15 @@ enum dq_kind {
 	DQ_MX_AAAA,
 	DQ_TLSA_WEB,
 	DQ_TLSA_MX,
+	DQ_NX,
 };
+
+/*
+ * A name under the apex that should not exist: its negative answer shows
+ * the zone's authenticated denial (NSEC or NSEC3, iterations) even when
+ * every other name asked exists.
+ */
+#define DNS_DENIAL_PROBE_LABEL "uptake-denial-probe-7f3a"
 
 struct dq {
 	struct job *job;
@@ -632,6 +640,8 @@ dq_reply(void *arg, enum query_status st, const ldns_pkt *p)
 	case DQ_TLSA_MX:
 		j->tlsa_mx_reply = ldns_pkt_clone(p);
 		break;
+	case DQ_NX:
+		break;
 	}
 	/* Authenticated denial as served by the zone holding the name: from
 	 * negative answers for names the domain's zone answers (not DS,
@@ -670,6 +680,7 @@ dnsprobe_start(struct job *j)
 		{ DQ_DMARC, "_dmarc", LDNS_RR_TYPE_TXT },
 		{ DQ_MTASTS, "_mta-sts", LDNS_RR_TYPE_TXT },
 		{ DQ_TLSRPT, "_smtp._tls", LDNS_RR_TYPE_TXT },
+		{ DQ_NX, DNS_DENIAL_PROBE_LABEL, LDNS_RR_TYPE_A },
 	};
 	size_t i;
 
@@ -820,8 +831,24 @@ dns_stage_end(struct job *j)
 	int na, n6;
 	bool use_www;
 	char *probed;
+	int c;
 
 	if (j->apex_rcode != LDNS_RCODE_NOERROR) {
+		/* The domain did not resolve: nothing else was measured, even
+		 * if some other answers came in before the apex A's. */
+		for (c = 0; c < SCHEMA_COL_COUNT; c++) {
+			switch (c) {
+			case SCHEMA_COL_INPUT_INDEX:
+			case SCHEMA_COL_DOMAIN:
+			case SCHEMA_COL_LIST:
+			case SCHEMA_COL_RANK:
+			case SCHEMA_COL_DNS_STATUS:
+			case SCHEMA_COL_ERROR:
+				break;
+			default:
+				row_set_null(&j->row, (enum schema_col)c);
+			}
+		}
 		j->stage = JOB_DONE;
 		dnsprobe_finished(j);
 		return;
