@@ -1699,20 +1699,21 @@ val_anchors_read(const char *path, char *err, size_t errlen)
 		ldns_rr *rr = NULL;
 		ldns_status st;
 		ldns_rr_type t;
+		int at = line;		/* ldns counts the line it has read */
 
 		st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
 		if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
 		    st == LDNS_STATUS_SYNTAX_ORIGIN)
 			continue;
 		if (st != LDNS_STATUS_OK) {
-			snprintf(err, errlen, "%s:%d: %s", path, line,
+			snprintf(err, errlen, "%s:%d: %s", path, at,
 			    ldns_get_errorstr_by_id(st));
 			goto fail;
 		}
 		t = ldns_rr_get_type(rr);
 		if (t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) {
 			snprintf(err, errlen,
-			    "%s:%d: not a DS or DNSKEY record", path, line);
+			    "%s:%d: not a DS or DNSKEY record", path, at);
 			ldns_rr_free(rr);
 			goto fail;
 		}
