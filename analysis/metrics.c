@@ -1,0 +1,259 @@
+/*
+ * metrics.c - the metric table: every adoption figure uptake publishes,
+ * with its denominator and numerator as conditions over schema v1
+ * columns (see metrics.h for the condition language).
+ *
+ * Principles behind the definitions (docs/method.md says them in full):
+ * - "Not measured" (null) is never "not adopted": a row whose relevant
+ *   column is null is outside n, not a failure in k.
+ * - n is the population for which the question makes sense: mail
+ *   questions only for domains with MX, header questions only where an
+ *   HTTPS response came, RPKI questions only for routed addresses.
+ * - A failure that is itself the measured fact (a refused TLS connection
+ *   for https_ok, a bogus DNSSEC chain) stays inside n.
+ */
+#include <string.h>
+
+#include "metrics.h"
+
+#define WEB_HOST "(a_count > 0 OR aaaa_count > 0)"
+#define HTTP_OK "http_status IS NOT NULL"
+#define ROUTED_V4 "v4_rov IS NOT NULL AND v4_rov <> 'unrouted'"
+#define ROUTED_V6 "v6_rov IS NOT NULL AND v6_rov <> 'unrouted'"
+#define ROUTED_ANY "(v4_rov <> 'unrouted' OR v6_rov <> 'unrouted')"
+#define VERDICT "dnssec_status IN ('secure', 'insecure', 'bogus')"
+
+static const struct metric table[] = {
+	/* DNS */
+	{ "resolves", "dns", "Resolves",
+	    "the domain's DNS answers (status ok)",
+	    "dns_status IS NOT NULL",
+	    "dns_status = 'ok'",
+	    "dns_status null (DNS probe not run)" },
+	{ "ipv6_web", "dns", "IPv6 web",
+	    "the web host (apex or www) has an AAAA record",
+	    "dns_status = 'ok' AND ipv6_web IS NOT NULL AND " WEB_HOST,
+	    "ipv6_web IS TRUE",
+	    "domains that do not resolve or have no web address (neither A nor AAAA)" },
+	{ "ipv6_ns", "dns", "IPv6 name servers",
+	    "at least one name server has an AAAA record",
+	    "dns_status = 'ok' AND ipv6_ns IS NOT NULL",
+	    "ipv6_ns IS TRUE",
+	    "domains that do not resolve" },
+	{ "ipv6_mx", "dns", "IPv6 mail",
+	    "at least one MX host has an AAAA record",
+	    "dns_status = 'ok' AND mx_count > 0 AND ipv6_mx IS NOT NULL",
+	    "ipv6_mx IS TRUE",
+	    "domains that do not resolve or have no MX" },
+	{ "caa", "dns", "CAA",
+	    "a CAA record set applies to the domain",
+	    "dns_status = 'ok' AND caa IS NOT NULL",
+	    "caa IS TRUE",
+	    "domains that do not resolve" },
+	{ "https_rr", "dns", "HTTPS record",
+	    "the web host publishes an HTTPS (SVCB) resource record",
+	    "dns_status = 'ok' AND https_rr IS NOT NULL AND " WEB_HOST,
+	    "https_rr IS TRUE",
+	    "domains that do not resolve or have no web address" },
+	/* DNSSEC */
+	{ "dnssec_signed", "dnssec", "DNSSEC secure",
+	    "the web host's address answers validate as secure from the root trust anchor",
+	    "dns_status = 'ok' AND " VERDICT,
+	    "dnssec_status = 'secure'",
+	    "domains that do not resolve; dnssec_status null or indeterminate (the validator reached no verdict)" },
+	{ "dnssec_bogus", "dnssec", "DNSSEC bogus",
+	    "the chain of trust is broken (validating resolvers fail the domain)",
+	    "dns_status = 'ok' AND " VERDICT,
+	    "dnssec_status = 'bogus'",
+	    "domains that do not resolve; dnssec_status null or indeterminate" },
+	{ "ds_present", "dnssec", "DS at parent",
+	    "the parent zone publishes a DS record set for the domain",
+	    "dns_status = 'ok' AND ds_present IS NOT NULL",
+	    "ds_present IS TRUE",
+	    "domains that do not resolve" },
+	/* RPKI */
+	{ "rpki_roa_covered_v4", "rpki", "ROA covers IPv4 route",
+	    "a ROA covers the BGP route of the web host's IPv4 address (valid or invalid)",
+	    ROUTED_V4,
+	    "v4_rov IN ('valid', 'invalid_as', 'invalid_length')",
+	    "no IPv4 web address (v4_rov null) or an address no BGP route covers (unrouted)" },
+	{ "rpki_roa_covered_v6", "rpki", "ROA covers IPv6 route",
+	    "a ROA covers the BGP route of the web host's IPv6 address (valid or invalid)",
+	    ROUTED_V6,
+	    "v6_rov IN ('valid', 'invalid_as', 'invalid_length')",
+	    "no IPv6 web address (v6_rov null) or an address no BGP route covers (unrouted)" },
+	{ "rpki_valid", "rpki", "RPKI valid",
+	    "every routed web address (IPv4 and IPv6) has an RPKI-valid route",
+	    ROUTED_ANY,
+	    "(v4_rov IS NULL OR v4_rov IN ('valid', 'unrouted')) AND "
+	    "(v6_rov IS NULL OR v6_rov IN ('valid', 'unrouted'))",
+	    "domains with no routed web address in either family" },
+	{ "rpki_invalid", "rpki", "RPKI invalid",
+	    "some routed web address has an RPKI-invalid route (wrong origin AS or too specific)",
+	    ROUTED_ANY,
+	    "(v4_rov IN ('invalid_as', 'invalid_length') OR "
+	    "v6_rov IN ('invalid_as', 'invalid_length'))",
+	    "domains with no routed web address in either family" },
+	/* TLS */
+	{ "https_ok", "tls", "HTTPS works",
+	    "a TLS handshake on port 443 completed and an HTTP response came back",
+	    "tls_status IS NOT NULL AND tls_status <> 'no_address'",
+	    "tls_status = 'ok' AND " HTTP_OK,
+	    "tls_status null (TLS probe not run) or no_address (no web address to connect to)" },
+	{ "tls13", "tls", "TLS 1.3",
+	    "the server negotiates TLS 1.3 (the probe offers up to 1.3)",
+	    "tls_status = 'ok' AND tls_version IS NOT NULL",
+	    "tls_version = 'TLSv1.3'",
+	    "no completed TLS handshake" },
+	{ "tls_legacy", "tls", "TLS below 1.2",
+	    "the best version the server negotiates is below TLS 1.2",
+	    "tls_status = 'ok' AND tls_version IS NOT NULL",
+	    "tls_version IN ('SSLv3', 'TLSv1', 'TLSv1.1')",
+	    "no completed TLS handshake" },
+	{ "cert_valid", "tls", "Valid certificate",
+	    "the certificate chain verifies and matches the host name",
+	    "tls_status = 'ok' AND cert_verify IS NOT NULL",
+	    "cert_verify = 'ok'",
+	    "no completed TLS handshake" },
+	{ "dane_web", "tls", "DANE for HTTPS",
+	    "a DNSSEC-secure TLSA record exists for _443._tcp of the web host",
+	    "dns_status = 'ok' AND dane_web IS NOT NULL AND " WEB_HOST,
+	    "dane_web IS TRUE",
+	    "domains that do not resolve or have no web address" },
+	/* HTTP */
+	{ "hsts", "http", "HSTS",
+	    "a valid Strict-Transport-Security header with max-age > 0",
+	    HTTP_OK " AND hsts IS NOT NULL",
+	    "hsts IS TRUE",
+	    "no HTTPS response (TLS failed or no HTTP answer)" },
+	{ "hsts_strong", "http", "HSTS >= 1 year",
+	    "HSTS in force with max-age of at least one year (31536000 s)",
+	    HTTP_OK " AND hsts IS NOT NULL",
+	    "hsts IS TRUE AND hsts_max_age >= 31536000",
+	    "no HTTPS response" },
+	{ "hsts_preload", "http", "HSTS preload",
+	    "HSTS in force with the preload directive (the directive, not preload-list membership)",
+	    HTTP_OK " AND hsts IS NOT NULL",
+	    "hsts IS TRUE AND hsts_preload IS TRUE",
+	    "no HTTPS response" },
+	{ "csp", "http", "CSP",
+	    "a Content-Security-Policy header (not Report-Only)",
+	    HTTP_OK " AND csp IS NOT NULL",
+	    "csp IS TRUE",
+	    "no HTTPS response" },
+	{ "csp_frame_ancestors", "http", "CSP frame-ancestors",
+	    "a Content-Security-Policy with a frame-ancestors directive",
+	    HTTP_OK " AND csp IS NOT NULL",
+	    "csp IS TRUE AND csp_frame_ancestors IS TRUE",
+	    "no HTTPS response (a site without CSP is inside n and not in k)" },
+	{ "x_frame_options", "http", "X-Frame-Options",
+	    "X-Frame-Options is DENY or SAMEORIGIN",
+	    HTTP_OK " AND x_frame_options IS NOT NULL",
+	    "x_frame_options IN ('deny', 'sameorigin')",
+	    "no HTTPS response" },
+	{ "nosniff", "http", "X-Content-Type-Options",
+	    "X-Content-Type-Options: nosniff",
+	    HTTP_OK " AND x_content_type_options IS NOT NULL",
+	    "x_content_type_options IS TRUE",
+	    "no HTTPS response" },
+	{ "referrer_policy", "http", "Referrer-Policy",
+	    "a Referrer-Policy that never sends the full URL to other origins (not unsafe-url or no-referrer-when-downgrade)",
+	    HTTP_OK " AND referrer_policy IS NOT NULL",
+	    "referrer_policy IN ('no-referrer', 'same-origin', 'strict-origin', "
+	    "'strict-origin-when-cross-origin', 'origin', "
+	    "'origin-when-cross-origin')",
+	    "no HTTPS response" },
+	{ "permissions_policy", "http", "Permissions-Policy",
+	    "a Permissions-Policy header",
+	    HTTP_OK " AND permissions_policy IS NOT NULL",
+	    "permissions_policy IS TRUE",
+	    "no HTTPS response" },
+	{ "http_redirects_https", "http", "HTTP redirects to HTTPS",
+	    "port 80 answers with a redirect to https on the same host",
+	    "http_redirects_https IS NOT NULL",
+	    "http_redirects_https IS TRUE",
+	    "no HTTP response on port 80 (refused, closed, timeout) or no web address" },
+	{ "security_txt_valid", "http", "security.txt",
+	    "a valid /.well-known/security.txt (RFC 9116: Contact, one unexpired Expires, text/plain)",
+	    "security_txt IS NOT NULL",
+	    "security_txt = 'valid'",
+	    "no HTTPS response to the security.txt request" },
+	/* Email */
+	{ "spf_strict", "email", "SPF -all",
+	    "the SPF record ends in -all (fail), also for domains that send no mail",
+	    "dns_status = 'ok' AND spf IS NOT NULL",
+	    "spf = 'fail'",
+	    "domains that do not resolve" },
+	{ "dmarc_enforced", "email", "DMARC enforced",
+	    "the DMARC policy is quarantine or reject",
+	    "dns_status = 'ok' AND dmarc IS NOT NULL",
+	    "dmarc IN ('quarantine', 'reject')",
+	    "domains that do not resolve" },
+	{ "mta_sts", "email", "MTA-STS",
+	    "an MTA-STS policy record is published",
+	    "dns_status = 'ok' AND mx_count > 0 AND mta_sts IS NOT NULL",
+	    "mta_sts IS TRUE",
+	    "domains that do not resolve or have no MX (receive no mail)" },
+	{ "tlsrpt", "email", "TLS-RPT",
+	    "an SMTP TLS reporting record is published",
+	    "dns_status = 'ok' AND mx_count > 0 AND tlsrpt IS NOT NULL",
+	    "tlsrpt IS TRUE",
+	    "domains that do not resolve or have no MX" },
+	{ "dane_mx", "email", "DANE for mail",
+	    "a DNSSEC-secure TLSA record exists for the MX host",
+	    "dns_status = 'ok' AND mx_count > 0 AND dane_mx IS NOT NULL",
+	    "dane_mx IS TRUE",
+	    "domains that do not resolve or have no MX" },
+};
+
+#define NMETRICS (sizeof(table) / sizeof(table[0]))
+
+static const char *const groups[] = { "dns", "dnssec", "rpki", "tls", "http",
+	"email", NULL };
+
+size_t
+metric_count(void)
+{
+	return NMETRICS;
+}
+
+const struct metric *
+metric_get(size_t i)
+{
+	return i < NMETRICS ? &table[i] : NULL;
+}
+
+int
+metric_find(const char *name)
+{
+	for (size_t i = 0; i < NMETRICS; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *const *
+metric_groups(void)
+{
+	return groups;
+}
+
+const char *
+metric_group_title(const char *group)
+{
+	static const struct {
+		const char *group, *title;
+	} titles[] = {
+		{ "dns", "DNS and IPv6" },
+		{ "dnssec", "DNSSEC" },
+		{ "rpki", "RPKI route origin validation" },
+		{ "tls", "TLS and certificates" },
+		{ "http", "Web security headers" },
+		{ "email", "Email security" },
+	};
+
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strcmp(titles[i].group, group) == 0)
+			return titles[i].title;
+	return group;
+}

@@ -1,0 +1,450 @@
+/*
+ * stats_group.c - what a row is grouped by: key names, the country of a
+ * ccTLD, and the --meta file of domain labels.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "stats.h"
+#include "stats_int.h"
+#include "util.h"
+
+#define META_MAX_LINE 4096	/* bytes of one CSV line */
+#define META_MAX_FIELDS 64	/* fields of one line */
+#define META_MAX_DOMAIN 253	/* RFC 1035 text form without the dot */
+#define META_MAX_SECTOR 64	/* bytes of a sector label */
+#define META_MAX_LABELS 65536	/* distinct country and sector labels */
+
+static const char *const key_names[STATS_KEY_COUNT] = {
+	[STATS_KEY_COUNTRY] = "country",
+	[STATS_KEY_SECTOR] = "sector",
+	[STATS_KEY_LIST] = "list",
+	[STATS_KEY_TLD] = "tld",
+	[STATS_KEY_HOSTING_COUNTRY] = "hosting-country",
+	[STATS_KEY_ASN] = "asn",
+};
+
+const char *
+stats_key_name(enum stats_key k)
+{
+	return k < STATS_KEY_COUNT ? key_names[k] : "?";
+}
+
+int
+stats_keys_parse(const char *s, enum stats_key *keys, size_t *nkeys,
+    char *err, size_t errlen)
+{
+	char *copy = xstrdup(s), *save = NULL;
+	int rc = 0;
+
+	*nkeys = 0;
+	for (char *t = strtok_r(copy, ",", &save); t && rc == 0;
+	    t = strtok_r(NULL, ",", &save)) {
+		size_t k;
+		for (k = 0; k < STATS_KEY_COUNT; k++)
+			if (strcmp(t, key_names[k]) == 0)
+				break;
+		if (k == STATS_KEY_COUNT) {
+			snprintf(err, errlen, "--by: unknown key '%s' (one of country, sector, list, tld, hosting-country, asn)",
+			    t);
+			rc = -1;
+			break;
+		}
+		for (size_t j = 0; j < *nkeys; j++)
+			if (keys[j] == (enum stats_key)k) {
+				snprintf(err, errlen, "--by: '%s' given twice",
+				    t);
+				rc = -1;
+			}
+		if (rc == 0 && *nkeys == STATS_MAX_KEYS) {
+			snprintf(err, errlen, "--by: at most %d keys",
+			    STATS_MAX_KEYS);
+			rc = -1;
+		}
+		if (rc == 0)
+			keys[(*nkeys)++] = (enum stats_key)k;
+	}
+	if (rc == 0 && *nkeys == 0) {
+		snprintf(err, errlen, "--by: no key given");
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
+static const char *const csrc_names[STATS_CSRC_COUNT] = {
+	[STATS_CSRC_META] = "meta",
+	[STATS_CSRC_CCTLD] = "cctld",
+	[STATS_CSRC_HOSTING] = "hosting",
+	[STATS_CSRC_NONE] = "none",
+};
+
+const char *
+stats_csrc_name(enum stats_csrc s)
+{
+	return s < STATS_CSRC_COUNT ? csrc_names[s] : "?";
+}
+
+int
+stats_csrc_parse(const char *s, enum stats_csrc *out)
+{
+	for (int i = 0; i < STATS_CSRC_NONE; i++)
+		if (strcmp(s, csrc_names[i]) == 0) {
+			*out = (enum stats_csrc)i;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * Two-letter TLDs that say nothing about a country: eu (a union, not in
+ * ISO 3166-1 as a country) and the ccTLDs sold for generic use (the list
+ * search engines treat as generic, plus ai).  su is a Soviet-era code.
+ */
+static const char *const generic_cc[] = { "ad", "ai", "as", "bz", "cc", "cd",
+	"co", "dj", "eu", "fm", "io", "la", "me", "ms", "nu", "sc", "sr", "su",
+	"tk", "tv", "ws" };
+
+bool
+stats_cctld_country(const char *tld, size_t len, char cc[3])
+{
+	if (len != 2 || !islower((unsigned char)tld[0]) ||
+	    !islower((unsigned char)tld[1]))
+		return false;
+	for (size_t i = 0; i < sizeof(generic_cc) / sizeof(generic_cc[0]); i++)
+		if (tld[0] == generic_cc[i][0] && tld[1] == generic_cc[i][1])
+			return false;
+	if (tld[0] == 'u' && tld[1] == 'k') {
+		memcpy(cc, "GB", 3);
+		return true;
+	}
+	cc[0] = (char)toupper((unsigned char)tld[0]);
+	cc[1] = (char)toupper((unsigned char)tld[1]);
+	cc[2] = '\0';
+	return true;
+}
+
+/* The meta file. */
+
+struct meta_entry {
+	uint32_t country;	/* label index */
+	uint32_t sector;
+	uint32_t line;
+};
+
+struct stats_meta {
+	struct stats_strmap *domains;	/* domain -> entry index */
+	struct meta_entry *entries;
+	size_t nentries, cap;
+	struct stats_strmap *label_ix;	/* label -> index */
+	char **labels;
+	size_t nlabels;
+};
+
+static uint32_t
+meta_label(struct stats_meta *m, const char *s)
+{
+	bool ins;
+	uint32_t *v = stats_strmap_put(m->label_ix, s, strlen(s), &ins);
+
+	if (ins) {
+		m->labels = xreallocarray(m->labels, m->nlabels + 1,
+		    sizeof(*m->labels));
+		m->labels[m->nlabels] = xstrdup(s);
+		*v = (uint32_t)m->nlabels++;
+	}
+	return *v;
+}
+
+/*
+ * Split one CSV line (RFC 4180 quoting, no line breaks in fields) in
+ * place into fields.  Returns the count or -1 with a reason.
+ */
+static int
+csv_split(char *line, char **f, const char **why)
+{
+	int n = 0;
+	char *p = line;
+
+	for (;;) {
+		if (n == META_MAX_FIELDS) {
+			*why = "too many fields";
+			return -1;
+		}
+		if (*p == '"') {
+			char *w = ++p;
+			f[n++] = w;
+			for (;;) {
+				if (*p == '\0') {
+					*why = "unterminated quoted field";
+					return -1;
+				}
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else
+					*w++ = *p++;
+			}
+			if (*p != ',' && *p != '\0') {
+				*why = "text after a closing quote";
+				return -1;
+			}
+			*w = '\0';
+		} else {
+			f[n++] = p;
+			while (*p != ',' && *p != '\0') {
+				if (*p == '"') {
+					*why = "quote inside an unquoted field";
+					return -1;
+				}
+				p++;
+			}
+		}
+		if (*p == '\0')
+			return n;
+		*p++ = '\0';
+	}
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* Normalise a domain in place; NULL when it is not one, with why. */
+static char *
+norm_domain(char *d, const char **why)
+{
+	size_t len = strlen(d);
+
+	if (len > 0 && d[len - 1] == '.')
+		d[--len] = '\0';
+	if (len == 0) {
+		*why = "empty domain";
+		return NULL;
+	}
+	if (len > META_MAX_DOMAIN) {
+		*why = "domain longer than 253 characters";
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)d[i];
+		if (c <= ' ' || c == 0x7f || c == ',' || c == '"') {
+			*why = "domain with a space, control character, comma or quote";
+			return NULL;
+		}
+		d[i] = (char)tolower(c);
+	}
+	return d;
+}
+
+/* Format the message (its arguments may point into line), then free. */
+__attribute__((format(printf, 6, 7))) static struct stats_meta *
+meta_fail(struct stats_meta *m, FILE *fp, char *line, char *err,
+    size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	free(line);
+	if (fp)
+		fclose(fp);
+	stats_meta_free(m);
+	return NULL;
+}
+
+struct stats_meta *
+stats_meta_load(const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	struct stats_meta *m;
+	char *line = NULL, *f[META_MAX_FIELDS];
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long lineno = 0;
+	int col_domain = 0, col_country = 1, col_sector = 2, nwant = 3;
+	bool first = true;
+
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	m = xcalloc(1, sizeof(*m));
+	m->domains = stats_strmap_new();
+	m->label_ix = stats_strmap_new();
+	meta_label(m, "");
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		const char *why = NULL;
+		lineno++;
+		if (memchr(line, '\0', (size_t)len)) {
+			return meta_fail(m, fp, line, err, errlen,
+			    "%s:%lu: NUL byte (not a text file)", path, lineno);
+		}
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len > META_MAX_LINE) {
+			return meta_fail(m, fp, line, err, errlen,
+			    "%s:%lu: line longer than %d bytes", path, lineno,
+			    META_MAX_LINE);
+		}
+		if (first && (unsigned char)line[0] == 0xef &&
+		    (unsigned char)line[1] == 0xbb &&
+		    (unsigned char)line[2] == 0xbf)
+			memmove(line, line + 3, (size_t)len - 2); /* BOM */
+		if (trim(line)[0] == '\0' || trim(line)[0] == '#')
+			continue;
+		int n = csv_split(line, f, &why);
+		if (n < 0) {
+			return meta_fail(m, fp, line, err, errlen, "%s:%lu: %s",
+			    path, lineno, why);
+		}
+		for (int i = 0; i < n; i++)
+			f[i] = trim(f[i]);
+		if (first) {
+			first = false;
+			int d = -1, c = -1, s = -1;
+			for (int i = 0; i < n; i++) {
+				if (strcasecmp(f[i], "domain") == 0)
+					d = i;
+				else if (strcasecmp(f[i], "country") == 0)
+					c = i;
+				else if (strcasecmp(f[i], "sector") == 0)
+					s = i;
+			}
+			if (d >= 0) {
+				if (c < 0 && s < 0) {
+					return meta_fail(m, fp, line, err, errlen,
+					    "%s:%lu: the header names no country or sector column",
+					    path, lineno);
+				}
+				col_domain = d;
+				col_country = c;
+				col_sector = s;
+				nwant = n;
+				continue;
+			}
+		}
+		if (n != nwant) {
+			return meta_fail(m, fp, line, err, errlen,
+			    "%s:%lu: %d fields, expected %d (domain,country,sector)",
+			    path, lineno, n, nwant);
+		}
+		char *dom = norm_domain(f[col_domain], &why);
+		if (dom == NULL) {
+			return meta_fail(m, fp, line, err, errlen, "%s:%lu: %s", path,
+			    lineno, why);
+		}
+		char *cc = col_country >= 0 ? f[col_country] : "";
+		char *sec = col_sector >= 0 ? f[col_sector] : "";
+		if (*cc && (strlen(cc) != 2 || !isalpha((unsigned char)cc[0]) ||
+		    !isalpha((unsigned char)cc[1]))) {
+			return meta_fail(m, fp, line, err, errlen,
+			    "%s:%lu: country '%.40s' is not a two-letter ISO 3166-1 code",
+			    path, lineno, cc);
+		}
+		cc[0] = (char)toupper((unsigned char)cc[0]);
+		if (*cc)
+			cc[1] = (char)toupper((unsigned char)cc[1]);
+		if (strcmp(cc, "UK") == 0)
+			memcpy(cc, "GB", 2);
+		if (strlen(sec) > META_MAX_SECTOR) {
+			return meta_fail(m, fp, line, err, errlen,
+			    "%s:%lu: sector longer than %d bytes", path, lineno,
+			    META_MAX_SECTOR);
+		}
+		for (const char *p = sec; *p; p++)
+			if ((unsigned char)*p < ' ' || *p == 0x7f) {
+				return meta_fail(m, fp, line, err, errlen,
+				    "%s:%lu: control character in sector",
+				    path, lineno);
+			}
+		if (m->nlabels + 2 > META_MAX_LABELS) {
+			return meta_fail(m, fp, line, err, errlen,
+			    "%s:%lu: more than %d distinct labels", path,
+			    lineno, META_MAX_LABELS);
+		}
+		uint32_t ci = meta_label(m, cc), si = meta_label(m, sec);
+		bool ins;
+		uint32_t *v = stats_strmap_put(m->domains, dom, strlen(dom),
+		    &ins);
+		if (!ins) {
+			struct meta_entry *e = &m->entries[*v];
+			if (e->country != ci || e->sector != si) {
+				unsigned long prev = e->line;
+				return meta_fail(m, fp, line, err, errlen,
+				    "%s:%lu: domain %s is on line %lu with other labels",
+				    path, lineno, dom, prev);
+			}
+			continue;
+		}
+		if (m->nentries == m->cap) {
+			m->cap = m->cap ? m->cap * 2 : 1024;
+			m->entries = xreallocarray(m->entries, m->cap,
+			    sizeof(*m->entries));
+		}
+		m->entries[m->nentries] = (struct meta_entry){ ci, si,
+			(uint32_t)lineno };
+		*v = (uint32_t)m->nentries++;
+	}
+	if (ferror(fp))
+		return meta_fail(m, fp, line, err, errlen, "%s: read error",
+		    path);
+	free(line);
+	fclose(fp);
+	if (m->nentries == 0)
+		return meta_fail(m, NULL, NULL, err, errlen,
+		    "%s: no domains (expected lines domain,country,sector)",
+		    path);
+	return m;
+}
+
+size_t
+stats_meta_count(const struct stats_meta *m)
+{
+	return m->nentries;
+}
+
+bool
+stats_meta_lookup(const struct stats_meta *m, const char *domain, size_t len,
+    const char **country, const char **sector)
+{
+	uint32_t *v = stats_strmap_get(m->domains, domain, len);
+
+	if (v == NULL)
+		return false;
+	*country = m->labels[m->entries[*v].country];
+	*sector = m->labels[m->entries[*v].sector];
+	return true;
+}
+
+void
+stats_meta_free(struct stats_meta *m)
+{
+	if (m == NULL)
+		return;
+	stats_strmap_free(m->domains);
+	stats_strmap_free(m->label_ix);
+	for (size_t i = 0; i < m->nlabels; i++)
+		free(m->labels[i]);
+	free(m->labels);
+	free(m->entries);
+	free(m);
+}
