@@ -1,0 +1,61 @@
+/*
+ * addr.h - the address stage of a domain: for its web addresses, the BGP
+ * route and its origin, route origin validation, hosting country and AS.
+ * Pure lookups in data loaded before the crawl; no I/O.
+ */
+#ifndef UPTAKE_CRAWLER_ADDR_H
+#define UPTAKE_CRAWLER_ADDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "geo.h"
+#include "lpm.h"
+#include "rov.h"
+
+struct bgp_table;
+struct vrp_set;
+
+/* The data, each NULL when not loaded (its columns stay null). */
+struct addr_ctx {
+	const struct bgp_table *bgp;
+	const struct vrp_set *vrps;
+	struct geo_db *geoip;
+	struct geo_db *asn_db;
+};
+
+struct addr_result {
+	/* Per family (0: IPv4 web address, 1: IPv6): present, and the
+	 * route and ROV state when a BGP table is loaded. */
+	bool have[2];
+	struct rov_result rov[2];
+	bool have_country;
+	char country[3];
+	bool have_asn;
+	uint32_t asn;
+	bool have_org;
+	char org[GEO_MAX_ORG_LEN];
+};
+
+/*
+ * Look up the web addresses v4 and v6 (either NULL when the domain has
+ * none in that family).  Geo and ASN are for the address probed: v4 when
+ * present, else v6.
+ */
+void addr_lookup(const struct addr_ctx *c, const struct lpm_prefix *v4,
+	const struct lpm_prefix *v6, struct addr_result *out);
+
+/* Columns of one family (schema v1): each false when the column is null.
+ * *prefix is the matched prefix's text (LPM_PREFIX_STRLEN bytes). */
+struct addr_columns {
+	bool have_origin;
+	int64_t origin_asn;
+	bool have_prefix;
+	char prefix[LPM_PREFIX_STRLEN];
+	bool have_rov;
+	const char *rov;
+};
+void addr_columns(const struct addr_ctx *c, const struct addr_result *r,
+	enum lpm_af af, struct addr_columns *out);
+
+#endif
