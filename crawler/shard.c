@@ -129,7 +129,7 @@ from_slurm(const char *count, const struct shard_env *env, struct shard *out,
 		return -1;
 	}
 	k = (id - min) / step;
-	/* An arithmetic range min..max:step has (max - min) / step + 1 tasks. */
+	/* A range min..max:step has (max - min) / step + 1 tasks. */
 	if (env->slurm_task_max != NULL) {
 		uint64_t tasks;
 
@@ -161,8 +161,8 @@ from_slurm(const char *count, const struct shard_env *env, struct shard *out,
 	if (rc == 1) {
 		if (env->slurm_task_max == NULL) {
 			snprintf(err, errlen, "SLURM_ARRAY_TASK_ID is set but "
-			    "not SLURM_ARRAY_TASK_COUNT: set UPTAKE_SHARD_COUNT "
-			    "or pass --shard K/N");
+			    "not SLURM_ARRAY_TASK_COUNT: set "
+			    "UPTAKE_SHARD_COUNT or pass --shard K/N");
 			return -1;
 		}
 		n = (max - min) / step + 1;

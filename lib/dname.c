@@ -226,7 +226,8 @@ dname_is_under(const char *name, const char *parent)
 		return false;
 	if (nl == pl)
 		return memcmp(name, parent, pl) == 0;
-	return name[nl - pl - 1] == '.' && memcmp(name + nl - pl, parent, pl) == 0;
+	return name[nl - pl - 1] == '.' &&
+	    memcmp(name + nl - pl, parent, pl) == 0;
 }
 
 int

@@ -43,11 +43,11 @@
 enum dname_error {
 	DNAME_OK = 0,
 	DNAME_EMPTY,		/* "empty": nothing but whitespace and a dot */
-	DNAME_TOO_LONG,		/* "too_long": > 253 characters (or input > 1024) */
+	DNAME_TOO_LONG,		/* "too_long": > 253 (input > 1024) */
 	DNAME_LABEL_TOO_LONG,	/* "label_too_long": a label > 63 */
 	DNAME_EMPTY_LABEL,	/* "empty_label": "a..b", ".a.b" */
-	DNAME_BAD_CHAR,		/* "bad_char": not a letter, digit, hyphen or dot */
-	DNAME_BAD_HYPHEN,	/* "bad_hyphen": label starts or ends with '-' */
+	DNAME_BAD_CHAR,		/* "bad_char": not letter, digit, '-', '.' */
+	DNAME_BAD_HYPHEN,	/* "bad_hyphen": label starts/ends with '-' */
 	DNAME_SINGLE_LABEL,	/* "single_label": "localhost", "com" */
 	DNAME_NUMERIC_TLD,	/* "numeric_tld": "192.0.2.1" */
 	DNAME_BAD_IDN,		/* "bad_idn": invalid UTF-8 or IDNA2008 label */

@@ -66,7 +66,7 @@ hash_siphash24(const uint8_t key[HASH_KEY_LEN], const void *buf, size_t len)
 		sip_round(v);
 		v[0] ^= m;
 	}
-	/* Last block: the remaining bytes, zero padded, length in the top byte. */
+	/* Last block: the rest, zero padded, the length in its top byte. */
 	rest = len - i;
 	memset(tail, 0, sizeof(tail));
 	if (rest > 0)

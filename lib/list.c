@@ -84,10 +84,10 @@ static const char *const bad_names[LIST_BAD_COUNT] = {
 };
 
 struct line {
-	char *buf;		/* LIST_MAX_LINE + 1 bytes, allocated on first use */
+	char *buf;		/* LIST_MAX_LINE + 1 bytes, allocated lazily */
 	size_t len;
 	uint64_t lineno;
-	bool too_long;		/* longer than LIST_MAX_LINE: buf holds the start */
+	bool too_long;		/* > LIST_MAX_LINE: buf holds the start */
 	bool nul;		/* holds a NUL byte */
 };
 
@@ -403,7 +403,7 @@ read_line(struct list_reader *r, struct line *ln)
 		avail = r->chunk_len - r->chunk_off;
 		nl = memchr(p, '\n', avail);
 		seg = nl != NULL ? (size_t)(nl - p) : avail;
-		/* Keep what fits: the start of an overlong line, for reports. */
+		/* Keep what fits: an overlong line's start, for reports. */
 		room = LIST_MAX_LINE - ln->len;
 		if (seg > room)
 			ln->too_long = true;
@@ -727,7 +727,8 @@ next_plain(struct list_reader *r, struct list_entry *e)
 		len = ln->len;
 		for (size_t i = 0; i < ln->len; i++) {
 			if (ln->buf[i] == '#' &&
-			    (i == 0 || is_blank((unsigned char)ln->buf[i - 1]))) {
+			    (i == 0 ||
+			    is_blank((unsigned char)ln->buf[i - 1]))) {
 				len = i;
 				break;
 			}
@@ -827,7 +828,8 @@ next_csv(struct list_reader *r, struct list_entry *e)
 			    "quoted field not closed", rec, len);
 			continue;
 		}
-		rc = csv_column(rec, len, r->csv_domain, dom, sizeof(dom), &cut);
+		rc = csv_column(rec, len, r->csv_domain, dom, sizeof(dom),
+		    &cut);
 		if (rc <= 0) {
 			bad_line(r, first->lineno, LIST_BAD_FIELDS, 0,
 			    rc < 0 ? "bad quoting" : "no domain column", rec,
@@ -852,7 +854,8 @@ next_csv(struct list_reader *r, struct list_entry *e)
 				continue;
 			}
 		}
-		if (yield(r, dom, strlen(dom), rank, first->lineno, e, rec, len))
+		if (yield(r, dom, strlen(dom), rank, first->lineno, e, rec,
+		    len))
 			return 1;
 	}
 }
@@ -1295,7 +1298,8 @@ reader_start(struct list_reader *r, enum list_format fmt, char *err,
 		set_err(err, errlen, "%s", r->err);
 		goto fail;
 	}
-	if (r->chunk_len >= 2 && ((r->chunk[0] == 0xff && r->chunk[1] == 0xfe) ||
+	if (r->chunk_len >= 2 &&
+	    ((r->chunk[0] == 0xff && r->chunk[1] == 0xfe) ||
 	    (r->chunk[0] == 0xfe && r->chunk[1] == 0xff))) {
 		set_err(err, errlen, "%s: UTF-16 text (byte-order mark): "
 		    "convert the list to UTF-8", r->name);

@@ -80,7 +80,8 @@ enum list_format {
 enum list_bad {
 	LIST_BAD_LINE_TOO_LONG = 0, /* "line_too_long" */
 	LIST_BAD_NUL,		/* "nul_byte": binary data */
-	LIST_BAD_FIELDS,	/* "bad_fields": no comma, too few columns, bad quoting */
+	LIST_BAD_FIELDS,	/* "bad_fields": no comma, too few columns,
+				   bad quoting */
 	LIST_BAD_RANK,		/* "bad_rank": not a number in 0..2^53 */
 	LIST_BAD_NAME,		/* "bad_name": see bad_name_by[] */
 	LIST_BAD_ZONE_SYNTAX,	/* "zone_syntax": ldns could not parse the
@@ -89,7 +90,7 @@ enum list_bad {
 	LIST_BAD_ZONE_SPAN,	/* "zone_span": '(' not closed within
 				   LIST_ZONE_MAX_SPAN lines: only the first
 				   line is skipped, the others read again */
-	LIST_BAD_ZONE_NO_ORIGIN, /* "zone_no_origin": NS before any SOA/$ORIGIN */
+	LIST_BAD_ZONE_NO_ORIGIN, /* "zone_no_origin": NS before SOA/$ORIGIN */
 	LIST_BAD_COUNT
 };
 
@@ -99,7 +100,8 @@ enum list_bad {
 struct list_stats {
 	uint64_t bytes;		/* bytes read from the file so far */
 	uint64_t lines;		/* physical lines read */
-	uint64_t records;	/* data lines or zone records (not blank/comment) */
+	uint64_t records;	/* data lines or zone records (no blanks,
+				   no comments) */
 	uint64_t yielded;	/* names returned by list_next */
 	uint64_t duplicates;	/* names dropped as already yielded */
 	uint64_t bad;		/* lines skipped as bad: sum of bad_by[] */
