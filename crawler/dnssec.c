@@ -119,6 +119,7 @@ struct val_job {
 	struct val_zone *task_result;	/* ref, handed over by the task */
 	uint32_t token;
 	bool query_out;			/* querier of task, reply pending */
+	bool cancelled;			/* only waits for that reply */
 	unsigned queries;
 	struct val_verify_budget budget;
 
@@ -1491,6 +1492,10 @@ val_job_deliver(struct val_job *job, uint32_t token, const ldns_pkt *reply)
 
 	if (job == NULL || !job->query_out || token != job->token)
 		return;
+	if (job->cancelled) {
+		job_free(job);
+		return;
+	}
 	ctx = job->ctx;
 	task = job->task;
 	job->query_out = false;
@@ -1526,12 +1531,28 @@ void
 val_job_cancel(struct val_job *job)
 {
 	struct val_ctx *ctx;
+	bool expecting;
 
-	if (job == NULL)
+	if (job == NULL || job->cancelled)
 		return;
 	ctx = job->ctx;
+	expecting = job->query_out;
 	job_detach(job);
-	job_free(job);
+	if (!expecting) {
+		job_free(job);
+		ctx_run(ctx);
+		return;
+	}
+	/* A reply to its query may still come: the job stays, inert, until
+	 * it does (or until val_ctx_free), so that delivering it is safe. */
+	job->cancelled = true;
+	job->query_out = true;
+	job->done = NULL;
+	ready_remove(ctx, job);
+	zone_unref(job->zone);
+	job->zone = NULL;
+	zone_unref(job->task_result);
+	job->task_result = NULL;
 	ctx_run(ctx);
 }
 

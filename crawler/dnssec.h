@@ -141,8 +141,13 @@ struct val_job *val_job_start(struct val_ctx *ctx, const ldns_rdf *qname,
 void val_job_deliver(struct val_job *job, uint32_t token,
 	const ldns_pkt *reply);
 
-/* Abandon a job (domain deadline): done is not called. Pending queries'
- * replies must not be delivered afterwards. */
+/*
+ * Abandon a job (domain deadline): done is not called.  The reply to a
+ * query it still has outstanding may be delivered afterwards as usual (it
+ * is ignored, and that releases the job), or dropped (the job is then
+ * released by val_ctx_free): either is safe.  Any other use of job after
+ * this call is not.
+ */
 void val_job_cancel(struct val_job *job);
 
 struct val_stats {

@@ -1241,6 +1241,31 @@ test_cancel(void)
 	cancel(j3);
 	pump();
 	tap_ok(o3.calls == 0, "abandoned: done not called");
+	/* Cancelled, and its reply delivered all the same (as the crawler's
+	 * query engine does): ignored, and the job released then. */
+	{
+		ldns_rdf *qa = dn("www.d.nsec."), *qb = dn("mail.d.nsec.");
+		ldns_pkt *pa = answer(qa, LDNS_RR_TYPE_A);
+		ldns_pkt *pb = answer(qb, LDNS_RR_TYPE_MX);
+
+		memset(&o1, 0, sizeof(o1));
+		memset(&o3, 0, sizeof(o3));
+		j3 = val_job_start(ctx, qa, LDNS_RR_TYPE_A, pa, done_cb, &o3);
+		j1 = val_job_start(ctx, qb, LDNS_RR_TYPE_MX, pb, done_cb, &o1);
+		tap_ok(j3 != NULL && j1 != NULL && npend == 1,
+		    "two jobs wait for d.nsec.");
+		val_job_cancel(j3);
+		tap_ok(npend == 2, "sent again through the other");
+		val_job_cancel(j1);
+		pump();
+		tap_ok(o3.calls == 0 && o1.calls == 0,
+		    "cancelled, replies delivered: no callback, no use after "
+		    "free");
+		ldns_pkt_free(pa);
+		ldns_pkt_free(pb);
+		ldns_rdf_deep_free(qa);
+		ldns_rdf_deep_free(qb);
+	}
 	expect(ctx, "www.a.nsec.", LDNS_RR_TYPE_A, NULL, "secure", NULL, NULL);
 	/* Freed with a job in flight. */
 	val_job_start(ctx, q2, LDNS_RR_TYPE_MX, p2, done_cb, &o4);
