@@ -35,6 +35,61 @@ val_sig_reason(enum val_sig s)
 	return VAL_REASON_RRSIG_MISSING;
 }
 
+/*
+ * Public key and signature sizes each algorithm defines: anything else is
+ * refused before ldns and OpenSSL see it.  RSA keys (RFC 3110 2): exponent
+ * length in one octet, or zero and two octets; a modulus of 512 to 4096
+ * bits (RFC 3110, 5702) and a signature as long as the modulus.
+ */
+static bool
+key_size_ok(uint8_t alg, const uint8_t *k, size_t len)
+{
+	size_t elen, off;
+
+	switch (alg) {
+	case LDNS_ECDSAP256SHA256:
+		return len == 64;
+	case LDNS_ECDSAP384SHA384:
+		return len == 96;
+	case LDNS_ED25519:
+		return len == 32;
+	case LDNS_ED448:
+		return len == 57;
+	default:
+		break;
+	}
+	if (len < 3)
+		return false;
+	if (k[0] != 0) {
+		elen = k[0];
+		off = 1;
+	} else {
+		elen = (size_t)k[1] << 8 | k[2];
+		off = 3;
+	}
+	if (elen == 0 || elen > 8 || off + elen >= len)
+		return false;
+	len -= off + elen;		/* modulus octets */
+	return len >= 64 && len <= 512;
+}
+
+static bool
+sig_size_ok(uint8_t alg, size_t len)
+{
+	switch (alg) {
+	case LDNS_ECDSAP256SHA256:
+		return len == 64;
+	case LDNS_ECDSAP384SHA384:
+		return len == 96;
+	case LDNS_ED25519:
+		return len == 64;
+	case LDNS_ED448:
+		return len == 114;
+	default:
+		return len >= 64 && len <= 512;
+	}
+}
+
 bool
 val_dnskey_usable(const ldns_rr *key)
 {
@@ -53,7 +108,8 @@ val_dnskey_usable(const ldns_rr *key)
 		return false;
 	k = val_rr_field(key, 3, LDNS_RDF_TYPE_B64);
 	return k != NULL && ldns_rdf_size(k) > 0 &&
-	    ldns_rdf_size(k) <= VAL_MAX_KEY_BYTES;
+	    ldns_rdf_size(k) <= VAL_MAX_KEY_BYTES &&
+	    key_size_ok(alg, ldns_rdf_data(k), ldns_rdf_size(k));
 }
 
 bool
@@ -111,6 +167,15 @@ sig_applies(const ldns_rr *sig, const ldns_rr *first, const ldns_rdf *zone,
 	return true;
 }
 
+/* A signature of the size its algorithm produces. */
+static bool
+sig_data_ok(const ldns_rr *sig, uint8_t alg)
+{
+	const ldns_rdf *d = val_rr_field(sig, 8, LDNS_RDF_TYPE_B64);
+
+	return d != NULL && sig_size_ok(alg, ldns_rdf_size(d));
+}
+
 enum val_sig
 val_rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *sigs,
     const ldns_rdf *zone, const ldns_rr_list *keys, time_t now,
@@ -157,7 +222,7 @@ val_rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *sigs,
 		if (!val_rr_u16(sig, 6, &tag) || !val_rr_u8(sig, 1, &alg) ||
 		    !val_rr_u32(sig, 4, &expir) || !val_rr_u32(sig, 5, &incep))
 			continue;
-		if (!val_alg_supported(alg))
+		if (!val_alg_supported(alg) || !sig_data_ok(sig, alg))
 			continue;
 		for (j = 0; j < nkeys && keys_tried < VAL_MAX_KEYS_PER_SIG;
 		    j++) {

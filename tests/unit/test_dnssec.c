@@ -1034,6 +1034,31 @@ test_precedence(void)
 	    VAL_SIG_INVALID, "no budget: not verified");
 	tap_eq_i64(val_rrset_verify(set, NULL, z->apex, keys, NOW, &b, NULL),
 	    VAL_SIG_MISSING, "no RRSIG: missing");
+	/* Keys and signatures of the wrong size for their algorithm. */
+	{
+		ldns_rr *k = ldns_rr_clone(ldns_rr_list_rr(keys, 0));
+		ldns_rdf *kd = ldns_rr_dnskey_key(k);
+
+		tap_ok(val_dnskey_usable(k), "an ECDSA key of 64 octets is usable");
+		ldns_rdf_set_size(kd, 63);
+		tap_ok(!val_dnskey_usable(k), "one of 63 octets is not");
+		ldns_rdf_set_size(kd, 64);
+		ldns_rdf_data(ldns_rr_rdf(k, 0))[0] &= (uint8_t)~0x01;
+		tap_ok(!val_dnskey_usable(k), "nor one without the zone flag");
+		ldns_rr_free(k);
+		b.left = 100;
+		b.done = 0;
+		for (i = 0; i < ldns_rr_list_rr_count(sigs); i++)
+			ldns_rdf_set_size(ldns_rr_rrsig_sig(
+			    ldns_rr_list_rr(sigs, i)), 63);
+		tap_eq_i64(val_rrset_verify(set, sigs, z->apex, keys,
+		    NOW - 20 * DAY, &b, NULL), VAL_SIG_INVALID,
+		    "short ECDSA signatures: invalid, not verified");
+		tap_eq_i64((int64_t)b.done, 0, "no crypto spent on them");
+		for (i = 0; i < ldns_rr_list_rr_count(sigs); i++)
+			ldns_rdf_set_size(ldns_rr_rrsig_sig(
+			    ldns_rr_list_rr(sigs, i)), 64);
+	}
 	ldns_rr_list_free(set);
 	ldns_rr_list_free(keys);
 	ldns_rr_list_deep_free(sigs);
