@@ -51,6 +51,13 @@ const char *stats_key_name(enum stats_key k);
 int stats_keys_parse(const char *s, enum stats_key *keys, size_t *nkeys,
 	char *err, size_t errlen);
 
+/*
+ * Parse "tls13,hsts" into wanted[metric_count()] (set true, others
+ * untouched).  Returns 0, or -1 with the unknown name in err.
+ */
+int stats_metrics_parse(const char *s, bool *wanted, char *err,
+	size_t errlen);
+
 /* Where a row's country came from. */
 enum stats_csrc {
 	STATS_CSRC_META = 0,	/* --meta file */
@@ -124,6 +131,10 @@ struct stats_table {
  * "other" under every key (joining a group already so labelled).
  */
 void stats_table_fold(struct stats_table *t, uint64_t min_n);
+
+/* The same for the groups where fold(g, ctx) is true (at least none). */
+void stats_table_fold_if(struct stats_table *t,
+	bool (*fold)(const struct stats_group *g, void *ctx), void *ctx);
 
 /*
  * A new table keeping keys keep[0..nkeep) (indexes into t->keys), the

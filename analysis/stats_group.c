@@ -77,6 +77,33 @@ stats_keys_parse(const char *s, enum stats_key *keys, size_t *nkeys,
 	return rc;
 }
 
+int
+stats_metrics_parse(const char *s, bool *wanted, char *err, size_t errlen)
+{
+	char *copy = xstrdup(s), *save = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	for (char *t = strtok_r(copy, ",", &save); t;
+	    t = strtok_r(NULL, ",", &save)) {
+		int m = metric_find(t);
+		if (m < 0) {
+			snprintf(err, errlen, "--metrics: unknown metric '%s' (uptake-stats --list-metrics lists them)",
+			    t);
+			rc = -1;
+			break;
+		}
+		wanted[m] = true;
+		n++;
+	}
+	if (rc == 0 && n == 0) {
+		snprintf(err, errlen, "--metrics: no metric named");
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
 static const char *const csrc_names[STATS_CSRC_COUNT] = {
 	[STATS_CSRC_META] = "meta",
 	[STATS_CSRC_CCTLD] = "cctld",

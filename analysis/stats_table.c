@@ -54,20 +54,19 @@ all_other(const struct stats_group *g, size_t nkeys)
 }
 
 void
-stats_table_fold(struct stats_table *t, uint64_t min_n)
+stats_table_fold_if(struct stats_table *t,
+    bool (*fold)(const struct stats_group *g, void *ctx), void *ctx)
 {
 	struct stats_group other;
 	size_t w = 0, nfold = 0;
 
-	if (min_n <= 1)
-		return;
 	stats_group_init(&other, t->nkeys);
 	for (size_t i = 0; i < t->ngroups; i++) {
 		struct stats_group *g = &t->groups[i];
-		if (g->rows < min_n || all_other(g, t->nkeys)) {
+		bool f = fold(g, ctx);
+		if (f || all_other(g, t->nkeys)) {
 			stats_group_add(&other, g);
-			if (g->rows < min_n)
-				nfold++;
+			nfold += f;
 			stats_group_fini(g, t->nkeys);
 			continue;
 		}
@@ -83,6 +82,20 @@ stats_table_fold(struct stats_table *t, uint64_t min_n)
 	t->groups = xreallocarray(t->groups, t->ngroups + 1,
 	    sizeof(*t->groups));
 	t->groups[t->ngroups++] = other;
+}
+
+static bool
+fold_small(const struct stats_group *g, void *ctx)
+{
+	return g->rows < *(const uint64_t *)ctx;
+}
+
+void
+stats_table_fold(struct stats_table *t, uint64_t min_n)
+{
+	if (min_n <= 1)
+		return;
+	stats_table_fold_if(t, fold_small, &min_n);
 }
 
 struct stats_table *

@@ -41,29 +41,6 @@ usage(FILE *f)
 	    "definitions: uptake-stats --list-metrics, docs/method.md.\n");
 }
 
-/* Parse --metrics into wanted[]; exits on an unknown name. */
-static bool *
-parse_metrics(const char *arg)
-{
-	bool *wanted = xcalloc(metric_count(), sizeof(*wanted));
-	char *copy = xstrdup(arg), *save = NULL;
-	size_t n = 0;
-
-	for (char *t = strtok_r(copy, ",", &save); t;
-	    t = strtok_r(NULL, ",", &save)) {
-		int m = metric_find(t);
-		if (m < 0)
-			fatal(2, "--metrics: unknown metric '%s' (uptake-stats --list-metrics lists them)",
-			    t);
-		wanted[m] = true;
-		n++;
-	}
-	free(copy);
-	if (n == 0)
-		fatal(2, "--metrics: no metric named");
-	return wanted;
-}
-
 /* Write to a temporary file and rename it over path when complete. */
 static FILE *
 out_open(const char *path, char **tmp)
@@ -136,8 +113,11 @@ main(int argc, char **argv)
 			so.weight_rank = true;
 			break;
 		case 'm':
-			free(wanted);
-			wanted = parse_metrics(optarg);
+			if (wanted == NULL)
+				wanted = xcalloc(metric_count(), sizeof(*wanted));
+			if (stats_metrics_parse(optarg, wanted, err,
+			    sizeof(err)) < 0)
+				fatal(2, "%s", err);
 			break;
 		case 'f':
 			if (stats_format_parse(optarg, &po.format) < 0)

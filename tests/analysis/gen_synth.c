@@ -32,7 +32,24 @@
 #include "snapshot.h"
 #include "util.h"
 
-static uint64_t rng;
+static uint64_t rng;		/* outcomes: adoption draws */
+static uint64_t seed_base;
+
+/* A row's identity (country, sector, TLD, labels) depends only on the
+ * seed and its index, so crawls with other --improve or --date values
+ * hold the same domains with the same labels. */
+static uint64_t id_state;
+
+static double
+id01(void)
+{
+	id_state += 0x9e3779b97f4a7c15ull;
+	uint64_t z = id_state;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return (double)(z >> 11) / 9007199254740992.0;
+}
 
 static uint64_t
 rnd(void)
@@ -149,10 +166,12 @@ static const struct wc issuers[] = { { "Let's Encrypt", .6 },
 	{ "Google Trust Services", .15 }, { "DigiCert Inc", .1 },
 	{ "Sectigo Limited", .1 }, { "Amazon", .05 } };
 
+/* Each macro evaluates its value once: values are often random draws. */
 #define S(col, s) do { \
+	const char *s_ = (s); \
 	row[col].present = true; \
-	row[col].u.str.ptr = (s); \
-	row[col].u.str.len = strlen(s); \
+	row[col].u.str.ptr = s_; \
+	row[col].u.str.len = strlen(s_); \
 } while (0)
 #define I32(col, v) do { row[col].present = true; row[col].u.i32 = (v); } while (0)
 #define I64(col, v) do { row[col].present = true; row[col].u.i64 = (v); } while (0)
@@ -169,7 +188,7 @@ pick_country(void)
 
 	for (size_t i = 0; i < NCOUNTRIES; i++)
 		total += countries[i].weight;
-	u = u01() * total;
+	u = id01() * total;
 	for (size_t i = 0; i < NCOUNTRIES; i++) {
 		if (u < countries[i].weight)
 			return &countries[i];
@@ -181,8 +200,9 @@ pick_country(void)
 static void
 make_row(int64_t i, struct schema_value *row, struct bufs *b, FILE *meta)
 {
+	id_state = seed_base ^ ((uint64_t)i * 0xd1b54a32d192ed03ull);
 	const struct country *c = pick_country();
-	size_t sec = un(NSECTORS);
+	size_t sec = (size_t)(id01() * NSECTORS);
 	double lv = c->level * sectors[sec].mult;
 
 	memset(row, 0, SCHEMA_COL_COUNT * sizeof(*row));
@@ -192,19 +212,21 @@ make_row(int64_t i, struct schema_value *row, struct bufs *b, FILE *meta)
 	for (int k = 0; k < 2 + (int)(h >> 62); k++)
 		p += sprintf(p, "%s", syll[(h >> (8 * k)) % 20]);
 	const char *tld;
-	if (strcmp(c->cc, "US") == 0 || pr(0.35))
-		tld = generic_tlds[un(6)];
+	if (strcmp(c->cc, "US") == 0 || id01() < 0.35)
+		tld = generic_tlds[(size_t)(id01() * 6)];
 	else
 		tld = c->tld;
 	if (strcmp(tld, "uk") == 0)
 		sprintf(p, "%" PRId64 ".co.uk", i);
 	else
 		sprintf(p, "%" PRId64 ".%s", i, tld);
-	if (meta && pr(0.85)) {
+	bool labelled = id01() < 0.85, no_cc = id01() < 0.02,
+	    no_sec = id01() < 0.02;
+	if (meta && labelled) {
 		/* The list's own labels: most domains; a few without a
 		 * country or a sector. */
-		fprintf(meta, "%s,%s,%s\n", b->domain, pr(0.02) ? "" : c->cc,
-		    pr(0.02) ? "" : sectors[sec].name);
+		fprintf(meta, "%s,%s,%s\n", b->domain, no_cc ? "" : c->cc,
+		    no_sec ? "" : sectors[sec].name);
 	}
 	I64(SCHEMA_COL_INPUT_INDEX, i);
 	S(SCHEMA_COL_DOMAIN, b->domain);
@@ -468,7 +490,9 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	rng = 0x2545f4914f6cdd1dull ^ (seed * 0x9e3779b97f4a7c15ull);
+	rng = 0x2545f4914f6cdd1dull ^ (seed * 0x9e3779b97f4a7c15ull) ^
+	    (uint64_t)(improve * 1e6);
+	seed_base = seed * 0x94d049bb133111ebull;
 	if (rng == 0)
 		rng = 1;
 	snprintf(date, sizeof(date), "%sT06:00:00Z", day);

@@ -1,0 +1,284 @@
+/*
+ * uptake-report - one self-contained HTML report of one or more crawls.
+ *
+ *   uptake-report SNAPSHOT... -o report.html [--meta FILE]
+ *                 [--country-source meta|cctld|hosting] [--min-n N]
+ *                 [--top N] [--title TEXT] [--metrics NAME,...]
+ *                 [--allow-partial] [--threads N]
+ *
+ * Snapshots whose crawl started on the same UTC day (provenance
+ * uptake.crawl_start) are one crawl (shards); several days give trend
+ * lines, and the latest crawl gives the other figures.  The file is
+ * written to a temporary name and renamed when complete.  Exit status as
+ * uptake-stats: 0, 1 (unreadable input), 2 (usage), 3 (partial report).
+ * SOURCE_DATE_EPOCH, when set, is the "generated" time (reproducible
+ * output).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "metrics.h"
+#include "parquet.h"
+#include "report.h"
+#include "snapshot.h"
+#include "stats.h"
+#include "util.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: uptake-report SNAPSHOT... -o report.html [--meta FILE]\n"
+	    "                     [--country-source meta|cctld|hosting] [--min-n N]\n"
+	    "                     [--top N] [--title TEXT] [--metrics NAME,...]\n"
+	    "                     [--allow-partial] [--threads N]\n"
+	    "Snapshots of different crawl dates (uptake.crawl_start) give trend lines.\n");
+}
+
+/* Crawl day of a snapshot: YYYY-MM-DD of its first readable part. */
+static char *
+snapshot_date(const char *path)
+{
+	char err[600], **parts;
+	int n = snapshot_parts_list(path, &parts, err, sizeof(err));
+	char *date = NULL;
+
+	for (int i = 0; i < n && date == NULL; i++) {
+		struct parquet_reader *r = parquet_reader_open(parts[i], err,
+		    sizeof(err));
+		if (r == NULL)
+			continue;
+		const char *v = parquet_reader_kv_get(r,
+		    SNAPSHOT_KEY_CRAWL_START);
+		if (v && strlen(v) >= 10 && isdigit((unsigned char)v[0]) &&
+		    v[4] == '-' && v[7] == '-')
+			date = xstrndup(v, 10);
+		parquet_reader_free(r);
+	}
+	if (n >= 0)
+		snapshot_parts_free(parts);
+	return date ? date : xstrdup("undated");
+}
+
+static int
+cmp_crawl(const void *a, const void *b)
+{
+	const struct report_crawl *x = a, *y = b;
+
+	return strcmp(x->date, y->date);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "meta", required_argument, NULL, 'M' },
+		{ "country-source", required_argument, NULL, 'c' },
+		{ "min-n", required_argument, NULL, 'n' },
+		{ "top", required_argument, NULL, 'T' },
+		{ "title", required_argument, NULL, 'H' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "allow-partial", no_argument, NULL, 'P' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stats_options so;
+	struct report_input in;
+	const char *out = NULL, *meta_path = NULL;
+	bool *wanted = NULL;
+	char err[1200];
+	int64_t v;
+	int ch;
+
+	log_set_progname("uptake-report");
+	stats_options_default(&so);
+	memset(&in, 0, sizeof(in));
+	in.title = "Adoption of Internet security standards";
+	in.min_n = REPORT_DEFAULT_MIN_N;
+	in.top = REPORT_DEFAULT_TOP;
+	in.country_source = -1;
+	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'M':
+			meta_path = optarg;
+			break;
+		case 'c': {
+			enum stats_csrc s;
+			if (stats_csrc_parse(optarg, &s) < 0)
+				fatal(2, "--country-source: '%s' is not meta, cctld or hosting",
+				    optarg);
+			so.country_source = in.country_source = (int)s;
+			break;
+		}
+		case 'n':
+			if (parse_i64(optarg, strlen(optarg), 0, INT64_MAX,
+			    &v) < 0)
+				fatal(2, "--min-n: '%s' is not a count", optarg);
+			in.min_n = (uint64_t)v;
+			break;
+		case 'T':
+			if (parse_i64(optarg, strlen(optarg), 1, 1000, &v) < 0)
+				fatal(2, "--top: '%s' is not 1..1000", optarg);
+			in.top = (size_t)v;
+			break;
+		case 'H':
+			in.title = optarg;
+			break;
+		case 'm':
+			if (wanted == NULL)
+				wanted = xcalloc(metric_count(), sizeof(*wanted));
+			if (stats_metrics_parse(optarg, wanted, err,
+			    sizeof(err)) < 0)
+				fatal(2, "%s", err);
+			break;
+		case 'P':
+			so.allow_partial = true;
+			break;
+		case 't':
+			if (parse_i64(optarg, strlen(optarg), 1,
+			    STATS_MAX_THREADS, &v) < 0)
+				fatal(2, "--threads: '%s' is not 1..%d", optarg,
+				    STATS_MAX_THREADS);
+			so.threads = (unsigned)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("uptake-report %s (schema v%d)\n", UPTAKE_VERSION,
+			    SCHEMA_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind == argc || out == NULL) {
+		usage(stderr);
+		return 2;
+	}
+	if (so.country_source == STATS_CSRC_META && meta_path == NULL)
+		fatal(2, "--country-source meta needs --meta FILE");
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	in.generated = sde && *sde ? (time_t)strtoll(sde, NULL, 10) :
+	    time(NULL);
+
+	/* Crawls: snapshots by day. */
+	for (int i = optind; i < argc; i++) {
+		char *date = snapshot_date(argv[i]);
+		size_t c;
+		for (c = 0; c < in.ncrawls; c++)
+			if (strcmp(in.crawls[c].date, date) == 0)
+				break;
+		if (c == in.ncrawls) {
+			in.crawls = xreallocarray(in.crawls, in.ncrawls + 1,
+			    sizeof(*in.crawls));
+			memset(&in.crawls[c], 0, sizeof(in.crawls[c]));
+			in.crawls[c].date = date;
+			in.ncrawls++;
+		} else
+			free(date);
+		struct report_crawl *cr = &in.crawls[c];
+		cr->paths = xreallocarray(cr->paths, cr->npaths + 1,
+		    sizeof(*cr->paths));
+		cr->paths[cr->npaths++] = xstrdup(argv[i]);
+	}
+	bool undated = false;
+	for (size_t c = 0; c < in.ncrawls; c++)
+		undated |= strcmp(in.crawls[c].date, "undated") == 0;
+	if (undated && in.ncrawls > 1)
+		fatal(2, "some snapshots have no uptake.crawl_start and others do: the undated ones cannot be placed on a trend (report them separately)");
+	qsort(in.crawls, in.ncrawls, sizeof(*in.crawls), cmp_crawl);
+
+	struct stats_meta *meta = NULL;
+	if (meta_path && (meta = stats_meta_load(meta_path, err,
+	    sizeof(err))) == NULL)
+		fatal(2, "%s", err);
+	struct metric_def *defs = metric_defs_new(err, sizeof(err));
+	if (defs == NULL)
+		fatal(1, "internal error: %s", err);
+	so.defs = defs;
+	so.meta = meta;
+	so.wanted = wanted;
+	so.keys[0] = STATS_KEY_COUNTRY;
+	so.nkeys = 1;
+	if (meta) {
+		so.keys[1] = STATS_KEY_SECTOR;
+		so.nkeys = 2;
+		in.have_sector = true;
+		in.meta_path = meta_path;
+	}
+	int status = 0;
+	for (size_t c = 0; c < in.ncrawls && status != 1; c++) {
+		struct report_crawl *cr = &in.crawls[c];
+		int rc = stats_run(cr->paths, cr->npaths, &so, &cr->res, err,
+		    sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "uptake-report: %s\n", err);
+			if (rc == -2)
+				fprintf(stderr, "uptake-report: no report: a snapshot part could not be read (--allow-partial leaves unreadable parts out, marked in the report)\n");
+			status = 1;
+		} else if (rc == 1) {
+			for (size_t p = 0; p < cr->res->nparts; p++)
+				if (cr->res->parts[p].error)
+					log_err("report", "left out (--allow-partial): %s",
+					    cr->res->parts[p].error);
+			status = 3;
+		}
+		if (rc >= 0)
+			for (size_t m = 0; m < metric_count(); m++)
+				if (cr->res->wanted[m] && cr->res->missing[m])
+					log_warn("report", "%s: %s not available: %s",
+					    cr->date, metric_get(m)->name,
+					    cr->res->missing[m]);
+	}
+	if (status != 1) {
+		size_t len = strlen(out) + 32;
+		char *tmp = xmalloc(len);
+		snprintf(tmp, len, "%s.tmp%ld", out, (long)getpid());
+		FILE *f = fopen(tmp, "w");
+		if (f == NULL) {
+			fprintf(stderr, "uptake-report: %s: %s\n", tmp,
+			    strerror(errno));
+			status = 1;
+		} else {
+			int rc = report_write(f, &in);
+			if (fclose(f) != 0 || rc < 0 || rename(tmp, out) < 0) {
+				fprintf(stderr, "uptake-report: writing %s failed: %s\n",
+				    out, strerror(errno));
+				unlink(tmp);
+				status = 1;
+			}
+		}
+		free(tmp);
+		if (status == 3)
+			fprintf(stderr, "uptake-report: PARTIAL REPORT written to %s (unreadable parts left out, marked in the report)\n",
+			    out);
+	}
+	for (size_t c = 0; c < in.ncrawls; c++) {
+		stats_result_free(in.crawls[c].res);
+		for (size_t i = 0; i < in.crawls[c].npaths; i++)
+			free(in.crawls[c].paths[i]);
+		free(in.crawls[c].paths);
+		free(in.crawls[c].date);
+	}
+	free(in.crawls);
+	metric_defs_free(defs);
+	stats_meta_free(meta);
+	free(wanted);
+	return status;
+}

@@ -1,0 +1,547 @@
+/*
+ * uptake-trend - what moved between two crawls: per group and metric the
+ * old and new rate, the change in percentage points, and the two-sided
+ * p-value of the pooled two-proportion z-test, with Benjamini-Hochberg
+ * adjusted q-values over every test printed.
+ *
+ *   uptake-trend OLD NEW [--by KEY[,KEY...]] [--meta FILE]
+ *                [--country-source meta|cctld|hosting] [--min-n N]
+ *                [--metrics NAME,...] [--only-significant] [--alpha A]
+ *                [--adjust bh|none] [--format csv|json|md]
+ *                [--allow-partial] [--threads N]
+ *
+ * OLD and NEW are snapshots (a directory or part; several shards of one
+ * crawl joined by commas).  A metric whose columns one side lacks (an
+ * older schema) is reported as not available, not fatal.  Exit status as
+ * uptake-stats: 0, 1 (unreadable input), 2 (usage), 3 (partial).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "metrics.h"
+#include "snapshot.h"
+#include "stats.h"
+#include "util.h"
+
+struct trend_row {
+	size_t g;		/* group index in the new table */
+	const struct stats_group *old, *new;
+	size_t m;
+	bool tested;
+	double r1, r2, z, p, q;
+	const char *note;	/* why there is no test */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: uptake-trend OLD NEW [--by KEY[,KEY...]] [--meta FILE]\n"
+	    "                    [--country-source meta|cctld|hosting] [--min-n N]\n"
+	    "                    [--metrics NAME,...] [--only-significant] [--alpha A]\n"
+	    "                    [--adjust bh|none] [--format csv|json|md]\n"
+	    "                    [--allow-partial] [--threads N]\n"
+	    "OLD, NEW: snapshot directories or parts; shards of one crawl joined by commas.\n");
+}
+
+/* Split "a,b" into a NULL-terminated array (owned). */
+static char **
+split_paths(const char *s, size_t *n)
+{
+	char *copy = xstrdup(s), *save = NULL, **v = NULL;
+
+	*n = 0;
+	for (char *t = strtok_r(copy, ",", &save); t;
+	    t = strtok_r(NULL, ",", &save)) {
+		v = xreallocarray(v, *n + 2, sizeof(*v));
+		v[(*n)++] = xstrdup(t);
+		v[*n] = NULL;
+	}
+	free(copy);
+	return v;
+}
+
+static void
+free_paths(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct fold_ctx {
+	const struct stats_table *other;
+	uint64_t min_n;
+};
+
+/* Fold a group small here or small (or absent) on the other side. */
+static bool
+fold_either(const struct stats_group *g, void *arg)
+{
+	struct fold_ctx *c = arg;
+
+	if (g->rows < c->min_n)
+		return true;
+	const struct stats_group *o = stats_table_find(c->other,
+	    (const char *const *)g->key);
+	return o == NULL || o->rows < c->min_n;
+}
+
+static const char *
+crawl_date(const struct stats_result *r)
+{
+	for (size_t s = 0; s < r->nsources; s++) {
+		const char *v = stats_source_kv(&r->sources[s],
+		    SNAPSHOT_KEY_CRAWL_START);
+		if (v)
+			return v;
+	}
+	return "unknown";
+}
+
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static bool
+significant(const struct trend_row *t, double alpha, bool bh)
+{
+	return t->tested && (bh ? t->q : t->p) < alpha;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "meta", required_argument, NULL, 'M' },
+		{ "country-source", required_argument, NULL, 'c' },
+		{ "min-n", required_argument, NULL, 'n' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "only-significant", no_argument, NULL, 's' },
+		{ "alpha", required_argument, NULL, 'a' },
+		{ "adjust", required_argument, NULL, 'A' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "allow-partial", no_argument, NULL, 'P' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stats_options so;
+	enum stats_format format = STATS_FORMAT_CSV;
+	const char *meta_path = NULL, *by = NULL;
+	bool format_set = false, only_sig = false, bh = true, *wanted = NULL;
+	double alpha = 0.05;
+	uint64_t min_n = 1;
+	char err[1200];
+	int64_t v;
+	int ch;
+
+	log_set_progname("uptake-trend");
+	stats_options_default(&so);
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			by = optarg;
+			break;
+		case 'M':
+			meta_path = optarg;
+			break;
+		case 'c': {
+			enum stats_csrc s;
+			if (stats_csrc_parse(optarg, &s) < 0)
+				fatal(2, "--country-source: '%s' is not meta, cctld or hosting",
+				    optarg);
+			so.country_source = (int)s;
+			break;
+		}
+		case 'n':
+			if (parse_i64(optarg, strlen(optarg), 0, INT64_MAX,
+			    &v) < 0)
+				fatal(2, "--min-n: '%s' is not a count", optarg);
+			min_n = (uint64_t)v;
+			break;
+		case 'm':
+			if (wanted == NULL)
+				wanted = xcalloc(metric_count(), sizeof(*wanted));
+			if (stats_metrics_parse(optarg, wanted, err,
+			    sizeof(err)) < 0)
+				fatal(2, "%s", err);
+			break;
+		case 's':
+			only_sig = true;
+			break;
+		case 'a': {
+			char *end;
+			alpha = strtod(optarg, &end);
+			if (*end || !(alpha > 0 && alpha < 1))
+				fatal(2, "--alpha: '%s' is not in (0, 1)", optarg);
+			break;
+		}
+		case 'A':
+			if (strcmp(optarg, "bh") && strcmp(optarg, "none"))
+				fatal(2, "--adjust: '%s' is not bh or none",
+				    optarg);
+			bh = strcmp(optarg, "bh") == 0;
+			break;
+		case 'f':
+			if (stats_format_parse(optarg, &format) < 0)
+				fatal(2, "--format: '%s' is not csv, json or md",
+				    optarg);
+			format_set = true;
+			break;
+		case 'P':
+			so.allow_partial = true;
+			break;
+		case 't':
+			if (parse_i64(optarg, strlen(optarg), 1,
+			    STATS_MAX_THREADS, &v) < 0)
+				fatal(2, "--threads: '%s' is not 1..%d", optarg,
+				    STATS_MAX_THREADS);
+			so.threads = (unsigned)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("uptake-trend %s (schema v%d)\n", UPTAKE_VERSION,
+			    SCHEMA_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind + 2 != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!format_set)
+		format = isatty(STDOUT_FILENO) ? STATS_FORMAT_MD :
+		    STATS_FORMAT_CSV;
+	if (by && stats_keys_parse(by, so.keys, &so.nkeys, err,
+	    sizeof(err)) < 0)
+		fatal(2, "%s", err);
+	for (size_t i = 0; i < so.nkeys; i++)
+		if (so.keys[i] == STATS_KEY_SECTOR && meta_path == NULL)
+			fatal(2, "--by sector needs --meta FILE (domain,country,sector)");
+	if (so.country_source == STATS_CSRC_META && meta_path == NULL)
+		fatal(2, "--country-source meta needs --meta FILE");
+	struct stats_meta *meta = NULL;
+	if (meta_path && (meta = stats_meta_load(meta_path, err,
+	    sizeof(err))) == NULL)
+		fatal(2, "%s", err);
+	struct metric_def *defs = metric_defs_new(err, sizeof(err));
+	if (defs == NULL)
+		fatal(1, "internal error: %s", err);
+	so.defs = defs;
+	so.meta = meta;
+	so.wanted = wanted;
+
+	struct stats_result *res[2] = { NULL, NULL };
+	int status = 0;
+	for (int side = 0; side < 2; side++) {
+		size_t np;
+		char **paths = split_paths(argv[optind + side], &np);
+		int rc = stats_run(paths, np, &so, &res[side], err,
+		    sizeof(err));
+		free_paths(paths);
+		if (rc < 0) {
+			fprintf(stderr, "uptake-trend: %s: %s\n",
+			    side ? "NEW" : "OLD", err);
+			if (rc == -2)
+				fprintf(stderr, "uptake-trend: no results: a snapshot part could not be read (--allow-partial leaves unreadable parts out, marked in the output)\n");
+			stats_result_free(res[0]);
+			metric_defs_free(defs);
+			stats_meta_free(meta);
+			free(wanted);
+			return 1;
+		}
+		if (rc == 1)
+			status = 3;
+	}
+	/* Fold on both sides alike, so the groups correspond. */
+	if (min_n > 1) {
+		struct stats_table *snap0 = stats_table_rollup(&res[0]->table,
+		    (size_t[]){ 0, 1, 2, 3 }, res[0]->table.nkeys);
+		struct fold_ctx c0 = { &res[1]->table, min_n };
+		struct fold_ctx c1 = { snap0, min_n };
+		stats_table_fold_if(&res[0]->table, fold_either, &c0);
+		stats_table_fold_if(&res[1]->table, fold_either, &c1);
+		stats_table_free(snap0);
+	}
+	stats_table_sort(&res[1]->table);
+
+	/* Rows: every group of NEW (and OLD-only groups) x wanted metric. */
+	size_t nm = metric_count(), nrows = 0, cap = 0;
+	struct trend_row *rows = NULL;
+	const struct stats_table *t0 = &res[0]->table, *t1 = &res[1]->table;
+	for (int pass = 0; pass < 2; pass++) {
+		const struct stats_table *t = pass ? t0 : t1;
+		for (size_t g = 0; g < t->ngroups; g++) {
+			const struct stats_group *a, *b;
+			if (pass) {
+				a = &t0->groups[g];
+				if (stats_table_find(t1,
+				    (const char *const *)a->key))
+					continue;
+				b = NULL;
+			} else {
+				b = &t1->groups[g];
+				a = stats_table_find(t0,
+				    (const char *const *)b->key);
+			}
+			for (size_t m = 0; m < nm; m++) {
+				if (!res[1]->wanted[m])
+					continue;
+				if (nrows == cap) {
+					cap = cap ? cap * 2 : 256;
+					rows = xreallocarray(rows, cap,
+					    sizeof(*rows));
+				}
+				struct trend_row *r = &rows[nrows++];
+				memset(r, 0, sizeof(*r));
+				r->old = a;
+				r->new = b;
+				r->m = m;
+				r->r1 = r->r2 = r->z = r->p = r->q = NAN;
+				if (!stats_result_available(res[0], m))
+					r->note = "not available in OLD";
+				else if (!stats_result_available(res[1], m))
+					r->note = "not available in NEW";
+				else if (a == NULL)
+					r->note = "group only in NEW";
+				else if (b == NULL)
+					r->note = "group only in OLD";
+				if (a && a->c[m].n)
+					r->r1 = (double)a->c[m].k /
+					    (double)a->c[m].n;
+				if (b && b->c[m].n)
+					r->r2 = (double)b->c[m].k /
+					    (double)b->c[m].n;
+				if (r->note)
+					continue;
+				r->tested = stats_ztest(a->c[m].k, a->c[m].n,
+				    b->c[m].k, b->c[m].n, &r->z, &r->p);
+				if (!r->tested)
+					r->note = "no denominator on one side";
+			}
+		}
+	}
+	double *p = xcalloc(nrows ? nrows : 1, sizeof(*p));
+	double *q = xcalloc(nrows ? nrows : 1, sizeof(*q));
+	for (size_t i = 0; i < nrows; i++)
+		p[i] = rows[i].tested ? rows[i].p : NAN;
+	stats_bh(p, nrows, q);
+	size_t ntests = 0, nsig = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		rows[i].q = q[i];
+		ntests += rows[i].tested;
+		nsig += significant(&rows[i], alpha, bh);
+	}
+	free(p);
+	free(q);
+
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	const struct stats_table *tk = t1;
+	const char *d0 = crawl_date(res[0]), *d1 = crawl_date(res[1]);
+	if (format == STATS_FORMAT_CSV) {
+		for (size_t i = 0; i < tk->nkeys; i++)
+			printf("%s,", stats_key_name(tk->keys[i]));
+		printf("metric,n_old,k_old,rate_old,n_new,k_new,rate_new,change_pts,z,p,q,significant,complete,note\n");
+		for (size_t i = 0; i < nrows; i++) {
+			const struct trend_row *r = &rows[i];
+			const struct stats_group *g = r->new ? r->new : r->old;
+			if (only_sig && !significant(r, alpha, bh))
+				continue;
+			for (size_t k = 0; k < tk->nkeys; k++) {
+				csv_field(stdout, g->key[k]);
+				putchar(',');
+			}
+			printf("%s,", metric_get(r->m)->name);
+			for (int s = 0; s < 2; s++) {
+				const struct stats_group *x = s ? r->new : r->old;
+				double rt = s ? r->r2 : r->r1;
+				if (x && stats_result_available(res[s], r->m))
+					printf("%" PRIu64 ",%" PRIu64 ",",
+					    x->c[r->m].n, x->c[r->m].k);
+				else
+					fputs(",,", stdout);
+				if (!isnan(rt))
+					printf("%.6f,", rt);
+				else
+					putchar(',');
+			}
+			if (r->tested)
+				printf("%.4f,%.4f,%.6g,%.6g,%s,", 100 * (r->r2 - r->r1),
+				    r->z, r->p, r->q,
+				    significant(r, alpha, bh) ? "yes" : "no");
+			else
+				fputs(",,,,,", stdout);
+			printf("%s,%s\n", res[0]->bad_parts || res[1]->bad_parts ?
+			    "no" : "yes", r->note ? r->note : "");
+		}
+	} else if (format == STATS_FORMAT_JSON) {
+		json_t *root = json_object(), *a = json_array();
+		json_object_set_new(root, "tool", json_string("uptake-trend"));
+		json_object_set_new(root, "version", json_string(UPTAKE_VERSION));
+		json_object_set_new(root, "complete", json_boolean(
+		    !res[0]->bad_parts && !res[1]->bad_parts));
+		json_object_set_new(root, "old", json_string(argv[optind]));
+		json_object_set_new(root, "new", json_string(argv[optind + 1]));
+		json_object_set_new(root, "old_crawl_start", json_string(d0));
+		json_object_set_new(root, "new_crawl_start", json_string(d1));
+		json_object_set_new(root, "alpha", json_real(alpha));
+		json_object_set_new(root, "adjust", json_string(bh ? "bh" : "none"));
+		json_object_set_new(root, "tests", json_integer((json_int_t)ntests));
+		json_object_set_new(root, "significant", json_integer((json_int_t)nsig));
+		for (size_t i = 0; i < nrows; i++) {
+			const struct trend_row *r = &rows[i];
+			const struct stats_group *g = r->new ? r->new : r->old;
+			if (only_sig && !significant(r, alpha, bh))
+				continue;
+			json_t *o = json_object(), *ko = json_object();
+			for (size_t k = 0; k < tk->nkeys; k++)
+				json_object_set_new(ko, stats_key_name(tk->keys[k]),
+				    json_string(g->key[k]));
+			json_object_set_new(o, "key", ko);
+			json_object_set_new(o, "metric",
+			    json_string(metric_get(r->m)->name));
+			for (int s = 0; s < 2; s++) {
+				const struct stats_group *x = s ? r->new : r->old;
+				json_t *so2 = json_object();
+				if (x && stats_result_available(res[s], r->m)) {
+					json_object_set_new(so2, "n",
+					    json_integer((json_int_t)x->c[r->m].n));
+					json_object_set_new(so2, "k",
+					    json_integer((json_int_t)x->c[r->m].k));
+				}
+				double rt = s ? r->r2 : r->r1;
+				json_object_set_new(so2, "rate",
+				    isnan(rt) ? json_null() : json_real(rt));
+				json_object_set_new(o, s ? "new" : "old", so2);
+			}
+			if (r->tested) {
+				json_object_set_new(o, "change_pts",
+				    json_real(100 * (r->r2 - r->r1)));
+				json_object_set_new(o, "z", json_real(r->z));
+				json_object_set_new(o, "p", json_real(r->p));
+				json_object_set_new(o, "q", json_real(r->q));
+				json_object_set_new(o, "significant",
+				    json_boolean(significant(r, alpha, bh)));
+			}
+			if (r->note)
+				json_object_set_new(o, "note", json_string(r->note));
+			json_array_append_new(a, o);
+		}
+		json_object_set_new(root, "rows", a);
+		json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(10));
+		putchar('\n');
+		json_decref(root);
+	} else {
+		printf("Change from %s (%s) to %s (%s). ", argv[optind], d0,
+		    argv[optind + 1], d1);
+		printf("Two-sided pooled two-proportion z-test; %s q < %g marked *.\n\n",
+		    bh ? "Benjamini-Hochberg adjusted" : "unadjusted p as", alpha);
+		for (int s = 0; s < 2; s++)
+			if (res[s]->bad_parts)
+				printf("> **PARTIAL RESULTS: %zu part(s) of %s could not be read and are left out.**\n\n",
+				    res[s]->bad_parts, s ? "NEW" : "OLD");
+		putchar('|');
+		for (size_t i = 0; i < tk->nkeys; i++)
+			printf(" %s |", stats_key_name(tk->keys[i]));
+		if (tk->nkeys == 0)
+			fputs(" group |", stdout);
+		printf(" metric | old %% (n) | new %% (n) | change (pts) | p | q | |\n|");
+		for (size_t i = 0; i < (tk->nkeys ? tk->nkeys : 1); i++)
+			fputs(" --- |", stdout);
+		printf(" --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+		for (size_t i = 0; i < nrows; i++) {
+			const struct trend_row *r = &rows[i];
+			const struct stats_group *g = r->new ? r->new : r->old;
+			if (only_sig && !significant(r, alpha, bh))
+				continue;
+			if (!r->tested && r->note && strncmp(r->note, "not available", 13) == 0)
+				continue;
+			putchar('|');
+			for (size_t k = 0; k < tk->nkeys; k++) {
+				putchar(' ');
+				stats_md_escape(stdout, g->key[k]);
+				fputs(" |", stdout);
+			}
+			if (tk->nkeys == 0)
+				fputs(" all |", stdout);
+			printf(" %s |", metric_get(r->m)->name);
+			for (int s = 0; s < 2; s++) {
+				const struct stats_group *x = s ? r->new : r->old;
+				double rt = s ? r->r2 : r->r1;
+				if (isnan(rt))
+					fputs(" - |", stdout);
+				else
+					printf(" %.1f (%" PRIu64 ") |", 100 * rt,
+					    x->c[r->m].n);
+			}
+			if (r->tested)
+				printf(" %+.1f | %.3g | %.3g | %s |\n",
+				    100 * (r->r2 - r->r1), r->p, r->q,
+				    significant(r, alpha, bh) ? "*" : "");
+			else
+				printf(" - | - | - | %s |\n", r->note ? r->note : "");
+		}
+		printf("\n%zu tests, %zu significant.\n", ntests, nsig);
+		bool any = false;
+		for (size_t m = 0; m < nm; m++)
+			for (int s = 0; s < 2; s++)
+				if (res[s]->wanted[m] && res[s]->missing[m]) {
+					if (!any)
+						printf("\nNot available:\n");
+					any = true;
+					printf("- %s (%s): ", metric_get(m)->name,
+					    s ? "NEW" : "OLD");
+					stats_md_escape(stdout, res[s]->missing[m]);
+					putchar('\n');
+				}
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "uptake-trend: writing the output failed\n");
+		status = 1;
+	}
+	for (size_t m = 0; m < nm; m++)
+		for (int s = 0; s < 2; s++)
+			if (res[s]->wanted[m] && res[s]->missing[m])
+				log_warn("trend", "%s not available in %s: %s",
+				    metric_get(m)->name, s ? "NEW" : "OLD",
+				    res[s]->missing[m]);
+	if (status == 3)
+		fprintf(stderr, "uptake-trend: PARTIAL RESULTS: unreadable parts left out\n");
+	free(rows);
+	stats_result_free(res[0]);
+	stats_result_free(res[1]);
+	metric_defs_free(defs);
+	stats_meta_free(meta);
+	free(wanted);
+	return status;
+}
