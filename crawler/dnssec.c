@@ -87,6 +87,7 @@ struct val_task {
 	struct val_job *querier;	/* job whose query is outstanding */
 	ldns_rr_list *ds;		/* validated DS RRset (owned) */
 	struct val_verify_budget budget;
+	unsigned retries;		/* re-asks after no usable reply */
 };
 
 /* --- jobs ----------------------------------------------------------------- */
@@ -857,6 +858,16 @@ static void
 task_reply(struct val_task *task, const ldns_pkt *pkt)
 {
 	if (pkt == NULL || !rcode_usable(pkt)) {
+		/* A zone's DS or DNSKEY decides the verdict of every domain
+		 * waiting for it: a transient failure (a resolver's SERVFAIL
+		 * under load, a lost reply) is asked again a bounded number of
+		 * times before they all become indeterminate. */
+		if (task->retries < VAL_TASK_RETRIES) {
+			task->retries++;
+			task->ctx->stats.task_retries++;
+			task_send(task);
+			return;
+		}
 		task_finish(task, ZONE_INDETERMINATE, VAL_REASON_NO_RESPONSE);
 		return;
 	}

@@ -157,6 +157,7 @@ struct val_stats {
 	uint64_t key_cache_hits;	/* zone lookups answered by the cache */
 	uint64_t key_cache_misses;	/* lookups that waited for a zone task */
 	uint64_t signatures_verified;	/* public-key operations */
+	uint64_t task_retries;		/* DS/DNSKEY queries asked again */
 };
 void val_ctx_stats(const struct val_ctx *ctx, struct val_stats *out);
 

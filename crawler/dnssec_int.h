@@ -58,6 +58,9 @@ enum {
 	VAL_MAX_NSEC3_HASHES = 40,
 	/* SHA-1 (NSEC3 hash algorithm 1) output. */
 	VAL_NSEC3_HASH_LEN = 20,
+	/* Re-asks of a zone's DS or DNSKEY after no usable reply (timeout,
+	 * SERVFAIL): each waiting domain's verdict hangs on it. */
+	VAL_TASK_RETRIES = 2,
 	/* Defaults of val_ctx_options. */
 	VAL_DEFAULT_KEY_CACHE_ZONES = 16384,
 	VAL_DEFAULT_MAX_QUERIES_PER_JOB = 32,

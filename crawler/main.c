@@ -47,6 +47,7 @@ enum {
 	OPT_RATE, OPT_TIMEOUT, OPT_SHARD, OPT_OPT_OUT, OPT_ALLOW_PREFIX,
 	OPT_USER_AGENT, OPT_PROGRESS, OPT_QUIET, OPT_TOP, OPT_PART_ROWS,
 	OPT_QUERY_TIMEOUT, OPT_QUERY_TRIES, OPT_HELP, OPT_VERSION, OPT_VERBOSE,
+	OPT_QUERIES_IN_FLIGHT,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
 	{ "query-tries", required_argument, NULL, OPT_QUERY_TRIES },
+	{ "queries-in-flight", required_argument, NULL, OPT_QUERIES_IN_FLIGHT },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "opt-out", required_argument, NULL, OPT_OPT_OUT },
 	{ "allow-prefix", required_argument, NULL, OPT_ALLOW_PREFIX },
@@ -86,7 +88,8 @@ usage(FILE *f)
 "         [--resolver ADDR[:PORT][,ADDR...]] [--trust-anchor FILE]\n"
 "         [--validation-time UNIX_SECONDS] [--probes dns,dnssec,...]\n"
 "         [--concurrency N] [--rate QPS] [--timeout SECONDS]\n"
-"         [--query-timeout MS] [--query-tries N] [--shard K/N]\n"
+"         [--query-timeout MS] [--query-tries N] [--queries-in-flight N]\n"
+"         [--shard K/N]\n"
 "         [--opt-out FILE] [--allow-prefix CIDR[,CIDR...]] [--user-agent STRING]\n"
 "         [--part-rows N] [--progress|--quiet] [--verbose]\n"
 "See docs/uptake-crawl.md.\n");
@@ -258,6 +261,7 @@ main(int argc, char **argv)
 	int opt, rc;
 	bool verbose = false;
 	enum list_format fmt;
+	unsigned queries_in_flight = 0;
 	struct query_stats qs;
 	struct val_stats vs;
 	struct list_stats ls;
@@ -306,6 +310,10 @@ main(int argc, char **argv)
 		case OPT_QUERY_TRIES:
 			cfg.query_tries = (unsigned)num_arg("--query-tries",
 			    optarg, 1, 10);
+			break;
+		case OPT_QUERIES_IN_FLIGHT:
+			queries_in_flight = (unsigned)num_arg(
+			    "--queries-in-flight", optarg, 1, 1000000);
 			break;
 		case OPT_SHARD: cfg.shard_arg = optarg; break;
 		case OPT_OPT_OUT: cfg.opt_out = optarg; break;
@@ -378,6 +386,8 @@ main(int argc, char **argv)
 	qo.timeout_ms = cfg.query_timeout_ms;
 	qo.tries = cfg.query_tries;
 	qo.rate = cfg.rate;
+	if (queries_in_flight)
+		qo.max_inflight = queries_in_flight;
 	c.qe = query_engine_new(c.loop, &qo, err, sizeof(err));
 	if (c.qe == NULL)
 		fatal(2, "%s", err);

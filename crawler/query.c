@@ -25,6 +25,15 @@
 #define QUERY_TICK_US 10000
 /* Largest burst the rate cap allows: a tenth of a second of queries. */
 #define QUERY_BURST_FRACTION 0.1
+/*
+ * Queries outstanding at the resolver at once.  A resolver keeps a bounded
+ * table of queries per thread (Unbound: num-queries-per-thread, 4096 in the
+ * testbed's configuration) and drops what does not fit, which a crawl sees
+ * as timeouts; more domains in flight wait in our queue instead.
+ */
+#define QUERY_DEFAULT_MAX_INFLIGHT 3000
+/* Socket buffer we ask for (the kernel caps it at net.core.rmem_max). */
+#define QUERY_SOCKET_BUFFER (4 * 1024 * 1024)
 /* c-ares socket fds we can watch (grown as needed, bounded by the OS). */
 #define QUERY_FD_INITIAL 256
 
@@ -51,6 +60,7 @@ struct query_engine {
 	char *servers;
 	/* rate cap: token bucket */
 	double rate, burst, tokens;
+	unsigned max_inflight;
 	uint64_t last_refill_us;
 	struct query *qhead, *qtail;
 	/* failures c-ares reported from inside ares_send, reported later */
@@ -83,6 +93,7 @@ query_engine_options_default(struct query_engine_options *opt)
 	opt->timeout_ms = 2000;
 	opt->tries = 3;
 	opt->rate = 0;
+	opt->max_inflight = QUERY_DEFAULT_MAX_INFLIGHT;
 }
 
 static void engine_tick(void *arg);
@@ -175,8 +186,12 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	ao.tries = (int)(opt->tries ? opt->tries : 3);
 	ao.sock_state_cb = sock_state;
 	ao.sock_state_cb_data = e;
+	/* Thousands of replies can arrive between two turns of the loop: a
+	 * small receive buffer drops them (net.core.rmem_max caps this). */
+	ao.socket_receive_buffer_size = QUERY_SOCKET_BUFFER;
+	ao.socket_send_buffer_size = QUERY_SOCKET_BUFFER;
 	mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-	    ARES_OPT_SOCK_STATE_CB;
+	    ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF | ARES_OPT_SOCK_SNDBUF;
 	rc = ares_init_options(&e->channel, &ao, mask);
 	if (rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
@@ -206,6 +221,7 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	e->drain = loop_timer_new(loop, drain_queue, e);
 	e->fail_timer = loop_timer_new(loop, report_failed, e);
 	e->rate = opt->rate > 0 ? opt->rate : 0;
+	e->max_inflight = opt->max_inflight;
 	e->burst = e->rate * QUERY_BURST_FRACTION;
 	if (e->burst < 1)
 		e->burst = 1;
@@ -271,6 +287,9 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	e->st.inflight--;
 	if (q->cancelled || e->destroying) {
 		query_free(q);
+		if (!e->destroying && e->qhead != NULL &&
+		    !loop_timer_pending(e->drain))
+			loop_timer_start(e->drain, 0);
 		return;
 	}
 	if (status == ARES_SUCCESS && abuf != NULL && alen > 0) {
@@ -297,6 +316,18 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	if (pkt != NULL)
 		ldns_pkt_free(pkt);
 	query_free(q);
+	if (e->qhead != NULL && !loop_timer_pending(e->drain))
+		loop_timer_start(e->drain, 0);
+}
+
+static bool
+may_send(struct query_engine *e)
+{
+	if (e->max_inflight && e->st.inflight >= e->max_inflight)
+		return false;
+	if (e->rate > 0 && e->tokens < 1)
+		return false;
+	return true;
 }
 
 static void
@@ -310,6 +341,10 @@ send_now(struct query_engine *e, struct query *q)
 	    LDNS_RR_CLASS_IN, LDNS_RD | LDNS_CD);
 	if (pkt == NULL)
 		goto fail;
+	/* A random ID per query: c-ares 1.18 sends the ID it is given, and
+	 * both spoofing resistance and its reply lookup (hashed by ID) need
+	 * IDs spread over all 16 bits. */
+	ldns_pkt_set_id(pkt, (uint16_t)arc4random_uniform(65536));
 	ldns_pkt_set_edns_udp_size(pkt, QUERY_EDNS_BUFSIZE);
 	ldns_pkt_set_edns_do(pkt, true);
 	if (ldns_pkt2wire(&wire, pkt, &wlen) != LDNS_STATUS_OK)
@@ -364,8 +399,9 @@ drain_queue(void *arg)
 {
 	struct query_engine *e = arg;
 
-	refill(e);
-	while (e->qhead != NULL && e->tokens >= 1) {
+	if (e->rate > 0)
+		refill(e);
+	while (e->qhead != NULL && may_send(e)) {
 		struct query *q = e->qhead;
 
 		e->qhead = q->next;
@@ -377,10 +413,13 @@ drain_queue(void *arg)
 			query_free(q);
 			continue;
 		}
-		e->tokens -= 1;
+		if (e->rate > 0)
+			e->tokens -= 1;
 		send_now(e, q);
 	}
-	if (e->qhead != NULL) {
+	/* Still blocked by the rate: wake when the next token is due.  (By
+	 * the in-flight cap: the next reply drains.) */
+	if (e->qhead != NULL && e->rate > 0 && e->tokens < 1) {
 		double need = 1 - e->tokens;
 		uint64_t us = (uint64_t)(need * 1e6 / e->rate) + 1;
 
@@ -399,22 +438,22 @@ query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
 	q->arg = arg;
 	q->name = ldns_rdf_clone(name);
 	q->type = type;
-	if (e->rate > 0) {
+	if (e->rate > 0)
 		refill(e);
-		if (e->qhead != NULL || e->tokens < 1) {
-			q->queued = true;
-			e->st.rate_delayed++;
-			if (e->qtail != NULL)
-				e->qtail->next = q;
-			else
-				e->qhead = q;
-			e->qtail = q;
-			if (!loop_timer_pending(e->drain))
-				drain_queue(e);
-			return q;
-		}
-		e->tokens -= 1;
+	if (e->qhead != NULL || !may_send(e)) {
+		q->queued = true;
+		e->st.rate_delayed++;
+		if (e->qtail != NULL)
+			e->qtail->next = q;
+		else
+			e->qhead = q;
+		e->qtail = q;
+		if (e->rate > 0 && !loop_timer_pending(e->drain))
+			loop_timer_start(e->drain, 0);
+		return q;
 	}
+	if (e->rate > 0)
+		e->tokens -= 1;
 	/* Always reply later, never from inside this call: c-ares may fail a
 	 * send at once, so sending goes through its own path. */
 	send_now(e, q);

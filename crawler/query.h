@@ -37,6 +37,7 @@ struct query_engine_options {
 	unsigned timeout_ms;	/* first try; doubles per round */
 	unsigned tries;		/* tries per query (>= 1) */
 	double rate;		/* queries per second, 0: no cap */
+	unsigned max_inflight;	/* queries outstanding at once, 0: no cap */
 };
 void query_engine_options_default(struct query_engine_options *opt);
 
@@ -69,7 +70,7 @@ struct query_stats {
 	uint64_t mismatch_name;		/* reply for another name */
 	uint64_t mismatch_type;		/* reply for another type */
 	uint64_t truncated;		/* TC replies (c-ares retried over TCP) */
-	uint64_t rate_delayed;		/* queued by the rate cap */
+	uint64_t rate_delayed;		/* queued by the rate or in-flight cap */
 	uint64_t rcode[16];
 	uint64_t inflight;
 };

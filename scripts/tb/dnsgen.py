@@ -185,7 +185,7 @@ def _nsd_conf(ddir, name, v4, v6, zones, state):
         "  ip-address: %s" % v4,
         "  ip-address: %s" % v6,
         "  port: 53",
-        "  server-count: 1",
+        "  server-count: 2" if name == "leaf" else "  server-count: 1",
         "  username: \"\"",
         "  chroot: \"\"",
         "  zonesdir: \"%s\"" % ddir,
@@ -244,9 +244,11 @@ def _unbound_conf(udir, state, root_ds, big):
   root-hints: "{udir}/root.hints"
   trust-anchor-file: "{udir}/root.key"
   module-config: "validator iterator"
-  num-threads: 1
+  num-threads: 2
   so-reuseport: yes
   num-queries-per-thread: 4096
+  so-rcvbuf: 4m
+  so-sndbuf: 4m
   outgoing-range: 8192
   msg-cache-size: {cache}
   rrset-cache-size: {cache}
