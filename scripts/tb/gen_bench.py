@@ -22,12 +22,15 @@ def main():
     ap = argparse.ArgumentParser(description="draw a bench world")
     ap.add_argument("--domains", type=int, default=100000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--tlds", type=int, default=len(TLDS), choices=range(1, len(TLDS) + 1),
+                    help="inline TLDs the domains are spread over")
     ap.add_argument("out")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     out = ["# Bench world: %d domains, seed %d (scripts/tb/gen_bench.py)." % (args.domains, args.seed),
            "root sign=8 denial=nsec", "tld net sign=8 denial=nsec3"]
-    for name, alg, denial in TLDS:
+    tlds = TLDS[:args.tlds]
+    for name, alg, denial in tlds:
         out.append("tld %s sign=%s denial=%s inline=yes" % (name, alg, denial))
     nets = []
     for i in range(4):
@@ -37,7 +40,7 @@ def main():
                                                      ("SE", "DE", "US", "BR")[i],
                                                      ("valid", "not_found", "invalid_as", "valid")[i]))
     for i in range(args.domains):
-        tld = TLDS[i % len(TLDS)][0]
+        tld = tlds[i % len(tlds)][0]
         a = ["net=" + nets[i % len(nets)], "mx=1"]
         if rng.random() < 0.3:
             a += ["v6=no", "mx6=no"]
