@@ -1084,7 +1084,7 @@ run_parts(struct run *r, char *const *paths, size_t npaths,
 			uint32_t *v = stats_strmap_put(seen, id, strlen(id),
 			    &ins);
 			if (!ins) {
-				snprintf(err, errlen, "%s: the same part as %s (a snapshot given twice would count its rows twice)",
+				snprintf(err, errlen, "%s: already given as %s (a snapshot given twice would count its rows twice)",
 				    list[i], r->parts[*v].path);
 				free(real);
 				rc = -1;

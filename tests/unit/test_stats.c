@@ -619,7 +619,7 @@ test_corrupt(const struct metric_def *defs)
 	stats_result_free(res);
 	char *twice[] = { dir, dir };
 	rc = stats_run(twice, 2, &o, &res, err, sizeof(err));
-	tap_ok(rc == -1 && strstr(err, "same part"), "a snapshot given twice: %s",
+	tap_ok(rc == -1 && strstr(err, "already given"), "a snapshot given twice: %s",
 	    err);
 }
 
