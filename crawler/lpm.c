@@ -28,6 +28,39 @@ struct lpm_stage {
 	uint8_t len;
 };
 
+/* A prefix: its key, parent, first item (the next node's first is the
+ * end) and a copy of that item.  A node fits a cache line, and most
+ * prefixes have one item, so walking the parent chain costs about one
+ * miss per prefix. */
+struct lpm_node4 {
+	uint64_t item0;
+	uint32_t key;
+	uint32_t parent;
+	uint32_t first;
+	uint8_t len;
+};
+
+struct lpm_node6 {
+	uint64_t hi, lo;
+	uint64_t item0;
+	uint32_t parent;
+	uint32_t first;
+	uint8_t len;
+};
+
+/* An elementary range: from start to the next range's start, covered by
+ * owner (a node, or LPM_NONE).  Addresses before the first range have no
+ * prefix. */
+struct lpm_range4 {
+	uint32_t start;
+	uint32_t owner;
+};
+
+struct lpm_range6 {
+	uint64_t hi, lo;
+	uint32_t owner;
+};
+
 struct lpm {
 	enum lpm_af af;
 	bool built;
@@ -36,23 +69,17 @@ struct lpm {
 	struct lpm_stage *stage;
 	size_t nstage, capstage;
 
-	/* Prefixes, in (address, length) order. */
+	/* Prefixes in (address, length) order, plus one sentinel node whose
+	 * first is the item count. */
 	size_t npfx;
-	uint32_t *pkey4;	/* IPv4 */
-	u128 *pkey6;		/* IPv6 */
-	uint8_t *plen;
-	uint32_t *parent;
-	uint32_t *first;	/* items of prefix i: items[first[i]..first[i+1]) */
+	struct lpm_node4 *node4;
+	struct lpm_node6 *node6;
 	uint64_t *items;
 	size_t nitems;
 
-	/* Elementary ranges: range i starts at start[i] and ends where
-	 * range i+1 starts; owner[i] is its longest prefix or LPM_NONE.
-	 * Addresses before start[0] have no prefix. */
 	size_t nrange;
-	uint32_t *start4;
-	u128 *start6;
-	uint32_t *owner;
+	struct lpm_range4 *range4;
+	struct lpm_range6 *range6;
 	/* index[k]: the first range whose start's top 16 bits are >= k. */
 	uint32_t *index;
 };
@@ -223,15 +250,11 @@ lpm_free(struct lpm *t)
 	if (t == NULL)
 		return;
 	free(t->stage);
-	free(t->pkey4);
-	free(t->pkey6);
-	free(t->plen);
-	free(t->parent);
-	free(t->first);
+	free(t->node4);
+	free(t->node6);
 	free(t->items);
-	free(t->start4);
-	free(t->start6);
-	free(t->owner);
+	free(t->range4);
+	free(t->range6);
 	free(t->index);
 	free(t);
 }
@@ -297,15 +320,38 @@ range_emit(struct lpm_ranges *r, u128 start, uint32_t owner)
 }
 
 static u128
+u128_of(uint64_t hi, uint64_t lo)
+{
+	return (u128)hi << 64 | lo;
+}
+
+static u128
 pfx_key(const struct lpm *t, size_t i)
 {
-	return t->af == LPM_AF_V4 ? (u128)t->pkey4[i] << 96 : t->pkey6[i];
+	if (t->af == LPM_AF_V4)
+		return (u128)t->node4[i].key << 96;
+	return u128_of(t->node6[i].hi, t->node6[i].lo);
+}
+
+static unsigned
+pfx_len(const struct lpm *t, size_t i)
+{
+	return t->af == LPM_AF_V4 ? t->node4[i].len : t->node6[i].len;
 }
 
 static u128
 pfx_end(const struct lpm *t, size_t i)
 {
-	return pfx_key(t, i) | ~key_mask(t->plen[i]);
+	return pfx_key(t, i) | ~key_mask(pfx_len(t, i));
+}
+
+static void
+set_parent(struct lpm *t, size_t i, uint32_t parent)
+{
+	if (t->af == LPM_AF_V4)
+		t->node4[i].parent = parent;
+	else
+		t->node6[i].parent = parent;
 }
 
 /* Pop the top of the stack, emitting the range after its end. */
@@ -320,69 +366,91 @@ stack_pop(const struct lpm *t, uint32_t *stack, size_t *depth,
 		range_emit(r, end + 1, *depth > 0 ? stack[*depth - 1] : LPM_NONE);
 }
 
-void
-lpm_build(struct lpm *t)
+/* Sort the staging area into nodes and items, merging duplicates. */
+static void
+build_nodes(struct lpm *t)
 {
-	struct lpm_ranges r;
-	uint32_t stack[129];
-	size_t depth = 0, i, n = 0, k;
 	bool v4 = t->af == LPM_AF_V4;
+	size_t i, n = 0;
 
-	if (t->built)
-		return;
-	t->built = true;
 	qsort(t->stage, t->nstage, sizeof(*t->stage), stage_cmp);
-
-	/* Unique prefixes and their items. */
 	if (v4)
-		t->pkey4 = xreallocarray(NULL, t->nstage, sizeof(*t->pkey4));
+		t->node4 = xreallocarray(NULL, t->nstage + 1,
+		    sizeof(*t->node4));
 	else
-		t->pkey6 = xreallocarray(NULL, t->nstage, sizeof(*t->pkey6));
-	t->plen = xmalloc(t->nstage);
-	t->first = xreallocarray(NULL, t->nstage + 1, sizeof(*t->first));
+		t->node6 = xreallocarray(NULL, t->nstage + 1,
+		    sizeof(*t->node6));
 	t->items = xreallocarray(NULL, t->nstage, sizeof(*t->items));
 	for (i = 0; i < t->nstage; i++) {
 		const struct lpm_stage *e = &t->stage[i];
 
 		if (i == 0 || e->key != e[-1].key || e->len != e[-1].len) {
-			if (v4)
-				t->pkey4[n] = (uint32_t)(e->key >> 96);
-			else
-				t->pkey6[n] = e->key;
-			t->plen[n] = e->len;
-			t->first[n] = (uint32_t)t->nitems;
+			if (v4) {
+				memset(&t->node4[n], 0, sizeof(t->node4[n]));
+				t->node4[n].key = (uint32_t)(e->key >> 96);
+				t->node4[n].len = e->len;
+				t->node4[n].first = (uint32_t)t->nitems;
+				t->node4[n].item0 = e->item;
+			} else {
+				memset(&t->node6[n], 0, sizeof(t->node6[n]));
+				t->node6[n].hi = (uint64_t)(e->key >> 64);
+				t->node6[n].lo = (uint64_t)e->key;
+				t->node6[n].len = e->len;
+				t->node6[n].first = (uint32_t)t->nitems;
+				t->node6[n].item0 = e->item;
+			}
 			n++;
 		} else if (e->item == e[-1].item) {
 			continue;
 		}
 		t->items[t->nitems++] = e->item;
 	}
-	t->first[n] = (uint32_t)t->nitems;
+	/* The sentinel. */
+	if (v4) {
+		memset(&t->node4[n], 0, sizeof(t->node4[n]));
+		t->node4[n].first = (uint32_t)t->nitems;
+		t->node4 = xreallocarray(t->node4, n + 1, sizeof(*t->node4));
+	} else {
+		memset(&t->node6[n], 0, sizeof(t->node6[n]));
+		t->node6[n].first = (uint32_t)t->nitems;
+		t->node6 = xreallocarray(t->node6, n + 1, sizeof(*t->node6));
+	}
+	t->items = xreallocarray(t->items, t->nitems, sizeof(*t->items));
 	t->npfx = n;
 	free(t->stage);
 	t->stage = NULL;
 	t->nstage = t->capstage = 0;
-	if (n > 0) {
-		if (v4)
-			t->pkey4 = xreallocarray(t->pkey4, n, sizeof(*t->pkey4));
-		else
-			t->pkey6 = xreallocarray(t->pkey6, n, sizeof(*t->pkey6));
-		t->plen = xrealloc(t->plen, n);
-		t->first = xreallocarray(t->first, n + 1, sizeof(*t->first));
-		t->items = xreallocarray(t->items, t->nitems, sizeof(*t->items));
-	}
+}
+
+static size_t
+range_top16(const struct lpm *t, size_t i)
+{
+	return t->af == LPM_AF_V4 ? (size_t)(t->range4[i].start >> 16) :
+	    (size_t)(t->range6[i].hi >> 48);
+}
+
+void
+lpm_build(struct lpm *t)
+{
+	struct lpm_ranges r;
+	uint32_t stack[129];
+	size_t depth = 0, i, k;
+
+	if (t->built)
+		return;
+	t->built = true;
+	build_nodes(t);
 
 	/* Parents and elementary ranges in one sweep: sorted by (address,
 	 * length), a prefix comes after every prefix containing it, so the
 	 * stack holds the chain of prefixes containing the current one. */
 	memset(&r, 0, sizeof(r));
-	t->parent = xreallocarray(NULL, n ? n : 1, sizeof(*t->parent));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < t->npfx; i++) {
 		u128 key = pfx_key(t, i);
 
-		while (depth > 0 && (key > pfx_end(t, stack[depth - 1])))
+		while (depth > 0 && key > pfx_end(t, stack[depth - 1]))
 			stack_pop(t, stack, &depth, &r);
-		t->parent[i] = depth > 0 ? stack[depth - 1] : LPM_NONE;
+		set_parent(t, i, depth > 0 ? stack[depth - 1] : LPM_NONE);
 		stack[depth++] = (uint32_t)i;
 		range_emit(&r, key, (uint32_t)i);
 	}
@@ -390,21 +458,28 @@ lpm_build(struct lpm *t)
 		stack_pop(t, stack, &depth, &r);
 
 	t->nrange = r.n;
-	t->owner = r.owner;
-	if (v4) {
-		t->start4 = xreallocarray(NULL, r.n ? r.n : 1,
-		    sizeof(*t->start4));
-		for (i = 0; i < r.n; i++)
-			t->start4[i] = (uint32_t)(r.start[i] >> 96);
-		free(r.start);
+	if (t->af == LPM_AF_V4) {
+		t->range4 = xreallocarray(NULL, r.n ? r.n : 1,
+		    sizeof(*t->range4));
+		for (i = 0; i < r.n; i++) {
+			t->range4[i].start = (uint32_t)(r.start[i] >> 96);
+			t->range4[i].owner = r.owner[i];
+		}
 	} else {
-		t->start6 = r.start;
+		t->range6 = xreallocarray(NULL, r.n ? r.n : 1,
+		    sizeof(*t->range6));
+		for (i = 0; i < r.n; i++) {
+			memset(&t->range6[i], 0, sizeof(t->range6[i]));
+			t->range6[i].hi = (uint64_t)(r.start[i] >> 64);
+			t->range6[i].lo = (uint64_t)r.start[i];
+			t->range6[i].owner = r.owner[i];
+		}
 	}
+	free(r.start);
+	free(r.owner);
 	t->index = xreallocarray(NULL, LPM_INDEX_SIZE + 1, sizeof(*t->index));
 	for (k = 0, i = 0; k <= LPM_INDEX_SIZE; k++) {
-		while (i < r.n && (k == LPM_INDEX_SIZE ||
-		    (v4 ? (size_t)(t->start4[i] >> 16) :
-		    (size_t)(t->start6[i] >> 112)) < k))
+		while (i < r.n && (k == LPM_INDEX_SIZE || range_top16(t, i) < k))
 			i++;
 		t->index[k] = (uint32_t)i;
 	}
@@ -425,11 +500,14 @@ lpm_item_count(const struct lpm *t)
 size_t
 lpm_memory(const struct lpm *t)
 {
-	size_t key = t->af == LPM_AF_V4 ? 4 : 16;
+	size_t node = t->af == LPM_AF_V4 ? sizeof(struct lpm_node4) :
+	    sizeof(struct lpm_node6);
+	size_t range = t->af == LPM_AF_V4 ? sizeof(struct lpm_range4) :
+	    sizeof(struct lpm_range6);
 
-	return sizeof(*t) + t->npfx * (key + 1 + 4 + 4) + 4 +
-	    t->nitems * 8 + t->nrange * (key + 4) +
-	    (t->index != NULL ? (LPM_INDEX_SIZE + 1) * 4 : 0);
+	return sizeof(*t) + (t->built ? (t->npfx + 1) * node : 0) +
+	    t->nitems * sizeof(uint64_t) + t->nrange * range +
+	    (t->index != NULL ? (LPM_INDEX_SIZE + 1) * sizeof(uint32_t) : 0);
 }
 
 uint32_t
@@ -446,15 +524,18 @@ lpm_match(const struct lpm *t, const struct lpm_prefix *a)
 
 		lo = t->index[k >> 16];
 		hi = t->index[(k >> 16) + 1];
-		/* The last range of [lo, hi) starting at or before k. */
+		/* The first range of [lo, hi) starting after k. */
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (t->start4[mid] <= k)
+			if (t->range4[mid].start <= k)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
+		/* k lies in range lo - 1 (which may start in an earlier
+		 * bucket). */
+		return lo > 0 ? t->range4[lo - 1].owner : LPM_NONE;
 	} else {
 		u128 k = key_of(a);
 		size_t b = (size_t)(k >> 112);
@@ -464,27 +545,27 @@ lpm_match(const struct lpm *t, const struct lpm_prefix *a)
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (t->start6[mid] <= k)
+			if (u128_of(t->range6[mid].hi, t->range6[mid].lo) <= k)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
+		return lo > 0 ? t->range6[lo - 1].owner : LPM_NONE;
 	}
-	/* lo is the first range starting after k: k lies in range lo - 1
-	 * (which may start in an earlier bucket). */
-	return lo > 0 ? t->owner[lo - 1] : LPM_NONE;
 }
 
 uint32_t
 lpm_parent(const struct lpm *t, uint32_t id)
 {
-	return id < t->npfx ? t->parent[id] : LPM_NONE;
+	if (id >= t->npfx)
+		return LPM_NONE;
+	return t->af == LPM_AF_V4 ? t->node4[id].parent : t->node6[id].parent;
 }
 
 unsigned
 lpm_len(const struct lpm *t, uint32_t id)
 {
-	return id < t->npfx ? t->plen[id] : 0;
+	return id < t->npfx ? pfx_len(t, id) : 0;
 }
 
 void
@@ -495,16 +576,29 @@ lpm_get(const struct lpm *t, uint32_t id, struct lpm_prefix *out)
 		out->af = (uint8_t)t->af;
 		return;
 	}
-	key_to(pfx_key(t, id), t->af, t->plen[id], out);
+	key_to(pfx_key(t, id), t->af, pfx_len(t, id), out);
 }
 
 const uint64_t *
 lpm_items(const struct lpm *t, uint32_t id, size_t *n)
 {
+	uint32_t first, end;
+	const uint64_t *item0;
+
 	if (id >= t->npfx) {
 		*n = 0;
 		return NULL;
 	}
-	*n = t->first[id + 1] - t->first[id];
-	return t->items + t->first[id];
+	if (t->af == LPM_AF_V4) {
+		first = t->node4[id].first;
+		end = t->node4[id + 1].first;
+		item0 = &t->node4[id].item0;
+	} else {
+		first = t->node6[id].first;
+		end = t->node6[id + 1].first;
+		item0 = &t->node6[id].item0;
+	}
+	*n = end - first;
+	/* One item: the copy in the node, already in the cache. */
+	return *n == 1 ? item0 : t->items + first;
 }
