@@ -23,7 +23,7 @@ export function metricsTable(uptakeStats) {
 const q = (s) => `'${s.replace(/'/g, "''")}'`;
 
 // SQL of one key over the row (alias r) and the meta row (alias m).
-function keyExpr(key, countrySource) {
+function keyExpr(key, countrySource, hasMeta) {
   const tld = `regexp_extract(r.domain, '[^.]*$')`;
   const cctld = `CASE WHEN regexp_full_match(${tld}, '[a-z][a-z]') AND ${tld} NOT IN (${GENERIC_CC.map(q).join(', ')})
       THEN CASE WHEN ${tld} = 'uk' THEN 'GB' ELSE upper(${tld}) END END`;
@@ -32,7 +32,7 @@ function keyExpr(key, countrySource) {
   switch (key) {
     case 'country': {
       const order = { meta: [metaC], cctld: [cctld], hosting: [hosting] }[countrySource] ??
-        [metaC, cctld, hosting];
+        (hasMeta ? [metaC, cctld, hosting] : [cctld, hosting]);
       return `COALESCE(${order.join(', ')}, 'unknown')`;
     }
     case 'sector': return `COALESCE(NULLIF(m.sector, ''), 'unknown')`;
@@ -54,17 +54,21 @@ function metaSql(metaPath) {
 
 // One query: per group of keys, rows and n_i, k_i for every metric.
 // Columns: the keys as key0, key1, ...; rows; n0, k0, n1, k1, ...
-// With weighted, also wn_i and wk_i (sums of 1/rank).
-export function statsSql({ files, metrics, keys, metaPath, countrySource, weighted }) {
+// With weighted, also wn_i and wk_i (sums of 1/rank).  form 'count_if'
+// writes count_if(cond) instead of count(*) FILTER (WHERE cond): the same
+// numbers, and faster in DuckDB 1.x (the benchmark uses it).
+export function statsSql({ files, metrics, keys, metaPath, countrySource, weighted, form }) {
   const src = `read_parquet([${files.map(q).join(', ')}])`;
   const from = metaPath ? `${src} r LEFT JOIN ${metaSql(metaPath)} m ON r.domain = m.domain` :
     `${src} r`;
   const cols = [];
-  keys.forEach((k, i) => cols.push(`${keyExpr(k, countrySource)} AS key${i}`));
+  keys.forEach((k, i) => cols.push(`${keyExpr(k, countrySource, !!metaPath)} AS key${i}`));
   cols.push('count(*) AS rows');
+  const count = form === 'count_if' ? (c) => `count_if(${c})` :
+    (c) => `count(*) FILTER (WHERE ${c})`;
   metrics.forEach((m, i) => {
-    cols.push(`count(*) FILTER (WHERE ${m.denominator}) AS n${i}`);
-    cols.push(`count(*) FILTER (WHERE (${m.denominator}) AND (${m.numerator})) AS k${i}`);
+    cols.push(`${count(m.denominator)} AS n${i}`);
+    cols.push(`${count(`(${m.denominator}) AND (${m.numerator})`)} AS k${i}`);
     if (weighted) {
       cols.push(`sum(1.0 / rank) FILTER (WHERE (${m.denominator}) AND rank >= 1) AS wn${i}`);
       cols.push(`sum(1.0 / rank) FILTER (WHERE (${m.denominator}) AND (${m.numerator}) AND rank >= 1) AS wk${i}`);
