@@ -13,6 +13,7 @@
 #include "dnssec.h"
 #include "query.h"
 
+struct addr_ctx;
 struct loop;
 struct snapshot_writer;
 struct blocklist;
@@ -53,6 +54,10 @@ struct crawl_config {
 	bool progress;
 	bool quiet;
 	uint64_t limit;			/* --top N: first N domains, 0: all */
+	const char *vrps;		/* --vrps FILE or rtr://HOST:PORT */
+	const char *bgp;		/* --bgp FILE */
+	const char *geoip;		/* --geoip FILE */
+	const char *asn_db;		/* --asn-db FILE */
 	char *command_line;
 };
 
@@ -79,6 +84,7 @@ struct crawl {
 	unsigned inflight;
 	bool stopping;			/* SIGINT/SIGTERM: abandon in-flight work */
 	struct vq *vqs;			/* validator queries outstanding */
+	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
 };
 
 #endif

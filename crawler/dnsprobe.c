@@ -22,6 +22,7 @@
 
 #include <ldns/ldns.h>
 
+#include "addrprobe.h"
 #include "crawl.h"
 #include "dnsprobe.h"
 #include "job.h"
@@ -879,6 +880,8 @@ dns_stage_end(struct job *j)
 	}
 	row_set_bool(&j->row, SCHEMA_COL_HTTPS_RR,
 	    use_www ? j->https_www : j->https_apex);
+	/* Route, origin, ROV, hosting country and AS of the web addresses. */
+	addrprobe_run(j);
 
 	/* The answer the verdict is about: the probed host's addresses, or
 	 * the negative answer for its A when it has none. */

@@ -18,6 +18,7 @@
 #include <ldns/ldns.h>
 #include <openssl/evp.h>
 
+#include "addr.h"
 #include "crawl.h"
 #include "dnssec.h"
 #include "list.h"
@@ -47,7 +48,7 @@ enum {
 	OPT_RATE, OPT_TIMEOUT, OPT_SHARD, OPT_OPT_OUT, OPT_ALLOW_PREFIX,
 	OPT_USER_AGENT, OPT_PROGRESS, OPT_QUIET, OPT_TOP, OPT_PART_ROWS,
 	OPT_QUERY_TIMEOUT, OPT_QUERY_TRIES, OPT_HELP, OPT_VERSION, OPT_VERBOSE,
-	OPT_QUERIES_IN_FLIGHT,
+	OPT_QUERIES_IN_FLIGHT, OPT_VRPS, OPT_BGP, OPT_GEOIP, OPT_ASN_DB,
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +66,10 @@ static const struct option long_opts[] = {
 	{ "query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
 	{ "query-tries", required_argument, NULL, OPT_QUERY_TRIES },
 	{ "queries-in-flight", required_argument, NULL, OPT_QUERIES_IN_FLIGHT },
+	{ "vrps", required_argument, NULL, OPT_VRPS },
+	{ "bgp", required_argument, NULL, OPT_BGP },
+	{ "geoip", required_argument, NULL, OPT_GEOIP },
+	{ "asn-db", required_argument, NULL, OPT_ASN_DB },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "opt-out", required_argument, NULL, OPT_OPT_OUT },
 	{ "allow-prefix", required_argument, NULL, OPT_ALLOW_PREFIX },
@@ -89,7 +94,8 @@ usage(FILE *f)
 "         [--validation-time UNIX_SECONDS] [--probes dns,dnssec,...]\n"
 "         [--concurrency N] [--rate QPS] [--timeout SECONDS]\n"
 "         [--query-timeout MS] [--query-tries N] [--queries-in-flight N]\n"
-"         [--shard K/N]\n"
+"         [--shard K/N] [--vrps FILE|rtr://HOST:PORT] [--bgp FILE]\n"
+"         [--geoip FILE] [--asn-db FILE]\n"
 "         [--opt-out FILE] [--allow-prefix CIDR[,CIDR...]] [--user-agent STRING]\n"
 "         [--part-rows N] [--progress|--quiet] [--verbose]\n"
 "See docs/uptake-crawl.md.\n");
@@ -235,6 +241,12 @@ val_query(void *arg, struct val_job *job, uint32_t token,
 	query_send(c->qe, name, type, vq_reply, v);
 }
 
+static void
+kv_set_cb(void *arg, const char *key, const char *value)
+{
+	snapshot_writer_kv_set(arg, key, value);
+}
+
 static const char *
 basename_of(const char *p)
 {
@@ -255,7 +267,9 @@ main(int argc, char **argv)
 	struct optout *optout = NULL;
 	struct shard *shard = NULL;
 	ldns_rr_list *anchors = NULL;
-	char err[512], hex[65], tbuf[64], abuf[64];
+	struct addr_data addr;
+	struct addr_data_options ao;
+	char err[512], hex[65], tbuf[64], abuf[64], addr_summary[2048];
 	time_t start;
 	uint64_t t0;
 	int opt, rc;
@@ -329,6 +343,10 @@ main(int argc, char **argv)
 		case OPT_PROGRESS: cfg.progress = true; break;
 		case OPT_QUIET: cfg.quiet = true; break;
 		case OPT_VERBOSE: verbose = true; break;
+		case OPT_VRPS: cfg.vrps = optarg; break;
+		case OPT_BGP: cfg.bgp = optarg; break;
+		case OPT_GEOIP: cfg.geoip = optarg; break;
+		case OPT_ASN_DB: cfg.asn_db = optarg; break;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_VERSION:
 			printf("uptake-crawl %s\n", UPTAKE_VERSION);
@@ -376,8 +394,24 @@ main(int argc, char **argv)
 			fatal(2, "--trust-anchor %s: %s", cfg.trust_anchor, err);
 	}
 
+	/* Routing and geo data: loaded once, before the first query. */
+	memset(&ao, 0, sizeof(ao));
+	ao.vrps = cfg.vrps;
+	ao.bgp = cfg.bgp;
+	ao.geoip = cfg.geoip;
+	ao.asn_db = cfg.asn_db;
+	ao.rpki = (cfg.probes & PROBE_RPKI) != 0;
+	ao.geo = (cfg.probes & PROBE_GEO) != 0;
+	ao.now = cfg.validation_time;
+	if (addr_data_load(&addr, &ao, err, sizeof(err)) != 0)
+		fatal(2, "%s", err);
+	addr_data_summary(&addr, addr_summary, sizeof(addr_summary));
+	if (addr_summary[0] != '\0')
+		log_info("crawl", "%s", addr_summary);
+
 	memset(&c, 0, sizeof(c));
 	c.cfg = &cfg;
+	c.addr = &addr.ctx;
 	c.loop = loop_new(err, sizeof(err));
 	if (c.loop == NULL)
 		fatal(2, "%s", err);
@@ -418,6 +452,7 @@ main(int argc, char **argv)
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_VALIDATION_TIME, abuf);
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_COMMAND_LINE,
 	    cfg.command_line);
+	addr_data_provenance(&addr, kv_set_cb, c.snap);
 	if (shard != NULL) {
 		char sb[64];
 
@@ -483,7 +518,11 @@ main(int argc, char **argv)
 		    (unsigned long long)c.n.write_errors);
 	}
 
+	if (addr_summary[0] != '\0')
+		fprintf(stderr, "uptake-crawl: data: %s\n", addr_summary);
+
 	val_ctx_free(c.val);
+	addr_data_free(&addr);
 	query_engine_free(c.qe);
 	loop_free(c.loop);
 	if (anchors != NULL)

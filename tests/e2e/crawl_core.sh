@@ -3,13 +3,25 @@
 # and compare the snapshot with the ground truth.
 #   crawl_core.sh BUILD_DIR GROUPS PROBES [MODE]
 # MODE: truth (compare.py, default) or unbound (unbound_agree.py).
+# UPTAKE_E2E_VRPS=json|csv|rtr adds the world's routing and geo data:
+# --vrps (vrps.json, vrps-rpki-client.csv or the RTR server), --bgp
+# (pfx2as.txt; rib.txt with csv), --geoip, --asn-db.
 set -euo pipefail
 bdir=$1 groups=$2 probes=$3 mode=${4:-truth}
 here=$(cd "$(dirname "$0")" && pwd)
 S=${UPTAKE_TESTBED_STATE:?run through scripts/testbed run}
 out=$(mktemp -d /tmp/uptake-e2e.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-"$bdir/crawler/uptake-crawl" --list "$S/list.csv" --out "$out/snap" \
+data=()
+case ${UPTAKE_E2E_VRPS:-} in
+json) data=(--vrps "$S/routing/vrps.json" --bgp "$S/routing/pfx2as.txt") ;;
+csv) data=(--vrps "$S/routing/vrps-rpki-client.csv" --bgp "$S/routing/rib.txt") ;;
+rtr) data=(--vrps rtr://192.0.2.8:8282 --bgp "$S/routing/pfx2as.txt") ;;
+esac
+if [ -n "${UPTAKE_E2E_VRPS:-}" ]; then
+	data+=(--geoip "$S/routing/geo.mmdb" --asn-db "$S/routing/asn.mmdb")
+fi
+"$bdir/crawler/uptake-crawl" --list "$S/list.csv" --out "$out/snap" "${data[@]}" \
 	--resolver 192.0.2.53 --trust-anchor "$S/root.key" \
 	--validation-time "$(cat "$S/world.time")" --probes "$probes" \
 	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \
