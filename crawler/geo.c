@@ -249,7 +249,8 @@ geo_asn(struct geo_db *db, const struct lpm_prefix *addr, uint32_t *asn,
 			    0xc0) == 0x80)
 				n--;
 		}
-		memcpy(org, d.utf8_string, n);
+		if (n > 0)
+			memcpy(org, d.utf8_string, n);
 		org[n] = '\0';
 		/* no NUL inside: cut at the first one */
 		org[strnlen(org, n)] = '\0';

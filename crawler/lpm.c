@@ -373,7 +373,8 @@ build_nodes(struct lpm *t)
 	bool v4 = t->af == LPM_AF_V4;
 	size_t i, n = 0;
 
-	qsort(t->stage, t->nstage, sizeof(*t->stage), stage_cmp);
+	if (t->nstage > 0)
+		qsort(t->stage, t->nstage, sizeof(*t->stage), stage_cmp);
 	if (v4)
 		t->node4 = xreallocarray(NULL, t->nstage + 1,
 		    sizeof(*t->node4));
