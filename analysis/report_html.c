@@ -177,16 +177,23 @@ struct doc {
 	size_t nm;
 };
 
-static bool
-avail(const struct doc *d, size_t m)
-{
-	return stats_result_available(d->res, m);
-}
-
 static const struct stats_group *
 overall(const struct doc *d)
 {
 	return d->all->ngroups ? &d->all->groups[0] : NULL;
+}
+
+/*
+ * Whether metric m is drawn: its columns are there and some domain of the
+ * current crawl is in its denominator (a probe left out of the crawl
+ * leaves n = 0 everywhere: listed under Method instead of empty charts).
+ */
+static bool
+avail(const struct doc *d, size_t m)
+{
+	const struct stats_group *g = overall(d);
+
+	return stats_result_available(d->res, m) && g && g->c[m].n > 0;
 }
 
 static void
@@ -664,6 +671,17 @@ method(struct doc *d)
 		}
 	if (any)
 		fputs("</ul>\n", f);
+	any = false;
+	for (size_t m = 0; m < d->nm; m++)
+		if (stats_result_available(d->res, m) && !avail(d, m)) {
+			fputs(any ? ", " : "<p>Not measured in this crawl (no domain in the denominator: the probe did not run or found nothing to judge): ", f);
+			any = true;
+			fputs("<code>", f);
+			report_esc(f, metric_get(m)->name);
+			fputs("</code>", f);
+		}
+	if (any)
+		fputs(".</p>\n", f);
 	fputs("<table class=\"data defs\"><thead><tr><th>Metric</th><th>Measures</th><th><i>n</i>: domains where</th><th><i>k</i>: domains of <i>n</i> where</th></tr></thead><tbody>\n",
 	    f);
 	for (size_t m = 0; m < d->nm; m++) {

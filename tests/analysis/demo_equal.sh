@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# demo_equal.sh - uptake-stats equals DuckDB SQL on a real crawl: draws the
+# demo world (scripts/tb/gen_demo.py), brings it up in a testbed of its
+# own (state under WORKDIR, namespace uptake-demo-eq), crawls it with
+# uptake-crawl (routing, RPKI and geo data from the world), then runs
+# sql_equal.sh on the snapshot and the world's meta.csv.  TAP on stdout.
+# Needs root (network namespaces).
+#
+#   demo_equal.sh BUILD_DIR WORKDIR [DOMAINS]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bdir=$1 work=$2 domains=${3:-1500}
+rm -rf "$work"
+mkdir -p "$work"
+python3 "$top/scripts/tb/gen_demo.py" --domains "$domains" --seed 2026 "$work/world" >&2
+cat >"$work/crawl.sh" <<EOS
+#!/usr/bin/env bash
+set -euo pipefail
+S=\$UPTAKE_TESTBED_STATE
+cp "\$S/meta.csv" "$work/meta.csv"
+"$bdir/crawler/uptake-crawl" --list "\$S/list.csv" --list-name demo \\
+	--out "$work/snapshot" --resolver 192.0.2.53 \\
+	--trust-anchor "\$S/root.key" --validation-time "\$(cat "\$S/world.time")" \\
+	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \\
+	--vrps "\$S/routing/vrps.json" --bgp "\$S/routing/pfx2as.txt" \\
+	--geoip "\$S/routing/geo.mmdb" --asn-db "\$S/routing/asn.mmdb" \\
+	--concurrency 500 --quiet
+EOS
+chmod +x "$work/crawl.sh"
+UPTAKE_TESTBED_DIR=$work/testbed UPTAKE_NETNS=uptake-demo-eq \
+	"$top/scripts/testbed" run "$work/world" -- "$work/crawl.sh" >&2
+exec "$top/tests/analysis/sql_equal.sh" snapshot "$bdir/analysis/uptake-stats" \
+	"$work/snapshot" "$work/meta.csv"
