@@ -4,7 +4,11 @@
  * counted with their line, unusable input rejected with file:line, an RTR
  * cache that is not there.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +360,38 @@ test_rtr(void)
 	    "refused cache: %s", err);
 	tap_ok(now_monotonic_us() - t0 < 6000000, "  within the timeout");
 	vrp_set_free(v);
+
+	/* A cache that accepts the connection and never answers: the
+	 * deadline, then a clean stop. */
+	{
+		struct sockaddr_in sin;
+		socklen_t sl = sizeof(sin);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		char src[64];
+
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (!tap_ok(fd >= 0 && bind(fd, (struct sockaddr *)&sin,
+		    sizeof(sin)) == 0 && listen(fd, 4) == 0 &&
+		    getsockname(fd, (struct sockaddr *)&sin, &sl) == 0,
+		    "silent listener")) {
+			if (fd >= 0)
+				close(fd);
+			return;
+		}
+		snprintf(src, sizeof(src), "rtr://127.0.0.1:%u",
+		    (unsigned)ntohs(sin.sin_port));
+		o.rtr_timeout_s = 2;
+		t0 = now_monotonic_us();
+		v = vrp_set_load(src, &o, err, sizeof(err));
+		tap_ok(v == NULL && strstr(err, "within 2 s") != NULL,
+		    "silent cache: %s", err);
+		tap_ok(now_monotonic_us() - t0 < 4000000, "  after the deadline "
+		    "(%.1f s)", (double)(now_monotonic_us() - t0) / 1e6);
+		vrp_set_free(v);
+		close(fd);
+	}
 }
 
 int
