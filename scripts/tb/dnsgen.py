@@ -185,7 +185,7 @@ def _nsd_conf(ddir, name, v4, v6, zones, state):
         "  ip-address: %s" % v4,
         "  ip-address: %s" % v6,
         "  port: 53",
-        "  server-count: 2" if name == "leaf" else "  server-count: 1",
+        "  server-count: 2" if name in ("leaf", "tld") else "  server-count: 1",
         "  username: \"\"",
         "  chroot: \"\"",
         "  zonesdir: \"%s\"" % ddir,
