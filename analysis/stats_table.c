@@ -173,6 +173,8 @@ cmp_group(const void *a, const void *b, void *ctx)
 void
 stats_table_sort(struct stats_table *t)
 {
+	if (t->ngroups < 2)
+		return;
 	qsort_r(t->groups, t->ngroups, sizeof(*t->groups), cmp_group,
 	    &t->nkeys);
 }
