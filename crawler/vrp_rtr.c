@@ -9,6 +9,10 @@
  * protocol error before that first sync, or no sync by the deadline, is a
  * start-up error.
  *
+ * librtr sends without MSG_NOSIGNAL: a cache that closes the connection
+ * could kill the process with SIGPIPE.  Its threads are started with
+ * SIGPIPE blocked (they inherit our mask), so a send fails with EPIPE.
+ *
  * Debian's librtr is built with its debug log on (a line on stderr for
  * every state change and PDU, from its own threads), so stderr points at
  * /dev/null while the client runs, unless the log level is debug.
@@ -19,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +196,7 @@ vrp_rtr_fetch(struct vrp_set *v, const char *host, const char *port,
 	struct rtr_wait w;
 	struct rtr_copy c;
 	pthread_condattr_t ca;
+	sigset_t pipe_set, saved_mask;
 	struct timespec deadline;
 	unsigned timeout = o->rtr_timeout_s;
 	int rc = -1, saved_stderr;
@@ -237,6 +243,9 @@ vrp_rtr_fetch(struct vrp_set *v, const char *host, const char *port,
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += timeout;
 	saved_stderr = stderr_mute();
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &saved_mask);
 	if (rtr_mgr_start(conf) != RTR_SUCCESS) {
 		snprintf(err, errlen, "%s: cannot start the RTR client",
 		    v->source);
@@ -271,6 +280,7 @@ out:
 	rtr_thread_stop(rs);
 	rtr_mgr_stop(conf);
 	rtr_mgr_free(conf);
+	pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
 	stderr_restore(saved_stderr);
 	free(rs);
 	free(socks);
