@@ -74,7 +74,7 @@ struct dq {
 	bool done;
 };
 
-static void dq_reply(void *arg, enum query_status st, const ldns_pkt *p);
+static bool dq_reply(void *arg, enum query_status st, ldns_pkt *p);
 static void dns_stage_end(struct job *j);
 
 static void
@@ -511,12 +511,13 @@ dq_qname(const ldns_pkt *p)
 	return ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(p), 0));
 }
 
-static void
-dq_reply(void *arg, enum query_status st, const ldns_pkt *p)
+static bool
+dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 {
 	struct dq *d = arg;
 	struct job *j = d->job;
 	const ldns_rdf *qn;
+	bool kept = false;
 	bool ok = st == QUERY_OK &&
 	    (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
 	    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
@@ -569,28 +570,32 @@ dq_reply(void *arg, enum query_status st, const ldns_pkt *p)
 	switch (d->kind) {
 	case DQ_A:
 		j->a_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_A);
-		j->a_reply = ldns_pkt_clone(p);
+		j->a_reply = p;
+		kept = true;
 		j->a_done = true;
 		if (j->aaaa_done)
 			apex_addresses_known(j);
 		break;
 	case DQ_AAAA:
 		j->aaaa_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_AAAA);
-		j->aaaa_reply = ldns_pkt_clone(p);
+		j->aaaa_reply = p;
+		kept = true;
 		j->aaaa_done = true;
 		if (j->a_done)
 			apex_addresses_known(j);
 		break;
 	case DQ_WWW_A:
 		j->www_a_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_A);
-		j->www_a_reply = ldns_pkt_clone(p);
+		j->www_a_reply = p;
+		kept = true;
 		j->www_a_done = true;
 		if (j->www_aaaa_done)
 			www_known(j);
 		break;
 	case DQ_WWW_AAAA:
 		j->www_aaaa_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_AAAA);
-		j->www_aaaa_reply = ldns_pkt_clone(p);
+		j->www_aaaa_reply = p;
+		kept = true;
 		j->www_aaaa_done = true;
 		if (j->www_a_done)
 			www_known(j);
@@ -636,10 +641,12 @@ dq_reply(void *arg, enum query_status st, const ldns_pkt *p)
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, true);
 		break;
 	case DQ_TLSA_WEB:
-		j->tlsa_web_reply = ldns_pkt_clone(p);
+		j->tlsa_web_reply = p;
+		kept = true;
 		break;
 	case DQ_TLSA_MX:
-		j->tlsa_mx_reply = ldns_pkt_clone(p);
+		j->tlsa_mx_reply = p;
+		kept = true;
 		break;
 	case DQ_NX:
 		break;
@@ -657,7 +664,8 @@ dq_reply(void *arg, enum query_status st, const ldns_pkt *p)
 	}
 out:
 	if (j->pending == 0 && j->stage == JOB_DNS)
-		dns_stage_end(j);
+		dns_stage_end(j);	/* may free j */
+	return kept;
 }
 
 void

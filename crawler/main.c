@@ -220,13 +220,14 @@ struct vq {
 	uint32_t token;
 };
 
-static void
-vq_reply(void *arg, enum query_status st, const ldns_pkt *p)
+static bool
+vq_reply(void *arg, enum query_status st, ldns_pkt *p)
 {
 	struct vq *v = arg;
 
 	val_job_deliver(v->vj, v->token, st == QUERY_OK ? p : NULL);
 	free(v);
+	return false;
 }
 
 static void

@@ -21,8 +21,13 @@
 
 /* EDNS0 buffer size we advertise (DNS flag day 2020). */
 #define QUERY_EDNS_BUFSIZE 1232
-/* How often c-ares' timeouts are processed while queries are pending. */
-#define QUERY_TICK_US 10000
+/*
+ * How often c-ares' timeouts are processed while queries are pending.  Each
+ * pass walks the queries whose timeout falls in the current second, so a
+ * fast tick costs CPU in proportion to the queries in flight; timeouts are
+ * seconds long, and 100 ms of lateness does not matter.
+ */
+#define QUERY_TICK_US 100000
 /* Largest burst the rate cap allows: a tenth of a second of queries. */
 #define QUERY_BURST_FRACTION 0.1
 /*
@@ -312,7 +317,8 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		e->st.errors++;
 		st = QUERY_ERROR;
 	}
-	q->cb(q->arg, st, st == QUERY_OK ? pkt : NULL);
+	if (q->cb(q->arg, st, st == QUERY_OK ? pkt : NULL))
+		pkt = NULL;		/* the callback kept it */
 	if (pkt != NULL)
 		ldns_pkt_free(pkt);
 	query_free(q);

@@ -28,9 +28,13 @@ enum query_status {
 
 const char *query_status_str(enum query_status s);
 
-/* reply is borrowed for the call; NULL unless status is QUERY_OK. */
-typedef void (*query_cb)(void *arg, enum query_status status,
-	const ldns_pkt *reply);
+/*
+ * reply is NULL unless status is QUERY_OK.  The callback may keep it by
+ * returning true (it then owns it and frees it with ldns_pkt_free);
+ * returning false leaves it to the engine, which frees it after the call.
+ */
+typedef bool (*query_cb)(void *arg, enum query_status status,
+	ldns_pkt *reply);
 
 struct query_engine_options {
 	const char *servers;	/* "ADDR[:PORT],..." or NULL: the system's */
