@@ -26,6 +26,7 @@
 #include "loop.h"
 #include "optout.h"
 #include "query.h"
+#include "regdom.h"
 #include "scheduler.h"
 #include "shard.h"
 #include "snapshot.h"
@@ -49,6 +50,7 @@ enum {
 	OPT_USER_AGENT, OPT_PROGRESS, OPT_QUIET, OPT_TOP, OPT_PART_ROWS,
 	OPT_QUERY_TIMEOUT, OPT_QUERY_TRIES, OPT_HELP, OPT_VERSION, OPT_VERBOSE,
 	OPT_QUERIES_IN_FLIGHT, OPT_VRPS, OPT_BGP, OPT_GEOIP, OPT_ASN_DB,
+	OPT_REGISTRABLE,
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +77,7 @@ static const struct option long_opts[] = {
 	{ "allow-prefix", required_argument, NULL, OPT_ALLOW_PREFIX },
 	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "registrable", no_argument, NULL, OPT_REGISTRABLE },
 	{ "part-rows", required_argument, NULL, OPT_PART_ROWS },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -90,6 +93,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: uptake-crawl --list FILE --out SNAPSHOT_DIR\n"
 "         [--list-format auto|tranco|plain|csv|zone] [--list-name NAME] [--top N]\n"
+"         [--registrable]\n"
 "         [--resolver ADDR[:PORT][,ADDR...]] [--trust-anchor FILE]\n"
 "         [--validation-time UNIX_SECONDS] [--probes dns,dnssec,...]\n"
 "         [--concurrency N] [--rate QPS] [--timeout SECONDS]\n"
@@ -274,7 +278,7 @@ main(int argc, char **argv)
 	time_t start;
 	uint64_t t0;
 	int opt, rc;
-	bool verbose = false;
+	bool verbose = false, registrable = false;
 	enum list_format fmt;
 	unsigned queries_in_flight = 0;
 	struct query_stats qs;
@@ -348,6 +352,7 @@ main(int argc, char **argv)
 		case OPT_BGP: cfg.bgp = optarg; break;
 		case OPT_GEOIP: cfg.geoip = optarg; break;
 		case OPT_ASN_DB: cfg.asn_db = optarg; break;
+		case OPT_REGISTRABLE: registrable = true; break;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_VERSION:
 			printf("uptake-crawl %s\n", UPTAKE_VERSION);
@@ -378,6 +383,8 @@ main(int argc, char **argv)
 	list = list_open(cfg.list_path, fmt, err, sizeof(err));
 	if (list == NULL)
 		fatal(2, "%s", err);
+	if (registrable && regdom_attach(list, err, sizeof(err)) != 0)
+		fatal(2, "--registrable: %s", err);
 	if (cfg.opt_out != NULL) {
 		optout = optout_load(cfg.opt_out, err, sizeof(err));
 		if (optout == NULL)

@@ -129,6 +129,9 @@ struct list_reader {
 	ldns_rdf *zorigin, *zprev, *zapex, *zlast;
 
 	/* Names. */
+	list_map_cb map;
+	list_map_free_cb map_free;
+	void *map_arg;
 	struct hset seen;
 	uint64_t next_index;
 	struct list_stats st;
@@ -627,6 +630,20 @@ yield(struct list_reader *r, const char *raw, size_t len, int64_t rank,
 	if (de != DNAME_OK) {
 		bad_line(r, lineno, LIST_BAD_NAME, de, NULL, text, textlen);
 		return false;
+	}
+	if (r->map != NULL) {
+		char mapped[DNAME_BUF_SIZE];
+
+		if (r->map(r->map_arg, e->domain, mapped, sizeof(mapped)) < 0 ||
+		    !dname_is_valid(mapped)) {
+			bad_line(r, lineno, LIST_BAD_NAME, DNAME_EMPTY,
+			    "mapping failed", text, textlen);
+			return false;
+		}
+		if (strcmp(mapped, e->domain) != 0) {
+			r->st.mapped++;
+			memcpy(e->domain, mapped, strlen(mapped) + 1);
+		}
 	}
 	if (!hset_add(&r->seen, hash_siphash24(dedupe_key, e->domain,
 	    strlen(e->domain)))) {
@@ -1513,6 +1530,9 @@ list_summary(const struct list_reader *r, char *buf, size_t len)
 	}
 	if (any)
 		sum_add(buf, len, &o, ")");
+	if (st->mapped > 0)
+		sum_add(buf, len, &o, "; %llu names mapped",
+		    (unsigned long long)st->mapped);
 	if (r->fmt == LIST_FORMAT_ZONE)
 		sum_add(buf, len, &o, "; %llu NS records, %llu not "
 		    "delegations", (unsigned long long)st->zone_ns,
@@ -1554,10 +1574,23 @@ list_sha256_hex(struct list_reader *r, char out[65])
 }
 
 void
+list_set_map(struct list_reader *r, list_map_cb cb, list_map_free_cb free_cb,
+    void *arg)
+{
+	if (r->map_free != NULL)
+		r->map_free(r->map_arg);
+	r->map = cb;
+	r->map_free = free_cb;
+	r->map_arg = arg;
+}
+
+void
 list_close(struct list_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->map_free != NULL)
+		r->map_free(r->map_arg);
 	ldns_rdf_deep_free(r->zorigin);
 	ldns_rdf_deep_free(r->zprev);
 	ldns_rdf_deep_free(r->zapex);

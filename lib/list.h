@@ -110,6 +110,7 @@ struct list_stats {
 	uint64_t zone_ns;	/* zone: NS records */
 	uint64_t zone_other;	/* zone: NS records that are not delegations
 				   (the apex's own, deeper or outside names) */
+	uint64_t mapped;	/* names the map (list_set_map) changed */
 };
 
 struct list_entry {
@@ -173,6 +174,24 @@ const char *list_error(const struct list_reader *r);
  * or -1 on a read error.
  */
 int list_sha256_hex(struct list_reader *r, char out[65]);
+
+/*
+ * A map applied to every name after normalisation and before the
+ * duplicate check (e.g. hostname -> registrable domain, regdom.h): writes
+ * the mapped name, in normal form, into out (outlen >= DNAME_BUF_SIZE)
+ * and returns 0; a negative return makes the line bad (bad_name).
+ */
+typedef int (*list_map_cb)(void *arg, const char *name, char *out,
+	size_t outlen);
+/* Frees a map's argument. */
+typedef void (*list_map_free_cb)(void *arg);
+
+/*
+ * Set the map of r (before the first list_next).  The reader owns arg
+ * from then on and calls free_cb(arg) (when not NULL) from list_close.
+ */
+void list_set_map(struct list_reader *r, list_map_cb cb,
+	list_map_free_cb free_cb, void *arg);
 
 /* Close and free; accepts NULL. */
 void list_close(struct list_reader *r);

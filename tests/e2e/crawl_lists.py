@@ -106,6 +106,24 @@ def main():
         t.eq(sorted(seen), list(enumerate(good)),
              "three shards partition the list, same input_index everywhere")
 
+        # --registrable: hostnames read as registrable domains (eTLD+1,
+        # Public Suffix List via libpsl), duplicates after mapping dropped.
+        hosts = os.path.join(tmp, "hosts.txt")
+        with open(hosts, "w") as f:
+            f.write("www.bbc.co.uk\nnews.bbc.co.uk\nwww.gov.br\n"
+                    "a.b.bmf.gv.at\nbmf.gv.at\nx.y.www.ck\nfoo.bar.ck\n"
+                    "www.xn--bcher-kva.de\nxn--bcher-kva.de\n")
+        p, rows = crawl(crawler, dump, hosts, os.path.join(tmp, "r"),
+                        "--registrable")
+        rows.sort(key=lambda r: r["input_index"])
+        t.eq([r["domain"] for r in rows],
+             ["bbc.co.uk", "www.gov.br", "bmf.gv.at", "www.ck", "foo.bar.ck",
+              "xn--bcher-kva.de"],
+             "--registrable: registrable domains, duplicates dropped")
+        t.ok("duplicates 3" in p.stderr,
+             "--registrable: the summary counts the duplicates after mapping",
+             p.stderr[-1000:])
+
         # Unusable input: exit 2, one line naming the file (and line).
         bad_opt = os.path.join(tmp, "bad-optout.txt")
         with open(bad_opt, "w") as f:
