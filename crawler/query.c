@@ -185,8 +185,15 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	char *csv = NULL;
 
 	memset(&ao, 0, sizeof(ao));
+	/*
+	 * ARES_FLAG_EDNS with our buffer size: without it c-ares 1.18 takes
+	 * every UDP reply longer than 512 bytes for a truncated one and asks
+	 * again over TCP, which is most DNSSEC answers.  (Our queries carry
+	 * their own OPT record; c-ares adds none to what ares_send is given.)
+	 */
 	ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
-	    ARES_FLAG_NOALIASES;
+	    ARES_FLAG_NOALIASES | ARES_FLAG_EDNS;
+	ao.ednspsz = QUERY_EDNS_BUFSIZE;
 	ao.timeout = (int)(opt->timeout_ms ? opt->timeout_ms : 2000);
 	ao.tries = (int)(opt->tries ? opt->tries : 3);
 	ao.sock_state_cb = sock_state;
@@ -196,7 +203,8 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	ao.socket_receive_buffer_size = QUERY_SOCKET_BUFFER;
 	ao.socket_send_buffer_size = QUERY_SOCKET_BUFFER;
 	mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-	    ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF | ARES_OPT_SOCK_SNDBUF;
+	    ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF | ARES_OPT_SOCK_SNDBUF |
+	    ARES_OPT_EDNSPSZ;
 	rc = ares_init_options(&e->channel, &ao, mask);
 	if (rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
