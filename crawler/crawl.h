@@ -19,6 +19,7 @@ struct snapshot_writer;
 struct blocklist;
 struct optout;
 struct shard;
+struct web_ctx;
 
 /* Probes selectable with --probes. */
 enum probe {
@@ -50,6 +51,7 @@ struct crawl_config {
 	const char *opt_out;
 	const char *allow_prefix;
 	const char *user_agent;
+	const char *ca_file;		/* --ca-file: roots for cert_verify */
 	const char *shard_arg;
 	bool progress;
 	bool quiet;
@@ -85,6 +87,7 @@ struct crawl {
 	bool stopping;			/* SIGINT/SIGTERM: abandon in-flight work */
 	struct vq *vqs;			/* validator queries outstanding */
 	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
+	struct web_ctx *web;		/* TLS and HTTP probes, or NULL */
 };
 
 #endif

@@ -16,6 +16,7 @@ struct crawl;
 struct query;
 struct loop_timer;
 struct dq;
+struct web;
 
 /* Bounds on the work of one domain's DNS probe. */
 #define DNS_MAX_HOSTS 8		/* NS / MX hosts whose AAAA is asked */
@@ -26,6 +27,7 @@ struct dq;
 enum job_stage {
 	JOB_DNS = 0,
 	JOB_DNSSEC,
+	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */
 	JOB_DONE,
 };
 
@@ -64,6 +66,9 @@ struct job {
 	unsigned val_pending;
 	enum val_status web_status;
 	bool tlsa_web_secure, tlsa_mx_secure;
+
+	/* Web (webprobe.c) */
+	struct web *web;
 };
 
 #endif

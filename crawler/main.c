@@ -19,6 +19,8 @@
 #include <openssl/evp.h>
 
 #include "addr.h"
+#include "blocklist.h"
+#include "conncap.h"
 #include "crawl.h"
 #include "dnssec.h"
 #include "list.h"
@@ -31,6 +33,7 @@
 #include "shard.h"
 #include "snapshot.h"
 #include "util.h"
+#include "webprobe.h"
 
 #define DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
 #define DEFAULT_CONCURRENCY 200		/* a laptop on a home line */
@@ -50,6 +53,7 @@ enum {
 	OPT_USER_AGENT, OPT_PROGRESS, OPT_QUIET, OPT_TOP, OPT_PART_ROWS,
 	OPT_QUERY_TIMEOUT, OPT_QUERY_TRIES, OPT_HELP, OPT_VERSION, OPT_VERBOSE,
 	OPT_QUERIES_IN_FLIGHT, OPT_VRPS, OPT_BGP, OPT_GEOIP, OPT_ASN_DB,
+	OPT_CA_FILE, OPT_CONNS_PER_ADDR,
 	OPT_REGISTRABLE,
 };
 
@@ -72,6 +76,8 @@ static const struct option long_opts[] = {
 	{ "bgp", required_argument, NULL, OPT_BGP },
 	{ "geoip", required_argument, NULL, OPT_GEOIP },
 	{ "asn-db", required_argument, NULL, OPT_ASN_DB },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "conns-per-addr", required_argument, NULL, OPT_CONNS_PER_ADDR },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "opt-out", required_argument, NULL, OPT_OPT_OUT },
 	{ "allow-prefix", required_argument, NULL, OPT_ALLOW_PREFIX },
@@ -99,7 +105,7 @@ usage(FILE *f)
 "         [--concurrency N] [--rate QPS] [--timeout SECONDS]\n"
 "         [--query-timeout MS] [--query-tries N] [--queries-in-flight N]\n"
 "         [--shard K/N] [--vrps FILE|rtr://HOST:PORT] [--bgp FILE]\n"
-"         [--geoip FILE] [--asn-db FILE]\n"
+"         [--geoip FILE] [--asn-db FILE] [--ca-file FILE] [--conns-per-addr N]\n"
 "         [--opt-out FILE] [--allow-prefix CIDR[,CIDR...]] [--user-agent STRING]\n"
 "         [--part-rows N] [--progress|--quiet] [--verbose]\n"
 "See docs/uptake-crawl.md.\n");
@@ -281,6 +287,10 @@ main(int argc, char **argv)
 	bool verbose = false, registrable = false;
 	enum list_format fmt;
 	unsigned queries_in_flight = 0;
+	unsigned conns_per_addr = CONNCAP_DEFAULT_MAX;
+	struct blocklist *blocklist = NULL;
+	struct web_ctx_options wo;
+	char web_summary[512] = "";
 	struct query_stats qs;
 	struct val_stats vs;
 	struct list_stats ls;
@@ -352,6 +362,11 @@ main(int argc, char **argv)
 		case OPT_BGP: cfg.bgp = optarg; break;
 		case OPT_GEOIP: cfg.geoip = optarg; break;
 		case OPT_ASN_DB: cfg.asn_db = optarg; break;
+		case OPT_CA_FILE: cfg.ca_file = optarg; break;
+		case OPT_CONNS_PER_ADDR:
+			conns_per_addr = (unsigned)num_arg("--conns-per-addr",
+			    optarg, 1, 1000);
+			break;
 		case OPT_REGISTRABLE: registrable = true; break;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_VERSION:
@@ -390,6 +405,9 @@ main(int argc, char **argv)
 		if (optout == NULL)
 			fatal(2, "--opt-out %s", err);
 	}
+	blocklist = blocklist_new(cfg.allow_prefix, err, sizeof(err));
+	if (blocklist == NULL)
+		fatal(2, "--allow-prefix %s", err);
 	if (cfg.shard_arg != NULL || getenv("SLURM_ARRAY_TASK_ID") != NULL ||
 	    getenv("JOB_COMPLETION_INDEX") != NULL) {
 		shard = shard_from_config(cfg.shard_arg, err, sizeof(err));
@@ -441,6 +459,20 @@ main(int argc, char **argv)
 			fatal(2, "--trust-anchor %s: %s", cfg.trust_anchor, err);
 	}
 
+	/* TLS and HTTP: the CA store is read before the first packet. */
+	if (cfg.probes & (PROBE_TLS | PROBE_HTTP)) {
+		memset(&wo, 0, sizeof(wo));
+		wo.ca_file = cfg.ca_file;
+		wo.now = (int64_t)cfg.validation_time;
+		wo.user_agent = cfg.user_agent;
+		wo.max_per_addr = conns_per_addr;
+		wo.blocklist = blocklist;
+		wo.optout = optout;
+		c.web = web_ctx_new(&c, &wo, err, sizeof(err));
+		if (c.web == NULL)
+			fatal(2, "--ca-file %s", err);
+	}
+
 	snapshot_writer_options_default(&so);
 	so.part_rows = cfg.part_rows;
 	c.snap = snapshot_writer_open(cfg.out_dir, &so, err, sizeof(err));
@@ -458,6 +490,9 @@ main(int argc, char **argv)
 		snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_TRUST_ANCHOR,
 		    cfg.trust_anchor);
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_VALIDATION_TIME, abuf);
+	if (c.web != NULL)
+		snapshot_writer_kv_set(c.snap, "uptake.ca_file",
+		    cfg.ca_file != NULL ? cfg.ca_file : "system default");
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_COMMAND_LINE,
 	    cfg.command_line);
 	addr_data_provenance(&addr, kv_set_cb, c.snap);
@@ -528,7 +563,12 @@ main(int argc, char **argv)
 
 	if (addr_summary[0] != '\0')
 		fprintf(stderr, "uptake-crawl: data: %s\n", addr_summary);
+	if (c.web != NULL) {
+		web_ctx_summary(c.web, web_summary, sizeof(web_summary));
+		fprintf(stderr, "uptake-crawl: %s\n", web_summary);
+	}
 
+	web_ctx_free(c.web);
 	val_ctx_free(c.val);
 	addr_data_free(&addr);
 	query_engine_free(c.qe);
@@ -537,6 +577,7 @@ main(int argc, char **argv)
 		ldns_rr_list_deep_free(anchors);
 	list_close(list);
 	optout_free(optout);
+	blocklist_free(blocklist);
 	shard_free(shard);
 	free(cfg.command_line);
 	if (rc == SCHED_INTERRUPTED)

@@ -25,6 +25,7 @@
 #include "shard.h"
 #include "snapshot.h"
 #include "util.h"
+#include "webprobe.h"
 
 /* Progress line refresh interval on a terminal. */
 #define SCHED_PROGRESS_US 1000000
@@ -49,6 +50,7 @@ static void fill(struct sched *s);
 static void
 job_free(struct job *j)
 {
+	webprobe_fini(j);
 	dnsprobe_fini(j);
 	loop_timer_free(j->deadline);
 	row_fini(&j->row);
@@ -141,6 +143,19 @@ finish(struct job *j)
 void
 dnsprobe_finished(struct job *j)
 {
+	/* The web stage (webprobe.c) runs between DNSSEC and the row. */
+	if (j->crawl->web != NULL && !j->crawl->stopping) {
+		j->stage = JOB_WEB;
+		if (webprobe_start(j))
+			return;
+	}
+	loop_timer_stop(j->deadline);
+	finish(j);
+}
+
+void
+webprobe_finished(struct job *j)
+{
 	loop_timer_stop(j->deadline);
 	finish(j);
 }
@@ -152,6 +167,7 @@ deadline_cb(void *arg)
 
 	j->crawl->n.deadline++;
 	dnsprobe_abort(j);
+	webprobe_abort(j);
 	row_set_str_once(&j->row, SCHEMA_COL_ERROR, "deadline: --timeout reached");
 	finish(j);
 }
@@ -288,6 +304,7 @@ signal_cb(int signo, void *arg)
 	for (j = c->jobs; j != NULL; j = next) {
 		next = j->next;
 		dnsprobe_abort(j);
+		webprobe_abort(j);
 		loop_timer_stop(j->deadline);
 		unlink_job(c, j);
 		job_free(j);

@@ -2,7 +2,10 @@
 # End-to-end: crawl the world that is up (run through scripts/testbed run)
 # and compare the snapshot with the ground truth.
 #   crawl_core.sh BUILD_DIR GROUPS PROBES [MODE]
-# MODE: truth (compare.py, default) or unbound (unbound_agree.py).
+# MODE: truth (compare.py, default), unbound (unbound_agree.py) or tools
+# (web_agree.py: TLS and HTTP columns against openssl s_client and curl).
+# With tls or http in PROBES the crawl trusts the world's test CA
+# (--ca-file STATE/web/ca.pem).
 # UPTAKE_E2E_VRPS=json|csv|rtr adds the world's routing and geo data:
 # --vrps (vrps.json, vrps-rpki-client.csv or the RTR server), --bgp
 # (pfx2as.txt; rib.txt with csv), --geoip, --asn-db.
@@ -18,6 +21,9 @@ json) data=(--vrps "$S/routing/vrps.json" --bgp "$S/routing/pfx2as.txt") ;;
 csv) data=(--vrps "$S/routing/vrps-rpki-client.csv" --bgp "$S/routing/rib.txt") ;;
 rtr) data=(--vrps rtr://192.0.2.8:8282 --bgp "$S/routing/pfx2as.txt") ;;
 esac
+case ,$probes, in
+*,tls,*|*,http,*) data+=(--ca-file "$S/web/ca.pem") ;;
+esac
 if [ -n "${UPTAKE_E2E_VRPS:-}" ]; then
 	data+=(--geoip "$S/routing/geo.mmdb" --asn-db "$S/routing/asn.mmdb")
 fi
@@ -27,6 +33,10 @@ fi
 	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \
 	--concurrency 50 --timeout 30 >&2
 "$bdir/analysis/uptake-dump" --jsonl "$out/snap" >"$out/rows.jsonl"
+if [ "$mode" = tools ]; then
+	exec python3 "$here/web_agree.py" "$out/rows.jsonl" "$S/web/ca.pem" \
+		"$(cat "$S/world.time")"
+fi
 if [ "$mode" = unbound ]; then
 	exec python3 "$here/unbound_agree.py" "$out/rows.jsonl"
 fi

@@ -1,0 +1,330 @@
+/*
+ * tls.c - the OpenSSL client context and the TLS and certificate columns
+ * (tls.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "row.h"
+#include "tls.h"
+#include "util.h"
+
+#define SECONDS_PER_DAY 86400
+
+/* ALPN wire lists (RFC 7301 3.1): length-prefixed protocol names. */
+static const unsigned char alpn_h2_http11[] = "\x02h2\x08http/1.1";
+static const unsigned char alpn_http11[] = "\x08http/1.1";
+
+struct tls_ctx {
+	SSL_CTX *ssl;
+	X509_STORE *store;		/* the roots cert_verify trusts */
+	time_t now;
+};
+
+struct tls_ctx *
+tls_ctx_new(const char *ca_file, time_t now, char *err, size_t errlen)
+{
+	struct tls_ctx *t = xcalloc(1, sizeof(*t));
+	char ebuf[256];
+
+	t->now = now;
+	t->ssl = SSL_CTX_new(TLS_client_method());
+	if (t->ssl == NULL) {
+		snprintf(err, errlen, "OpenSSL: cannot create a TLS context");
+		goto fail;
+	}
+	/* Measure, do not refuse: every version OpenSSL has from TLS 1.0,
+	 * security level 0 (RSA-1024, SHA-1 signatures, legacy versions),
+	 * OpenSSL's default cipher suites and groups. */
+	SSL_CTX_set_min_proto_version(t->ssl, TLS1_VERSION);
+	SSL_CTX_set_max_proto_version(t->ssl, 0);
+	SSL_CTX_set_security_level(t->ssl, 0);
+	if (SSL_CTX_set_cipher_list(t->ssl, "DEFAULT:@SECLEVEL=0") != 1) {
+		snprintf(err, errlen, "OpenSSL: cipher list refused");
+		goto fail;
+	}
+	/* The chain is verified after the handshake, on the side. */
+	SSL_CTX_set_verify(t->ssl, SSL_VERIFY_NONE, NULL);
+	/* One connection per request: no session cache to grow. */
+	SSL_CTX_set_session_cache_mode(t->ssl, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(t->ssl, SSL_OP_NO_TICKET);
+	SSL_CTX_set_mode(t->ssl, SSL_MODE_RELEASE_BUFFERS);
+
+	t->store = X509_STORE_new();
+	if (t->store == NULL) {
+		snprintf(err, errlen, "OpenSSL: cannot create a store");
+		goto fail;
+	}
+	if (ca_file != NULL) {
+		if (X509_STORE_load_file(t->store, ca_file) != 1) {
+			ERR_error_string_n(ERR_get_error(), ebuf, sizeof(ebuf));
+			ERR_clear_error();
+			snprintf(err, errlen, "%s: no certificate read (%s)",
+			    ca_file, ebuf);
+			goto fail;
+		}
+	} else if (X509_STORE_set_default_paths(t->store) != 1) {
+		ERR_clear_error();
+		snprintf(err, errlen, "OpenSSL: the system's default CA store "
+		    "cannot be read");
+		goto fail;
+	}
+	return t;
+fail:
+	tls_ctx_free(t);
+	return NULL;
+}
+
+void
+tls_ctx_free(struct tls_ctx *t)
+{
+	if (t == NULL)
+		return;
+	SSL_CTX_free(t->ssl);
+	X509_STORE_free(t->store);
+	free(t);
+}
+
+static bool
+is_ip_literal(const char *h)
+{
+	return strspn(h, "0123456789.") == strlen(h) || strchr(h, ':') != NULL;
+}
+
+SSL *
+tls_ssl_new(struct tls_ctx *t, const char *host, bool alpn_h2)
+{
+	SSL *s = SSL_new(t->ssl);
+
+	if (s == NULL)
+		return NULL;
+	/* SNI carries a host name, never an address (RFC 6066 3). */
+	if (host != NULL && !is_ip_literal(host))
+		SSL_set_tlsext_host_name(s, host);
+	if (alpn_h2)
+		SSL_set_alpn_protos(s, alpn_h2_http11,
+		    sizeof(alpn_h2_http11) - 1);
+	else
+		SSL_set_alpn_protos(s, alpn_http11, sizeof(alpn_http11) - 1);
+	/* status_request: ask for a stapled OCSP response (RFC 6066 8). */
+	SSL_set_tlsext_status_type(s, TLSEXT_STATUSTYPE_ocsp);
+	return s;
+}
+
+bool
+tls_is_h2(SSL *ssl)
+{
+	const unsigned char *p = NULL;
+	unsigned int n = 0;
+
+	SSL_get0_alpn_selected(ssl, &p, &n);
+	return n == 2 && memcmp(p, "h2", 2) == 0;
+}
+
+const char *
+tls_verify_str(long code)
+{
+	switch (code) {
+	case X509_V_OK:
+		return "ok";
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return "expired";
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return "not_yet_valid";
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		return "self_signed";
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		return "untrusted";
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+		return "hostname_mismatch";
+	default:
+		return "other";
+	}
+}
+
+const char *
+tls_error_str(char *buf, size_t len)
+{
+	unsigned long e = ERR_get_error();
+	const char *r;
+
+	ERR_clear_error();
+	if (e == 0) {
+		snprintf(buf, len, "connection closed");
+		return buf;
+	}
+	r = ERR_reason_error_string(e);
+	snprintf(buf, len, "%s", r != NULL ? r : "unknown OpenSSL error");
+	return buf;
+}
+
+/*
+ * The chain verified like SSL_get_verify_result would be with our store:
+ * the served chain as untrusted certificates, the host name checked
+ * (X509_VERIFY_PARAM_set1_host), at the validation time, purpose
+ * ssl_server, no key-size limits, the first error stops it.
+ */
+static long
+verify_chain(const struct tls_ctx *t, SSL *ssl, X509 *leaf, const char *host)
+{
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+	STACK_OF(X509) *untrusted = NULL;
+	X509_STORE_CTX *vc = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM *param;
+	long res = X509_V_ERR_UNSPECIFIED;
+	int i, n;
+
+	if (vc == NULL)
+		return res;
+	untrusted = sk_X509_new_null();
+	n = chain != NULL ? sk_X509_num(chain) : 0;
+	for (i = 0; i < n && i < TLS_MAX_CHAIN; i++)
+		sk_X509_push(untrusted, sk_X509_value(chain, i));
+	if (n > TLS_MAX_CHAIN)
+		goto out;
+	if (X509_STORE_CTX_init(vc, t->store, leaf, untrusted) != 1)
+		goto out;
+	X509_STORE_CTX_set_default(vc, "ssl_server");
+	param = X509_STORE_CTX_get0_param(vc);
+	X509_VERIFY_PARAM_set_time(param, t->now);
+	X509_VERIFY_PARAM_set_auth_level(param, 0);
+	X509_VERIFY_PARAM_set_depth(param, TLS_MAX_CHAIN);
+	if (host != NULL && !is_ip_literal(host))
+		X509_VERIFY_PARAM_set1_host(param, host, 0);
+	else if (host != NULL)
+		X509_VERIFY_PARAM_set1_ip_asc(param, host);
+	(void)X509_verify_cert(vc);
+	res = X509_STORE_CTX_get_error(vc);
+out:
+	X509_STORE_CTX_free(vc);
+	sk_X509_free(untrusted);
+	ERR_clear_error();
+	return res;
+}
+
+static void
+record_cert(const struct tls_ctx *t, X509 *leaf, struct row *r)
+{
+	EVP_PKEY *pk = X509_get0_pubkey(leaf);
+	const ASN1_TIME *na = X509_get0_notAfter(leaf);
+	const X509_NAME *issuer = X509_get_issuer_name(leaf);
+	struct tm tm;
+	int idx, nid;
+
+	if (na != NULL && ASN1_TIME_to_tm(na, &tm) == 1) {
+		int64_t secs = (int64_t)timegm(&tm);
+		int64_t diff = secs - (int64_t)t->now;
+		int64_t days = diff / SECONDS_PER_DAY;
+
+		/* floor, also for a certificate that has expired */
+		if (diff % SECONDS_PER_DAY != 0 && diff < 0)
+			days--;
+		row_set_i64(r, SCHEMA_COL_CERT_NOT_AFTER, secs * 1000000);
+		if (days > INT32_MAX)
+			days = INT32_MAX;
+		if (days < INT32_MIN)
+			days = INT32_MIN;
+		row_set_i32(r, SCHEMA_COL_CERT_DAYS_LEFT, (int32_t)days);
+	}
+	if (pk != NULL) {
+		const char *type = NULL;
+
+		switch (EVP_PKEY_get_base_id(pk)) {
+		case EVP_PKEY_RSA:
+		case EVP_PKEY_RSA_PSS:
+			type = "rsa";
+			break;
+		case EVP_PKEY_EC:
+			type = "ec";
+			break;
+		case EVP_PKEY_ED25519:
+			type = "ed25519";
+			break;
+		case EVP_PKEY_ED448:
+			type = "ed448";
+			break;
+		default:
+			break;
+		}
+		row_set_str(r, SCHEMA_COL_CERT_KEY_TYPE, type);
+		row_set_i32(r, SCHEMA_COL_CERT_KEY_BITS, EVP_PKEY_get_bits(pk));
+	}
+	nid = X509_get_signature_nid(leaf);
+	if (nid != NID_undef)
+		row_set_str(r, SCHEMA_COL_CERT_SIG_ALG, OBJ_nid2ln(nid));
+	idx = issuer != NULL ? X509_NAME_get_index_by_NID(issuer,
+	    NID_organizationName, -1) : -1;
+	if (idx >= 0) {
+		X509_NAME_ENTRY *e = X509_NAME_get_entry(issuer, idx);
+		unsigned char *u = NULL;
+		int len = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
+
+		if (len >= 0)
+			row_set_strn(r, SCHEMA_COL_CERT_ISSUER_ORG, (char *)u,
+			    (size_t)len);
+		OPENSSL_free(u);
+	}
+}
+
+void
+tls_record(const struct tls_ctx *t, SSL *ssl, const char *host,
+	struct row *r)
+{
+	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+	const unsigned char *alpn = NULL, *ocsp = NULL;
+	unsigned int alen = 0;
+	long olen;
+	int group;
+	X509 *leaf;
+
+	row_set_str(r, SCHEMA_COL_TLS_STATUS, "ok");
+	row_set_str(r, SCHEMA_COL_TLS_VERSION, SSL_get_version(ssl));
+	if (c != NULL)
+		row_set_str(r, SCHEMA_COL_TLS_CIPHER, SSL_CIPHER_get_name(c));
+	/* The IANA group name, lower case (x25519, secp256r1); none for
+	 * RSA key transport or TLS 1.2 DHE with the server's parameters. */
+	group = SSL_get_negotiated_group(ssl);
+	if (group != 0 && group != NID_undef) {
+		const char *g = SSL_group_to_name(ssl, group);
+
+		if (g != NULL) {
+			char low[64];
+			size_t i;
+
+			for (i = 0; g[i] != '\0' && i + 1 < sizeof(low); i++)
+				low[i] = (char)(g[i] >= 'A' && g[i] <= 'Z' ?
+				    g[i] + 32 : g[i]);
+			low[i] = '\0';
+			row_set_str(r, SCHEMA_COL_TLS_GROUP, low);
+		}
+	}
+	SSL_get0_alpn_selected(ssl, &alpn, &alen);
+	if (alen > 0)
+		row_set_strn(r, SCHEMA_COL_TLS_ALPN, (const char *)alpn, alen);
+	olen = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp);
+	row_set_bool(r, SCHEMA_COL_OCSP_STAPLED, olen > 0 && ocsp != NULL);
+	leaf = SSL_get0_peer_certificate(ssl);
+	if (leaf == NULL) {
+		/* Anonymous or PSK suites: nothing to judge. */
+		row_set_str(r, SCHEMA_COL_CERT_VERIFY, "other");
+		return;
+	}
+	row_set_str(r, SCHEMA_COL_CERT_VERIFY,
+	    tls_verify_str(verify_chain(t, ssl, leaf, host)));
+	record_cert(t, leaf, r);
+}

@@ -1,0 +1,63 @@
+/*
+ * tls.h - the TLS side of the web probe: one OpenSSL client context for the
+ * crawl, configured to measure rather than to refuse (every version from
+ * TLS 1.0 to 1.3, security level 0, no verification during the handshake),
+ * and the judgement of a completed handshake into the row's tls_* and
+ * cert_* columns.  Verification happens after the handshake, on the side,
+ * against --ca-file (or the system store) at the crawl's validation time,
+ * so that a certificate problem is recorded and the HTTP probes still run.
+ * The column rules are in docs/web.md.
+ *
+ * No I/O here: webprobe.c drives the handshake through bufferevent_openssl.
+ */
+#ifndef UPTAKE_CRAWLER_TLS_H
+#define UPTAKE_CRAWLER_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/ssl.h>
+
+struct row;
+
+/* Longest certificate chain a server may send that we verify (leaf
+ * included); OpenSSL's own default limit is 100. */
+#define TLS_MAX_CHAIN 10
+
+struct tls_ctx;
+
+/*
+ * ca_file: PEM bundle of the roots to trust, or NULL for the system's
+ * default store.  now: the validation time.  Returns NULL with a reason in
+ * err.  The caller owns the result (tls_ctx_free).
+ */
+struct tls_ctx *tls_ctx_new(const char *ca_file, time_t now, char *err,
+	size_t errlen) __attribute__((warn_unused_result));
+void tls_ctx_free(struct tls_ctx *t);
+
+/*
+ * A client SSL for host (SNI; NULL for none, e.g. an address literal).
+ * alpn_h2: offer h2 and http/1.1 (the TLS measurement) or http/1.1 only
+ * (the HTTP requests).  The caller owns it (SSL_free, or the bufferevent
+ * that takes it).
+ */
+SSL *tls_ssl_new(struct tls_ctx *t, const char *host, bool alpn_h2);
+
+/* True when the server selected h2 by ALPN. */
+bool tls_is_h2(SSL *ssl);
+
+/* Record the tls_* and cert_* columns of a completed handshake of ssl to
+ * host in r. */
+void tls_record(const struct tls_ctx *t, SSL *ssl, const char *host,
+	struct row *r);
+
+/* The cert_verify value of an X509_V_ERR_* code ("ok", "expired", ...);
+ * static storage. */
+const char *tls_verify_str(long code);
+
+/* Why the last handshake failed, from OpenSSL's error queue (cleared) or
+ * errno; into buf, e.g. "tlsv1 alert unrecognized name". */
+const char *tls_error_str(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,963 @@
+/*
+ * webprobe.c - the web stage of a domain job (webprobe.h).
+ *
+ * One connection at a time per job, each a small state machine:
+ *
+ *   WEB_WAIT_SLOT -> WEB_CONNECTING -> [WEB_HANDSHAKE] -> WEB_RESPONSE
+ *
+ * and the job walks its steps:
+ *
+ *   STEP_TLS     443, ALPN h2,http/1.1: the tls_* and cert_* columns; when
+ *                the server did not pick h2, GET / goes on this connection
+ *   STEP_ROOT    443, ALPN http/1.1: GET / (when STEP_TLS got h2)
+ *   STEP_SECTXT  443, ALPN http/1.1: GET /.well-known/security.txt
+ *   STEP_HTTP80  80: GET / (http_redirects_https)
+ *
+ * Every request says Connection: close and every connection is closed
+ * after the response head (and, for security.txt, its body up to
+ * WEB_SECTXT_MAX_BODY): no body is read that no column needs.
+ *
+ * This module includes <event2/bufferevent_ssl.h> itself, the one
+ * exception to "only loop.c includes event2" (docs/web.md): OpenSSL's
+ * non-blocking handshake and record layer on the loop are what
+ * bufferevent_openssl is for, and wrapping it in loop.h would copy its API.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "blocklist.h"
+#include "conncap.h"
+#include "crawl.h"
+#include "headers.h"
+#include "http.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "optout.h"
+#include "row.h"
+#include "tls.h"
+#include "util.h"
+#include "webprobe.h"
+
+/* First size of a response buffer; it doubles up to the step's cap. */
+#define WEB_BUF_INITIAL 4096
+
+struct web_ctx {
+	struct crawl *crawl;
+	struct event_base *base;
+	struct tls_ctx *tls;
+	struct conncap *cap;
+	const struct blocklist *bl;
+	const struct optout *optout;
+	char *user_agent;
+	int64_t now;
+	uint64_t connects, refused, timeouts, handshake_failed, blocked,
+	    http_errors, too_large;
+};
+
+enum web_step {
+	STEP_TLS = 0,
+	STEP_ROOT,
+	STEP_SECTXT,
+	STEP_HTTP80,
+	STEP_END,
+};
+
+enum web_state {
+	WEB_IDLE = 0,
+	WEB_WAIT_SLOT,		/* the address's connection cap is reached */
+	WEB_CONNECTING,		/* TCP connect in progress */
+	WEB_HANDSHAKE,		/* TLS handshake in progress */
+	WEB_RESPONSE,		/* request sent, reading the response */
+};
+
+struct web {
+	struct job *job;
+	struct web_ctx *ctx;
+	enum web_step step;
+	enum web_state state;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char host[256];			/* probed host: SNI and Host */
+	int fd;				/* before the bufferevent owns it */
+	struct event *conn_ev;		/* connect writability */
+	struct bufferevent *bev;
+	struct loop_timer *timer;	/* the current phase's timeout */
+	struct conncap_wait slot;
+	bool tls_conn;			/* the connection speaks TLS */
+	bool reuse_for_root;		/* STEP_TLS conn carries GET / */
+	bool tls_ok;
+	bool first_byte;
+	uint64_t t_req;			/* request sent (us) */
+	uint64_t t_tls, t_http;		/* step starts, for tls_ms/http_ms */
+	char *buf;
+	size_t len, cap;
+	struct http_response resp;
+	bool have_head;
+};
+
+static void step_begin(struct web *w);
+static void step_next(struct web *w);
+static void timer_cb(void *arg);
+
+struct web_ctx *
+web_ctx_new(struct crawl *c, const struct web_ctx_options *o, char *err,
+	size_t errlen)
+{
+	struct web_ctx *w = xcalloc(1, sizeof(*w));
+
+	w->crawl = c;
+	w->base = loop_event_base(c->loop);
+	w->bl = o->blocklist;
+	w->optout = o->optout;
+	w->now = o->now;
+	w->user_agent = xstrdup(o->user_agent);
+	w->tls = tls_ctx_new(o->ca_file, (time_t)o->now, err, errlen);
+	if (w->tls == NULL) {
+		free(w->user_agent);
+		free(w);
+		return NULL;
+	}
+	w->cap = conncap_new(o->max_per_addr ? o->max_per_addr :
+	    CONNCAP_DEFAULT_MAX);
+	/* A peer that resets the connection must not kill the crawl: writes
+	 * to it fail with EPIPE instead of raising SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	return w;
+}
+
+void
+web_ctx_free(struct web_ctx *w)
+{
+	if (w == NULL)
+		return;
+	tls_ctx_free(w->tls);
+	conncap_free(w->cap);
+	free(w->user_agent);
+	free(w);
+}
+
+void
+web_ctx_summary(const struct web_ctx *w, char *buf, size_t len)
+{
+	uint64_t held, waiting, waits;
+
+	conncap_stats(w->cap, &held, &waiting, &waits);
+	snprintf(buf, len, "web: connections %llu (refused %llu, timeouts %llu, "
+	    "handshake failures %llu, blocked %llu, http errors %llu, "
+	    "oversized %llu, waits for the per-address cap %llu)",
+	    (unsigned long long)w->connects, (unsigned long long)w->refused,
+	    (unsigned long long)w->timeouts,
+	    (unsigned long long)w->handshake_failed,
+	    (unsigned long long)w->blocked, (unsigned long long)w->http_errors,
+	    (unsigned long long)w->too_large, (unsigned long long)waits);
+}
+
+static unsigned
+probes(const struct web *w)
+{
+	return w->job->crawl->cfg->probes;
+}
+
+static struct row *
+row_of(struct web *w)
+{
+	return &w->job->row;
+}
+
+static void
+note(struct web *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The first error of the row (later ones are dropped: first wins). */
+static void
+note(struct web *w, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	row_set_str_once(row_of(w), SCHEMA_COL_ERROR, buf);
+}
+
+static const char *
+step_name(enum web_step s)
+{
+	switch (s) {
+	case STEP_TLS:
+		return "tls";
+	case STEP_ROOT:
+		return "https";
+	case STEP_SECTXT:
+		return "security.txt";
+	case STEP_HTTP80:
+		return "http";
+	case STEP_END:
+		break;
+	}
+	return "web";
+}
+
+static uint16_t
+step_port(enum web_step s)
+{
+	return s == STEP_HTTP80 ? 80 : 443;
+}
+
+/* Close the connection of the current step and give back its slot. */
+static void
+conn_close(struct web *w)
+{
+	if (w->conn_ev != NULL) {
+		event_free(w->conn_ev);
+		w->conn_ev = NULL;
+	}
+	if (w->bev != NULL) {
+		bufferevent_free(w->bev);	/* closes fd, frees the SSL */
+		w->bev = NULL;
+	} else if (w->fd >= 0) {
+		close(w->fd);
+	}
+	w->fd = -1;
+	if (w->timer != NULL)
+		loop_timer_stop(w->timer);
+	conncap_release(w->ctx->cap, &w->slot);
+	http_response_fini(&w->resp);
+	w->have_head = false;
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
+	w->state = WEB_IDLE;
+}
+
+static void
+set_ms(struct web *w, enum schema_col col, uint64_t since)
+{
+	uint64_t ms = (loop_now_us(w->job->crawl->loop) - since) / 1000;
+
+	row_set_i32(row_of(w), col, ms > INT32_MAX ? INT32_MAX : (int32_t)ms);
+}
+
+static void
+stage_end(struct web *w)
+{
+	struct job *j = w->job;
+
+	conn_close(w);
+	w->step = STEP_END;
+	if (w->t_http != 0 && (probes(w) & PROBE_HTTP))
+		set_ms(w, SCHEMA_COL_HTTP_MS, w->t_http);
+	webprobe_finished(j);
+}
+
+/* The current step failed before any response (or handshake). */
+static void
+step_failed(struct web *w, const char *tls_status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+step_failed(struct web *w, const char *tls_status, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	note(w, "%s: %s", step_name(w->step), buf);
+	if (w->step == STEP_TLS && !w->tls_ok) {
+		if (probes(w) & PROBE_TLS)
+			row_set_str(row_of(w), SCHEMA_COL_TLS_STATUS,
+			    tls_status);
+		conn_close(w);
+		/* No TLS: no HTTPS request either; port 80 still. */
+		w->step = STEP_SECTXT;
+		step_next(w);
+		return;
+	}
+	conn_close(w);
+	step_next(w);
+}
+
+/* Move on to the step after the current one. */
+static void
+step_next(struct web *w)
+{
+	for (;;) {
+		w->step++;
+		switch (w->step) {
+		case STEP_ROOT:
+			if (!(probes(w) & PROBE_HTTP) || !w->tls_ok ||
+			    w->reuse_for_root)
+				continue;
+			break;
+		case STEP_SECTXT:
+			if (!(probes(w) & PROBE_HTTP) || !w->tls_ok)
+				continue;
+			break;
+		case STEP_HTTP80:
+			if (!(probes(w) & PROBE_HTTP))
+				continue;
+			break;
+		case STEP_TLS:
+		case STEP_END:
+		default:
+			stage_end(w);
+			return;
+		}
+		step_begin(w);
+		return;
+	}
+}
+
+static bool
+addr_blocked(struct web *w)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&w->addr;
+	const char *why = blocklist_reason(w->ctx->bl, sa);
+
+	if (why == NULL && w->ctx->optout != NULL &&
+	    optout_has_addr(w->ctx->optout, sa))
+		why = "opted out (--opt-out)";
+	if (why == NULL)
+		return false;
+	w->ctx->blocked++;
+	note(w, "blocked: %s", why);
+	if (probes(w) & PROBE_TLS)
+		row_set_str(row_of(w), SCHEMA_COL_TLS_STATUS, "error");
+	return true;
+}
+
+/* --- reading the response ----------------------------------------------- */
+
+static size_t
+step_read_cap(const struct web *w)
+{
+	return w->step == STEP_SECTXT ? HTTP_MAX_HEAD + WEB_SECTXT_MAX_BODY :
+	    HTTP_MAX_HEAD;
+}
+
+static void
+record_root(struct web *w)
+{
+	struct row *r = row_of(w);
+	struct http_response *h = &w->resp;
+	const char *v;
+	size_t vlen;
+	struct hsts hs;
+	struct csp cs;
+	char *join = xmalloc(HTTP_MAX_HEAD + 1);
+
+	row_set_i32(r, SCHEMA_COL_HTTP_STATUS, h->status);
+	/* Only the first Strict-Transport-Security counts (RFC 6797 8.1). */
+	if (!http_response_first(h, "strict-transport-security", &v, &vlen))
+		v = NULL;
+	headers_hsts_parse(v, vlen, &hs);
+	if (v != NULL && !hs.valid)
+		note(w, "https: Strict-Transport-Security malformed");
+	row_set_bool(r, SCHEMA_COL_HSTS, hs.valid && hs.max_age > 0);
+	if (hs.valid) {
+		row_set_i64(r, SCHEMA_COL_HSTS_MAX_AGE, hs.max_age);
+		row_set_bool(r, SCHEMA_COL_HSTS_INCLUDE_SUBDOMAINS,
+		    hs.include_subdomains);
+		row_set_bool(r, SCHEMA_COL_HSTS_PRELOAD, hs.preload);
+	}
+	if (http_response_join(h, "content-security-policy", join,
+	    HTTP_MAX_HEAD + 1) > 0) {
+		headers_csp_parse(join, strlen(join), &cs);
+		row_set_bool(r, SCHEMA_COL_CSP, true);
+		row_set_bool(r, SCHEMA_COL_CSP_FRAME_ANCESTORS,
+		    cs.frame_ancestors);
+		row_set_bool(r, SCHEMA_COL_CSP_UNSAFE_INLINE, cs.unsafe_inline);
+	} else {
+		row_set_bool(r, SCHEMA_COL_CSP, false);
+	}
+	row_set_str(r, SCHEMA_COL_X_FRAME_OPTIONS,
+	    http_response_join(h, "x-frame-options", join, HTTP_MAX_HEAD + 1) ?
+	    headers_xfo(join, strlen(join)) : "absent");
+	row_set_bool(r, SCHEMA_COL_X_CONTENT_TYPE_OPTIONS,
+	    http_response_join(h, "x-content-type-options", join,
+	    HTTP_MAX_HEAD + 1) ? headers_xcto_nosniff(join, strlen(join)) :
+	    false);
+	row_set_str(r, SCHEMA_COL_REFERRER_POLICY,
+	    http_response_join(h, "referrer-policy", join, HTTP_MAX_HEAD + 1) ?
+	    headers_referrer_policy(join, strlen(join)) : "absent");
+	row_set_bool(r, SCHEMA_COL_PERMISSIONS_POLICY,
+	    http_response_first(h, "permissions-policy", &v, &vlen));
+	free(join);
+}
+
+static void
+record_http80(struct web *w)
+{
+	const char *v = NULL;
+	size_t vlen = 0;
+
+	if (!http_response_first(&w->resp, "location", &v, &vlen))
+		v = NULL;
+	row_set_bool(row_of(w), SCHEMA_COL_HTTP_REDIRECTS_HTTPS,
+	    headers_redirects_https(w->resp.status, v, vlen, w->host));
+}
+
+static void
+record_sectxt(struct web *w, const char *body, size_t len, bool truncated)
+{
+	char mt[128];
+	bool has = http_response_media_type(&w->resp, mt, sizeof(mt));
+	enum sectxt s = headers_sectxt_judge(w->resp.status, has ? mt : NULL,
+	    body, len, truncated, w->ctx->now);
+
+	if (truncated)
+		note(w, "security.txt: body over %d bytes", WEB_SECTXT_MAX_BODY);
+	row_set_str(row_of(w), SCHEMA_COL_SECURITY_TXT, headers_sectxt_str(s));
+}
+
+/*
+ * The security.txt body so far: 1 when complete (recorded), 0 when more
+ * is needed.  eof: the peer closed.
+ */
+static int
+sectxt_body(struct web *w, bool eof)
+{
+	const char *b = w->buf + w->resp.head_len;
+	size_t blen = w->len - w->resp.head_len;
+	uint64_t cl;
+	int rc;
+
+	if (w->resp.status != 200) {
+		record_sectxt(w, NULL, 0, false);
+		return 1;
+	}
+	if (http_response_is_chunked(&w->resp)) {
+		char *out = xmalloc(WEB_SECTXT_MAX_BODY);
+		size_t n = 0;
+
+		rc = http_chunked_decode(b, blen, out, WEB_SECTXT_MAX_BODY, &n);
+		if (rc == 0 && !eof && w->len < w->cap) {
+			free(out);
+			return 0;
+		}
+		if (rc < 0)
+			note(w, "security.txt: malformed or oversized chunked "
+			    "body");
+		record_sectxt(w, out, n, rc != 1);
+		free(out);
+		return 1;
+	}
+	rc = http_response_content_length(&w->resp, &cl);
+	if (rc < 0) {
+		note(w, "security.txt: bad Content-Length");
+		record_sectxt(w, b, blen, true);
+		return 1;
+	}
+	if (rc == 1 && cl > WEB_SECTXT_MAX_BODY) {
+		/* Not read at all: the peer said it is too large. */
+		record_sectxt(w, NULL, 0, true);
+		return 1;
+	}
+	if (rc == 1 && blen >= cl) {
+		record_sectxt(w, b, (size_t)cl, false);
+		return 1;
+	}
+	if (eof || blen >= WEB_SECTXT_MAX_BODY) {
+		bool trunc = rc == 1 || blen > WEB_SECTXT_MAX_BODY ||
+		    (!eof && blen >= WEB_SECTXT_MAX_BODY);
+
+		record_sectxt(w, b, blen > WEB_SECTXT_MAX_BODY ?
+		    WEB_SECTXT_MAX_BODY : blen, trunc);
+		return 1;
+	}
+	return 0;
+}
+
+/* The response is complete: record it and move on. */
+static void
+response_done(struct web *w)
+{
+	switch (w->step) {
+	case STEP_TLS:
+	case STEP_ROOT:
+		record_root(w);
+		break;
+	case STEP_HTTP80:
+		record_http80(w);
+		break;
+	case STEP_SECTXT:
+	case STEP_END:
+		break;
+	}
+	conn_close(w);
+	step_next(w);
+}
+
+/*
+ * New bytes (or the peer's end) while reading a response.  May end the
+ * step, or the whole stage (the job is then gone): callers return at once.
+ */
+static void
+response_progress(struct web *w, bool eof, bool reset)
+{
+	enum http_parse pr;
+
+	if (!w->have_head) {
+		pr = http_response_parse(w->buf, w->len, &w->resp);
+		if (pr == HTTP_PARSE_MORE && !eof && w->len < w->cap)
+			return;
+		if (pr != HTTP_PARSE_OK) {
+			if (pr == HTTP_PARSE_MORE && w->len >= w->cap)
+				pr = HTTP_PARSE_TOO_LARGE;
+			if (pr == HTTP_PARSE_TOO_LARGE ||
+			    pr == HTTP_PARSE_TOO_MANY)
+				w->ctx->too_large++;
+			w->ctx->http_errors++;
+			if (pr != HTTP_PARSE_MORE)
+				step_failed(w, "error", "%s",
+				    http_parse_str(pr));
+			else if (w->len == 0)
+				step_failed(w, "error", "connection %s before "
+				    "a response", reset ? "reset" : "closed");
+			else
+				step_failed(w, "error", "connection %s in the "
+				    "response head", reset ? "reset" : "closed");
+			return;
+		}
+		w->have_head = true;
+	}
+	if (w->step == STEP_SECTXT && sectxt_body(w, eof) == 0)
+		return;
+	response_done(w);
+}
+
+/* Move what libevent read into our buffer, at most up to its cap; bytes
+ * beyond the cap are dropped unread by any parser. */
+static void
+pull(struct web *w)
+{
+	struct evbuffer *in = bufferevent_get_input(w->bev);
+	size_t avail = evbuffer_get_length(in), n;
+
+	if (w->state != WEB_RESPONSE) {
+		/* Bytes before we asked anything: ignored. */
+		evbuffer_drain(in, avail);
+		return;
+	}
+	if (!w->first_byte && avail > 0) {
+		uint64_t spent = loop_now_us(w->job->crawl->loop) - w->t_req;
+		uint64_t left = (uint64_t)WEB_EXCHANGE_TIMEOUT_MS * 1000;
+
+		w->first_byte = true;
+		loop_timer_start(w->timer, spent < left ? left - spent : 0);
+	}
+	n = w->cap - w->len;
+	if (n > avail)
+		n = avail;
+	if (n > 0) {
+		evbuffer_remove(in, w->buf + w->len, n);
+		w->len += n;
+	}
+	evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct web *w = arg;
+
+	(void)bev;
+	if (w->state != WEB_RESPONSE) {
+		pull(w);
+		return;
+	}
+	pull(w);
+	response_progress(w, false, false);
+}
+
+static void
+send_request(struct web *w)
+{
+	char req[WEB_MAX_REQUEST];
+	int n;
+	const char *path = w->step == STEP_SECTXT ?
+	    "/.well-known/security.txt" : "/";
+
+	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
+	    "User-Agent: %s\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+	    path, w->host, w->ctx->user_agent);
+	if (n < 0 || (size_t)n >= sizeof(req)) {
+		step_failed(w, "error", "request too long");
+		return;
+	}
+	/* The response buffer: the step's cap, allocated whole, since a
+	 * connection that got this far is a real server (a few per job). */
+	w->cap = step_read_cap(w);
+	w->buf = xmalloc(w->cap);
+	w->len = 0;
+	w->first_byte = false;
+	w->state = WEB_RESPONSE;
+	w->t_req = loop_now_us(w->job->crawl->loop);
+	if (w->t_http == 0)
+		w->t_http = w->t_req;
+	bufferevent_write(w->bev, req, (size_t)n);
+	loop_timer_start(w->timer, (uint64_t)WEB_FIRST_BYTE_TIMEOUT_MS * 1000);
+}
+
+static void
+handshake_done(struct web *w)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(w->bev);
+
+	if (w->step == STEP_TLS) {
+		w->tls_ok = true;
+		if (probes(w) & PROBE_TLS) {
+			tls_record(w->ctx->tls, ssl, w->host, row_of(w));
+			set_ms(w, SCHEMA_COL_TLS_MS, w->t_tls);
+		}
+		if (!(probes(w) & PROBE_HTTP)) {
+			conn_close(w);
+			stage_end(w);
+			return;
+		}
+		if (tls_is_h2(ssl)) {
+			/* We speak HTTP/1.1 only: GET / on a new
+			 * connection offering http/1.1 alone. */
+			conn_close(w);
+			step_next(w);
+			return;
+		}
+		w->reuse_for_root = true;
+		w->step = STEP_ROOT;
+	}
+	send_request(w);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct web *w = arg;
+	char ebuf[160];
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		if (w->state == WEB_HANDSHAKE)
+			handshake_done(w);
+		return;
+	}
+	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	if (w->state == WEB_HANDSHAKE) {
+		int e = EVUTIL_SOCKET_ERROR();
+		unsigned long oe = bufferevent_get_openssl_error(w->bev);
+
+		w->ctx->handshake_failed++;
+		if (oe != 0)
+			snprintf(ebuf, sizeof(ebuf), "%s",
+			    ERR_reason_error_string(oe) != NULL ?
+			    ERR_reason_error_string(oe) : "OpenSSL error");
+		else if ((what & BEV_EVENT_ERROR) && e != 0)
+			snprintf(ebuf, sizeof(ebuf), "%s", strerror(e));
+		else
+			snprintf(ebuf, sizeof(ebuf), "connection closed");
+		ERR_clear_error();
+		step_failed(w, "handshake_failed", "handshake failed: %s", ebuf);
+		return;
+	}
+	if (w->state == WEB_RESPONSE) {
+		/* EOF or reset: what we have is the whole response. */
+		bool reset = (what & BEV_EVENT_ERROR) &&
+		    EVUTIL_SOCKET_ERROR() == ECONNRESET;
+
+		pull(w);
+		ERR_clear_error();
+		response_progress(w, true, reset);
+	}
+}
+
+static void
+connected(struct web *w)
+{
+	struct web_ctx *ctx = w->ctx;
+
+	loop_timer_stop(w->timer);
+	if (w->conn_ev != NULL) {
+		event_free(w->conn_ev);
+		w->conn_ev = NULL;
+	}
+	if (w->tls_conn) {
+		SSL *ssl = tls_ssl_new(ctx->tls, w->host, w->step == STEP_TLS);
+
+		if (ssl == NULL) {
+			step_failed(w, "error", "cannot create a TLS session");
+			return;
+		}
+		w->bev = bufferevent_openssl_socket_new(ctx->base, w->fd, ssl,
+		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+		if (w->bev == NULL) {
+			SSL_free(ssl);
+			step_failed(w, "error", "cannot create a TLS stream");
+			return;
+		}
+		/* A peer that closes without close_notify has still sent
+		 * what it sent (HTTP framing tells the rest). */
+		bufferevent_openssl_set_allow_dirty_shutdown(w->bev, 1);
+		w->fd = -1;
+		w->state = WEB_HANDSHAKE;
+		bufferevent_setcb(w->bev, read_cb, NULL, event_cb, w);
+		bufferevent_setwatermark(w->bev, EV_READ, 0, WEB_READ_CHUNK);
+		bufferevent_enable(w->bev, EV_READ | EV_WRITE);
+		loop_timer_start(w->timer,
+		    (uint64_t)WEB_HANDSHAKE_TIMEOUT_MS * 1000);
+		return;
+	}
+	w->bev = bufferevent_socket_new(ctx->base, w->fd, BEV_OPT_CLOSE_ON_FREE);
+	if (w->bev == NULL) {
+		step_failed(w, "error", "cannot create a stream");
+		return;
+	}
+	w->fd = -1;
+	bufferevent_setcb(w->bev, read_cb, NULL, event_cb, w);
+	bufferevent_setwatermark(w->bev, EV_READ, 0, WEB_READ_CHUNK);
+	bufferevent_enable(w->bev, EV_READ | EV_WRITE);
+	send_request(w);
+}
+
+static void
+connect_fail(struct web *w, int err)
+{
+	if (err == ECONNREFUSED) {
+		w->ctx->refused++;
+		step_failed(w, "refused", "connection refused");
+	} else {
+		step_failed(w, "error", "connect: %s", strerror(err));
+	}
+}
+
+static void
+conn_ev_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct web *w = arg;
+	int err = 0;
+	socklen_t elen = sizeof(err);
+
+	(void)what;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
+		err = errno;
+	if (err != 0) {
+		connect_fail(w, err);
+		return;
+	}
+	connected(w);
+}
+
+static void
+connect_start(struct web *w)
+{
+	struct sockaddr_storage ss;
+	int fd, one = 1;
+
+	/* Right before connect(): the blocklist and the opt-out list. */
+	if (addr_blocked(w)) {
+		conn_close(w);
+		stage_end(w);
+		return;
+	}
+	memcpy(&ss, &w->addr, sizeof(ss));
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = htons(step_port(w->step));
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port =
+		    htons(step_port(w->step));
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		step_failed(w, "error", "socket: %s", strerror(errno));
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	w->fd = fd;
+	w->tls_conn = w->step != STEP_HTTP80;
+	w->ctx->connects++;
+	w->state = WEB_CONNECTING;
+	if (w->step == STEP_TLS)
+		w->t_tls = loop_now_us(w->job->crawl->loop);
+	if (connect(fd, (struct sockaddr *)&ss, w->addrlen) == 0) {
+		connected(w);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		connect_fail(w, errno);
+		return;
+	}
+	w->conn_ev = event_new(w->ctx->base, fd, EV_WRITE, conn_ev_cb, w);
+	if (w->conn_ev == NULL || event_add(w->conn_ev, NULL) != 0) {
+		step_failed(w, "error", "cannot watch the socket");
+		return;
+	}
+	loop_timer_start(w->timer, (uint64_t)WEB_CONNECT_TIMEOUT_MS * 1000);
+}
+
+static void
+slot_granted(void *arg)
+{
+	struct web *w = arg;
+
+	/* From inside another job's release: connect from the loop. */
+	loop_timer_start(w->timer, 0);
+}
+
+static void
+step_begin(struct web *w)
+{
+	if (conncap_acquire(w->ctx->cap, (struct sockaddr *)&w->addr, &w->slot,
+	    slot_granted, w)) {
+		connect_start(w);
+		return;
+	}
+	w->state = WEB_WAIT_SLOT;
+}
+
+static void
+timer_cb(void *arg)
+{
+	struct web *w = arg;
+
+	switch (w->state) {
+	case WEB_WAIT_SLOT:
+		connect_start(w);
+		return;
+	case WEB_CONNECTING:
+		w->ctx->timeouts++;
+		step_failed(w, "timeout", "connect timed out after %d ms",
+		    WEB_CONNECT_TIMEOUT_MS);
+		return;
+	case WEB_HANDSHAKE:
+		w->ctx->timeouts++;
+		step_failed(w, "timeout", "handshake timed out after %d ms",
+		    WEB_HANDSHAKE_TIMEOUT_MS);
+		return;
+	case WEB_RESPONSE:
+		w->ctx->timeouts++;
+		w->ctx->http_errors++;
+		if (!w->first_byte)
+			step_failed(w, "error", "no response within %d ms",
+			    WEB_FIRST_BYTE_TIMEOUT_MS);
+		else
+			step_failed(w, "error", "response not complete within "
+			    "%d ms", WEB_EXCHANGE_TIMEOUT_MS);
+		return;
+	case WEB_IDLE:
+		return;
+	}
+}
+
+/* The probed host's address: IPv4 first, IPv6 when it has no A. */
+static bool
+pick_addr(struct web *w)
+{
+	const struct schema_value *v4 = &w->job->row.v[SCHEMA_COL_WEB_IPV4];
+	const struct schema_value *v6 = &w->job->row.v[SCHEMA_COL_WEB_IPV6];
+	char text[INET6_ADDRSTRLEN + 1];
+	const struct schema_value *v = v4->present ? v4 : v6;
+
+	if (!v->present || v->u.str.len >= sizeof(text))
+		return false;
+	memcpy(text, v->u.str.ptr, v->u.str.len);
+	text[v->u.str.len] = '\0';
+	memset(&w->addr, 0, sizeof(w->addr));
+	if (v == v4) {
+		struct sockaddr_in *s = (struct sockaddr_in *)&w->addr;
+
+		s->sin_family = AF_INET;
+		if (inet_pton(AF_INET, text, &s->sin_addr) != 1)
+			return false;
+		w->addrlen = sizeof(*s);
+	} else {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&w->addr;
+
+		s->sin6_family = AF_INET6;
+		if (inet_pton(AF_INET6, text, &s->sin6_addr) != 1)
+			return false;
+		w->addrlen = sizeof(*s);
+	}
+	return true;
+}
+
+bool
+webprobe_start(struct job *j)
+{
+	struct crawl *c = j->crawl;
+	const struct schema_value *ph = &j->row.v[SCHEMA_COL_PROBED_HOST];
+	struct web *w;
+
+	if (c->web == NULL)
+		return false;
+	w = xcalloc(1, sizeof(*w));
+	w->job = j;
+	w->ctx = c->web;
+	w->fd = -1;
+	j->web = w;
+	if (!pick_addr(w)) {
+		if (c->cfg->probes & PROBE_TLS)
+			row_set_str(&j->row, SCHEMA_COL_TLS_STATUS,
+			    "no_address");
+		return false;
+	}
+	if (ph->present && ph->u.str.len < sizeof(w->host)) {
+		memcpy(w->host, ph->u.str.ptr, ph->u.str.len);
+		w->host[ph->u.str.len] = '\0';
+	} else {
+		snprintf(w->host, sizeof(w->host), "%s", j->domain);
+	}
+	if (addr_blocked(w))
+		return false;
+	w->timer = loop_timer_new(c->loop, timer_cb, w);
+	w->step = STEP_TLS;
+	/* Start from the loop, so that webprobe_finished never runs inside
+	 * this call: the WAIT_SLOT state's timer path does exactly that. */
+	if (conncap_acquire(w->ctx->cap, (struct sockaddr *)&w->addr, &w->slot,
+	    slot_granted, w))
+		loop_timer_start(w->timer, 0);
+	w->state = WEB_WAIT_SLOT;
+	return true;
+}
+
+void
+webprobe_abort(struct job *j)
+{
+	struct web *w = j->web;
+
+	if (w == NULL)
+		return;
+	conn_close(w);
+}
+
+void
+webprobe_fini(struct job *j)
+{
+	struct web *w = j->web;
+
+	if (w == NULL)
+		return;
+	conn_close(w);
+	loop_timer_free(w->timer);
+	free(w);
+	j->web = NULL;
+}
