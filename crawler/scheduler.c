@@ -122,8 +122,11 @@ finish(struct job *j)
 		row_set_str(&j->row, SCHEMA_COL_PROBED_HOST, j->domain);
 	if (!row_is_set(&j->row, SCHEMA_COL_DNS_STATUS))
 		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS, "timeout");
-	row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ? INT32_MAX :
-	    (int32_t)ms);
+	/* dns_ms: set when the DNS stages ended (dnsprobe_finished), else
+	 * the time until the deadline. */
+	if (!row_is_set(&j->row, SCHEMA_COL_DNS_MS))
+		row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ?
+		    INT32_MAX : (int32_t)ms);
 	count_outcome(c, &j->row);
 	rc = snapshot_writer_append(c->snap, j->row.v);
 	if (rc != 0) {
@@ -143,6 +146,10 @@ finish(struct job *j)
 void
 dnsprobe_finished(struct job *j)
 {
+	uint64_t ms = (loop_now_us(j->crawl->loop) - j->t_start) / 1000;
+
+	row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ? INT32_MAX :
+	    (int32_t)ms);
 	/* The web stage (webprobe.c) runs between DNSSEC and the row. */
 	if (j->crawl->web != NULL && !j->crawl->stopping) {
 		j->stage = JOB_WEB;

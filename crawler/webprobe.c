@@ -286,9 +286,12 @@ step_failed(struct web *w, const char *tls_status, const char *fmt, ...)
 	va_end(ap);
 	note(w, "%s: %s", step_name(w->step), buf);
 	if (w->step == STEP_TLS && !w->tls_ok) {
-		if (probes(w) & PROBE_TLS)
+		if (probes(w) & PROBE_TLS) {
 			row_set_str(row_of(w), SCHEMA_COL_TLS_STATUS,
 			    tls_status);
+			if (w->t_tls != 0)
+				set_ms(w, SCHEMA_COL_TLS_MS, w->t_tls);
+		}
 		conn_close(w);
 		/* No TLS: no HTTPS request either; port 80 still. */
 		w->step = STEP_SECTXT;
@@ -798,6 +801,8 @@ connect_start(struct web *w)
 	w->state = WEB_CONNECTING;
 	if (w->step == STEP_TLS)
 		w->t_tls = loop_now_us(w->job->crawl->loop);
+	else if (w->t_http == 0)
+		w->t_http = loop_now_us(w->job->crawl->loop);
 	if (connect(fd, (struct sockaddr *)&ss, w->addrlen) == 0) {
 		connected(w);
 		return;
