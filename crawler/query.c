@@ -51,12 +51,14 @@ struct query {
 	bool cancelled;
 	bool queued;		/* waiting for the rate cap */
 	int deferred_status;	/* c-ares status of a failure at send time */
+	bool tcp;		/* asked again over TCP after a truncated reply */
 	struct query *next;	/* rate queue, or deferred failures */
 };
 
 struct query_engine {
 	struct loop *loop;
-	ares_channel channel;
+	ares_channel channel;	/* UDP; truncated replies come back to us */
+	ares_channel tcp;	/* TCP only: the retries of truncated replies */
 	bool destroying;
 	struct loop_fd **fds;	/* indexed by fd */
 	size_t nfds;
@@ -108,7 +110,10 @@ fd_ready(int fd, bool readable, bool writable, void *arg)
 {
 	struct query_engine *e = arg;
 
+	/* An fd belongs to one of the two channels; the other ignores it. */
 	ares_process_fd(e->channel, readable ? fd : ARES_SOCKET_BAD,
+	    writable ? fd : ARES_SOCKET_BAD);
+	ares_process_fd(e->tcp, readable ? fd : ARES_SOCKET_BAD,
 	    writable ? fd : ARES_SOCKET_BAD);
 }
 
@@ -144,12 +149,14 @@ engine_tick(void *arg)
 	struct query_engine *e = arg;
 
 	ares_process_fd(e->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	ares_process_fd(e->tcp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 	if (e->st.inflight > 0)
 		loop_timer_start(e->tick, QUERY_TICK_US);
 }
 
 static void drain_queue(void *arg);
 static void report_failed(void *arg);
+static void send_now(struct query_engine *e, struct query *q);
 
 /* "ADDR:PORT,..." of the channel's servers, or NULL when it has none. */
 static char *
@@ -186,13 +193,18 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 
 	memset(&ao, 0, sizeof(ao));
 	/*
-	 * ARES_FLAG_EDNS with our buffer size: without it c-ares 1.18 takes
-	 * every UDP reply longer than 512 bytes for a truncated one and asks
-	 * again over TCP, which is most DNSSEC answers.  (Our queries carry
-	 * their own OPT record; c-ares adds none to what ares_send is given.)
+	 * Truncation is ours to handle (ARES_FLAG_IGNTC): c-ares 1.18 would
+	 * otherwise take every UDP reply longer than 512 bytes (most DNSSEC
+	 * answers) for a truncated one, and on its TCP retry a server that
+	 * refuses TCP makes c-ares fail every query in flight to it: one lying
+	 * server's oversized reply would cost every other domain its DNS.  A
+	 * reply with TC set is asked again on a second, TCP-only channel
+	 * (below), whose failures touch only those queries.  (Our queries
+	 * carry their own OPT record; c-ares adds none to what ares_send is
+	 * given.)
 	 */
 	ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
-	    ARES_FLAG_NOALIASES | ARES_FLAG_EDNS;
+	    ARES_FLAG_NOALIASES | ARES_FLAG_EDNS | ARES_FLAG_IGNTC;
 	ao.ednspsz = QUERY_EDNS_BUFSIZE;
 	ao.timeout = (int)(opt->timeout_ms ? opt->timeout_ms : 2000);
 	ao.tries = (int)(opt->tries ? opt->tries : 3);
@@ -225,6 +237,27 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	if (csv == NULL) {
 		snprintf(err, errlen, "no resolver configured (--resolver)");
 		ares_destroy(e->channel);
+		free(e);
+		return NULL;
+	}
+	ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
+	    ARES_FLAG_NOALIASES | ARES_FLAG_USEVC;
+	rc = ares_init_options(&e->tcp, &ao, mask);
+	if (rc == ARES_SUCCESS) {
+		struct ares_addr_port_node *list = NULL;
+
+		rc = ares_get_servers_ports(e->channel, &list);
+		if (rc == ARES_SUCCESS)
+			rc = ares_set_servers_ports(e->tcp, list);
+		ares_free_data(list);
+		if (rc != ARES_SUCCESS)
+			ares_destroy(e->tcp);
+	}
+	if (rc != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares (TCP channel): %s",
+		    ares_strerror(rc));
+		ares_destroy(e->channel);
+		free(csv);
 		free(e);
 		return NULL;
 	}
@@ -311,11 +344,18 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 			st = QUERY_BAD_REPLY;
 		} else {
 			st = check_reply(e, q, pkt);
+			if (st == QUERY_OK && ldns_pkt_tc(pkt) && !q->tcp) {
+				/* Truncated: ask again over TCP (the same
+				 * query, a new ID). */
+				e->st.truncated++;
+				ldns_pkt_free(pkt);
+				q->tcp = true;
+				send_now(e, q);
+				return;
+			}
 			if (st == QUERY_OK) {
 				e->st.replies++;
 				e->st.rcode[ldns_pkt_get_rcode(pkt) & 15]++;
-				if (ldns_pkt_tc(pkt))
-					e->st.truncated++;
 			}
 		}
 	} else if (status == ARES_ETIMEOUT) {
@@ -367,7 +407,7 @@ send_now(struct query_engine *e, struct query *q)
 	e->st.sent++;
 	e->st.inflight++;
 	e->in_send = true;
-	ares_send(e->channel, wire, (int)wlen, ares_done, q);
+	ares_send(q->tcp ? e->tcp : e->channel, wire, (int)wlen, ares_done, q);
 	e->in_send = false;
 	free(wire);
 	if (!loop_timer_pending(e->tick))
@@ -505,6 +545,7 @@ query_engine_free(struct query_engine *e)
 		query_free(q);
 	}
 	ares_destroy(e->channel);
+	ares_destroy(e->tcp);
 	for (i = 0; i < e->nfds; i++)
 		loop_fd_free(e->fds[i]);
 	free(e->fds);

@@ -156,7 +156,8 @@ test_builtin_edges(const struct blocklist *bl)
 			if (c.addr.family == AF_INET)
 				l.hi &= ~UINT64_C(0) << 32;
 		} else if (c.len < 128) {
-			l.lo |= (UINT64_C(1) << (128 - c.len)) - 1;
+			l.lo |= c.len == 64 ? ~UINT64_C(0) :
+			    (UINT64_C(1) << (128 - c.len)) - 1;
 		}
 		cidr_addr_format(&c.addr, first, sizeof(first));
 		cidr_addr_format(&l, last, sizeof(last));
