@@ -462,32 +462,16 @@ on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
 	txts_free(&t);
 }
 
-static void
-on_ds(struct job *j, const ldns_pkt *p)
+/*
+ * The sorted distinct values of the one-octet field at rdata index 2 of the
+ * apex's records of type t (DS: digest type; DNSKEY: algorithm) into col,
+ * which stays null without records.  Returns the number of records.
+ */
+static size_t
+apex_field_list(struct job *j, const ldns_pkt *p, ldns_rr_type t,
+	enum schema_col col)
 {
-	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_DS, NULL);
-	size_t i, n = ldns_rr_list_rr_count(l);
-	int seen[256] = {0};
-	char buf[256];
-
-	row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT, n > 0);
-	for (i = 0; i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(l, i);
-
-		if (ldns_rr_rd_count(rr) >= 3)
-			seen[ldns_rdf2native_int8(ldns_rr_rdf(rr, 2))] = 1;
-	}
-	if (n > 0) {
-		numlist(seen, 256, buf, sizeof(buf));
-		row_set_str(&j->row, SCHEMA_COL_DS_DIGEST_TYPES, buf);
-	}
-	ldns_rr_list_free(l);
-}
-
-static void
-on_dnskey(struct job *j, const ldns_pkt *p)
-{
-	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_DNSKEY, NULL);
+	ldns_rr_list *l = answer_rrs(p, j->apex, t, NULL);
 	size_t i, n = ldns_rr_list_rr_count(l);
 	int seen[256] = {0};
 	char buf[256];
@@ -500,9 +484,10 @@ on_dnskey(struct job *j, const ldns_pkt *p)
 	}
 	if (n > 0) {
 		numlist(seen, 256, buf, sizeof(buf));
-		row_set_str(&j->row, SCHEMA_COL_DNSKEY_ALGORITHMS, buf);
+		row_set_str(&j->row, col, buf);
 	}
 	ldns_rr_list_free(l);
+	return n;
 }
 
 static const ldns_rdf *
@@ -622,10 +607,12 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		j->https_www = count_rrs(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_DS:
-		on_ds(j, p);
+		row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT, apex_field_list(j,
+		    p, LDNS_RR_TYPE_DS, SCHEMA_COL_DS_DIGEST_TYPES) > 0);
 		break;
 	case DQ_DNSKEY:
-		on_dnskey(j, p);
+		apex_field_list(j, p, LDNS_RR_TYPE_DNSKEY,
+		    SCHEMA_COL_DNSKEY_ALGORITHMS);
 		break;
 	case DQ_DMARC:
 	case DQ_MTASTS:
