@@ -72,6 +72,12 @@ const char *stats_csrc_name(enum stats_csrc s);
 /* Parse a name (not "none"); 0 or -1. */
 int stats_csrc_parse(const char *s, enum stats_csrc *out);
 
+/* Command-line helpers shared by the tools: the value of
+ * --country-source, and of --min-n; each exits 2 with one line naming the
+ * flag on a bad value. */
+int stats_csrc_arg(const char *arg);
+uint64_t stats_min_n_arg(const char *arg);
+
 /*
  * Country of a TLD (lower-case ASCII, len bytes): true with the ISO
  * 3166-1 alpha-2 code in cc (upper case, NUL-terminated) for a two-letter

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
 #include "stats.h"
 #include "stats_int.h"
 #include "util.h"
@@ -126,6 +127,27 @@ stats_csrc_parse(const char *s, enum stats_csrc *out)
 			return 0;
 		}
 	return -1;
+}
+
+int
+stats_csrc_arg(const char *arg)
+{
+	enum stats_csrc s;
+
+	if (stats_csrc_parse(arg, &s) < 0)
+		fatal(2, "--country-source: '%s' is not meta, cctld or hosting",
+		    arg);
+	return (int)s;
+}
+
+uint64_t
+stats_min_n_arg(const char *arg)
+{
+	int64_t v;
+
+	if (parse_i64(arg, strlen(arg), 0, INT64_MAX, &v) < 0)
+		fatal(2, "--min-n: '%s' is not a count", arg);
+	return (uint64_t)v;
 }
 
 /*

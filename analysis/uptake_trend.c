@@ -168,19 +168,11 @@ main(int argc, char **argv)
 		case 'M':
 			meta_path = optarg;
 			break;
-		case 'c': {
-			enum stats_csrc s;
-			if (stats_csrc_parse(optarg, &s) < 0)
-				fatal(2, "--country-source: '%s' is not meta, cctld or hosting",
-				    optarg);
-			so.country_source = (int)s;
+		case 'c':
+			so.country_source = stats_csrc_arg(optarg);
 			break;
-		}
 		case 'n':
-			if (parse_i64(optarg, strlen(optarg), 0, INT64_MAX,
-			    &v) < 0)
-				fatal(2, "--min-n: '%s' is not a count", optarg);
-			min_n = (uint64_t)v;
+			min_n = stats_min_n_arg(optarg);
 			break;
 		case 'm':
 			if (wanted == NULL)
