@@ -390,6 +390,9 @@ main(int argc, char **argv)
 	cfg.command_line = join_argv(argc, argv);
 
 	/* Input and configuration, all checked before any packet is sent. */
+	/* The list's checksum goes into every part's provenance, so it is
+	 * needed before the first part is written: one read of the file up
+	 * front (list_sha256_hex would know it only at the end). */
 	if (sha256_file(cfg.list_path, hex) != 0)
 		fatal(2, "--list %s: %s", cfg.list_path, strerror(errno));
 	if (list_format_parse(cfg.list_format, &fmt) != 0)
