@@ -33,6 +33,43 @@ struct tls_ctx {
 	time_t now;
 };
 
+/* The SSL ex_data slot that points at the connection's tls_resume. */
+static int resume_idx = -1;
+
+/* OpenSSL's new-session callback: keep a copy of the newest resumable
+ * session in the connection's tls_resume.  Returns 0: sess stays OpenSSL's. */
+static int
+new_session_cb(SSL *ssl, SSL_SESSION *sess)
+{
+	struct tls_resume *r = resume_idx >= 0 ?
+	    SSL_get_ex_data(ssl, resume_idx) : NULL;
+
+	SSL_SESSION *copy;
+
+	if (r == NULL || SSL_SESSION_is_resumable(sess) != 1)
+		return 0;
+	/* A copy: sess is the connection's own, and OpenSSL marks it not
+	 * resumable when the connection is freed without a close_notify
+	 * sent, which is how we end every connection (we close as soon as
+	 * we have what we measure; since TLS 1.1 that is no reason not to
+	 * resume, RFC 5246 7.2.1). */
+	copy = SSL_SESSION_dup(sess);
+	if (copy == NULL)
+		return 0;
+	SSL_SESSION_free(r->sess);
+	r->sess = copy;
+	if (r->notify != NULL)
+		r->notify(r->arg);
+	return 0;
+}
+
+void
+tls_resume_clear(struct tls_resume *r)
+{
+	SSL_SESSION_free(r->sess);
+	r->sess = NULL;
+}
+
 struct tls_ctx *
 tls_ctx_new(const char *ca_file, time_t now, char *err, size_t errlen)
 {
@@ -57,9 +94,15 @@ tls_ctx_new(const char *ca_file, time_t now, char *err, size_t errlen)
 	}
 	/* The chain is verified after the handshake, on the side. */
 	SSL_CTX_set_verify(t->ssl, SSL_VERIFY_NONE, NULL);
-	/* One connection per request: no session cache to grow. */
-	SSL_CTX_set_session_cache_mode(t->ssl, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_options(t->ssl, SSL_OP_NO_TICKET);
+	/* No session cache in the context (it would grow with the list):
+	 * each job keeps the session of its own host (struct tls_resume)
+	 * and resumes it for its HTTP requests, so a domain costs one full
+	 * handshake and one certificate parse, not three. */
+	if (resume_idx < 0)
+		resume_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	SSL_CTX_set_session_cache_mode(t->ssl, SSL_SESS_CACHE_CLIENT |
+	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_sess_set_new_cb(t->ssl, new_session_cb);
 	SSL_CTX_set_mode(t->ssl, SSL_MODE_RELEASE_BUFFERS);
 
 	t->store = X509_STORE_new();
@@ -104,12 +147,18 @@ is_ip_literal(const char *h)
 }
 
 SSL *
-tls_ssl_new(struct tls_ctx *t, const char *host, bool alpn_h2)
+tls_ssl_new(struct tls_ctx *t, const char *host, bool alpn_h2,
+	struct tls_resume *r)
 {
 	SSL *s = SSL_new(t->ssl);
 
 	if (s == NULL)
 		return NULL;
+	if (r != NULL) {
+		SSL_set_ex_data(s, resume_idx, r);
+		if (r->sess != NULL)
+			SSL_set_session(s, r->sess);
+	}
 	/* SNI carries a host name, never an address (RFC 6066 3). */
 	if (host != NULL && !is_ip_literal(host))
 		SSL_set_tlsext_host_name(s, host);

@@ -37,12 +37,34 @@ struct tls_ctx *tls_ctx_new(const char *ca_file, time_t now, char *err,
 void tls_ctx_free(struct tls_ctx *t);
 
 /*
+ * One job's TLS session, for resuming it on the job's later connections to
+ * the same host and address (the HTTP requests after the measured
+ * handshake).  A session is never shared between jobs: every domain's first
+ * handshake is a full one, with the certificate sent and judged.
+ *
+ * sess: the newest resumable session the server gave (a TLS 1.2 ticket or
+ * session ID at the handshake, a TLS 1.3 NewSessionTicket after it), or
+ * NULL.  notify (may be NULL) is called with arg when one arrives, from
+ * inside OpenSSL's read: it must not free the connection.
+ */
+struct tls_resume {
+	SSL_SESSION *sess;
+	void (*notify)(void *arg);
+	void *arg;
+};
+
+/* Drop the session held, if any. */
+void tls_resume_clear(struct tls_resume *r);
+
+/*
  * A client SSL for host (SNI; NULL for none, e.g. an address literal).
  * alpn_h2: offer h2 and http/1.1 (the TLS measurement) or http/1.1 only
- * (the HTTP requests).  The caller owns it (SSL_free, or the bufferevent
- * that takes it).
+ * (the HTTP requests).  r (may be NULL): resume r->sess when set, and keep
+ * the sessions the server gives in r; r must outlive the SSL.  The caller
+ * owns the SSL (SSL_free, or the bufferevent that takes it).
  */
-SSL *tls_ssl_new(struct tls_ctx *t, const char *host, bool alpn_h2);
+SSL *tls_ssl_new(struct tls_ctx *t, const char *host, bool alpn_h2,
+	struct tls_resume *r);
 
 /* True when the server selected h2 by ALPN. */
 bool tls_is_h2(SSL *ssl);

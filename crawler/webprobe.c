@@ -17,6 +17,12 @@
  * after the response head (and, for security.txt, its body up to
  * WEB_SECTXT_MAX_BODY): no body is read that no column needs.
  *
+ * The later HTTPS connections of a job resume the session of its first
+ * (struct tls_resume, tls.h): one full handshake and one certificate parse
+ * per domain.  When STEP_TLS ends on h2 with TLS 1.3, whose tickets come
+ * after the handshake, the connection stays open (WEB_TICKET) until a
+ * ticket or the server's first bytes arrive, at most WEB_TICKET_WAIT_MS.
+ *
  * This module includes <event2/bufferevent_ssl.h> itself, the one
  * exception to "only loop.c includes event2" (docs/web.md): OpenSSL's
  * non-blocking handshake and record layer on the loop are what
@@ -71,7 +77,7 @@ struct web_ctx {
 	char *user_agent;
 	int64_t now;
 	uint64_t connects, refused, timeouts, handshake_failed, blocked,
-	    http_errors, too_large;
+	    http_errors, too_large, resumed;
 };
 
 enum web_step {
@@ -88,6 +94,7 @@ enum web_state {
 	WEB_CONNECTING,		/* TCP connect in progress */
 	WEB_HANDSHAKE,		/* TLS handshake in progress */
 	WEB_RESPONSE,		/* request sent, reading the response */
+	WEB_TICKET,		/* h2 handshake done, waiting for a ticket */
 };
 
 struct web {
@@ -103,6 +110,7 @@ struct web {
 	struct bufferevent *bev;
 	struct loop_timer *timer;	/* the current phase's timeout */
 	struct conncap_wait slot;
+	struct tls_resume resume;	/* this host's session, for resuming */
 	bool tls_conn;			/* the connection speaks TLS */
 	bool reuse_for_root;		/* STEP_TLS conn carries GET / */
 	bool tls_ok;
@@ -162,10 +170,11 @@ web_ctx_summary(const struct web_ctx *w, char *buf, size_t len)
 	uint64_t held, waiting, waits;
 
 	conncap_stats(w->cap, &held, &waiting, &waits);
-	snprintf(buf, len, "web: connections %llu (refused %llu, timeouts %llu, "
-	    "handshake failures %llu, blocked %llu, http errors %llu, "
-	    "oversized %llu, waits for the per-address cap %llu)",
-	    (unsigned long long)w->connects, (unsigned long long)w->refused,
+	snprintf(buf, len, "web: connections %llu (TLS resumed %llu, refused "
+	    "%llu, timeouts %llu, handshake failures %llu, blocked %llu, http "
+	    "errors %llu, oversized %llu, waits for the per-address cap %llu)",
+	    (unsigned long long)w->connects, (unsigned long long)w->resumed,
+	    (unsigned long long)w->refused,
 	    (unsigned long long)w->timeouts,
 	    (unsigned long long)w->handshake_failed,
 	    (unsigned long long)w->blocked, (unsigned long long)w->http_errors,
@@ -224,7 +233,10 @@ step_port(enum web_step s)
 	return s == STEP_HTTP80 ? 80 : 443;
 }
 
-/* Close the connection of the current step and give back its slot. */
+/* Close the connection of the current step.  The job keeps its slot of
+ * the address's connection cap until the stage ends: its steps are one
+ * connection at a time, and a job that began the stage finishes it before
+ * another begins (few jobs half way through, holding a TLS session). */
 static void
 conn_close(struct web *w)
 {
@@ -241,7 +253,6 @@ conn_close(struct web *w)
 	w->fd = -1;
 	if (w->timer != NULL)
 		loop_timer_stop(w->timer);
-	conncap_release(w->ctx->cap, &w->slot);
 	http_response_fini(&w->resp);
 	w->have_head = false;
 	free(w->buf);
@@ -264,6 +275,8 @@ stage_end(struct web *w)
 	struct job *j = w->job;
 
 	conn_close(w);
+	conncap_release(w->ctx->cap, &w->slot);
+	tls_resume_clear(&w->resume);
 	w->step = STEP_END;
 	if (w->t_http != 0 && (probes(w) & PROBE_HTTP))
 		set_ms(w, SCHEMA_COL_HTTP_MS, w->t_http);
@@ -581,12 +594,36 @@ pull(struct web *w)
 	evbuffer_drain(in, evbuffer_get_length(in));
 }
 
+/* The wait for a TLS 1.3 ticket is over (it came, or the server's first
+ * bytes did, or the time is up): on to the next step. */
+static void
+ticket_wait_end(struct web *w)
+{
+	conn_close(w);
+	step_next(w);
+}
+
+/* tls_resume's notify: from inside OpenSSL's read, so only wake the loop. */
+static void
+session_arrived(void *arg)
+{
+	struct web *w = arg;
+
+	if (w->state == WEB_TICKET)
+		loop_timer_start(w->timer, 0);
+}
+
 static void
 read_cb(struct bufferevent *bev, void *arg)
 {
 	struct web *w = arg;
 
 	(void)bev;
+	if (w->state == WEB_TICKET) {
+		pull(w);
+		ticket_wait_end(w);
+		return;
+	}
 	if (w->state != WEB_RESPONSE) {
 		pull(w);
 		return;
@@ -629,6 +666,8 @@ handshake_done(struct web *w)
 {
 	SSL *ssl = bufferevent_openssl_get_ssl(w->bev);
 
+	if (SSL_session_reused(ssl))
+		w->ctx->resumed++;
 	if (w->step == STEP_TLS) {
 		w->tls_ok = true;
 		if (probes(w) & PROBE_TLS) {
@@ -642,7 +681,15 @@ handshake_done(struct web *w)
 		}
 		if (tls_is_h2(ssl)) {
 			/* We speak HTTP/1.1 only: GET / on a new
-			 * connection offering http/1.1 alone. */
+			 * connection offering http/1.1 alone, resuming
+			 * this one's session when the server gives one. */
+			if (w->resume.sess == NULL &&
+			    SSL_version(ssl) == TLS1_3_VERSION) {
+				w->state = WEB_TICKET;
+				loop_timer_start(w->timer,
+				    (uint64_t)WEB_TICKET_WAIT_MS * 1000);
+				return;
+			}
 			conn_close(w);
 			step_next(w);
 			return;
@@ -684,6 +731,11 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		step_failed(w, "handshake_failed", "handshake failed: %s", ebuf);
 		return;
 	}
+	if (w->state == WEB_TICKET) {
+		ERR_clear_error();
+		ticket_wait_end(w);
+		return;
+	}
 	if (w->state == WEB_RESPONSE) {
 		/* EOF or reset: what we have is the whole response. */
 		bool reset = (what & BEV_EVENT_ERROR) &&
@@ -706,7 +758,8 @@ connected(struct web *w)
 		w->conn_ev = NULL;
 	}
 	if (w->tls_conn) {
-		SSL *ssl = tls_ssl_new(ctx->tls, w->host, w->step == STEP_TLS);
+		SSL *ssl = tls_ssl_new(ctx->tls, w->host, w->step == STEP_TLS,
+		    &w->resume);
 
 		if (ssl == NULL) {
 			step_failed(w, "error", "cannot create a TLS session");
@@ -831,6 +884,10 @@ slot_granted(void *arg)
 static void
 step_begin(struct web *w)
 {
+	if (w->slot.holding) {
+		connect_start(w);
+		return;
+	}
 	if (conncap_acquire(w->ctx->cap, (struct sockaddr *)&w->addr, &w->slot,
 	    slot_granted, w)) {
 		connect_start(w);
@@ -867,6 +924,9 @@ timer_cb(void *arg)
 		else
 			step_failed(w, "error", "response not complete within "
 			    "%d ms", WEB_EXCHANGE_TIMEOUT_MS);
+		return;
+	case WEB_TICKET:
+		ticket_wait_end(w);
 		return;
 	case WEB_IDLE:
 		return;
@@ -918,6 +978,8 @@ webprobe_start(struct job *j)
 	w->job = j;
 	w->ctx = c->web;
 	w->fd = -1;
+	w->resume.notify = session_arrived;
+	w->resume.arg = w;
 	j->web = w;
 	if (!pick_addr(w)) {
 		if (c->cfg->probes & PROBE_TLS)
@@ -952,6 +1014,7 @@ webprobe_abort(struct job *j)
 	if (w == NULL)
 		return;
 	conn_close(w);
+	conncap_release(w->ctx->cap, &w->slot);
 }
 
 void
@@ -962,6 +1025,8 @@ webprobe_fini(struct job *j)
 	if (w == NULL)
 		return;
 	conn_close(w);
+	conncap_release(w->ctx->cap, &w->slot);
+	tls_resume_clear(&w->resume);
 	loop_timer_free(w->timer);
 	free(w);
 	j->web = NULL;

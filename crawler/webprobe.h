@@ -29,6 +29,7 @@ struct web_ctx;
 #define WEB_HANDSHAKE_TIMEOUT_MS 5000	/* TLS handshake after connect */
 #define WEB_FIRST_BYTE_TIMEOUT_MS 5000	/* request sent .. first byte */
 #define WEB_EXCHANGE_TIMEOUT_MS 10000	/* request sent .. response read */
+#define WEB_TICKET_WAIT_MS 1000	/* h2 + TLS 1.3: handshake .. ticket */
 #define WEB_SECTXT_MAX_BODY 32768	/* security.txt bytes read; RFC 9116
 					 * files are a few hundred bytes */
 #define WEB_MAX_REDIRECTS 0		/* redirects followed: none, every

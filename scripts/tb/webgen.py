@@ -111,7 +111,7 @@ TLS_KINDS = {
         "curve": "X25519", "http2": True,
         "version": "TLSv1.3", "cipher": {"ec": "TLS_AES_256_GCM_SHA384",
                                          "rsa": "TLS_AES_256_GCM_SHA384"},
-        "group": "x25519", "alpn": "h2",
+        "group": "x25519", "alpn": "h2", "tickets": "on",
     },
     "1.2": {
         "protocols": "TLSv1.2",
@@ -120,7 +120,7 @@ TLS_KINDS = {
         "curve": "prime256v1", "http2": False,
         "version": "TLSv1.2", "cipher": {"ec": "ECDHE-ECDSA-AES128-GCM-SHA256",
                                          "rsa": "ECDHE-RSA-AES128-GCM-SHA256"},
-        "group": "secp256r1", "alpn": "http/1.1",
+        "group": "secp256r1", "alpn": "http/1.1", "tickets": "off",
     },
     "1.3": {
         "protocols": "TLSv1.3",
@@ -129,7 +129,7 @@ TLS_KINDS = {
         "curve": "secp384r1", "http2": True,
         "version": "TLSv1.3", "cipher": {"ec": "TLS_CHACHA20_POLY1305_SHA256",
                                          "rsa": "TLS_CHACHA20_POLY1305_SHA256"},
-        "group": "secp384r1", "alpn": "h2",
+        "group": "secp384r1", "alpn": "h2", "tickets": "on",
     },
 }
 
@@ -670,7 +670,11 @@ def nginx_conf(g, plan, units, state, nnames):
             f.write("ssl_conf_command Ciphersuites %s;\n" % k["suites"])
             f.write("ssl_prefer_server_ciphers on;\n")
             f.write("ssl_ecdh_curve %s;\n" % k["curve"])
-            f.write("ssl_session_tickets off;\n")
+            # Session tickets as nginx has them by default (the crawler
+            # resumes a domain's session for its HTTP requests), except on
+            # the TLS 1.2-only addresses: a server that gives no session,
+            # so that the full-handshake path is tested too.
+            f.write("ssl_session_tickets %s;\n" % k["tickets"])
     # Default servers: the listener's TLS settings; unknown names are refused
     # (TLS alert unrecognized_name, or a connection closed without an answer
     # on port 80).

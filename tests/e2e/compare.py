@@ -2,12 +2,18 @@
 """Compare a crawl's snapshot with the world's ground truth, column by
 column, printing every mismatch (TAP: one test per domain and column).
 
-    compare.py TRUTH_JSONL SNAPSHOT_JSONL GROUP[,GROUP...]
+    compare.py TRUTH_JSONL SNAPSHOT_JSONL GROUP[,GROUP...] [CRAWL_LOG]
 
 GROUP: identity, dns, dnssec, email, rpki, geo, tls, http (the column groups
 of lib/schema.c).  SNAPSHOT_JSONL is `uptake-dump --jsonl SNAPSHOT`.
 Every truth row must appear exactly once in the snapshot and no other row
 may; a truth column missing from the snapshot is a failure.
+
+CRAWL_LOG (with the http group): the crawl's stderr, whose web summary
+must count one resumed TLS session for every HTTPS request after a
+domain's first handshake on a server that gives tickets (the testbed's
+TLS 1.3 servers do, its TLS 1.2-only ones do not): GET / when the first
+connection chose h2, and security.txt.
 """
 
 import calendar
@@ -56,7 +62,7 @@ def micros(v):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         print(__doc__, file=sys.stderr)
         return 2
     with open(sys.argv[1]) as f:
@@ -88,6 +94,15 @@ def main():
                 continue
             got = micros(r[c]) if c in TIMESTAMPS else r[c]
             tap.eq(got, t[c], "%s: %s" % (t["domain"], c))
+    if len(sys.argv) == 5 and "http" in sys.argv[3].split(","):
+        want = 0
+        for t in truth:
+            if t.get("tls_status") == "ok" and t.get("tls_version") == "TLSv1.3":
+                want += 2 if t.get("tls_alpn") == "h2" else 1
+        with open(sys.argv[4]) as f:
+            m = re.search(r"TLS resumed (\d+)", f.read())
+        tap.eq(int(m.group(1)) if m else None, want,
+               "TLS sessions resumed: every HTTPS request after a domain's first handshake")
     return tap.done()
 
 

@@ -31,7 +31,9 @@ fi
 	--resolver 192.0.2.53 --trust-anchor "$S/root.key" \
 	--validation-time "$(cat "$S/world.time")" --probes "$probes" \
 	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \
-	--concurrency 50 --timeout 30 >&2
+	--concurrency 50 --timeout 30 2>"$out/crawl.log" || rc=$?
+cat "$out/crawl.log" >&2
+[ "${rc:-0}" -eq 0 ] || exit "$rc"
 "$bdir/analysis/uptake-dump" --jsonl "$out/snap" >"$out/rows.jsonl"
 if [ "$mode" = tools ]; then
 	exec python3 "$here/web_agree.py" "$out/rows.jsonl" "$S/web/ca.pem" \
@@ -40,4 +42,5 @@ fi
 if [ "$mode" = unbound ]; then
 	exec python3 "$here/unbound_agree.py" "$out/rows.jsonl"
 fi
-python3 "$here/compare.py" "$S/truth.jsonl" "$out/rows.jsonl" "$groups"
+python3 "$here/compare.py" "$S/truth.jsonl" "$out/rows.jsonl" "$groups" \
+	"$out/crawl.log"
