@@ -19,8 +19,6 @@
 #include "query.h"
 #include "util.h"
 
-/* EDNS0 buffer size we advertise (DNS flag day 2020). */
-#define QUERY_EDNS_BUFSIZE 1232
 /*
  * How often c-ares' timeouts are processed while queries are pending.  Each
  * pass walks the queries whose timeout falls in the current second, so a
@@ -75,6 +73,7 @@ struct query_engine {
 	struct query *failed;
 	struct loop_timer *fail_timer;
 	struct query_stats st;
+	ldns_buffer *wire;	/* the query being sent (build_query) */
 };
 
 const char *
@@ -190,6 +189,13 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	struct ares_options ao;
 	int mask, rc;
 	char *csv = NULL;
+
+	e->wire = ldns_buffer_new(LDNS_MAX_PACKETLEN);
+	if (e->wire == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(e);
+		return NULL;
+	}
 
 	memset(&ao, 0, sizeof(ao));
 	/*
@@ -384,39 +390,78 @@ may_send(struct query_engine *e)
 	return true;
 }
 
+/*
+ * The query's wire form into e->wire (RFC 1035 4.1, RFC 6891 6.1):
+ * a random ID, RD and CD set, one question, and an OPT record with our
+ * UDP size and DO.  Written with ldns's buffer and name primitives rather
+ * than ldns_pkt2wire, which builds an ldns_pkt and a name-compression
+ * tree per query for a packet with one name in it (12% of a warm DNS
+ * crawl's CPU; docs/performance.md).  The bytes are those ldns_pkt2wire
+ * writes for the same query (tests/unit/test_query.c checks it).
+ */
+static bool
+build_query(ldns_buffer *b, const ldns_rdf *name, ldns_rr_type type,
+	uint16_t id)
+{
+	ldns_buffer_clear(b);
+	ldns_buffer_write_u16(b, id);
+	ldns_buffer_write_u8(b, 0x01);		/* QR 0, opcode 0, RD */
+	ldns_buffer_write_u8(b, 0x10);		/* CD */
+	ldns_buffer_write_u16(b, 1);		/* QDCOUNT */
+	ldns_buffer_write_u16(b, 0);		/* ANCOUNT */
+	ldns_buffer_write_u16(b, 0);		/* NSCOUNT */
+	ldns_buffer_write_u16(b, 1);		/* ARCOUNT: the OPT record */
+	if (ldns_dname2buffer_wire(b, name) != LDNS_STATUS_OK)
+		return false;
+	ldns_buffer_write_u16(b, type);
+	ldns_buffer_write_u16(b, LDNS_RR_CLASS_IN);
+	ldns_buffer_write_u8(b, 0);		/* OPT owner: the root */
+	ldns_buffer_write_u16(b, LDNS_RR_TYPE_OPT);
+	ldns_buffer_write_u16(b, QUERY_EDNS_BUFSIZE);
+	ldns_buffer_write_u8(b, 0);		/* extended RCODE */
+	ldns_buffer_write_u8(b, 0);		/* EDNS version 0 */
+	ldns_buffer_write_u16(b, 0x8000);	/* DO */
+	ldns_buffer_write_u16(b, 0);		/* RDLENGTH */
+	return ldns_buffer_status_ok(b);
+}
+
+bool
+query_wire(const ldns_rdf *name, ldns_rr_type type, uint16_t id,
+	uint8_t **wire, size_t *len)
+{
+	ldns_buffer *b = ldns_buffer_new(LDNS_MAX_PACKETLEN);
+	bool ok = b != NULL && build_query(b, name, type, id);
+
+	*wire = NULL;
+	*len = 0;
+	if (ok) {
+		*len = ldns_buffer_position(b);
+		*wire = ldns_buffer_export(b);
+	}
+	ldns_buffer_free(b);
+	return ok;
+}
+
 static void
 send_now(struct query_engine *e, struct query *q)
 {
-	ldns_pkt *pkt = NULL;
-	uint8_t *wire = NULL;
-	size_t wlen = 0;
-
-	pkt = ldns_pkt_query_new(ldns_rdf_clone(q->name), q->type,
-	    LDNS_RR_CLASS_IN, LDNS_RD | LDNS_CD);
-	if (pkt == NULL)
-		goto fail;
 	/* A random ID per query: c-ares 1.18 sends the ID it is given, and
 	 * both spoofing resistance and its reply lookup (hashed by ID) need
 	 * IDs spread over all 16 bits. */
-	ldns_pkt_set_id(pkt, (uint16_t)arc4random_uniform(65536));
-	ldns_pkt_set_edns_udp_size(pkt, QUERY_EDNS_BUFSIZE);
-	ldns_pkt_set_edns_do(pkt, true);
-	if (ldns_pkt2wire(&wire, pkt, &wlen) != LDNS_STATUS_OK)
+	if (!build_query(e->wire, q->name, q->type,
+	    (uint16_t)arc4random_uniform(65536)))
 		goto fail;
-	ldns_pkt_free(pkt);
 	e->st.sent++;
 	e->st.inflight++;
 	e->in_send = true;
-	ares_send(q->tcp ? e->tcp : e->channel, wire, (int)wlen, ares_done, q);
+	ares_send(q->tcp ? e->tcp : e->channel, ldns_buffer_begin(e->wire),
+	    (int)ldns_buffer_position(e->wire), ares_done, q);
 	e->in_send = false;
-	free(wire);
 	if (!loop_timer_pending(e->tick))
 		loop_timer_start(e->tick, QUERY_TICK_US);
 	return;
 fail:
 	/* Cannot happen for a valid name; report as an error, later. */
-	ldns_pkt_free(pkt);
-	free(wire);
 	e->st.inflight++;
 	e->in_send = true;
 	ares_done(q, ARES_EBADQUERY, 0, NULL, 0);
@@ -553,5 +598,6 @@ query_engine_free(struct query_engine *e)
 	loop_timer_free(e->drain);
 	loop_timer_free(e->fail_timer);
 	free(e->servers);
+	ldns_buffer_free(e->wire);
 	free(e);
 }

@@ -62,8 +62,19 @@ const char *query_engine_servers(const struct query_engine *e);
  */
 struct query *query_send(struct query_engine *e, const ldns_rdf *name,
 	ldns_rr_type type, query_cb cb, void *arg);
+/* EDNS0 buffer size we advertise (DNS flag day 2020). */
+#define QUERY_EDNS_BUFSIZE 1232
+
 /* The callback will not be called; q must not be used afterwards. */
 void query_cancel(struct query *q);
+
+/*
+ * The wire form send_now() gives c-ares for (name, type, IN) with this ID:
+ * RD and CD set, EDNS0 with QUERY_EDNS_BUFSIZE and DO.  *wire is the
+ * caller's (free); false when name does not fit a packet.
+ */
+bool query_wire(const ldns_rdf *name, ldns_rr_type type, uint16_t id,
+	uint8_t **wire, size_t *len);
 
 struct query_stats {
 	uint64_t sent;
