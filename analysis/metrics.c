@@ -99,7 +99,7 @@ static const struct metric table[] = {
 	    "a TLS handshake on port 443 completed and an HTTP response came back",
 	    "tls_status IS NOT NULL AND tls_status <> 'no_address'",
 	    "tls_status = 'ok' AND " HTTP_OK,
-	    "tls_status null (TLS probe not run) or no_address (no web address to connect to)" },
+	    "tls_status null (TLS probe not run, or the address blocked or opted out: not contacted) or no_address (no web address to connect to)" },
 	{ "tls13", "tls", "TLS 1.3",
 	    "the server negotiates TLS 1.3 (the probe offers up to 1.3)",
 	    "tls_status = 'ok' AND tls_version IS NOT NULL",

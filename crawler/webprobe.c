@@ -357,10 +357,10 @@ addr_blocked(struct web *w)
 		why = "opted out (--opt-out)";
 	if (why == NULL)
 		return false;
+	/* Not contacted is not measured: tls_status and every http column
+	 * stay null (outside every web metric's n), the reason is in error. */
 	w->ctx->blocked++;
 	note(w, "blocked: %s", why);
-	if (probes(w) & PROBE_TLS)
-		row_set_str(row_of(w), SCHEMA_COL_TLS_STATUS, "error");
 	return true;
 }
 
