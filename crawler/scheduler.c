@@ -37,7 +37,7 @@ struct sched {
 	const struct shard *shard;
 	bool list_done;
 	bool list_error;
-	uint64_t total_hint;		/* lines in the list, for progress */
+	uint64_t limit;			/* --top, or 0: for progress */
 	uint64_t t0;
 	struct loop_timer *progress;
 	struct loop_timer *kick;
@@ -265,6 +265,28 @@ kick_cb(void *arg)
 	fill(arg);
 }
 
+/*
+ * The share of the crawl behind us: of --top's names when it is set, else
+ * of the list's bytes read (lib/list.h counts them as it reads, whatever
+ * the format: a CSV's header, a zone's non-NS records), or -1 when the
+ * list's size is unknown (a pipe).  The reader is ahead of the finished
+ * domains by those in flight, which is close enough for an ETA.
+ */
+static double
+progress_share(const struct sched *s, uint64_t done)
+{
+	struct list_stats ls;
+	int64_t size;
+
+	if (s->limit > 0)
+		return (double)done / (double)s->limit;
+	size = list_size(s->list);
+	if (size <= 0)
+		return -1;
+	list_stats(s->list, &ls);
+	return (double)ls.bytes / (double)size;
+}
+
 static void
 progress_line(struct sched *s, bool final)
 {
@@ -273,17 +295,21 @@ progress_line(struct sched *s, bool final)
 	double rate = el > 0 ? (double)c->n.finished / el : 0;
 	uint64_t done = c->n.finished + c->n.skipped_done +
 	    c->n.skipped_shard + c->n.skipped_optout;
-	char eta[32] = "-";
+	double share = progress_share(s, done);
+	char eta[32] = "-", pct[32] = "";
 
-	if (!final && s->total_hint > done && rate > 0) {
-		double left = (double)(s->total_hint - done) / rate;
-
-		snprintf(eta, sizeof(eta), "%.0fs", left);
+	if (share >= 0) {
+		if (share > 1)
+			share = 1;
+		snprintf(pct, sizeof(pct), " (%.0f%%)", share * 100);
+		if (!final && share > 0 && share < 1)
+			snprintf(eta, sizeof(eta), "%.0fs",
+			    el * (1 - share) / share);
 	}
-	fprintf(stderr, "\r%llu/%llu done, %.0f/s, ETA %s, in flight %u, "
+	fprintf(stderr, "\r%llu done%s, %.0f/s, ETA %s, in flight %u, "
 	    "timeouts %llu, servfail %llu   ",
-	    (unsigned long long)done, (unsigned long long)s->total_hint, rate,
-	    eta, c->inflight, (unsigned long long)c->n.dns_timeout,
+	    (unsigned long long)done, pct, rate, eta, c->inflight,
+	    (unsigned long long)c->n.dns_timeout,
 	    (unsigned long long)c->n.dns_servfail);
 	if (final)
 		fputc('\n', stderr);
@@ -319,23 +345,6 @@ signal_cb(int signo, void *arg)
 	loop_break(c->loop);
 }
 
-static uint64_t
-count_lines(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char buf[65536];
-	size_t n, i;
-	uint64_t lines = 0;
-
-	if (f == NULL)
-		return 0;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		for (i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-	fclose(f);
-	return lines;
-}
-
 int
 sched_run(struct crawl *c, struct list_reader *list,
 	const struct optout *optout, const struct shard *shard)
@@ -353,9 +362,7 @@ sched_run(struct crawl *c, struct list_reader *list,
 	loop_signal_add(c->loop, SIGINT, signal_cb, &s);
 	loop_signal_add(c->loop, SIGTERM, signal_cb, &s);
 	if (c->cfg->progress && isatty(STDERR_FILENO)) {
-		s.total_hint = count_lines(c->cfg->list_path);
-		if (c->cfg->limit && c->cfg->limit < s.total_hint)
-			s.total_hint = c->cfg->limit;
+		s.limit = c->cfg->limit;
 		s.progress = loop_timer_new(c->loop, progress_cb, &s);
 		loop_timer_start(s.progress, SCHED_PROGRESS_US);
 	}
