@@ -542,6 +542,13 @@ def truth(world, plan, T):
         out[d.name] = row
         if d["dns"] != "ok":
             row["dns_status"] = d["dns"]
+            if d["dns"] == "servfail":
+                # A lame delegation: the parent still answers for its DS
+                # (docs/dnssec.md, "What the parent says").  This world's
+                # lame zones are never signed, so the parent holds no DS:
+                # proven absent under a signed parent, insecure either way.
+                row.update({"ds_present": False, "dnssec_status": "insecure",
+                            "dnssec_reason": "no_ds"})
             continue
         # A zone whose DNSKEY RRset is gone is served as unsigned (NSD sends
         # RRSIGs and NSEC only for zones with keys): a DS pointing at an
