@@ -86,7 +86,7 @@ snapshot_parts_list(const char *path, char ***parts, char *err,
 			continue;
 		if (n + 1 >= cap) {
 			if (n >= SNAPSHOT_MAX_PARTS) {
-				snprintf(err, errlen, "%s: more than %d parts",
+				snprintf(err, errlen, "%s: more than %ld parts",
 				    path, SNAPSHOT_MAX_PARTS);
 				closedir(d);
 				snapshot_parts_free(v);

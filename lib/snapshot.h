@@ -47,8 +47,17 @@
 
 /* Largest input_index a snapshot may hold (bounds the resume bitmap). */
 #define SNAPSHOT_MAX_INPUT_INDEX ((int64_t)1 << 32)
-/* Parts a snapshot directory may hold. */
-#define SNAPSHOT_MAX_PARTS 1000000
+/*
+ * Largest part number: parts are part-00000.parquet .. part-999999.parquet.
+ * One bound shared by the writer (which refuses to publish a part past it
+ * rather than write a file the readers ignore) and the readers (which skip
+ * a part-N.parquet name beyond it with a warning).  10^6 parts of the
+ * default 100,000 rows hold 10^11 rows, far more than any list; the bound
+ * keeps part numbers in a long and the directory listing finite.
+ */
+#define SNAPSHOT_PART_MAX 999999L
+/* Parts a snapshot directory may hold (one per part number). */
+#define SNAPSHOT_MAX_PARTS (SNAPSHOT_PART_MAX + 1)
 
 /*
  * The parts of path: a directory (its part-N.parquet files in number
