@@ -1,7 +1,8 @@
 /*
  * blocklist.c - the special-purpose address blocklist (blocklist.h).
  *
- * Sources, checked when this table was written (2024 contents):
+ * Sources, checked when this table was written (2024 contents, rechecked
+ * 2026 for the IPv6 registry's rows and the deprecated blocks below):
  *   IANA IPv4 Special-Purpose Address Registry
  *     https://www.iana.org/assignments/iana-ipv4-special-registry/
  *   IANA IPv6 Special-Purpose Address Registry (last updated 2024-10-22)
@@ -30,7 +31,16 @@
  *     2620:4f:8000::/48 (AS112).  64:ff9b::/96 (NAT64, RFC 6052) is judged
  *     by the IPv4 address it embeds instead (blocklist.h).
  *   - The newest registrations are included: 3fff::/20 (documentation,
- *     RFC 9637) and 5f00::/16 (SRv6 SIDs, RFC 9602).
+ *     RFC 9637), 5f00::/16 (SRv6 SIDs, RFC 9602) and 100:0:0:1::/64 (the
+ *     dummy IPv6 prefix, RFC 9780).
+ *   - Two deprecated blocks that are no longer registry rows but were
+ *     never reassigned, so no real service lives there and a hostile
+ *     answer may still name them: ::/96 (IPv4-compatible IPv6, deprecated
+ *     by RFC 4291 2.5.5.1; it embeds an IPv4 address, ::127.0.0.1 among
+ *     them, that some stacks translate) and fec0::/10 (site-local,
+ *     deprecated by RFC 3879, still routed inside some sites).  ::/96
+ *     covers ::/128 and ::1/128, which keep their own, more specific rows
+ *     (the reason names the most specific range).
  *   - ::ffff:0:0/96 (IPv4-mapped) is not a row: such addresses are
  *     judged as their IPv4 address (cidr.h), which is what the kernel
  *     would contact.
@@ -78,9 +88,11 @@ static const struct range builtin[] = {
 	/* IPv6 */
 	{ "::/128", "::/128 unspecified address (RFC 4291)" },
 	{ "::1/128", "::1/128 loopback (RFC 4291)" },
+	{ "::/96", "::/96 deprecated IPv4-compatible IPv6 (RFC 4291 2.5.5.1)" },
 	{ "64:ff9b:1::/48", "64:ff9b:1::/48 local-use IPv4/IPv6 translation "
 	    "(RFC 8215)" },
 	{ "100::/64", "100::/64 discard-only (RFC 6666)" },
+	{ "100:0:0:1::/64", "100:0:0:1::/64 dummy IPv6 prefix (RFC 9780)" },
 	{ "2001::/23", "2001::/23 IETF protocol assignments (RFC 2928)" },
 	{ "2001:db8::/32", "2001:db8::/32 documentation (RFC 3849)" },
 	{ "2002::/16", "2002::/16 6to4 (RFC 3056)" },
@@ -88,6 +100,7 @@ static const struct range builtin[] = {
 	{ "5f00::/16", "5f00::/16 segment routing SIDs (RFC 9602)" },
 	{ "fc00::/7", "fc00::/7 unique-local (RFC 4193)" },
 	{ "fe80::/10", "fe80::/10 link-local unicast (RFC 4291)" },
+	{ "fec0::/10", "fec0::/10 deprecated site-local (RFC 3879)" },
 	{ "ff00::/8", "ff00::/8 multicast (RFC 4291)" },
 };
 

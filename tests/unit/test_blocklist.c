@@ -190,6 +190,14 @@ test_blocklist(void)
 		"2002:c000:0201::1", "3fff::1", "3fff:fff::1", "5f00::1",
 		"fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "ff02::1",
 		"ff0e::1",
+		/* IPv4-compatible (deprecated, RFC 4291 2.5.5.1): the kernel
+		 * would not route them, a hostile answer may still name them */
+		"::2", "::127.0.0.1", "::10.0.0.1", "::8.8.8.8",
+		"::ffff:ffff",
+		/* site-local (deprecated, RFC 3879) */
+		"fec0::1", "fed0::1", "feff:ffff::1",
+		/* the dummy IPv6 prefix (RFC 9780) */
+		"100:0:0:1::1",
 	};
 	static const char *const open_[] = {
 		"1.1.1.1", "8.8.8.8", "9.255.255.255", "11.0.0.0",
@@ -198,10 +206,10 @@ test_blocklist(void)
 		"172.32.0.0", "192.0.1.255", "192.0.3.0", "192.31.196.1",
 		"192.52.193.1", "192.175.48.1", "192.167.255.255",
 		"192.169.0.0", "198.17.255.255", "198.20.0.0", "203.0.112.255",
-		"223.255.255.255", "::2", "::ffff:8.8.8.8", "64:ff9b::808:808",
+		"223.255.255.255", "::ffff:8.8.8.8", "64:ff9b::808:808",
 		"64:ff9b::1:0:0", "2001:200::1", "2001:db7::1", "2001:db9::1",
 		"2003::1", "2606:4700::1111", "2620:4f:8000::1", "3ffe::1",
-		"4000::1", "fbff::1", "fec0::1",
+		"4000::1", "fbff::1", "::1:0:0", "100:0:0:2::1",
 	};
 
 	bl = blocklist_new(NULL, err, sizeof(err));
@@ -240,6 +248,17 @@ test_blocklist(void)
 	    "sockaddr_in6 documentation blocked");
 	r = blocklist_reason_text(bl, "64:ff9b::a00:1");
 	tap_ok(r != NULL && strstr(r, "NAT64") != NULL, "NAT64 reason: %s",
+	    r ? r : "(null)");
+	r = blocklist_reason_text(bl, "::127.0.0.1");
+	tap_ok(r != NULL && strstr(r, "::/96") != NULL &&
+	    strstr(r, "IPv4-compatible") != NULL,
+	    "IPv4-compatible reason: %s", r ? r : "(null)");
+	r = blocklist_reason_text(bl, "::1");
+	tap_ok(r != NULL && strstr(r, "::1/128") != NULL,
+	    "::1 still named loopback: %s", r ? r : "(null)");
+	r = blocklist_reason_text(bl, "fec0::1");
+	tap_ok(r != NULL && strstr(r, "fec0::/10") != NULL &&
+	    strstr(r, "site-local") != NULL, "site-local reason: %s",
 	    r ? r : "(null)");
 	tap_ok(blocklist_is_blocked(bl, &un), "AF_UNIX blocked (fail closed)");
 	tap_ok(blocklist_is_blocked(bl, NULL), "NULL blocked");
