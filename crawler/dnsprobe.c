@@ -156,6 +156,36 @@ answer_rrs(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t,
 	return out;
 }
 
+/*
+ * The RRs of type t owned by name itself in p's answer, no CNAME followed:
+ * a zone's own records (DS, DNSKEY), which a CNAME at the name cannot
+ * stand for.  Pointers into p, as answer_rrs.
+ */
+static ldns_rr_list *
+own_rrs(const ldns_pkt *p, const ldns_rdf *name, ldns_rr_type t)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(p);
+	ldns_rr_list *out = ldns_rr_list_new();
+	size_t i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(an, i);
+
+		if (ldns_rr_get_type(rr) == t &&
+		    ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
+			ldns_rr_list_push_rr(out, rr);
+	}
+	return out;
+}
+
+/* name equals zone or lies under it. */
+static bool
+name_in_zone(const ldns_rdf *name, const ldns_rdf *zone)
+{
+	return ldns_dname_compare(name, zone) == 0 ||
+	    ldns_dname_is_subdomain(name, zone);
+}
+
 static size_t
 count_rrs(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t)
 {
@@ -241,17 +271,55 @@ numlist(const int *seen, int max, char *buf, size_t cap)
 	}
 }
 
-/* Denial records in the authority section of a negative answer. */
+/*
+ * The zone that served a negative answer, when it is the listed domain's
+ * own: no CNAME or DNAME in the answer (a chain would end in another
+ * zone), and a SOA in the authority section at the apex or above it (the
+ * apex's zone, or the zone holding a name that is not a zone cut).  NULL
+ * otherwise.  Borrowed from p.
+ */
+static const ldns_rdf *
+own_negative_zone(const struct job *j, const ldns_pkt *p)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(p);
+	const ldns_rr_list *au = ldns_pkt_authority(p);
+	size_t i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(an, i));
+
+		if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME)
+			return NULL;
+	}
+	for (i = 0; i < ldns_rr_list_rr_count(au); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(au, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA)
+			return name_in_zone(j->apex, ldns_rr_owner(rr)) ?
+			    ldns_rr_owner(rr) : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Denial records in the authority section of a negative answer from the
+ * domain's own zone (docs/dnssec.md: `denial` never comes from a zone met
+ * on the way).
+ */
 static void
 scan_denial(struct job *j, const ldns_pkt *p)
 {
 	const ldns_rr_list *au = ldns_pkt_authority(p);
+	const ldns_rdf *zone;
 	size_t i;
 
-	if (j->denial_seen)
+	if (j->denial_seen || (zone = own_negative_zone(j, p)) == NULL)
 		return;
 	for (i = 0; i < ldns_rr_list_rr_count(au); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(au, i);
+
+		if (!name_in_zone(ldns_rr_owner(rr), zone))
+			continue;
 
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC3 &&
 		    ldns_rr_rd_count(rr) >= 3) {
@@ -294,14 +362,17 @@ rcode_status(int rcode)
 	}
 }
 
+/* Cancel the job's queries in flight, but the DS query if keep_ds. */
 static void
-cancel_all(struct job *j)
+cancel_all(struct job *j, bool keep_ds)
 {
 	unsigned i;
 
 	for (i = 0; i < j->ndq; i++) {
 		struct dq *d = j->dqs[i];
 
+		if (keep_ds && d->kind == DQ_DS)
+			continue;
 		if (!d->done) {
 			query_cancel(d->q);
 			d->done = true;
@@ -471,7 +542,7 @@ static size_t
 apex_field_list(struct job *j, const ldns_pkt *p, ldns_rr_type t,
 	enum schema_col col)
 {
-	ldns_rr_list *l = answer_rrs(p, j->apex, t, NULL);
+	ldns_rr_list *l = own_rrs(p, j->apex, t);
 	size_t i, n = ldns_rr_list_rr_count(l);
 	int seen[256] = {0};
 	char buf[256];
@@ -522,7 +593,10 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 				job_error(j, st == QUERY_TIMEOUT ?
 				    "dns: apex A timed out" :
 				    "dns: apex A failed");
-			cancel_all(j);
+			/* The name exists in its parent but its own servers
+			 * failed (lame): the parent's DS answer is a fact of
+			 * its own, so that query is left to finish. */
+			cancel_all(j, j->apex_rcode != LDNS_RCODE_NXDOMAIN);
 			goto out;
 		}
 	}
@@ -609,6 +683,8 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 	case DQ_DS:
 		row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT, apex_field_list(j,
 		    p, LDNS_RR_TYPE_DS, SCHEMA_COL_DS_DIGEST_TYPES) > 0);
+		j->ds_reply = p;
+		kept = true;
 		break;
 	case DQ_DNSKEY:
 		apex_field_list(j, p, LDNS_RR_TYPE_DNSKEY,
@@ -638,11 +714,13 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 	case DQ_NX:
 		break;
 	}
-	/* Authenticated denial as served by the zone holding the name: from
-	 * negative answers for names the domain's zone answers (not DS,
-	 * which the parent answers, nor NS/MX hosts, which may be elsewhere). */
+	/* Authenticated denial as served by the domain's own zone: from
+	 * negative answers for names under the apex (not DS, which the
+	 * parent answers, nor NS/MX hosts and the MX's TLSA, which may be
+	 * elsewhere), and only when no CNAME led out (scan_denial). */
 	if (d->kind != DQ_DS && d->kind != DQ_NS_AAAA &&
-	    d->kind != DQ_MX_AAAA && d->kind != DQ_NS) {
+	    d->kind != DQ_MX_AAAA && d->kind != DQ_NS &&
+	    d->kind != DQ_TLSA_MX) {
 		ldns_rr_type t = ldns_rr_get_type(
 		    ldns_rr_list_rr(ldns_pkt_question(p), 0));
 
@@ -695,26 +773,47 @@ dnsprobe_start(struct job *j)
 	}
 }
 
-/* The signer of the RRSIGs over the answer (or over the SOA of a negative
- * answer). */
+/*
+ * The signer of the RRSIGs over the record at the probed name itself: its
+ * address RRset, or the CNAME there (whose target may be in another zone,
+ * signed by other keys: that signer is not the domain's), or, for a
+ * negative answer from the domain's own zone, over its SOA.
+ */
 static void
 set_signer(struct job *j, const ldns_pkt *p, ldns_rr_type t)
 {
+	const ldns_rdf *qn = dq_qname(p);
 	const ldns_rr_list *sec = ldns_pkt_answer(p);
 	ldns_rr_type covered = t;
 	size_t i;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			/* No signed record at the name: a negative answer's
+			 * SOA, when the zone answering is the domain's own. */
+			for (i = 0; i < ldns_rr_list_rr_count(sec); i++)
+				if (ldns_dname_compare(ldns_rr_owner(
+				    ldns_rr_list_rr(sec, i)), qn) == 0)
+					return;
+			if ((qn = own_negative_zone(j, p)) == NULL)
+				return;
+			sec = ldns_pkt_authority(p);
+			covered = LDNS_RR_TYPE_SOA;
+		}
 		for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
 			ldns_rr *rr = ldns_rr_list_rr(sec, i);
+			ldns_rr_type tc;
 			ldns_rdf *signer;
 			char *s;
 
 			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
 			    ldns_rr_rd_count(rr) < 8 ||
-			    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) !=
-			    covered)
+			    ldns_dname_compare(ldns_rr_owner(rr), qn) != 0)
+				continue;
+			tc = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr));
+			if (tc != covered && !(pass == 0 &&
+			    tc == LDNS_RR_TYPE_CNAME))
 				continue;
 			signer = ldns_rr_rrsig_signame(rr);
 			s = ldns_rdf2str(signer);
@@ -728,9 +827,6 @@ set_signer(struct job *j, const ldns_pkt *p, ldns_rr_type t)
 			}
 			return;
 		}
-		/* No address records: the SOA of the negative answer. */
-		sec = ldns_pkt_authority(p);
-		covered = LDNS_RR_TYPE_SOA;
 	}
 }
 
@@ -767,11 +863,24 @@ val_done(void *arg, const struct val_result *r)
 	j->vj[va->which] = NULL;
 	j->val_pending--;
 	if (va->which == 0) {
-		j->web_status = r->status;
+		enum val_status st = r->status;
+		enum val_reason rs = r->reason;
+
+		if (j->parent_only && st == VAL_SECURE) {
+			/* The parent's DS answer is proven: no DS means an
+			 * insecure delegation; a DS means keys that the
+			 * child's servers did not give (docs/dnssec.md). */
+			bool ds = row_is_set(&j->row, SCHEMA_COL_DS_PRESENT) &&
+			    j->row.v[SCHEMA_COL_DS_PRESENT].u.b;
+
+			st = ds ? VAL_INDETERMINATE : VAL_INSECURE;
+			rs = ds ? VAL_REASON_NO_RESPONSE : VAL_REASON_NO_DS;
+		}
+		j->web_status = st;
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS,
-		    val_status_str(r->status));
+		    val_status_str(st));
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON,
-		    val_reason_str(r->reason));
+		    val_reason_str(rs));
 	} else if (va->which == 1) {
 		j->tlsa_web_secure = r->status == VAL_SECURE;
 	} else {
@@ -830,8 +939,13 @@ dns_stage_end(struct job *j)
 	int c;
 
 	if (j->apex_rcode != LDNS_RCODE_NOERROR) {
-		/* The domain did not resolve: nothing else was measured, even
-		 * if some other answers came in before the apex A's. */
+		bool lame = j->apex_rcode != LDNS_RCODE_NXDOMAIN;
+
+		/* The domain did not resolve: nothing of its own zone was
+		 * measured, even if some answers came in before the apex A's.
+		 * What its parent says of it (DS, or its proven absence) is
+		 * measured whatever the child does; a name that does not
+		 * exist has no zone to describe. */
 		for (c = 0; c < SCHEMA_COL_COUNT; c++) {
 			switch (c) {
 			case SCHEMA_COL_INPUT_INDEX:
@@ -841,12 +955,30 @@ dns_stage_end(struct job *j)
 			case SCHEMA_COL_DNS_STATUS:
 			case SCHEMA_COL_ERROR:
 				break;
+			case SCHEMA_COL_DS_PRESENT:
+			case SCHEMA_COL_DS_DIGEST_TYPES:
+				if (lame)
+					break;
+				/* fall through */
 			default:
 				row_set_null(&j->row, (enum schema_col)c);
 			}
 		}
-		j->stage = JOB_DONE;
-		dnsprobe_finished(j);
+		if (!lame || j->ds_reply == NULL ||
+		    !(j->crawl->cfg->probes & PROBE_DNSSEC) ||
+		    j->crawl->val == NULL) {
+			j->stage = JOB_DONE;
+			dnsprobe_finished(j);
+			return;
+		}
+		/* The verdict that follows from the parent's answer alone. */
+		j->stage = JOB_DNSSEC;
+		j->parent_only = true;
+		j->val_pending = 1;
+		start_val(j, 0, j->ds_reply);
+		j->val_pending--;
+		if (j->val_pending == 0 && j->stage == JOB_DNSSEC)
+			dnssec_stage_end(j);
 		return;
 	}
 	use_www = j->www_sent && j->www_a_count + j->www_aaaa_count > 0;
@@ -912,7 +1044,7 @@ dnsprobe_abort(struct job *j)
 {
 	unsigned i;
 
-	cancel_all(j);
+	cancel_all(j, false);
 	for (i = 0; i < DNS_MAX_VAL; i++) {
 		if (j->vj[i] != NULL) {
 			val_job_cancel(j->vj[i]);
@@ -935,8 +1067,9 @@ dnsprobe_fini(struct job *j)
 	ldns_pkt_free(j->www_aaaa_reply);
 	ldns_pkt_free(j->tlsa_web_reply);
 	ldns_pkt_free(j->tlsa_mx_reply);
+	ldns_pkt_free(j->ds_reply);
 	ldns_rdf_deep_free(j->probed);
 	j->a_reply = j->aaaa_reply = j->www_a_reply = j->www_aaaa_reply = NULL;
-	j->tlsa_web_reply = j->tlsa_mx_reply = NULL;
+	j->tlsa_web_reply = j->tlsa_mx_reply = j->ds_reply = NULL;
 	j->probed = NULL;
 }

@@ -55,6 +55,7 @@ struct job {
 	int a_count, aaaa_count, www_a_count, www_aaaa_count;
 	ldns_pkt *a_reply, *aaaa_reply, *www_a_reply, *www_aaaa_reply;
 	ldns_pkt *tlsa_web_reply, *tlsa_mx_reply;
+	ldns_pkt *ds_reply;		/* the parent's DS answer, when usable */
 	bool https_apex, https_www;
 	bool ns6, mx6;
 	int ns_hosts_asked, mx_hosts_asked;
@@ -62,6 +63,8 @@ struct job {
 	bool denial_seen;
 
 	/* DNSSEC */
+	bool parent_only;		/* the child failed: validate the DS
+					 * answer alone (docs/dnssec.md) */
 	struct val_job *vj[DNS_MAX_VAL];
 	unsigned val_pending;
 	enum val_status web_status;
