@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dname.h"
 #include "log.h"
 #include "stats.h"
 #include "stats_int.h"
@@ -17,7 +18,6 @@
 
 #define META_MAX_LINE 4096	/* bytes of one CSV line */
 #define META_MAX_FIELDS 64	/* fields of one line */
-#define META_MAX_DOMAIN 253	/* RFC 1035 text form without the dot */
 #define META_MAX_SECTOR 64	/* bytes of a sector label */
 #define META_MAX_LABELS 65536	/* distinct country and sector labels */
 
@@ -276,31 +276,36 @@ trim(char *s)
 	return s;
 }
 
-/* Normalise a domain in place; NULL when it is not one, with why. */
-static char *
-norm_domain(char *d, const char **why)
+/*
+ * Normalise a domain into out (DNAME_BUF_SIZE) with the crawler's own
+ * normaliser (lib/dname.h: case, trailing dot, U-labels to A-labels), so
+ * that a file written in Unicode or upper case labels the rows whose
+ * `domain` column holds the normal form.  Returns false with why (in
+ * whylen bytes) when it is not a domain name.
+ */
+static bool
+norm_domain(const char *d, char *out, char *why, size_t whylen)
 {
-	size_t len = strlen(d);
+	enum dname_error e;
 
-	if (len > 0 && d[len - 1] == '.')
-		d[--len] = '\0';
-	if (len == 0) {
-		*why = "empty domain";
-		return NULL;
-	}
-	if (len > META_MAX_DOMAIN) {
-		*why = "domain longer than 253 characters";
-		return NULL;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)d[i];
+	for (const char *p = d; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
 		if (c <= ' ' || c == 0x7f || c == ',' || c == '"') {
-			*why = "domain with a space, control character, comma or quote";
-			return NULL;
+			snprintf(why, whylen, "domain with a space, control "
+			    "character, comma or quote");
+			return false;
 		}
-		d[i] = (char)tolower(c);
 	}
-	return d;
+	e = dname_normalize(d, strlen(d), out, DNAME_BUF_SIZE);
+	if (e == DNAME_EMPTY)
+		snprintf(why, whylen, "empty domain");
+	else if (e == DNAME_TOO_LONG)
+		snprintf(why, whylen, "domain longer than %d characters",
+		    DNAME_MAX_LEN);
+	else if (e != DNAME_OK)
+		snprintf(why, whylen, "'%.80s' is not a domain name (%s)", d,
+		    dname_error_str(e));
+	return e == DNAME_OK;
 }
 
 /* Format the message (its arguments may point into line), then free. */
@@ -396,10 +401,10 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 			    "%s:%lu: %d fields, expected %d (domain,country,sector)",
 			    path, lineno, n, nwant);
 		}
-		char *dom = norm_domain(f[col_domain], &why);
-		if (dom == NULL) {
-			return meta_fail(m, fp, line, err, errlen, "%s:%lu: %s", path,
-			    lineno, why);
+		char dom[DNAME_BUF_SIZE], dwhy[128];
+		if (!norm_domain(f[col_domain], dom, dwhy, sizeof(dwhy))) {
+			return meta_fail(m, fp, line, err, errlen, "%s:%lu: %s",
+			    path, lineno, dwhy);
 		}
 		char *cc = col_country >= 0 ? f[col_country] : "";
 		char *sec = col_sector >= 0 ? f[col_sector] : "";
