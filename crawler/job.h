@@ -42,6 +42,7 @@ struct job {
 	ldns_rdf *probed;		/* apex or www.apex */
 	struct row row;
 	uint64_t t_start;
+	uint64_t deadline_at;		/* t_start + --timeout (loop us) */
 	struct loop_timer *deadline;
 
 	/* DNS */

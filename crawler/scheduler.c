@@ -167,15 +167,45 @@ webprobe_finished(struct job *j)
 	finish(j);
 }
 
+/* Room for the deadline's error text and the first error before it. */
+#define SCHED_ERROR_MAX 240
+
+/*
+ * The domain's deadline (--timeout) fell while a stage was under way: the
+ * stage records what it saw (dns_status timeout; dnssec_status
+ * indeterminate, no_response; tls_status timeout: webprobe_abort), a
+ * stage never started stays null, and `error` names the deadline and the
+ * stage, with the first error met before it.
+ */
 static void
 deadline_cb(void *arg)
 {
 	struct job *j = arg;
+	enum job_stage stage = j->stage;
+	const struct schema_value *e = &j->row.v[SCHEMA_COL_ERROR];
+	static const char *const stage_name[] = {
+		[JOB_DNS] = "dns", [JOB_DNSSEC] = "dnssec", [JOB_WEB] = "web",
+		[JOB_DONE] = "row",
+	};
+	char msg[SCHED_ERROR_MAX];
+	int n;
 
 	j->crawl->n.deadline++;
+	/* No stage may end (and finish the job) inside the aborts below. */
+	j->stage = JOB_DONE;
 	dnsprobe_abort(j);
 	webprobe_abort(j);
-	row_set_str_once(&j->row, SCHEMA_COL_ERROR, "deadline: --timeout reached");
+	if (stage == JOB_DNSSEC &&
+	    !row_is_set(&j->row, SCHEMA_COL_DNSSEC_STATUS)) {
+		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS, "indeterminate");
+		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON, "no_response");
+	}
+	n = snprintf(msg, sizeof(msg), "deadline: --timeout %u s reached in "
+	    "the %s stage", j->crawl->cfg->timeout_s, stage_name[stage]);
+	if (e->present && n > 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, "; before it: %.*s",
+		    (int)e->u.str.len, e->u.str.ptr);
+	row_set_str(&j->row, SCHEMA_COL_ERROR, msg);
 	finish(j);
 }
 
@@ -211,6 +241,7 @@ start_job(struct sched *s, const struct list_entry *e)
 		finish(j);
 		return;
 	}
+	j->deadline_at = j->t_start + (uint64_t)c->cfg->timeout_s * 1000000u;
 	loop_timer_start(j->deadline, (uint64_t)c->cfg->timeout_s * 1000000u);
 	dnsprobe_start(j);
 }
@@ -329,17 +360,25 @@ signal_cb(int signo, void *arg)
 {
 	struct sched *s = arg;
 	struct crawl *c = s->c;
-	struct job *j, *next;
+	struct job *j;
 
 	log_warn("sched", "signal %d: stopping; %u domains in flight abandoned, "
 	    "finished rows kept (the snapshot is resumable)", signo, c->inflight);
 	c->stopping = true;
-	for (j = c->jobs; j != NULL; j = next) {
-		next = j->next;
+	/*
+	 * Always take the list's head afresh: aborting one job can complete
+	 * others (a validation they waited for together settles, a freed
+	 * connection slot lets a waiting job fail at once), and finish()
+	 * unlinks and frees those, so a pointer to the next job kept across
+	 * an abort may dangle.  The job is unlinked and marked done first,
+	 * so that nothing completes it twice.
+	 */
+	while ((j = c->jobs) != NULL) {
+		unlink_job(c, j);
+		j->stage = JOB_DONE;
+		loop_timer_stop(j->deadline);
 		dnsprobe_abort(j);
 		webprobe_abort(j);
-		loop_timer_stop(j->deadline);
-		unlink_job(c, j);
 		job_free(j);
 	}
 	loop_break(c->loop);

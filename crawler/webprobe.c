@@ -115,6 +115,7 @@ struct web {
 	bool reuse_for_root;		/* STEP_TLS conn carries GET / */
 	bool tls_ok;
 	bool first_byte;
+	bool clipped;			/* the timer is the domain's deadline */
 	uint64_t t_req;			/* request sent (us) */
 	uint64_t t_tls, t_http;		/* step starts, for tls_ms/http_ms */
 	char *buf;
@@ -126,6 +127,24 @@ struct web {
 static void step_begin(struct web *w);
 static void step_next(struct web *w);
 static void timer_cb(void *arg);
+
+/*
+ * Arm the current phase's timer for us microseconds, clipped to what
+ * remains of the domain's deadline less WEB_DEADLINE_MARGIN_MS: when the
+ * deadline falls inside a phase, the phase's own timer fires first and
+ * the step records what it saw (docs/web.md, "Deadline").
+ */
+static void
+web_timer_arm(struct web *w, uint64_t us)
+{
+	uint64_t now = loop_now_us(w->job->crawl->loop);
+	uint64_t margin = (uint64_t)WEB_DEADLINE_MARGIN_MS * 1000;
+	uint64_t left = w->job->deadline_at > now + margin ?
+	    w->job->deadline_at - now - margin : 0;
+
+	w->clipped = w->job->deadline_at != 0 && left < us;
+	loop_timer_start(w->timer, w->clipped ? left : us);
+}
 
 struct web_ctx *
 web_ctx_new(struct crawl *c, const struct web_ctx_options *o, char *err,
@@ -582,7 +601,7 @@ pull(struct web *w)
 		uint64_t left = (uint64_t)WEB_EXCHANGE_TIMEOUT_MS * 1000;
 
 		w->first_byte = true;
-		loop_timer_start(w->timer, spent < left ? left - spent : 0);
+		web_timer_arm(w, spent < left ? left - spent : 0);
 	}
 	n = w->cap - w->len;
 	if (n > avail)
@@ -658,7 +677,7 @@ send_request(struct web *w)
 	if (w->t_http == 0)
 		w->t_http = w->t_req;
 	bufferevent_write(w->bev, req, (size_t)n);
-	loop_timer_start(w->timer, (uint64_t)WEB_FIRST_BYTE_TIMEOUT_MS * 1000);
+	web_timer_arm(w, (uint64_t)WEB_FIRST_BYTE_TIMEOUT_MS * 1000);
 }
 
 static void
@@ -686,7 +705,7 @@ handshake_done(struct web *w)
 			if (w->resume.sess == NULL &&
 			    SSL_version(ssl) == TLS1_3_VERSION) {
 				w->state = WEB_TICKET;
-				loop_timer_start(w->timer,
+				web_timer_arm(w,
 				    (uint64_t)WEB_TICKET_WAIT_MS * 1000);
 				return;
 			}
@@ -780,8 +799,7 @@ connected(struct web *w)
 		bufferevent_setcb(w->bev, read_cb, NULL, event_cb, w);
 		bufferevent_setwatermark(w->bev, EV_READ, 0, WEB_READ_CHUNK);
 		bufferevent_enable(w->bev, EV_READ | EV_WRITE);
-		loop_timer_start(w->timer,
-		    (uint64_t)WEB_HANDSHAKE_TIMEOUT_MS * 1000);
+		web_timer_arm(w, (uint64_t)WEB_HANDSHAKE_TIMEOUT_MS * 1000);
 		return;
 	}
 	w->bev = bufferevent_socket_new(ctx->base, w->fd, BEV_OPT_CLOSE_ON_FREE);
@@ -869,7 +887,7 @@ connect_start(struct web *w)
 		step_failed(w, "error", "cannot watch the socket");
 		return;
 	}
-	loop_timer_start(w->timer, (uint64_t)WEB_CONNECT_TIMEOUT_MS * 1000);
+	web_timer_arm(w, (uint64_t)WEB_CONNECT_TIMEOUT_MS * 1000);
 }
 
 static void
@@ -907,18 +925,30 @@ timer_cb(void *arg)
 		return;
 	case WEB_CONNECTING:
 		w->ctx->timeouts++;
-		step_failed(w, "timeout", "connect timed out after %d ms",
-		    WEB_CONNECT_TIMEOUT_MS);
+		if (w->clipped)
+			step_failed(w, "timeout", "connect cut by the domain "
+			    "deadline (--timeout)");
+		else
+			step_failed(w, "timeout", "connect timed out after "
+			    "%d ms", WEB_CONNECT_TIMEOUT_MS);
 		return;
 	case WEB_HANDSHAKE:
 		w->ctx->timeouts++;
-		step_failed(w, "timeout", "handshake timed out after %d ms",
-		    WEB_HANDSHAKE_TIMEOUT_MS);
+		if (w->clipped)
+			step_failed(w, "timeout", "handshake cut by the domain "
+			    "deadline (--timeout)");
+		else
+			step_failed(w, "timeout", "handshake timed out after "
+			    "%d ms", WEB_HANDSHAKE_TIMEOUT_MS);
 		return;
 	case WEB_RESPONSE:
 		w->ctx->timeouts++;
 		w->ctx->http_errors++;
-		if (!w->first_byte)
+		if (w->clipped)
+			step_failed(w, "error", "%s cut by the domain deadline "
+			    "(--timeout)", w->first_byte ? "response" :
+			    "wait for a response");
+		else if (!w->first_byte)
 			step_failed(w, "error", "no response within %d ms",
 			    WEB_FIRST_BYTE_TIMEOUT_MS);
 		else
@@ -1013,6 +1043,14 @@ webprobe_abort(struct job *j)
 
 	if (w == NULL)
 		return;
+	/* The deadline cut the TLS step (waiting for a slot, connecting or
+	 * in the handshake): what was seen is a timeout, not nothing. */
+	if (w->step == STEP_TLS && !w->tls_ok && (probes(w) & PROBE_TLS) &&
+	    !row_is_set(row_of(w), SCHEMA_COL_TLS_STATUS)) {
+		row_set_str(row_of(w), SCHEMA_COL_TLS_STATUS, "timeout");
+		if (w->t_tls != 0)
+			set_ms(w, SCHEMA_COL_TLS_MS, w->t_tls);
+	}
 	conn_close(w);
 	conncap_release(w->ctx->cap, &w->slot);
 }
