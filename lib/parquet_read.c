@@ -330,7 +330,8 @@ parquet_reader_open(const char *path, char *err, size_t errlen)
 {
 	struct parquet_reader *r;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named like a part must not block the open. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
 		if (errlen)

@@ -30,6 +30,41 @@ bool
 snapshot_is_part_name(const char *name)
 {
 	size_t n = strlen(name);
+	long num = 0;
+
+	if (n < 5 + 1 + 8 || strncmp(name, "part-", 5) != 0 ||
+	    strcmp(name + n - 8, ".parquet") != 0 || n - 8 - 5 > 9)
+		return false;
+	for (size_t i = 5; i < n - 8; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+		num = num * 10 + (name[i] - '0');
+	}
+	return num <= SNAPSHOT_PART_MAX;
+}
+
+/* What a non-regular file is, for the warning that skips it. */
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISLNK(m))
+		return "a symlink";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* A name like a part past SNAPSHOT_PART_MAX (warned about, never read). */
+static bool
+part_name_past_max(const char *name)
+{
+	size_t n = strlen(name);
 
 	if (n < 5 + 1 + 8 || strncmp(name, "part-", 5) != 0 ||
 	    strcmp(name + n - 8, ".parquet") != 0)
@@ -37,7 +72,7 @@ snapshot_is_part_name(const char *name)
 	for (size_t i = 5; i < n - 8; i++)
 		if (name[i] < '0' || name[i] > '9')
 			return false;
-	return n - 8 - 5 <= 9;
+	return !snapshot_is_part_name(name);
 }
 
 static long
@@ -82,8 +117,26 @@ snapshot_parts_list(const char *path, char ***parts, char *err,
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (!snapshot_is_part_name(de->d_name))
+		if (!snapshot_is_part_name(de->d_name)) {
+			if (part_name_past_max(de->d_name))
+				log_warn("snapshot", "%s/%s: part number above %ld (SNAPSHOT_PART_MAX), skipped",
+				    path, de->d_name, SNAPSHOT_PART_MAX);
 			continue;
+		}
+		/* Only regular files: a FIFO would block every reader, a
+		 * symlink could pull in another dataset. */
+		struct stat ls;
+		if (fstatat(dirfd(d), de->d_name, &ls,
+		    AT_SYMLINK_NOFOLLOW) < 0) {
+			log_warn("snapshot", "%s/%s: %s, skipped", path,
+			    de->d_name, strerror(errno));
+			continue;
+		}
+		if (!S_ISREG(ls.st_mode)) {
+			log_warn("snapshot", "%s/%s: %s, not a regular file: skipped",
+			    path, de->d_name, file_kind(ls.st_mode));
+			continue;
+		}
 		if (n + 1 >= cap) {
 			if (n >= SNAPSHOT_MAX_PARTS) {
 				snprintf(err, errlen, "%s: more than %ld parts",
