@@ -67,10 +67,10 @@ static const struct metric table[] = {
 	    "dnssec_status = 'bogus'",
 	    "domains that do not resolve; dnssec_status null or indeterminate" },
 	{ "ds_present", "dnssec", "DS at parent",
-	    "the parent zone publishes a DS record set for the domain",
-	    "dns_status = 'ok' AND ds_present IS NOT NULL",
+	    "the parent zone publishes a DS record set for the domain (asked of the parent, whatever the domain's own servers do)",
+	    "ds_present IS NOT NULL",
 	    "ds_present IS TRUE",
-	    "domains that do not resolve" },
+	    "names that do not exist (nxdomain) or whose parent's DS answer was unusable (ds_present null); lame domains are inside n" },
 	/* RPKI */
 	{ "rpki_roa_covered_v4", "rpki", "ROA covers IPv4 route",
 	    "a ROA covers the BGP route of the web host's IPv4 address (valid or invalid)",
