@@ -848,6 +848,7 @@ start_val(struct job *j, int which, const ldns_pkt *p)
 	va->job = j;
 	va->which = which;
 	j->val_pending++;
+	j->va[which] = va;
 	vj = val_job_start(j->crawl->val, ldns_rr_owner(q),
 	    ldns_rr_get_type(q), p, val_done, va);
 	if (vj != NULL)
@@ -861,6 +862,7 @@ val_done(void *arg, const struct val_result *r)
 	struct job *j = va->job;
 
 	j->vj[va->which] = NULL;
+	j->va[va->which] = NULL;
 	j->val_pending--;
 	if (va->which == 0) {
 		enum val_status st = r->status;
@@ -1047,8 +1049,12 @@ dnsprobe_abort(struct job *j)
 	cancel_all(j, false);
 	for (i = 0; i < DNS_MAX_VAL; i++) {
 		if (j->vj[i] != NULL) {
+			/* A cancelled job's done is never called: its
+			 * argument is ours to free. */
 			val_job_cancel(j->vj[i]);
 			j->vj[i] = NULL;
+			free(j->va[i]);
+			j->va[i] = NULL;
 		}
 	}
 }

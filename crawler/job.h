@@ -67,6 +67,7 @@ struct job {
 	bool parent_only;		/* the child failed: validate the DS
 					 * answer alone (docs/dnssec.md) */
 	struct val_job *vj[DNS_MAX_VAL];
+	void *va[DNS_MAX_VAL];		/* the done argument of each vj */
 	unsigned val_pending;
 	enum val_status web_status;
 	bool tlsa_web_secure, tlsa_mx_secure;

@@ -33,6 +33,7 @@
 #include "shard.h"
 #include "snapshot.h"
 #include "util.h"
+#include "vrp.h"
 #include "webprobe.h"
 
 #define DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
@@ -54,7 +55,7 @@ enum {
 	OPT_QUERY_TIMEOUT, OPT_QUERY_TRIES, OPT_HELP, OPT_VERSION, OPT_VERBOSE,
 	OPT_QUERIES_IN_FLIGHT, OPT_VRPS, OPT_BGP, OPT_GEOIP, OPT_ASN_DB,
 	OPT_CA_FILE, OPT_CONNS_PER_ADDR,
-	OPT_REGISTRABLE,
+	OPT_REGISTRABLE, OPT_RTR_WAIT,
 };
 
 static const struct option long_opts[] = {
@@ -84,6 +85,7 @@ static const struct option long_opts[] = {
 	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "registrable", no_argument, NULL, OPT_REGISTRABLE },
+	{ "rtr-wait", required_argument, NULL, OPT_RTR_WAIT },
 	{ "part-rows", required_argument, NULL, OPT_PART_ROWS },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -104,7 +106,8 @@ usage(FILE *f)
 "         [--validation-time UNIX_SECONDS] [--probes dns,dnssec,...]\n"
 "         [--concurrency N] [--rate QPS] [--timeout SECONDS]\n"
 "         [--query-timeout MS] [--query-tries N] [--queries-in-flight N]\n"
-"         [--shard K/N] [--vrps FILE|rtr://HOST:PORT] [--bgp FILE]\n"
+"         [--shard K/N] [--vrps FILE|rtr://HOST:PORT] [--rtr-wait SECONDS]\n"
+"         [--bgp FILE]\n"
 "         [--geoip FILE] [--asn-db FILE] [--ca-file FILE] [--conns-per-addr N]\n"
 "         [--opt-out FILE] [--allow-prefix CIDR[,CIDR...]] [--user-agent STRING]\n"
 "         [--part-rows N] [--progress|--quiet] [--verbose]\n"
@@ -224,17 +227,46 @@ rfc3339(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Validator queries go through the same resolver engine. */
+/* Validator queries go through the same resolver engine.  Those still
+ * outstanding when the crawl stops (a signal) are on a list, so that
+ * vq_free_all releases them: the engine frees its queries without
+ * calling back. */
 struct vq {
 	struct val_job *vj;
 	uint32_t token;
+	struct vq *prev, *next;
 };
+
+static struct vq *vq_outstanding;
+
+static void
+vq_unlink(struct vq *v)
+{
+	if (v->prev != NULL)
+		v->prev->next = v->next;
+	else
+		vq_outstanding = v->next;
+	if (v->next != NULL)
+		v->next->prev = v->prev;
+}
+
+static void
+vq_free_all(void)
+{
+	while (vq_outstanding != NULL) {
+		struct vq *v = vq_outstanding;
+
+		vq_unlink(v);
+		free(v);
+	}
+}
 
 static bool
 vq_reply(void *arg, enum query_status st, ldns_pkt *p)
 {
 	struct vq *v = arg;
 
+	vq_unlink(v);
 	val_job_deliver(v->vj, v->token, st == QUERY_OK ? p : NULL);
 	free(v);
 	return false;
@@ -249,7 +281,32 @@ val_query(void *arg, struct val_job *job, uint32_t token,
 
 	v->vj = job;
 	v->token = token;
+	v->next = vq_outstanding;
+	if (vq_outstanding != NULL)
+		vq_outstanding->prev = v;
+	vq_outstanding = v;
 	query_send(c->qe, name, type, vq_reply, v);
+}
+
+/* The probe set, canonical order: a resume must run the same. */
+static void
+probes_format(unsigned probes, char *buf, size_t len)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+		{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
+		{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
+		{ "tls", PROBE_TLS }, { "http", PROBE_HTTP },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (probes & names[i].bit)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n ? "," : "", names[i].name);
 }
 
 static void
@@ -288,9 +345,11 @@ main(int argc, char **argv)
 	enum list_format fmt;
 	unsigned queries_in_flight = 0;
 	unsigned conns_per_addr = CONNCAP_DEFAULT_MAX;
+	unsigned rtr_wait = 0;	/* 0: VRP_RTR_TIMEOUT_S */
 	struct blocklist *blocklist = NULL;
 	struct web_ctx_options wo;
 	char web_summary[512] = "";
+	char *write_failure = NULL;	/* the snapshot could not be written */
 	struct query_stats qs;
 	struct val_stats vs;
 	struct list_stats ls;
@@ -368,6 +427,10 @@ main(int argc, char **argv)
 			    optarg, 1, 1000);
 			break;
 		case OPT_REGISTRABLE: registrable = true; break;
+		case OPT_RTR_WAIT:
+			rtr_wait = (unsigned)num_arg("--rtr-wait", optarg, 1,
+			    VRP_RTR_MAX_TIMEOUT_S);
+			break;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_VERSION:
 			printf("uptake-crawl %s\n", UPTAKE_VERSION);
@@ -432,6 +495,7 @@ main(int argc, char **argv)
 	ao.rpki = (cfg.probes & PROBE_RPKI) != 0;
 	ao.geo = (cfg.probes & PROBE_GEO) != 0;
 	ao.now = cfg.validation_time;
+	ao.rtr_timeout_s = rtr_wait;
 	if (addr_data_load(&addr, &ao, err, sizeof(err)) != 0)
 		fatal(2, "%s", err);
 	addr_data_summary(&addr, addr_summary, sizeof(addr_summary));
@@ -478,6 +542,10 @@ main(int argc, char **argv)
 
 	snapshot_writer_options_default(&so);
 	so.part_rows = cfg.part_rows;
+	if (shard != NULL) {
+		so.shard_k = shard->index;
+		so.shard_n = shard->count;
+	}
 	c.snap = snapshot_writer_open(cfg.out_dir, &so, err, sizeof(err));
 	if (c.snap == NULL)
 		fatal(2, "--out %s: %s", cfg.out_dir, err);
@@ -505,17 +573,22 @@ main(int argc, char **argv)
 		shard_format(shard, sb, sizeof(sb));
 		snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_SHARD, sb);
 	}
+	probes_format(cfg.probes, abuf, sizeof(abuf));
+	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_PROBES, abuf);
+	if (snapshot_writer_check_resume(c.snap, err, sizeof(err)) != 0)
+		fatal(2, "--out %s: resume refused: %s", cfg.out_dir, err);
 
 	t0 = now_monotonic_us();
 	rc = sched_run(&c, list, optout, shard);
 
 	rfc3339(time(NULL), tbuf, sizeof(tbuf));
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_CRAWL_END, tbuf);
-	if (snapshot_writer_close(c.snap) != 0) {
-		log_err("crawl", "%s: the last part could not be written",
-		    cfg.out_dir);
+	if (snapshot_writer_finish(c.snap) != 0 &&
+	    snapshot_writer_failure(c.snap) == NULL)
 		c.n.write_errors++;
-	}
+	if (snapshot_writer_failure(c.snap) != NULL)
+		write_failure = xstrdup(snapshot_writer_failure(c.snap));
+	snapshot_writer_free(c.snap);
 	c.snap = NULL;
 
 	query_engine_stats(c.qe, &qs);
@@ -535,6 +608,7 @@ main(int argc, char **argv)
 		    "duplicates %llu; queries %llu (timeouts %llu, errors %llu, "
 		    "bad replies %llu, truncated %llu); DNSKEY validations %llu, "
 		    "key cache hits %llu; write errors %llu\n",
+		    write_failure != NULL ? "stopped" :
 		    rc == SCHED_INTERRUPTED ? "interrupted" : "done",
 		    (unsigned long long)c.n.finished, el,
 		    el > 0 ? (double)c.n.finished / el : 0.0,
@@ -575,6 +649,7 @@ main(int argc, char **argv)
 	val_ctx_free(c.val);
 	addr_data_free(&addr);
 	query_engine_free(c.qe);
+	vq_free_all();
 	loop_free(c.loop);
 	if (anchors != NULL)
 		ldns_rr_list_deep_free(anchors);
@@ -583,6 +658,14 @@ main(int argc, char **argv)
 	blocklist_free(blocklist);
 	shard_free(shard);
 	free(cfg.command_line);
+	if (write_failure != NULL) {
+		/* The one line an operator needs: why, and what is kept. */
+		fprintf(stderr, "uptake-crawl: stopped: %s; the parts already "
+		    "published are kept, rerun the same command to resume\n",
+		    write_failure);
+		free(write_failure);
+		return 3;
+	}
 	if (rc == SCHED_INTERRUPTED)
 		return 3;
 	if (rc == SCHED_LIST_ERROR) {
