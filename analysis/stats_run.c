@@ -34,6 +34,12 @@
 #define CODE_OTHER 254		/* a string no condition names */
 #define MAX_LITS 254		/* literals per STRING column */
 #define KEYBUF (STATS_MAX_KEYS * (STATS_MAX_LABEL + 1))
+/*
+ * Rows counted at once: the columns stream one page each (a page of our
+ * writer holds up to ~131,072 values), and a batch ends at the first page
+ * boundary of any column, so the worker's arrays stay this size at most.
+ */
+#define BATCH_ROWS ((size_t)1 << 17)
 
 /* A STRING column that conditions compare with literals. */
 struct strcol {
@@ -127,7 +133,11 @@ struct worker {
 	pthread_t tid;
 	struct parquet_reader *reader;
 	size_t reader_part;
-	struct parquet_column_data cd[SCHEMA_COL_COUNT];
+	struct parquet_column_data cd[SCHEMA_COL_COUNT];	/* batch views */
+	struct parquet_column_reader *cr[SCHEMA_COL_COUNT];
+	struct parquet_column_data page[SCHEMA_COL_COUNT];	/* current pages */
+	size_t ppos[SCHEMA_COL_COUNT];		/* next row of page[c] */
+	struct parquet_column_data nulls;	/* a column a part lacks */
 	uint8_t *codes[SCHEMA_COL_COUNT];	/* by strcol index */
 	uint8_t **masks;			/* by atom */
 	uint8_t *den, *num;
@@ -664,8 +674,46 @@ worker_arrays(struct worker *w, size_t nrows)
 static void
 worker_columns_fini(struct worker *w)
 {
-	for (size_t c = 0; c < SCHEMA_COL_COUNT; c++)
-		parquet_column_data_fini(&w->cd[c]);
+	for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
+		parquet_column_reader_free(w->cr[c]);
+		w->cr[c] = NULL;
+		memset(&w->cd[c], 0, sizeof(w->cd[c]));
+		memset(&w->page[c], 0, sizeof(w->page[c]));
+		w->ppos[c] = 0;
+	}
+}
+
+/* All-null arrays of BATCH_ROWS rows, for a key column a part lacks. */
+static void
+worker_nulls(struct worker *w)
+{
+	struct parquet_column_data *d = &w->nulls;
+
+	if (d->present)
+		return;
+	d->nrows = BATCH_ROWS;
+	d->present = xcalloc(BATCH_ROWS, 1);
+	d->i32 = xcalloc(BATCH_ROWS, sizeof(*d->i32));
+	d->i64 = xcalloc(BATCH_ROWS, sizeof(*d->i64));
+	d->b = xcalloc(BATCH_ROWS, 1);
+	d->str = xcalloc(BATCH_ROWS, sizeof(*d->str));
+	d->str_len = xcalloc(BATCH_ROWS, sizeof(*d->str_len));
+}
+
+/* View v as rows [k, k + n) of page p. */
+static void
+view_of(struct parquet_column_data *v, const struct parquet_column_data *p,
+    enum schema_type type, size_t k, size_t n)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = type;
+	v->nrows = n;
+	v->present = p->present + k;
+	v->i32 = p->i32 ? p->i32 + k : NULL;
+	v->i64 = p->i64 ? p->i64 + k : NULL;
+	v->b = p->b ? p->b + k : NULL;
+	v->str = p->str ? p->str + k : NULL;
+	v->str_len = p->str_len ? p->str_len + k : NULL;
 }
 
 static void
@@ -691,52 +739,97 @@ touch(struct worker *w, uint32_t g)
 	w->touched[w->ntouched++] = g;
 }
 
-/* Read and count one row group into w->acc.  0 or -1 with msg. */
+static int unit_batch(struct worker *w, size_t nrows, char *msg,
+    size_t msglen);
+
+/*
+ * Read and count one row group into w->acc, page by page: every needed
+ * column has one page decoded at a time, and rows are counted in batches
+ * that end at the first page boundary.  0 or -1 with msg.
+ */
 static int
 unit_count(struct worker *w, struct pinfo *pi, size_t rg, char *msg,
     size_t msglen)
 {
 	struct run *r = w->run;
 	struct plan *p = &r->plan;
-	size_t nm = r->nm;
 	int64_t nr64 = parquet_reader_row_group_rows(w->reader, rg);
 
 	if (nr64 <= 0)
 		return 0;
-	size_t nrows = (size_t)nr64;
-	worker_arrays(w, nrows);
+	size_t left = (size_t)nr64;
 	for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
-		if (!p->need[c])
+		if (!p->need[c] || pi->fcol[c] < 0)
 			continue;
-		if (pi->fcol[c] < 0) {
-			/* A key column this part lacks: all null. */
-			struct parquet_column_data *d = &w->cd[c];
-			d->type = schema_column_get(c)->type;
-			d->nrows = nrows;
-			d->present = xcalloc(nrows, 1);
-			d->str = xcalloc(nrows, sizeof(*d->str));
-			d->str_len = xcalloc(nrows, sizeof(*d->str_len));
-			d->i64 = xcalloc(nrows, sizeof(*d->i64));
-			continue;
-		}
-		if (parquet_reader_read_column(w->reader, rg,
-		    (size_t)pi->fcol[c], &w->cd[c]) < 0) {
+		w->cr[c] = parquet_column_reader_new(w->reader, rg,
+		    (size_t)pi->fcol[c]);
+		if (w->cr[c] == NULL) {
 			snprintf(msg, msglen, "%s",
 			    parquet_reader_error(w->reader));
 			worker_columns_fini(w);
 			return -1;
 		}
-		if (w->cd[c].nrows != nrows) {
-			snprintf(msg, msglen, "%s: row group %zu, column '%s': %zu values for %zu rows",
-			    pi->path, rg, schema_column_get(c)->name,
-			    w->cd[c].nrows, nrows);
+	}
+	while (left > 0) {
+		size_t nb = left < BATCH_ROWS ? left : BATCH_ROWS;
+		for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
+			if (!p->need[c] || pi->fcol[c] < 0)
+				continue;
+			if (w->ppos[c] >= w->page[c].nrows) {
+				int n = parquet_column_reader_next(w->cr[c],
+				    SIZE_MAX, &w->page[c]);
+				if (n <= 0) {
+					if (n == 0)
+						snprintf(msg, msglen, "%s: row group %zu, column '%s': fewer values than rows",
+						    pi->path, rg,
+						    schema_column_get(c)->name);
+					else
+						snprintf(msg, msglen, "%s",
+						    parquet_reader_error(
+						    w->reader));
+					worker_columns_fini(w);
+					return -1;
+				}
+				w->ppos[c] = 0;
+			}
+			if (w->page[c].nrows - w->ppos[c] < nb)
+				nb = w->page[c].nrows - w->ppos[c];
+		}
+		for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
+			if (!p->need[c])
+				continue;
+			if (pi->fcol[c] < 0) {
+				/* A key column this part lacks: all null. */
+				worker_nulls(w);
+				view_of(&w->cd[c], &w->nulls,
+				    schema_column_get(c)->type, 0, nb);
+				continue;
+			}
+			view_of(&w->cd[c], &w->page[c], w->page[c].type,
+			    w->ppos[c], nb);
+			w->ppos[c] += nb;
+		}
+		if (unit_batch(w, nb, msg, msglen) < 0) {
 			worker_columns_fini(w);
 			return -1;
 		}
+		left -= nb;
 	}
+	worker_columns_fini(w);
+	return 0;
+}
+
+/* Count nrows rows of the views in w->cd into w->acc.  0 or -1 with msg. */
+static int
+unit_batch(struct worker *w, size_t nrows, char *msg, size_t msglen)
+{
+	struct run *r = w->run;
+	struct plan *p = &r->plan;
+	size_t nm = r->nm;
+
+	worker_arrays(w, nrows);
 	if (unit_groups(w, nrows) < 0) {
 		snprintf(msg, msglen, "too many groups");
-		worker_columns_fini(w);
 		return -1;
 	}
 	if (r->o->weight_rank) {
@@ -788,7 +881,6 @@ unit_count(struct worker *w, struct pinfo *pi, size_t rg, char *msg,
 					c->wk += x;
 			}
 	}
-	worker_columns_fini(w);
 	return 0;
 }
 
@@ -905,6 +997,7 @@ worker_fini(struct worker *w)
 	stats_strmap_free(w->cache);
 	acc_fini(&w->acc);
 	worker_columns_fini(w);
+	parquet_column_data_fini(&w->nulls);
 }
 
 /* Footers. */

@@ -7,7 +7,7 @@
  *   uptake-dump --schema [--format text|md]
  *
  * SNAPSHOT is a snapshot directory or one Parquet file.  Rows stream one
- * row group at a time.  A part that cannot be read is reported on stderr
+ * page of each column at a time.  A part that cannot be read is reported on stderr
  * by name and the others are still dumped; the exit status is then 1.
  * Nulls are empty CSV fields (an empty string is "") and JSON null.
  * Timestamps print as RFC 3339 UTC with microseconds.
@@ -308,16 +308,35 @@ dump_rows(const char *path, enum dump_mode mode, const struct selection *sel,
 		print_header(r, ix, n);
 		*header_done = true;
 	}
+	/* One column reader per column: one page of each decoded at a time. */
 	struct parquet_column_data *d = xcalloc(n ? n : 1, sizeof(*d));
+	struct parquet_column_reader **cr = xcalloc(n ? n : 1, sizeof(*cr));
+	size_t *pos = xcalloc(n ? n : 1, sizeof(*pos));
 	for (size_t g = 0; g < parquet_reader_row_group_count(r) && !rc; g++) {
-		for (size_t i = 0; i < n; i++)
-			if (parquet_reader_read_column(r, g, ix[i], &d[i]) < 0) {
-				fprintf(stderr, "uptake-dump: %s\n",
-				    parquet_reader_error(r));
+		for (size_t i = 0; i < n && !rc; i++) {
+			memset(&d[i], 0, sizeof(d[i]));
+			pos[i] = 0;
+			if ((cr[i] = parquet_column_reader_new(r, g, ix[i])) ==
+			    NULL)
 				rc = -1;
-			}
+		}
 		size_t rows = rc ? 0 : (size_t)parquet_reader_row_group_rows(r, g);
-		for (size_t k = 0; k < rows; k++) {
+		for (size_t k = 0; k < rows && !rc; k++) {
+			for (size_t i = 0; i < n; i++) {
+				if (pos[i] < d[i].nrows)
+					continue;
+				pos[i] = 0;
+				if (parquet_column_reader_next(cr[i], SIZE_MAX,
+				    &d[i]) <= 0) {
+					if (parquet_reader_error(r)[0] == '\0')
+						snprintf(err, sizeof(err), "%s: row group %zu: column chunk ends early",
+						    path, g);
+					rc = -1;
+					break;
+				}
+			}
+			if (rc)
+				break;
 			if (mode == DUMP_JSONL)
 				putchar('{');
 			for (size_t i = 0; i < n; i++) {
@@ -330,13 +349,21 @@ dump_rows(const char *path, enum dump_mode mode, const struct selection *sel,
 					    strlen(nm));
 					putchar(':');
 				}
-				print_value(&d[i], k, mode);
+				print_value(&d[i], pos[i]++, mode);
 			}
 			fputs(mode == DUMP_JSONL ? "}\n" : "\n", stdout);
 		}
-		for (size_t i = 0; i < n; i++)
-			parquet_column_data_fini(&d[i]);
+		if (rc)
+			fprintf(stderr, "uptake-dump: %s\n",
+			    parquet_reader_error(r)[0] ? parquet_reader_error(r)
+			    : err);
+		for (size_t i = 0; i < n; i++) {
+			parquet_column_reader_free(cr[i]);
+			cr[i] = NULL;
+		}
 	}
+	free(cr);
+	free(pos);
 	free(d);
 	free(ix);
 	parquet_reader_free(r);

@@ -6,9 +6,10 @@
  * hybrid; ZSTD (or uncompressed) pages; data pages v1 written, v1 and v2
  * read; a Thrift compact footer with statistics and key/value metadata.
  *
- * The writer buffers one row group in memory.  The reader streams: it
- * decodes one column chunk of one row group at a time, so its memory is
- * bounded by a row group.  Every size, count and offset read from a file
+ * The writer buffers one row group in memory.  The reader streams: a
+ * column reader decodes one page at a time as its rows are consumed, so
+ * its memory is bounded by a page (PARQUET_MAX_PAGE_BYTES and
+ * PARQUET_MAX_PAGE_VALUES), whatever the file claims.  Every size, count and offset read from a file
  * is checked before use; a bad file yields an error that names the file
  * and what is wrong.
  */
@@ -26,7 +27,21 @@
 #define PARQUET_MAX_COLUMNS 4096		/* leaf columns */
 #define PARQUET_MAX_ROW_GROUPS 1000000
 #define PARQUET_MAX_KV 4096			/* key/value pairs */
-#define PARQUET_MAX_PAGE_BYTES (512u << 20)	/* one page, either size */
+/*
+ * One page, either declared size (compressed or uncompressed).  Our writer
+ * and DuckDB write pages of about 1 MiB; a page declaring more is refused
+ * before anything is allocated for it (a 2 KB ZSTD page of zeros can claim
+ * 512 MiB).
+ */
+#define PARQUET_MAX_PAGE_BYTES (16u << 20)
+/*
+ * Values (rows) of one data page or entries of one dictionary page: the
+ * decoded arrays of a page are at most 13 bytes a value (27 MiB here).
+ * pyarrow writes row groups of up to 1Mi rows, in pages of fewer.
+ */
+#define PARQUET_MAX_PAGE_VALUES (2u << 20)
+/* One page header (Thrift, with its statistics). */
+#define PARQUET_MAX_PAGE_HEADER_BYTES (1u << 20)
 #define PARQUET_MAX_CHUNK_BYTES (1024u << 20)	/* one column chunk, on disk */
 #define PARQUET_MAX_ROW_GROUP_ROWS (64u << 20)	/* rows in one row group */
 
@@ -86,6 +101,13 @@ uint64_t parquet_writer_bytes(const struct parquet_writer *w);
 int parquet_writer_close(struct parquet_writer *w)
 	__attribute__((warn_unused_result));
 
+/*
+ * Why the writer failed: "NAME: write: reason" (a failed write(2), not
+ * logged) or the page/footer/compression problem (logged); "" when it has
+ * not failed.  Borrowed from w.
+ */
+const char *parquet_writer_error(const struct parquet_writer *w);
+
 /* Free (accepts NULL); does not close fd. */
 void parquet_writer_free(struct parquet_writer *w);
 
@@ -130,8 +152,10 @@ struct parquet_reader *parquet_reader_open_mem(const void *buf, size_t len,
 void parquet_reader_free(struct parquet_reader *r);
 
 /*
- * Bound the memory of one parquet_reader_read_column (decoded pages,
- * values and levels); default 2 GiB.  Fuzzers and tests set less.
+ * Bound what the reader holds decoded at once (pages, dictionaries,
+ * values and levels of its column readers, or the whole chunk of one
+ * parquet_reader_read_column); default 512 MiB.  Fuzzers and tests set
+ * less.
  */
 void parquet_reader_set_decode_limit(struct parquet_reader *r, size_t bytes);
 
@@ -159,8 +183,33 @@ const char *parquet_reader_kv_get(const struct parquet_reader *r,
 const char *parquet_reader_created_by(const struct parquet_reader *r);
 
 /*
- * Decode column col of row group rg into *out (which must be zeroed or
- * finished; the caller finishes it).  Returns 0, or -1 with
+ * Streaming: the rows of column col of row group rg, page by page.
+ * Returns NULL with parquet_reader_error() when rg or col is out of range.
+ * Column readers of one reader may be open at once (not across threads).
+ */
+struct parquet_column_reader;
+struct parquet_column_reader *parquet_column_reader_new(
+	struct parquet_reader *r, size_t rg, size_t col);
+
+/*
+ * The next rows, at most max and never past the end of the current page:
+ * *out is a view (its arrays borrowed from the column reader, valid until
+ * the next call or the free; do not finish it).  Returns the number of
+ * rows (> 0), 0 when the row group is done, or -1 with
+ * parquet_reader_error() naming file, row group, column and page offset.
+ */
+int parquet_column_reader_next(struct parquet_column_reader *cr, size_t max,
+	struct parquet_column_data *out) __attribute__((warn_unused_result));
+
+/* Rows of the row group not yet returned. */
+size_t parquet_column_reader_rows_left(const struct parquet_column_reader *cr);
+
+void parquet_column_reader_free(struct parquet_column_reader *cr);
+
+/*
+ * Decode a whole column chunk into *out (which must be zeroed or
+ * finished; the caller finishes it): memory proportional to the chunk, so
+ * for tests and small files; tools stream with parquet_column_reader_*.  Returns 0, or -1 with
  * parquet_reader_error() saying "NAME: row group R, column 'c': problem".
  */
 int parquet_reader_read_column(struct parquet_reader *r, size_t rg,

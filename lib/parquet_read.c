@@ -27,8 +27,22 @@
 #include "parquet_int.h"
 #include "util.h"
 
-/* Default bound on one decoded column chunk (values, levels and pages). */
-#define PQ_DEFAULT_DECODE_LIMIT ((size_t)2048 << 20)
+/*
+ * Default bound on what one reader holds decoded at a time (pages,
+ * dictionaries, values and levels of its open column readers; a whole
+ * chunk for parquet_reader_read_column).  A tool streaming every column
+ * of our files holds a few MiB; this stops a hostile file well before a
+ * modest machine runs out, and still reads a whole DuckDB row group.
+ */
+#define PQ_DEFAULT_DECODE_LIMIT ((size_t)512 << 20)
+/*
+ * A column reader keeps page and read buffers up to this size between
+ * pages; a bigger one is given back once its page is decoded, so that
+ * many columns each holding one big page do not add up.
+ */
+#define PQ_HOLD_BYTES ((size_t)1 << 20)
+/* First read for a page header; a longer one is read again up to the cap. */
+#define PQ_HEADER_PROBE ((size_t)64 << 10)
 
 struct rcol {
 	struct parquet_column_def def;
@@ -48,6 +62,7 @@ struct parquet_reader {
 	uint32_t *scratch;
 	size_t scratch_cap;
 	size_t decode_limit;
+	size_t held;		/* bytes held by column readers */
 	char err[512];
 };
 
@@ -500,7 +515,7 @@ parquet_column_data_get(const struct parquet_column_data *d, size_t i,
 	}
 }
 
-/* Decoding one column chunk. */
+/* Decoding one column chunk, page by page. */
 
 struct dict {
 	bool have;
@@ -509,21 +524,36 @@ struct dict {
 	uint8_t *b;		/* BOOLEAN entries */
 	const uint8_t **str;	/* BYTE_ARRAY entries */
 	uint32_t *str_len;
+	uint8_t *buf;		/* the decoded dictionary page */
+	size_t bytes;		/* held for it (charged) */
 };
 
-struct cctx {
+struct parquet_column_reader {
 	struct parquet_reader *r;
-	struct parquet_column_data *out;
 	const struct rcol *col;
 	int codec;
 	size_t rg;
-	size_t used;		/* decoded bytes, against decode_limit */
+	uint64_t start, end;	/* the chunk in the file */
+	uint64_t pos;		/* next page header */
+	size_t nrows, row;	/* rows of the row group; rows decoded */
 	struct dict dict;
+	/* The current page, decoded: its values are pg's rows [0, pg.nrows). */
+	struct parquet_column_data pg;
+	size_t pg_cap;		/* rows the arrays of pg hold */
+	size_t k;		/* next row of pg to hand out */
+	uint8_t *pbuf;		/* decompressed page */
+	size_t pbuf_cap;
+	uint8_t *cbuf;		/* page header and compressed bytes (fd) */
+	size_t cbuf_cap;
+	bool keep;		/* keep every page buffer (whole chunk reads) */
+	uint8_t **kept;
+	size_t nkept, kept_cap;
+	size_t held;		/* bytes charged to r->held */
 	const uint32_t *rows;	/* rows of the present values of a page */
 };
 
 __attribute__((format(printf, 2, 3))) static int
-cerr(struct cctx *c, const char *fmt, ...)
+cerr(struct parquet_column_reader *c, const char *fmt, ...)
 {
 	char msg[300];
 	va_list ap;
@@ -535,14 +565,31 @@ cerr(struct cctx *c, const char *fmt, ...)
 	    c->col->def.name, msg);
 }
 
+/* Count bytes held against the reader's decode limit. */
 static int
-charge(struct cctx *c, size_t bytes)
+charge(struct parquet_column_reader *c, size_t bytes)
 {
-	if (bytes > c->r->decode_limit - c->used)
+	struct parquet_reader *r = c->r;
+
+	if (bytes > r->decode_limit || r->held > r->decode_limit - bytes)
 		return cerr(c, "decoded data exceeds the limit of %zu bytes",
-		    c->r->decode_limit);
-	c->used += bytes;
+		    r->decode_limit);
+	r->held += bytes;
+	c->held += bytes;
 	return 0;
+}
+
+/* Grow *buf to at least n bytes, charged.  NULL when over the limit. */
+static uint8_t *
+grow(struct parquet_column_reader *c, uint8_t **buf, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return *buf;
+	if (charge(c, n - *cap) < 0)
+		return NULL;
+	*buf = xrealloc(*buf, n);
+	*cap = n;
+	return *buf;
 }
 
 static uint32_t *
@@ -555,26 +602,63 @@ scratch(struct parquet_reader *r, size_t n)
 	return r->scratch;
 }
 
-/* Decompress (or copy) a page section into a buffer owned by out. */
-static uint8_t *
-page_buf(struct cctx *c, const uint8_t *src, size_t clen, size_t ulen,
-    bool compressed)
+/*
+ * len bytes of the file at off: a pointer into the buffer of a memory
+ * reader, else read into the column reader's buffer.  NULL on error.
+ */
+static const uint8_t *
+chunk_view(struct parquet_column_reader *c, uint64_t off, size_t len)
 {
-	struct parquet_column_data *d = c->out;
+	struct parquet_reader *r = c->r;
+
+	if (r->fd < 0) {
+		if (off > r->size || len > r->size - off) {
+			rerr(r, "read of %zu bytes at offset %llu is past the end of the file (%llu bytes)",
+			    len, (unsigned long long)off,
+			    (unsigned long long)r->size);
+			return NULL;
+		}
+		return r->mem + off;
+	}
+	if (grow(c, &c->cbuf, &c->cbuf_cap, len ? len : 1) == NULL)
+		return NULL;
+	if (rd_read(r, off, len, c->cbuf) < 0)
+		return NULL;
+	return c->cbuf;
+}
+
+/*
+ * Decompress (or copy) a page section: into a new buffer for a
+ * dictionary (dict true) or a kept page, else into the page buffer.
+ */
+static uint8_t *
+page_buf(struct parquet_column_reader *c, const uint8_t *src, size_t clen,
+    size_t ulen, bool compressed, bool dict)
+{
 	uint8_t *dst;
 
-	if (charge(c, ulen) < 0)
-		return NULL;
 	if (!compressed && clen != ulen) {
 		cerr(c, "uncompressed page of %zu bytes says %zu", clen, ulen);
 		return NULL;
 	}
-	dst = xmalloc(ulen ? ulen : 1);
-	if (d->nbufs == d->bufs_cap) {
-		d->bufs_cap = d->bufs_cap ? d->bufs_cap * 2 : 8;
-		d->bufs = xreallocarray(d->bufs, d->bufs_cap, sizeof(*d->bufs));
-	}
-	d->bufs[d->nbufs++] = dst;
+	if (dict || c->keep) {
+		if (charge(c, ulen ? ulen : 1) < 0)
+			return NULL;
+		dst = xmalloc(ulen ? ulen : 1);
+		if (dict) {
+			c->dict.buf = dst;
+			c->dict.bytes += ulen ? ulen : 1;
+		} else {
+			if (c->nkept == c->kept_cap) {
+				c->kept_cap = c->kept_cap ? c->kept_cap * 2 : 8;
+				c->kept = xreallocarray(c->kept, c->kept_cap,
+				    sizeof(*c->kept));
+			}
+			c->kept[c->nkept++] = dst;
+		}
+	} else if ((dst = grow(c, &c->pbuf, &c->pbuf_cap,
+	    ulen ? ulen : 1)) == NULL)
+		return NULL;
 	if (!compressed) {
 		memcpy(dst, src, ulen);
 		return dst;
@@ -598,8 +682,10 @@ page_buf(struct cctx *c, const uint8_t *src, size_t clen, size_t ulen,
  * int64, bool or string).  Returns bytes used or -1.
  */
 static long
-plain_decode(struct cctx *c, const uint8_t *p, size_t len, size_t n,
-    void (*put)(struct cctx *, size_t, int64_t, const uint8_t *, uint32_t),
+plain_decode(struct parquet_column_reader *c, const uint8_t *p, size_t len,
+    size_t n,
+    void (*put)(struct parquet_column_reader *, size_t, int64_t,
+	const uint8_t *, uint32_t),
     size_t base)
 {
 	size_t pos = 0;
@@ -647,7 +733,8 @@ plain_decode(struct cctx *c, const uint8_t *p, size_t len, size_t n,
 }
 
 static void
-put_dict(struct cctx *c, size_t i, int64_t v, const uint8_t *s, uint32_t sl)
+put_dict(struct parquet_column_reader *c, size_t i, int64_t v,
+    const uint8_t *s, uint32_t sl)
 {
 	struct dict *d = &c->dict;
 
@@ -661,11 +748,12 @@ put_dict(struct cctx *c, size_t i, int64_t v, const uint8_t *s, uint32_t sl)
 	}
 }
 
-/* Store one value at row. */
+/* Store one value at row of the page. */
 static void
-put_row(struct cctx *c, size_t row, int64_t v, const uint8_t *s, uint32_t sl)
+put_row(struct parquet_column_reader *c, size_t row, int64_t v,
+    const uint8_t *s, uint32_t sl)
 {
-	struct parquet_column_data *d = c->out;
+	struct parquet_column_data *d = &c->pg;
 
 	switch (d->type) {
 	case SCHEMA_TYPE_INT32:
@@ -687,13 +775,15 @@ put_row(struct cctx *c, size_t row, int64_t v, const uint8_t *s, uint32_t sl)
 
 /* Value k of a page goes to row c->rows[k]. */
 static void
-put_nth(struct cctx *c, size_t k, int64_t v, const uint8_t *s, uint32_t sl)
+put_nth(struct parquet_column_reader *c, size_t k, int64_t v,
+    const uint8_t *s, uint32_t sl)
 {
 	put_row(c, c->rows[k], v, s, sl);
 }
 
 static int
-dict_page(struct cctx *c, const struct pq_page_header *h, const uint8_t *body)
+dict_page(struct parquet_column_reader *c, const struct pq_page_header *h,
+    const uint8_t *body)
 {
 	struct dict *d = &c->dict;
 	uint8_t *p;
@@ -711,13 +801,17 @@ dict_page(struct cctx *c, const struct pq_page_header *h, const uint8_t *body)
 	    (uint64_t)h->uncompressed_size * 8 + 8)
 		return cerr(c, "dictionary of %d entries does not fit its page",
 		    h->dict_num_values);
+	if ((uint32_t)h->dict_num_values > PARQUET_MAX_PAGE_VALUES)
+		return cerr(c, "dictionary of %d entries is above the limit of %u values per page",
+		    h->dict_num_values, PARQUET_MAX_PAGE_VALUES);
 	p = page_buf(c, body, (size_t)h->compressed_size,
-	    (size_t)h->uncompressed_size, c->codec == PQ_CODEC_ZSTD);
+	    (size_t)h->uncompressed_size, c->codec == PQ_CODEC_ZSTD, true);
 	if (p == NULL)
 		return -1;
 	d->n = (uint32_t)h->dict_num_values;
 	if (charge(c, (size_t)d->n * 16) < 0)
 		return -1;
+	d->bytes += (size_t)d->n * 16;
 	if (c->col->ptype == PQ_BYTE_ARRAY) {
 		d->str = xcalloc(d->n ? d->n : 1, sizeof(*d->str));
 		d->str_len = xcalloc(d->n ? d->n : 1, sizeof(*d->str_len));
@@ -732,18 +826,18 @@ dict_page(struct cctx *c, const struct pq_page_header *h, const uint8_t *body)
 	return 0;
 }
 
-/* Values of one data page: nv rows from row0, levels already in present. */
+/* Values of one data page: nv rows, levels already in pg.present. */
 static int
-page_values(struct cctx *c, int enc, const uint8_t *p, size_t len,
-    size_t row0, size_t nv)
+page_values(struct parquet_column_reader *c, int enc, const uint8_t *p,
+    size_t len, size_t nv)
 {
-	struct parquet_column_data *d = c->out;
+	struct parquet_column_data *d = &c->pg;
 	size_t nn = 0;
 	uint32_t *rows = scratch(c->r, nv ? nv : 1);
 
 	for (size_t k = 0; k < nv; k++)
-		if (d->present[row0 + k])
-			rows[nn++] = (uint32_t)(row0 + k);
+		if (d->present[k])
+			rows[nn++] = (uint32_t)k;
 	if (nn == 0)
 		return 0;
 	if (enc == PQ_ENC_PLAIN) {
@@ -806,9 +900,10 @@ page_values(struct cctx *c, int enc, const uint8_t *p, size_t len,
 	    pq_encoding_name(enc));
 }
 
-/* Definition levels of nv rows from row0 (width 1) into present. */
+/* Definition levels of nv rows (width 1) into pg.present. */
 static int
-levels(struct cctx *c, const uint8_t *p, size_t len, size_t row0, size_t nv)
+levels(struct parquet_column_reader *c, const uint8_t *p, size_t len,
+    size_t nv)
 {
 	uint32_t *lv = xreallocarray(NULL, nv ? nv : 1, sizeof(*lv));
 	const char *e = NULL;
@@ -818,14 +913,14 @@ levels(struct cctx *c, const uint8_t *p, size_t len, size_t row0, size_t nv)
 		return cerr(c, "definition levels: %s", e);
 	}
 	for (size_t k = 0; k < nv; k++)
-		c->out->present[row0 + k] = (uint8_t)lv[k];
+		c->pg.present[k] = (uint8_t)lv[k];
 	free(lv);
 	return 0;
 }
 
 static int
-data_page(struct cctx *c, const struct pq_page_header *h, const uint8_t *body,
-    size_t row0, size_t nv)
+data_page(struct parquet_column_reader *c, const struct pq_page_header *h,
+    const uint8_t *body, size_t nv)
 {
 	uint8_t *p;
 	size_t len = (size_t)h->uncompressed_size;
@@ -833,7 +928,7 @@ data_page(struct cctx *c, const struct pq_page_header *h, const uint8_t *body,
 	if (!h->has_data)
 		return cerr(c, "data page without its header");
 	p = page_buf(c, body, (size_t)h->compressed_size, len,
-	    c->codec == PQ_CODEC_ZSTD);
+	    c->codec == PQ_CODEC_ZSTD, false);
 	if (p == NULL)
 		return -1;
 	if (!c->col->def.required) {
@@ -846,18 +941,18 @@ data_page(struct cctx *c, const struct pq_page_header *h, const uint8_t *body,
 		if (dl > len - 4)
 			return cerr(c, "definition levels (%u bytes) run past the page (%zu bytes)",
 			    dl, len);
-		if (levels(c, p + 4, dl, row0, nv) < 0)
+		if (levels(c, p + 4, dl, nv) < 0)
 			return -1;
 		p += 4 + dl;
 		len -= 4 + (size_t)dl;
 	} else
-		memset(c->out->present + row0, 1, nv);
-	return page_values(c, h->encoding, p, len, row0, nv);
+		memset(c->pg.present, 1, nv);
+	return page_values(c, h->encoding, p, len, nv);
 }
 
 static int
-data_page_v2(struct cctx *c, const struct pq_page_header *h,
-    const uint8_t *body, size_t row0, size_t nv)
+data_page_v2(struct parquet_column_reader *c, const struct pq_page_header *h,
+    const uint8_t *body, size_t nv)
 {
 	size_t clen = (size_t)h->compressed_size;
 	size_t ulen = (size_t)h->uncompressed_size;
@@ -872,21 +967,21 @@ data_page_v2(struct cctx *c, const struct pq_page_header *h,
 		    h->def_len);
 	size_t dl = (size_t)h->def_len;
 	if (!c->col->def.required) {
-		if (levels(c, body, dl, row0, nv) < 0)
+		if (levels(c, body, dl, nv) < 0)
 			return -1;
 	} else
-		memset(c->out->present + row0, 1, nv);
+		memset(c->pg.present, 1, nv);
 	size_t nn = 0;
 	for (size_t k = 0; k < nv; k++)
-		nn += c->out->present[row0 + k];
+		nn += c->pg.present[k];
 	if (h->num_nulls < 0 || (size_t)h->num_nulls != nv - nn)
 		return cerr(c, "page says %d nulls, definition levels say %zu",
 		    h->num_nulls, nv - nn);
 	bool comp = h->is_compressed && c->codec == PQ_CODEC_ZSTD;
-	uint8_t *p = page_buf(c, body + dl, clen - dl, ulen - dl, comp);
+	uint8_t *p = page_buf(c, body + dl, clen - dl, ulen - dl, comp, false);
 	if (p == NULL)
 		return -1;
-	return page_values(c, h->encoding, p, ulen - dl, row0, nv);
+	return page_values(c, h->encoding, p, ulen - dl, nv);
 }
 
 static size_t
@@ -904,128 +999,340 @@ value_size(enum schema_type t)
 	}
 }
 
-int
-parquet_reader_read_column(struct parquet_reader *r, size_t rg, size_t col,
-    struct parquet_column_data *out)
+/* Arrays of d for n rows (previous contents dropped). */
+static void
+data_arrays(struct parquet_column_data *d, size_t n)
 {
-	struct cctx c;
-	const struct pq_chunk_meta *m;
-	uint8_t *buf = NULL;
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	r->err[0] = '\0';
-	if (rg >= r->meta.nrgs || col >= r->ncols)
-		return rerr(r, "no row group %zu, column %zu", rg, col);
-	m = &r->meta.rgs[rg].chunks[col];
-	memset(&c, 0, sizeof(c));
-	c.r = r;
-	c.out = out;
-	c.col = &r->cols[col];
-	c.codec = m->codec;
-	c.rg = rg;
-
-	size_t nrows = (size_t)r->meta.rgs[rg].num_rows;
-	out->type = c.col->def.type;
-	out->nrows = nrows;
-	if (charge(&c, nrows * (1 + value_size(out->type))) < 0)
-		return -1;
-	size_t alloc = nrows ? nrows : 1;
-	out->present = xcalloc(alloc, 1);
-	switch (out->type) {
+	d->present = xreallocarray(d->present, n, 1);
+	switch (d->type) {
 	case SCHEMA_TYPE_INT32:
-		out->i32 = xcalloc(alloc, sizeof(*out->i32));
+		d->i32 = xreallocarray(d->i32, n, sizeof(*d->i32));
 		break;
 	case SCHEMA_TYPE_INT64:
 	case SCHEMA_TYPE_TIMESTAMP_US:
-		out->i64 = xcalloc(alloc, sizeof(*out->i64));
+		d->i64 = xreallocarray(d->i64, n, sizeof(*d->i64));
 		break;
 	case SCHEMA_TYPE_BOOLEAN:
-		out->b = xcalloc(alloc, 1);
+		d->b = xreallocarray(d->b, n, 1);
 		break;
 	case SCHEMA_TYPE_STRING:
-		out->str = xcalloc(alloc, sizeof(*out->str));
-		out->str_len = xcalloc(alloc, sizeof(*out->str_len));
+		d->str = xreallocarray(d->str, n, sizeof(*d->str));
+		d->str_len = xreallocarray(d->str_len, n, sizeof(*d->str_len));
 		break;
 	}
-	if (nrows == 0)
-		return 0;
+}
 
-	int64_t start = m->data_page_offset;
-	if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start)
-		start = m->dictionary_page_offset;
-	size_t len = (size_t)m->total_compressed;
-	buf = xmalloc(len ? len : 1);
-	if (rd_read(r, (uint64_t)start, len, buf) < 0)
-		goto out;
+static void
+buf_release(struct parquet_column_reader *c, uint8_t **buf, size_t *cap)
+{
+	free(*buf);
+	*buf = NULL;
+	c->r->held -= *cap;
+	c->held -= *cap;
+	*cap = 0;
+}
 
-	size_t pos = 0, row = 0;
-	while (row < nrows) {
+/*
+ * After a page is decoded: hold what its values need, not what the page
+ * claimed.  Big read and page buffers go back (only PLAIN strings point
+ * into the page); a big page whose strings use less than half of it has
+ * them copied into a tight buffer.
+ */
+static void
+page_release(struct parquet_column_reader *c)
+{
+	struct parquet_column_data *d = &c->pg;
+
+	if (c->cbuf_cap > PQ_HOLD_BYTES)
+		buf_release(c, &c->cbuf, &c->cbuf_cap);
+	if (c->keep || c->pbuf_cap <= PQ_HOLD_BYTES)
+		return;
+	if (d->type != SCHEMA_TYPE_STRING) {
+		buf_release(c, &c->pbuf, &c->pbuf_cap);
+		return;
+	}
+	size_t used = 0;
+	const uint8_t *lo = c->pbuf, *hi = c->pbuf + c->pbuf_cap;
+	for (size_t k = 0; k < d->nrows; k++)
+		if (d->present[k] && d->str[k] >= lo && d->str[k] < hi)
+			used += d->str_len[k];
+	if (used > c->pbuf_cap / 2)
+		return;
+	uint8_t *t = xmalloc(used ? used : 1), *q = t;
+	for (size_t k = 0; k < d->nrows; k++)
+		if (d->present[k] && d->str[k] >= lo && d->str[k] < hi) {
+			memcpy(q, d->str[k], d->str_len[k]);
+			d->str[k] = q;
+			q += d->str_len[k];
+		}
+	buf_release(c, &c->pbuf, &c->pbuf_cap);
+	/* The tight copy is the page buffer now (never over the limit:
+	 * it is at most half of what was held). */
+	c->pbuf = t;
+	c->pbuf_cap = used ? used : 1;
+	c->r->held += c->pbuf_cap;
+	c->held += c->pbuf_cap;
+}
+
+/* Decode the next data page of the chunk into pg.  0 or -1. */
+static int
+next_page(struct parquet_column_reader *c)
+{
+	for (;;) {
 		struct pq_page_header h;
 		const char *e = NULL;
-		if (pos >= len) {
-			cerr(&c, "column chunk ends after %zu of %zu values",
-			    row, nrows);
-			goto out;
+		if (c->pos >= c->end)
+			return cerr(c, "column chunk ends after %zu of %zu values",
+			    c->row, c->nrows);
+		uint64_t rest = c->end - c->pos;
+		size_t win = rest < PQ_HEADER_PROBE ? (size_t)rest :
+		    PQ_HEADER_PROBE;
+		const uint8_t *hb = chunk_view(c, c->pos, win);
+		if (hb == NULL)
+			return -1;
+		long hl = pq_page_header_parse(hb, win, &h, &e);
+		size_t most = rest < PARQUET_MAX_PAGE_HEADER_BYTES ?
+		    (size_t)rest : PARQUET_MAX_PAGE_HEADER_BYTES;
+		if (hl < 0 && win < most) {
+			/* A header with large statistics: look further. */
+			win = most;
+			if ((hb = chunk_view(c, c->pos, win)) == NULL)
+				return -1;
+			hl = pq_page_header_parse(hb, win, &h, &e);
 		}
-		long hl = pq_page_header_parse(buf + pos, len - pos, &h, &e);
-		if (hl < 0) {
-			cerr(&c, "bad page header at offset %lld: %s",
-			    (long long)start + (long long)pos, e);
-			goto out;
-		}
-		pos += (size_t)hl;
+		if (hl < 0)
+			return cerr(c, "bad page header at offset %llu: %s",
+			    (unsigned long long)c->pos, e);
+		uint64_t at = c->pos;
 		if (h.compressed_size < 0 ||
-		    (size_t)h.compressed_size > len - pos) {
-			cerr(&c, "page at offset %lld: compressed size %d runs past the column chunk",
-			    (long long)start + (long long)pos,
-			    h.compressed_size);
-			goto out;
-		}
-		if (h.uncompressed_size < 0 ||
-		    (uint32_t)h.uncompressed_size > PARQUET_MAX_PAGE_BYTES) {
-			cerr(&c, "page at offset %lld: uncompressed size %d out of range",
-			    (long long)start + (long long)pos,
-			    h.uncompressed_size);
-			goto out;
-		}
-		const uint8_t *body = buf + pos;
-		pos += (size_t)h.compressed_size;
+		    (uint64_t)h.compressed_size > rest - (uint64_t)hl)
+			return cerr(c, "page at offset %llu: compressed size %d runs past the column chunk",
+			    (unsigned long long)at, h.compressed_size);
+		if (h.uncompressed_size < 0)
+			return cerr(c, "page at offset %llu: uncompressed size %d out of range",
+			    (unsigned long long)at, h.uncompressed_size);
+		if ((uint32_t)h.uncompressed_size > PARQUET_MAX_PAGE_BYTES ||
+		    (uint32_t)h.compressed_size > PARQUET_MAX_PAGE_BYTES)
+			return cerr(c, "page at offset %llu declares %d bytes uncompressed, %d compressed: above the limit of %u bytes per page",
+			    (unsigned long long)at, h.uncompressed_size,
+			    h.compressed_size, PARQUET_MAX_PAGE_BYTES);
+		const uint8_t *body;
+		if ((size_t)hl + (size_t)h.compressed_size <= win)
+			body = hb + hl;
+		else if ((body = chunk_view(c, at + (uint64_t)hl,
+		    (size_t)h.compressed_size)) == NULL)
+			return -1;
+		c->pos = at + (uint64_t)hl + (uint64_t)h.compressed_size;
 		if (h.type == PQ_PAGE_DICTIONARY) {
-			if (row > 0) {
-				cerr(&c, "dictionary page after data pages");
-				goto out;
-			}
-			if (dict_page(&c, &h, body) < 0)
-				goto out;
+			if (c->row > 0)
+				return cerr(c, "dictionary page after data pages");
+			if (dict_page(c, &h, body) < 0)
+				return -1;
 			continue;
 		}
 		if (h.type != PQ_PAGE_DATA && h.type != PQ_PAGE_DATA_V2) {
 			if (h.type == PQ_PAGE_INDEX)
 				continue;
-			cerr(&c, "page type %d is not supported", h.type);
-			goto out;
+			return cerr(c, "page type %d is not supported", h.type);
 		}
-		if (h.num_values < 0 || (size_t)h.num_values > nrows - row) {
-			cerr(&c, "page of %d values overruns the row group (%zu of %zu rows left)",
-			    h.num_values, nrows - row, nrows);
-			goto out;
-		}
+		if (h.num_values < 0 ||
+		    (size_t)h.num_values > c->nrows - c->row)
+			return cerr(c, "page of %d values overruns the row group (%zu of %zu rows left)",
+			    h.num_values, c->nrows - c->row, c->nrows);
+		if ((uint32_t)h.num_values > PARQUET_MAX_PAGE_VALUES)
+			return cerr(c, "page at offset %llu holds %d values: above the limit of %u values per page",
+			    (unsigned long long)at, h.num_values,
+			    PARQUET_MAX_PAGE_VALUES);
 		size_t nv = (size_t)h.num_values;
+		if (nv == 0)
+			continue;
+		if (nv > c->pg_cap) {
+			size_t vs = 1 + value_size(c->pg.type);
+			if (charge(c, (nv - c->pg_cap) * vs) < 0)
+				return -1;
+			data_arrays(&c->pg, nv);
+			c->pg_cap = nv;
+		}
 		if (h.type == PQ_PAGE_DATA) {
-			if (data_page(&c, &h, body, row, nv) < 0)
-				goto out;
-		} else if (data_page_v2(&c, &h, body, row, nv) < 0)
+			if (data_page(c, &h, body, nv) < 0)
+				return -1;
+		} else if (data_page_v2(c, &h, body, nv) < 0)
+			return -1;
+		c->pg.nrows = nv;
+		c->k = 0;
+		page_release(c);
+		return 0;
+	}
+}
+
+struct parquet_column_reader *
+parquet_column_reader_new(struct parquet_reader *r, size_t rg, size_t col)
+{
+	struct parquet_column_reader *c;
+	const struct pq_chunk_meta *m;
+
+	r->err[0] = '\0';
+	if (rg >= r->meta.nrgs || col >= r->ncols) {
+		rerr(r, "no row group %zu, column %zu", rg, col);
+		return NULL;
+	}
+	m = &r->meta.rgs[rg].chunks[col];
+	c = xcalloc(1, sizeof(*c));
+	c->r = r;
+	c->col = &r->cols[col];
+	c->codec = m->codec;
+	c->rg = rg;
+	c->nrows = (size_t)r->meta.rgs[rg].num_rows;
+	c->pg.type = c->col->def.type;
+	int64_t start = m->data_page_offset;
+	if (m->dictionary_page_offset > 0 && m->dictionary_page_offset < start)
+		start = m->dictionary_page_offset;
+	/* check_row_groups proved the chunk lies in the data area. */
+	c->start = (uint64_t)start;
+	c->end = c->start + (uint64_t)m->total_compressed;
+	c->pos = c->start;
+	return c;
+}
+
+int
+parquet_column_reader_next(struct parquet_column_reader *c, size_t max,
+    struct parquet_column_data *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = c->pg.type;
+	if (c->row >= c->nrows || max == 0)
+		return 0;
+	if (c->k >= c->pg.nrows && next_page(c) < 0)
+		return -1;
+	size_t n = c->pg.nrows - c->k;
+	if (n > max)
+		n = max;
+	size_t k = c->k;
+	out->nrows = n;
+	out->present = c->pg.present + k;
+	switch (out->type) {
+	case SCHEMA_TYPE_INT32:
+		out->i32 = c->pg.i32 + k;
+		break;
+	case SCHEMA_TYPE_INT64:
+	case SCHEMA_TYPE_TIMESTAMP_US:
+		out->i64 = c->pg.i64 + k;
+		break;
+	case SCHEMA_TYPE_BOOLEAN:
+		out->b = c->pg.b + k;
+		break;
+	case SCHEMA_TYPE_STRING:
+		out->str = c->pg.str + k;
+		out->str_len = c->pg.str_len + k;
+		break;
+	}
+	c->k += n;
+	c->row += n;
+	return (int)n;
+}
+
+size_t
+parquet_column_reader_rows_left(const struct parquet_column_reader *c)
+{
+	return c->nrows - c->row;
+}
+
+void
+parquet_column_reader_free(struct parquet_column_reader *c)
+{
+	if (c == NULL)
+		return;
+	c->r->held -= c->held;
+	free(c->pg.present);
+	free(c->pg.i32);
+	free(c->pg.i64);
+	free(c->pg.b);
+	free(c->pg.str);
+	free(c->pg.str_len);
+	free(c->pbuf);
+	free(c->cbuf);
+	for (size_t i = 0; i < c->nkept; i++)
+		free(c->kept[i]);
+	free(c->kept);
+	free(c->dict.num);
+	free(c->dict.b);
+	free(c->dict.str);
+	free(c->dict.str_len);
+	free(c->dict.buf);
+	free(c);
+}
+
+/* Move an owned buffer into d->bufs. */
+static void
+data_take_buf(struct parquet_column_data *d, uint8_t *buf)
+{
+	if (d->nbufs == d->bufs_cap) {
+		d->bufs_cap = d->bufs_cap ? d->bufs_cap * 2 : 8;
+		d->bufs = xreallocarray(d->bufs, d->bufs_cap, sizeof(*d->bufs));
+	}
+	d->bufs[d->nbufs++] = buf;
+}
+
+int
+parquet_reader_read_column(struct parquet_reader *r, size_t rg, size_t col,
+    struct parquet_column_data *out)
+{
+	struct parquet_column_reader *c;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((c = parquet_column_reader_new(r, rg, col)) == NULL)
+		return -1;
+	c->keep = true;
+	size_t nrows = c->nrows;
+	size_t vs = 1 + value_size(c->pg.type);
+	out->type = c->pg.type;
+	if (charge(c, nrows * vs) < 0)
+		goto out;
+	data_arrays(out, nrows ? nrows : 1);
+	memset(out->present, 0, nrows ? nrows : 1);
+	size_t row = 0;
+	while (row < nrows) {
+		struct parquet_column_data v;
+		int n = parquet_column_reader_next(c, nrows - row, &v);
+		if (n <= 0) {
+			if (n == 0)
+				cerr(c, "column chunk ends after %zu of %zu values",
+				    row, nrows);
 			goto out;
-		row += nv;
+		}
+		memcpy(out->present + row, v.present, (size_t)n);
+		switch (out->type) {
+		case SCHEMA_TYPE_INT32:
+			memcpy(out->i32 + row, v.i32, (size_t)n * 4);
+			break;
+		case SCHEMA_TYPE_INT64:
+		case SCHEMA_TYPE_TIMESTAMP_US:
+			memcpy(out->i64 + row, v.i64, (size_t)n * 8);
+			break;
+		case SCHEMA_TYPE_BOOLEAN:
+			memcpy(out->b + row, v.b, (size_t)n);
+			break;
+		case SCHEMA_TYPE_STRING:
+			memcpy(out->str + row, v.str,
+			    (size_t)n * sizeof(*v.str));
+			memcpy(out->str_len + row, v.str_len, (size_t)n * 4);
+			break;
+		}
+		row += (size_t)n;
+	}
+	out->nrows = nrows;
+	/* The strings point into the kept pages and the dictionary. */
+	for (size_t i = 0; i < c->nkept; i++)
+		data_take_buf(out, c->kept[i]);
+	c->nkept = 0;
+	if (c->dict.buf) {
+		data_take_buf(out, c->dict.buf);
+		c->dict.buf = NULL;
 	}
 	rc = 0;
 out:
-	free(buf);
-	free(c.dict.num);
-	free(c.dict.b);
-	free(c.dict.str);
-	free(c.dict.str_len);
+	parquet_column_reader_free(c);
 	if (rc < 0)
 		parquet_column_data_fini(out);
 	return rc;

@@ -259,27 +259,38 @@ done_add_part(struct snapshot_done *d, const char *path, char *err,
 		parquet_reader_free(r);
 		return -1;
 	}
-	for (size_t g = 0; g < parquet_reader_row_group_count(r); g++) {
-		struct parquet_column_data cd = { 0 };
-		if (parquet_reader_read_column(r, g, (size_t)col, &cd) < 0) {
+	/* Page by page: memory bounded by a page, whatever the part claims. */
+	for (size_t g = 0; g < parquet_reader_row_group_count(r) && !rc; g++) {
+		struct parquet_column_reader *cr =
+		    parquet_column_reader_new(r, g, (size_t)col);
+		struct parquet_column_data cd;
+		int n;
+		if (cr == NULL) {
 			snprintf(err, errlen, "%s", parquet_reader_error(r));
 			rc = -1;
 			break;
 		}
-		for (size_t k = 0; k < cd.nrows; k++) {
-			if (!cd.present[k] || cd.i64[k] < 0 ||
-			    cd.i64[k] >= SNAPSHOT_MAX_INPUT_INDEX) {
-				snprintf(err, errlen, "%s: input_index out of range in row group %zu",
-				    path, g);
+		while (rc == 0 &&
+		    (n = parquet_column_reader_next(cr, SIZE_MAX, &cd)) != 0) {
+			if (n < 0) {
+				snprintf(err, errlen, "%s",
+				    parquet_reader_error(r));
 				rc = -1;
 				break;
 			}
-			if (!snapshot_done_add(d, cd.i64[k]))
-				dups++;
+			for (size_t k = 0; k < cd.nrows; k++) {
+				if (!cd.present[k] || cd.i64[k] < 0 ||
+				    cd.i64[k] >= SNAPSHOT_MAX_INPUT_INDEX) {
+					snprintf(err, errlen, "%s: input_index out of range in row group %zu",
+					    path, g);
+					rc = -1;
+					break;
+				}
+				if (!snapshot_done_add(d, cd.i64[k]))
+					dups++;
+			}
 		}
-		parquet_column_data_fini(&cd);
-		if (rc < 0)
-			break;
+		parquet_column_reader_free(cr);
 	}
 	if (dups)
 		log_warn("snapshot", "%s: %llu input_index values already in earlier parts",
