@@ -3,7 +3,9 @@
  *
  * Start-up and configuration errors print one line naming the flag or file
  * and exit 2.  A completed crawl exits 0 (domain failures are data); an
- * interrupted one exits 3 with the snapshot resumable.
+ * interrupted one, or one stopped because the snapshot cannot be written
+ * (one line says which file, which call, why), exits 3 with the snapshot
+ * resumable.
  */
 #include "config.h"
 

@@ -129,7 +129,11 @@ finish(struct job *j)
 		    INT32_MAX : (int32_t)ms);
 	count_outcome(c, &j->row);
 	rc = snapshot_writer_append(c->snap, j->row.v);
-	if (rc != 0) {
+	if (rc != 0 && snapshot_writer_failure(c->snap) != NULL) {
+		/* Nothing more can be written: stop probing (kick_cb);
+		 * main says why. */
+		c->stopping = true;
+	} else if (rc != 0) {
 		c->n.write_errors++;
 		log_err("sched", "%s: row not written: %s", j->domain,
 		    rc == -EEXIST ? "input_index already in the snapshot" :
@@ -290,10 +294,17 @@ fill(struct sched *s)
 	maybe_done(s);
 }
 
+static void abandon_jobs(struct crawl *c);
+
 static void
 kick_cb(void *arg)
 {
-	fill(arg);
+	struct sched *s = arg;
+
+	/* The snapshot cannot be written (finish): end the jobs in flight. */
+	if (s->c->stopping)
+		abandon_jobs(s->c);
+	fill(s);
 }
 
 /*
@@ -360,11 +371,21 @@ signal_cb(int signo, void *arg)
 {
 	struct sched *s = arg;
 	struct crawl *c = s->c;
-	struct job *j;
 
 	log_warn("sched", "signal %d: stopping; %u domains in flight abandoned, "
 	    "finished rows kept (the snapshot is resumable)", signo, c->inflight);
 	c->stopping = true;
+	abandon_jobs(c);
+	loop_break(c->loop);
+}
+
+/* Abandon every job in flight (a signal, or a snapshot that cannot be
+ * written). */
+static void
+abandon_jobs(struct crawl *c)
+{
+	struct job *j;
+
 	/*
 	 * Always take the list's head afresh: aborting one job can complete
 	 * others (a validation they waited for together settles, a freed
@@ -381,7 +402,6 @@ signal_cb(int signo, void *arg)
 		webprobe_abort(j);
 		job_free(j);
 	}
-	loop_break(c->loop);
 }
 
 int

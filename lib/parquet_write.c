@@ -35,6 +35,8 @@
 #define PQ_OUT_FLUSH_BYTES (1u << 20)
 /* Strings longer than this get no min/max statistics. */
 #define PQ_STATS_MAX_STRING 256
+/* A write error's message: the file's path (PATH_MAX) and the reason. */
+#define PQ_WRITER_ERR_BYTES (4096 + 256)
 
 struct wcol {
 	char *name;
@@ -98,6 +100,7 @@ struct parquet_writer {
 	struct pq_kv *kvs;
 	size_t nkvs;
 	int err;		/* sticky -errno */
+	char errmsg[PQ_WRITER_ERR_BYTES]; /* why err is set */
 };
 
 void
@@ -120,9 +123,10 @@ out_flush(struct parquet_writer *w)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			/* Said by the caller (parquet_writer_error), once. */
 			w->err = -errno;
-			log_err("parquet", "%s: write: %s", w->name,
-			    strerror(errno));
+			snprintf(w->errmsg, sizeof(w->errmsg), "%s: write: %s",
+			    w->name, strerror(errno));
 			return w->err;
 		}
 		done += (size_t)n;
@@ -314,8 +318,9 @@ write_page(struct parquet_writer *w, struct chunk_out *co,
 	size_t ulen = w->page.len, clen = ulen;
 
 	if (ulen > PARQUET_MAX_PAGE_BYTES) {
-		log_err("parquet", "%s: page of %zu bytes is too large", w->name,
-		    ulen);
+		snprintf(w->errmsg, sizeof(w->errmsg),
+		    "%s: page of %zu bytes is too large", w->name, ulen);
+		log_err("parquet", "%s", w->errmsg);
 		return w->err = -EFBIG;
 	}
 	if (w->cctx) {
@@ -325,8 +330,9 @@ write_page(struct parquet_writer *w, struct chunk_out *co,
 		clen = ZSTD_compress2(w->cctx, w->comp.p, bound, w->page.p,
 		    ulen);
 		if (ZSTD_isError(clen)) {
-			log_err("parquet", "%s: zstd: %s", w->name,
-			    ZSTD_getErrorName(clen));
+			snprintf(w->errmsg, sizeof(w->errmsg), "%s: zstd: %s",
+			    w->name, ZSTD_getErrorName(clen));
+			log_err("parquet", "%s", w->errmsg);
 			return w->err = -EIO;
 		}
 		body = w->comp.p;
@@ -841,8 +847,9 @@ write_footer(struct parquet_writer *w)
 	}
 	thrift_writer_struct_end(t);
 	if (t->len > PARQUET_MAX_FOOTER_BYTES) {
-		log_err("parquet", "%s: footer of %zu bytes is too large",
-		    w->name, t->len);
+		snprintf(w->errmsg, sizeof(w->errmsg),
+		    "%s: footer of %zu bytes is too large", w->name, t->len);
+		log_err("parquet", "%s", w->errmsg);
 		return w->err = -EFBIG;
 	}
 	uint32_t n = (uint32_t)t->len;
@@ -866,6 +873,12 @@ parquet_writer_close(struct parquet_writer *w)
 	if ((rc = flush_row_group(w)) < 0)
 		return rc;
 	return write_footer(w);
+}
+
+const char *
+parquet_writer_error(const struct parquet_writer *w)
+{
+	return w->errmsg;
 }
 
 void

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "util.h"
 
 #define TMP_PREFIX ".tmp-part-"
+/* A write failure's line: a path (PATH_MAX) and the reason. */
+#define SNAPSHOT_FAILURE_BYTES (4096 + 256)
 /* A dead writer's temporary file from another host is removed after this. */
 #define TMP_STALE_SECONDS 3600
 /* Bits per leaf of the done bitmap (2^20 bits = 128 KiB). */
@@ -352,12 +355,38 @@ struct snapshot_writer {
 	uint64_t rows;
 	uint64_t parts;
 	bool any_part;		/* the directory holds a part */
+	struct snapshot_lock *lock;
+	/* Sticky: the snapshot cannot be written any more, and why. */
+	int fail_rc;
+	char failure[SNAPSHOT_FAILURE_BYTES];
 };
+
+/* Record the first failure: nothing more is published after it. */
+static void __attribute__((format(printf, 3, 4)))
+fail_set(struct snapshot_writer *w, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->fail_rc != 0)
+		return;
+	w->fail_rc = rc < 0 ? rc : -EIO;
+	va_start(ap, fmt);
+	vsnprintf(w->failure, sizeof(w->failure), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+snapshot_writer_failure(const struct snapshot_writer *w)
+{
+	return w->fail_rc != 0 ? w->failure : NULL;
+}
 
 void
 snapshot_writer_options_default(struct snapshot_writer_options *opt)
 {
 	opt->part_rows = 100000;
+	opt->shard_k = 0;
+	opt->shard_n = 0;
 	parquet_writer_options_default(&opt->parquet);
 }
 
@@ -436,6 +465,11 @@ snapshot_writer_open(const char *dir, const struct snapshot_writer_options *opt,
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
+	/* Before anything is read or removed: one writer per shard. */
+	w->lock = snapshot_lock_take(dir, w->opt.shard_k, w->opt.shard_n,
+	    err, errlen);
+	if (w->lock == NULL)
+		goto fail;
 	for (size_t i = 0; i < SCHEMA_COL_COUNT; i++) {
 		const struct schema_column *c = schema_column_get(i);
 		w->cols[i].name = c->name;
@@ -478,6 +512,85 @@ snapshot_writer_kv_set(struct snapshot_writer *w, const char *key,
 	w->nkvs++;
 }
 
+static const char *
+kv_get(const struct snapshot_writer *w, const char *key)
+{
+	for (size_t i = 0; i < w->nkvs; i++)
+		if (strcmp(w->kvs[i].key, key) == 0)
+			return w->kvs[i].value;
+	return NULL;
+}
+
+/* N of a "K/N" shard value (absent: unsharded, 1), or 0 when malformed. */
+static unsigned long
+shard_count(const char *v)
+{
+	unsigned long k, n;
+	char tail;
+
+	if (v == NULL)
+		return 1;
+	if (sscanf(v, "%lu/%lu%c", &k, &n, &tail) != 2 || k >= n)
+		return 0;
+	return n;
+}
+
+int
+snapshot_writer_check_resume(const struct snapshot_writer *w, char *err,
+    size_t errlen)
+{
+	static const char *const keys[] = SNAPSHOT_RESUME_KEYS;
+	const char *mine = kv_get(w, SNAPSHOT_KEY_SHARD);
+	char **parts = NULL;
+	int n, rc = 0;
+
+	if ((n = snapshot_parts_list(w->dir, &parts, err, errlen)) < 0)
+		return -1;
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *part = strrchr(parts[i], '/') + 1;
+		struct parquet_reader *r = parquet_reader_open(parts[i], err,
+		    errlen);
+		const char *key = NULL, *old = NULL, *new = NULL;
+
+		if (r == NULL) {
+			/* err names the part: a resume cannot check it. */
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			old = parquet_reader_kv_get(r, keys[k]);
+			new = kv_get(w, keys[k]);
+			if ((old == NULL) != (new == NULL) ||
+			    (old != NULL && strcmp(old, new) != 0)) {
+				key = keys[k];
+				break;
+			}
+		}
+		if (key == NULL) {
+			/* Sibling shards K'/N of the same crawl are welcome. */
+			old = parquet_reader_kv_get(r, SNAPSHOT_KEY_SHARD);
+			if (shard_count(old) != shard_count(mine) ||
+			    shard_count(old) == 0) {
+				key = SNAPSHOT_KEY_SHARD;
+				old = old != NULL ? old : "0/1";
+				new = mine != NULL ? mine : "0/1";
+			}
+		}
+		if (key != NULL) {
+			snprintf(err, errlen, "%s: %s is '%s', this crawl's is "
+			    "'%s': the directory holds another crawl (resume "
+			    "with the same list, list name, probes and shard "
+			    "count, or use a new --out)", part, key,
+			    old != NULL ? old : "(absent)",
+			    new != NULL ? new : "(absent)");
+			rc = -1;
+		}
+		parquet_reader_free(r);
+	}
+	snapshot_parts_free(parts);
+	return rc;
+}
+
 bool
 snapshot_writer_is_done(const struct snapshot_writer *w, int64_t input_index)
 {
@@ -496,12 +609,22 @@ snapshot_writer_parts(const struct snapshot_writer *w)
 	return w->parts;
 }
 
+static void part_abandon(struct snapshot_writer *w);
+
 static int
 part_begin(struct snapshot_writer *w)
 {
 	char host[64], name[160];
 	size_t len;
 
+	if (w->fail_rc != 0)
+		return w->fail_rc;
+	if (w->next_part > SNAPSHOT_PART_MAX) {
+		/* Readers ignore a part past the bound: write none. */
+		fail_set(w, -EFBIG, "%s: no part number left after part-%ld "
+		    "(SNAPSHOT_PART_MAX)", w->dir, (long)SNAPSHOT_PART_MAX);
+		return w->fail_rc;
+	}
 	if (gethostname(host, sizeof(host)) < 0)
 		snprintf(host, sizeof(host), "host");
 	host[sizeof(host) - 1] = '\0';
@@ -516,8 +639,8 @@ part_begin(struct snapshot_writer *w)
 	w->fd = mkostemp(w->tmp, O_CLOEXEC);
 	if (w->fd < 0 || flock(w->fd, LOCK_EX) < 0) {
 		int e = errno;
-		log_err("snapshot", "%s: cannot create a part: %s", w->dir,
-		    strerror(e));
+		fail_set(w, -e, "%s: %s: %s", w->tmp, w->fd < 0 ? "open" :
+		    "flock", strerror(e));
 		if (w->fd >= 0) {
 			close(w->fd);
 			unlink(w->tmp);
@@ -530,8 +653,12 @@ part_begin(struct snapshot_writer *w)
 	fchmod(w->fd, 0644);
 	w->pw = parquet_writer_new(w->fd, w->tmp, w->cols, SCHEMA_COL_COUNT,
 	    &w->opt.parquet);
-	if (w->pw == NULL)
-		return -EIO;
+	if (w->pw == NULL) {
+		fail_set(w, -EINVAL, "%s: the Parquet writer refused the schema",
+		    w->tmp);
+		part_abandon(w);
+		return w->fail_rc;
+	}
 	for (size_t i = 0; i < w->nkvs; i++)
 		parquet_writer_kv_set(w->pw, w->kvs[i].key, w->kvs[i].value);
 	return 0;
@@ -556,26 +683,40 @@ part_abandon(struct snapshot_writer *w)
 	w->tmp = NULL;
 }
 
-/* Close, fsync, publish under the first free part name, fsync the dir. */
+/*
+ * Close, fsync, publish under the first free part name, fsync the dir.
+ * A failure before the rename drops the part (its rows will be crawled
+ * again); a failure of the directory's fsync leaves it published.  Either
+ * is sticky (fail_set): nothing more is written.
+ */
 static int
 part_finish(struct snapshot_writer *w)
 {
 	char name[64];
+	const char *base = strrchr(w->tmp, '/') + 1;
 	int rc;
 
 	for (size_t i = 0; i < w->nkvs; i++)
 		parquet_writer_kv_set(w->pw, w->kvs[i].key, w->kvs[i].value);
-	if ((rc = parquet_writer_close(w->pw)) < 0)
+	if ((rc = parquet_writer_close(w->pw)) < 0) {
+		fail_set(w, rc, "%s", parquet_writer_error(w->pw));
 		goto fail;
+	}
 	if (fsync(w->fd) < 0) {
 		rc = -errno;
-		log_err("snapshot", "%s: fsync: %s", w->tmp, strerror(errno));
+		fail_set(w, rc, "%s: fsync: %s", w->tmp, strerror(errno));
 		goto fail;
 	}
 	for (;;) {
+		if (w->next_part > SNAPSHOT_PART_MAX) {
+			rc = -EFBIG;
+			fail_set(w, rc, "%s: no part number left after part-%ld "
+			    "(SNAPSHOT_PART_MAX)", w->dir,
+			    (long)SNAPSHOT_PART_MAX);
+			goto fail;
+		}
 		snprintf(name, sizeof(name), "part-%05ld.parquet",
 		    w->next_part);
-		const char *base = strrchr(w->tmp, '/') + 1;
 		if (renameat2(w->dirfd, base, w->dirfd, name,
 		    RENAME_NOREPLACE) == 0)
 			break;
@@ -596,18 +737,19 @@ part_finish(struct snapshot_writer *w)
 			}
 		}
 		rc = -errno;
-		log_err("snapshot", "%s: cannot publish as %s: %s", w->tmp,
-		    name, strerror(errno));
+		fail_set(w, rc, "%s: rename to %s: %s", w->tmp, name,
+		    strerror(errno));
 		goto fail;
 	}
 	w->next_part++;
+	rc = 0;
 	if (fsync(w->dirfd) < 0) {
-		rc = -errno;
-		log_err("snapshot", "%s: fsync of the directory: %s", w->dir,
-		    strerror(errno));
 		/* The part is published; only its durability is in doubt. */
-	} else
-		rc = 0;
+		rc = -errno;
+		fail_set(w, rc, "%s: fsync of the directory after publishing "
+		    "%s: %s (that part is published)", w->dir, name,
+		    strerror(errno));
+	}
 	parquet_writer_free(w->pw);
 	w->pw = NULL;
 	close(w->fd);
@@ -642,13 +784,17 @@ snapshot_writer_append(struct snapshot_writer *w,
 	if (!ix->present || ix->u.i64 < 0 ||
 	    ix->u.i64 >= SNAPSHOT_MAX_INPUT_INDEX)
 		return -EINVAL;
+	if (w->fail_rc != 0)
+		return w->fail_rc;
 	if (snapshot_done_has(w->done, ix->u.i64))
 		return -EEXIST;
 	if (w->pw == NULL && (rc = part_begin(w)) < 0)
 		return rc;
 	if ((rc = parquet_writer_append(w->pw, row)) < 0) {
-		if (rc != -EINVAL)
+		if (rc != -EINVAL) {
+			fail_set(w, rc, "%s", parquet_writer_error(w->pw));
 			part_abandon(w);
+		}
 		return rc;
 	}
 	snapshot_done_add(w->done, ix->u.i64);
@@ -665,14 +811,27 @@ snapshot_writer_append(struct snapshot_writer *w,
 }
 
 int
-snapshot_writer_close(struct snapshot_writer *w)
+snapshot_writer_finish(struct snapshot_writer *w)
 {
 	int rc = 0;
 
+	if (w->fail_rc != 0) {
+		if (w->pw != NULL || w->fd >= 0)
+			part_abandon(w);
+		return w->fail_rc;
+	}
 	if (w->pw == NULL && !w->any_part)
 		rc = part_begin(w);
 	if (rc == 0)
 		rc = snapshot_writer_roll(w);
+	return rc;
+}
+
+int
+snapshot_writer_close(struct snapshot_writer *w)
+{
+	int rc = snapshot_writer_finish(w);
+
 	snapshot_writer_free(w);
 	return rc;
 }
@@ -688,6 +847,7 @@ snapshot_writer_free(struct snapshot_writer *w)
 		w->npending = 0;
 	if (w->dirfd >= 0)
 		close(w->dirfd);
+	snapshot_lock_release(w->lock);
 	snapshot_done_free(w->done);
 	for (size_t i = 0; i < w->nkvs; i++) {
 		free(w->kvs[i].key);

@@ -42,7 +42,8 @@
 #define SNAPSHOT_KEY_GEOIP_BUILD "uptake.geoip_build"	/* mmdb build date */
 #define SNAPSHOT_KEY_ASN_DB_SOURCE "uptake.asn_db_source"
 #define SNAPSHOT_KEY_ASN_DB_BUILD "uptake.asn_db_build"
-#define SNAPSHOT_KEY_SHARD "uptake.shard"		/* "K/N" */
+#define SNAPSHOT_KEY_SHARD "uptake.shard"		/* "K/N"; absent: 0/1 */
+#define SNAPSHOT_KEY_PROBES "uptake.probes"	/* "dns,dnssec,..." run */
 #define SNAPSHOT_KEY_COMMAND_LINE "uptake.command_line"
 
 /* Largest input_index a snapshot may hold (bounds the resume bitmap). */
@@ -90,6 +91,8 @@ void snapshot_done_free(struct snapshot_done *d);
 
 struct snapshot_writer_options {
 	uint64_t part_rows;	/* rows per part (>= 1); default 100000 */
+	/* This writer's shard K/N; shard_n 0 or 1: unsharded (0/1). */
+	unsigned shard_k, shard_n;
 	struct parquet_writer_options parquet;
 };
 
@@ -98,12 +101,53 @@ void snapshot_writer_options_default(struct snapshot_writer_options *opt);
 struct snapshot_writer;
 
 /*
- * Open (creating if needed) snapshot directory dir for appending: removes
- * temporary files of dead writers and loads the done set of the existing
- * parts.  opt may be NULL.  Returns NULL with the reason in err.
+ * Open (creating if needed) snapshot directory dir for appending: takes
+ * the writer lock of its shard (snapshot_lock_take), removes temporary
+ * files of dead writers and loads the done set of the existing parts.
+ * opt may be NULL (unsharded).  Returns NULL with the reason in err (for
+ * a held lock: which process holds it).
  */
 struct snapshot_writer *snapshot_writer_open(const char *dir,
 	const struct snapshot_writer_options *opt, char *err, size_t errlen);
+
+/*
+ * One writer per shard of a directory, held until released or until the
+ * process ends (however it ends).  Shard k/n (n >= 2) excludes another
+ * writer of k/n, any unsharded writer and any writer of a shard of
+ * another count; n 0 or 1 (unsharded) excludes every other writer.
+ * Returns the lock, or NULL with "... is being written by pid P on host
+ * H since T (shard K/N) ..." or the system's reason in err.
+ */
+struct snapshot_lock;
+struct snapshot_lock *snapshot_lock_take(const char *dir, unsigned k,
+	unsigned n, char *err, size_t errlen);
+void snapshot_lock_release(struct snapshot_lock *l);
+
+/*
+ * The provenance keys that a resume must match: every part of the
+ * directory must hold this crawl's values of these (absent counts as a
+ * value), and its SNAPSHOT_KEY_SHARD must have this crawl's shard count
+ * (parts of sibling shards K'/N are of the same crawl; absent is 0/1).
+ */
+#define SNAPSHOT_RESUME_KEYS { SNAPSHOT_KEY_SCHEMA_VERSION, \
+	SNAPSHOT_KEY_LIST_SHA256, SNAPSHOT_KEY_LIST_NAME, SNAPSHOT_KEY_PROBES }
+
+/*
+ * Check the existing parts against the provenance set so far (call after
+ * the snapshot_writer_kv_set calls, before the first append).  Reads only
+ * the parts' footers.  Returns 0, or -1 with "PART: KEY is 'OLD', this
+ * crawl's is 'NEW'" (or why a part could not be read) in err.
+ */
+int snapshot_writer_check_resume(const struct snapshot_writer *w, char *err,
+	size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * Why the snapshot cannot be written any more, one line: "FILE: CALL:
+ * reason" (write, fsync, rename, ...), or the part-number bound; NULL while
+ * all is well.  Once set, every append fails at once (nothing more can be
+ * published) and the caller should stop; the parts already published stay.
+ */
+const char *snapshot_writer_failure(const struct snapshot_writer *w);
 
 /* Provenance for the parts written from now on (copied). */
 void snapshot_writer_kv_set(struct snapshot_writer *w, const char *key,
@@ -116,8 +160,10 @@ bool snapshot_writer_is_done(const struct snapshot_writer *w,
 /*
  * Append a row of SCHEMA_COL_COUNT values.  Returns 0; -EEXIST when its
  * input_index is already in the snapshot (nothing written); -EINVAL for a
- * bad row; -errno when a part could not be written (logged).  Writes a
- * part every part_rows rows.
+ * bad row; -errno when a part could not be written, now or before
+ * (snapshot_writer_failure says why; the current part's rows are dropped
+ * from the done set, to be crawled again by a resume).  Writes a part
+ * every part_rows rows.
  */
 int snapshot_writer_append(struct snapshot_writer *w,
 	const struct schema_value *row) __attribute__((warn_unused_result));
@@ -132,13 +178,18 @@ uint64_t snapshot_writer_parts(const struct snapshot_writer *w);
 
 /*
  * Finish the current part; if the directory holds no part at all, write
- * an empty one so the snapshot has its schema and provenance.  Frees w.
- * Returns 0 or -errno.
+ * an empty one so the snapshot has its schema and provenance.  Returns 0
+ * or -errno (snapshot_writer_failure says why).  w stays to be freed.
  */
+int snapshot_writer_finish(struct snapshot_writer *w)
+	__attribute__((warn_unused_result));
+
+/* snapshot_writer_finish, then free w.  Returns 0 or -errno. */
 int snapshot_writer_close(struct snapshot_writer *w)
 	__attribute__((warn_unused_result));
 
-/* Abandon the rows of the current part (removes its temporary file). */
+/* Abandon the rows of the current part (removes its temporary file);
+ * releases the lock.  Accepts NULL. */
 void snapshot_writer_free(struct snapshot_writer *w);
 
 #endif
