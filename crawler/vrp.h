@@ -3,7 +3,7 @@
  * triples route origin validation checks routes against (RFC 6811).
  *
  * Sources: rpki-client or Routinator JSON, their CSV, or a live RTR cache
- * (RFC 8210, through librtr).  A set is loaded once, before the crawl, and
+ * (RFC 8210, our own client: vrp_rtr.c).  A set is loaded once, before the crawl, and
  * is read-only afterwards.  Formats and rules: docs/rpki.md.
  */
 #ifndef UPTAKE_CRAWLER_VRP_H
@@ -22,7 +22,11 @@
 #define VRP_MAX_BAD_KEPT 8	/* bad entries whose line is kept and logged */
 #define VRP_MAX_LINE 4096	/* bytes of one CSV line */
 #define VRP_JSON_MAX_DEPTH 32	/* nesting of a JSON value we step over */
-#define VRP_RTR_TIMEOUT_S 60	/* default wait for an RTR cache's first sync */
+/* Default wait (--rtr-wait) for an RTR cache's first complete data set:
+ * a relying-party cache started with the crawl (a scheduled run) needs a
+ * minute or two to validate before it has data. */
+#define VRP_RTR_TIMEOUT_S 120
+/* Longest wait accepted: past an hour the cache is broken, not starting. */
 #define VRP_RTR_MAX_TIMEOUT_S 3600
 
 enum vrp_format {
@@ -46,7 +50,7 @@ struct vrp_stats {
 
 struct vrp_options {
 	time_t now;		/* drop VRPs whose "expires" is before; 0: keep */
-	unsigned rtr_timeout_s;	/* RTR: connect and first-sync deadline */
+	unsigned rtr_timeout_s;	/* RTR: wait for the first complete set */
 	bool quiet;		/* do not log bad entries (tests) */
 };
 
@@ -93,9 +97,13 @@ int vrp_json_parse(struct vrp_set *v, const char *buf, size_t len,
 int vrp_csv_parse(struct vrp_set *v, const char *buf, size_t len,
 	const struct vrp_options *o, char *err, size_t errlen);
 /*
- * Fetch a set from an RTR cache: connect to host:port, wait for the end
- * of the first sync (at most o->rtr_timeout_s), copy the VRPs into v and
- * disconnect.  Returns 0, or -1 with a reason in err.
+ * Fetch a set from an RTR cache: connect to host:port, send a Reset
+ * Query, read the VRPs into v up to the End of Data, disconnect.  A cache
+ * that refuses, has no data yet (No Data Available, Cache Reset), errs or
+ * stays silent is tried again with exponential backoff for at most
+ * o->rtr_timeout_s seconds (0: VRP_RTR_TIMEOUT_S), each wait logged
+ * unless o->quiet.  Returns 0, or -1 with one line in err naming the
+ * cache and what it last answered.
  */
 int vrp_rtr_fetch(struct vrp_set *v, const char *host, const char *port,
 	const struct vrp_options *o, char *err, size_t errlen);

@@ -1,36 +1,41 @@
 /*
- * vrp_rtr.c - VRPs from an RTR cache (RFC 8210, RFC 6810) through librtr.
+ * vrp_rtr.c - VRPs from an RTR cache (RFC 8210 version 1, RFC 6810
+ * version 0): the first complete data set, waited for.
  *
- * librtr runs a thread per connection and keeps the VRPs in its own
- * prefix table.  We start it, wait until the connection manager reports
- * the first End of Data (the group is "established"), copy the table into
- * our set, and stop it: the crawl itself never talks RTR, so the set is
- * the snapshot of the cache at start-up, like a file.  A transport or
- * protocol error before that first sync, or no sync by the deadline, is a
- * start-up error.
+ * A relying-party cache that has just started (still validating) accepts
+ * connections and answers "No Data Available", or refuses connections for
+ * a moment; that is normal at the start of a scheduled run.  So the fetch
+ * is a loop of attempts within one wait (o->rtr_timeout_s, --rtr-wait):
+ * connect, send a Reset Query, read PDUs until the End of Data that closes
+ * a Cache Response.  An attempt that ends any other way (connection
+ * refused or timed out, No Data Available or another Error Report, Cache
+ * Reset, the connection closed, silence) is remembered as what the cache
+ * last answered, and the next one starts after an exponential backoff
+ * (RTR_BACKOFF_FIRST_MS doubling up to RTR_BACKOFF_MAX_MS), each wait
+ * reported on stderr.  Past the wait the load fails with one line naming
+ * the cache and its last answer.  The set is the snapshot of the cache at
+ * start-up, like a file: the crawl itself never talks RTR.
  *
- * librtr sends without MSG_NOSIGNAL: a cache that closes the connection
- * could kill the process with SIGPIPE.  Its threads are started with
- * SIGPIPE blocked (they inherit our mask), so a send fails with EPIPE.
- *
- * Debian's librtr is built with its debug log on (a line on stderr for
- * every state change and PDU, from its own threads), so stderr points at
- * /dev/null while the client runs, unless the log level is debug.
+ * The client is our own, not librtr's: librtr reports neither the socket
+ * error nor an Error Report's text, its retry interval is fixed, and it
+ * runs a thread per connection.  The PDU parser (vrp_rtr_pdu_parse) is
+ * pure over (buf, len) with hard limits; the I/O is blocking with poll(2)
+ * timeouts, which is fine before the event loop starts.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <rtrlib/rtrlib.h>
 
 #include "log.h"
 #include "lpm.h"
@@ -38,255 +43,486 @@
 #include "vrp.h"
 #include "vrp_int.h"
 
-/* Intervals handed to librtr (seconds).  We disconnect after the first
- * sync, so only the retry interval matters: librtr's minimum, so that a
- * cache answering "no data yet" is asked again within our deadline. */
-#define RTR_REFRESH_S 3600
-#define RTR_EXPIRE_S 7200
-#define RTR_RETRY_S 1
-
-struct rtr_wait {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool synced;
-	bool failed;
-	enum rtr_socket_state state;	/* of the socket, last seen */
+/* PDU types (RFC 8210 section 5, ASPA: draft-ietf-sidrops-8210bis). */
+enum {
+	RTR_SERIAL_NOTIFY = 0,
+	RTR_SERIAL_QUERY = 1,
+	RTR_RESET_QUERY = 2,
+	RTR_CACHE_RESPONSE = 3,
+	RTR_IPV4_PREFIX = 4,
+	RTR_IPV6_PREFIX = 6,
+	RTR_END_OF_DATA = 7,
+	RTR_CACHE_RESET = 8,
+	RTR_ROUTER_KEY = 9,
+	RTR_ERROR_REPORT = 10,
+	RTR_ASPA = 11,
 };
 
-struct rtr_copy {
-	struct vrp_set *v;
-	const struct vrp_options *o;
-	uint64_t n;
+/* Error Report codes (RFC 8210 section 12). */
+#define RTR_ERR_NO_DATA 2
+#define RTR_ERR_UNSUPPORTED_VERSION 4
+
+/* Fixed PDU sizes (RFC 8210 section 5; End of Data is 12 bytes in
+ * version 0, RFC 6810 5.8). */
+#define RTR_LEN_RESET_QUERY 8
+#define RTR_LEN_CACHE_RESPONSE 8
+#define RTR_LEN_IPV4_PREFIX 20
+#define RTR_LEN_IPV6_PREFIX 32
+#define RTR_LEN_EOD_V0 12
+#define RTR_LEN_EOD_V1 24
+#define RTR_LEN_CACHE_RESET 8
+#define RTR_LEN_SERIAL_NOTIFY 12
+
+/* Longest connect: a cache that neither accepts nor refuses is tried
+ * again after this (clipped to what remains of the wait). */
+#define RTR_CONNECT_TIMEOUT_S 10
+/* Longest silence within an attempt: a cache that accepted and sends
+ * nothing (or stops mid-set) is reconnected after this.  A real cache
+ * answers a Reset Query at once and streams the set without pauses. */
+#define RTR_IDLE_TIMEOUT_S 30
+/* Backoff between attempts: first pause, doubled after each failed
+ * attempt up to the last value, so a cache that comes up is found within
+ * RTR_BACKOFF_MAX_MS of being ready, and a dead one is asked a few
+ * times a minute, not hammered. */
+#define RTR_BACKOFF_FIRST_MS 500
+#define RTR_BACKOFF_MAX_MS 16000
+/* Receive buffer: at least one PDU of the largest size we accept plus a
+ * read chunk. */
+#define RTR_READ_CHUNK 65536
+#define RTR_BUF_SIZE (RTR_MAX_PDU_LEN + RTR_READ_CHUNK)
+/* Bytes of a reason (what the cache last answered) kept for messages. */
+#define RTR_REASON_LEN 256
+
+static const char *const error_names[] = {
+	"Corrupt Data", "Internal Error", "No Data Available",
+	"Invalid Request", "Unsupported Protocol Version",
+	"Unsupported PDU Type", "Withdrawal of Unknown Record",
+	"Duplicate Announcement Received", "Unexpected Protocol Version",
 };
 
-static void
-status_cb(const struct rtr_mgr_group *g, enum rtr_mgr_status st,
-	const struct rtr_socket *rs, void *data)
+const char *
+vrp_rtr_error_name(unsigned code)
 {
-	struct rtr_wait *w = data;
-
-	(void)g;
-	pthread_mutex_lock(&w->mu);
-	if (rs != NULL && !w->failed)
-		w->state = rs->state;
-	if (st == RTR_MGR_ESTABLISHED)
-		w->synced = true;
-	/* Before the first sync, a failed connection or a fatal protocol
-	 * error ends the wait; "no data available" is retried. */
-	if (st == RTR_MGR_ERROR && !w->synced && rs != NULL &&
-	    (rs->state == RTR_ERROR_TRANSPORT || rs->state == RTR_ERROR_FATAL))
-		w->failed = true;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	if (code < sizeof(error_names) / sizeof(error_names[0]))
+		return error_names[code];
+	return "unknown error code";
 }
 
-/* librtr keeps IPv4 addresses as one host-order word and IPv6 addresses
- * as four host-order words, most significant first. */
-static void
-record_prefix(const struct pfx_record *r, struct lpm_prefix *p)
+static uint32_t
+get32(const uint8_t *p)
 {
-	uint8_t a[16];
-	unsigned i;
-
-	memset(a, 0, sizeof(a));
-	if (r->prefix.ver == LRTR_IPV4) {
-		uint32_t x = htonl(r->prefix.u.addr4.addr);
-
-		memcpy(a, &x, 4);
-		(void)lpm_prefix_make(LPM_AF_V4, a, r->min_len, p);
-	} else {
-		for (i = 0; i < 4; i++) {
-			uint32_t x = htonl(r->prefix.u.addr6.addr[i]);
-
-			memcpy(a + 4 * i, &x, 4);
-		}
-		(void)lpm_prefix_make(LPM_AF_V6, a, r->min_len, p);
-	}
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
 }
 
-static void
-copy_cb(const struct pfx_record *r, void *data)
+int
+vrp_rtr_pdu_parse(const uint8_t *buf, size_t len, struct vrp_rtr_pdu *p,
+	const char **why)
 {
-	struct rtr_copy *c = data;
-	struct lpm_prefix p;
-	const char *why = NULL;
+	uint32_t plen, elen, tlen;
 
-	c->n++;
-	c->v->stats.entries++;
-	if (r->min_len > (r->prefix.ver == LRTR_IPV4 ? 32 : 128)) {
-		vrp_bad(c->v, c->o, c->n, "prefix length out of range");
-		return;
-	}
-	record_prefix(r, &p);
-	if (vrp_set_add(c->v, &p, r->asn, r->max_len, NULL, 0, &why) != 0)
-		vrp_bad(c->v, c->o, c->n, why);
-}
-
-/*
- * librtr 0.8's rtr_mgr_stop() cancels and joins the socket's thread while
- * holding the manager's mutex.  A thread that is just then waiting for
- * that mutex (it takes it after a state change, e.g. right after a failed
- * connect or the first sync) never reaches a cancellation point, and both
- * threads wait for ever.  So the thread is cancelled and joined here
- * first, without the mutex: it honours cancellation only where it sleeps
- * or waits for the cache, never inside the mutex.  rtr_mgr_stop() then
- * finds no thread and only marks the socket shut down.
- */
-static void
-rtr_thread_stop(struct rtr_socket *rs)
-{
-	if (rs->thread_id != 0) {
-		pthread_cancel(rs->thread_id);
-		pthread_join(rs->thread_id, NULL);
-		rs->thread_id = 0;
-	}
-	if (rs->tr_socket != NULL && rs->tr_socket->close_fp != NULL)
-		rs->tr_socket->close_fp(rs->tr_socket->socket);
-}
-
-/* Point stderr at /dev/null; returns the saved descriptor or -1. */
-static int
-stderr_mute(void)
-{
-	int saved, null;
-
-	if (log_get_level() >= LOG_LEVEL_DEBUG)
+	if (len < RTR_HEADER_LEN)
+		return 0;
+	memset(p, 0, sizeof(*p));
+	p->version = buf[0];
+	p->type = buf[1];
+	p->session = (uint16_t)(buf[2] << 8 | buf[3]);
+	plen = get32(buf + 4);
+	if (p->version > RTR_MAX_VERSION) {
+		*why = "unknown protocol version";
 		return -1;
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (saved < 0 || null < 0 || dup2(null, STDERR_FILENO) < 0) {
-		if (saved >= 0)
-			close(saved);
-		saved = -1;
 	}
-	if (null >= 0)
-		close(null);
-	return saved;
+	if (plen < RTR_HEADER_LEN || plen > RTR_MAX_PDU_LEN) {
+		*why = "PDU length out of range";
+		return -1;
+	}
+	switch (p->type) {
+	case RTR_CACHE_RESPONSE:
+	case RTR_CACHE_RESET:
+	case RTR_RESET_QUERY:
+		if (plen != RTR_HEADER_LEN)
+			goto bad_len;
+		break;
+	case RTR_SERIAL_NOTIFY:
+	case RTR_SERIAL_QUERY:
+		if (plen != RTR_LEN_SERIAL_NOTIFY)
+			goto bad_len;
+		break;
+	case RTR_IPV4_PREFIX:
+		if (plen != RTR_LEN_IPV4_PREFIX)
+			goto bad_len;
+		break;
+	case RTR_IPV6_PREFIX:
+		if (plen != RTR_LEN_IPV6_PREFIX)
+			goto bad_len;
+		break;
+	case RTR_END_OF_DATA:
+		if (plen != (p->version == 0 ? RTR_LEN_EOD_V0 : RTR_LEN_EOD_V1))
+			goto bad_len;
+		break;
+	case RTR_ERROR_REPORT:
+		if (plen < RTR_HEADER_LEN + 8)
+			goto bad_len;
+		break;
+	case RTR_ROUTER_KEY:
+	case RTR_ASPA:
+		break;
+	default:
+		*why = "unknown PDU type";
+		return -1;
+	}
+	if (len < plen)
+		return 0;
+	p->len = plen;
+	switch (p->type) {
+	case RTR_IPV4_PREFIX:
+	case RTR_IPV6_PREFIX:
+		p->announce = (buf[8] & 1) != 0;
+		p->plen = buf[9];
+		p->maxlen = buf[10];
+		p->af = p->type == RTR_IPV4_PREFIX ? LPM_AF_V4 : LPM_AF_V6;
+		if (p->plen > lpm_af_bits(p->af)) {
+			*why = "prefix length out of range";
+			return -1;
+		}
+		memcpy(p->addr, buf + 12, p->af == LPM_AF_V4 ? 4 : 16);
+		p->asn = get32(buf + plen - 4);
+		break;
+	case RTR_ERROR_REPORT:
+		elen = get32(buf + 8);
+		if (elen > plen - RTR_HEADER_LEN - 8) {
+			*why = "Error Report: encapsulated PDU longer than the PDU";
+			return -1;
+		}
+		tlen = get32(buf + 12 + elen);
+		if (tlen != plen - RTR_HEADER_LEN - 8 - elen) {
+			*why = "Error Report: text length does not match";
+			return -1;
+		}
+		p->text = (const char *)buf + 16 + elen;
+		p->text_len = tlen;
+		break;
+	default:
+		break;
+	}
+	return (int)plen;
+bad_len:
+	*why = "wrong length for its PDU type";
+	return -1;
+}
+
+/* Text safe for a one-line message: printable ASCII, others as '?',
+ * at most outlen - 1 bytes. */
+static void
+safe_text(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[n] = '\0';
+}
+
+static uint64_t
+mono_ms(void)
+{
+	return now_monotonic_us() / 1000;
 }
 
 static void
-stderr_restore(int saved)
+pause_ms(uint64_t ms)
 {
-	if (saved < 0)
-		return;
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
+		.tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }
 
-static const char *
-state_name(enum rtr_socket_state s)
+/* Connect to host:port within timeout_ms.  Returns the socket, or -1
+ * with what happened in why. */
+static int
+rtr_connect(const char *host, const char *port, uint64_t timeout_ms,
+	char *why, size_t whylen)
 {
-	const char *n = rtr_state_to_str(s);
+	struct addrinfo hints, *res = NULL, *ai;
+	int fd = -1, rc, err = 0;
 
-	return n != NULL ? n : "unknown";
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		snprintf(why, whylen, "cannot resolve %s: %s", host,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		struct pollfd pfd;
+		socklen_t sl = sizeof(err);
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		err = errno;
+		if (err == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			rc = poll(&pfd, 1, (int)timeout_ms);
+			if (rc == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+			    &sl) == 0 && err == 0)
+				break;
+			if (rc == 0)
+				err = ETIMEDOUT;
+		}
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (err == ETIMEDOUT)
+			snprintf(why, whylen, "connection timed out");
+		else
+			snprintf(why, whylen, "%s", strerror(err));
+		/* strerror is capitalised; the messages read "(connection
+		 * refused)". */
+		if (why[0] >= 'A' && why[0] <= 'Z')
+			why[0] = (char)(why[0] + ('a' - 'A'));
+		return -1;
+	}
+	return fd;
+}
+
+/* Empty v for a new data set (a Cache Response after a partial one). */
+static void
+set_clear(struct vrp_set *v)
+{
+	lpm_free(v->t[LPM_AF_V4]);
+	lpm_free(v->t[LPM_AF_V6]);
+	v->t[LPM_AF_V4] = lpm_new(LPM_AF_V4);
+	v->t[LPM_AF_V6] = lpm_new(LPM_AF_V6);
+	memset(&v->stats, 0, sizeof(v->stats));
+}
+
+enum attempt_result {
+	ATTEMPT_OK,		/* End of Data after a Cache Response */
+	ATTEMPT_RETRY,		/* why says what the cache answered */
+	ATTEMPT_CUT,		/* the wait ended before any answer */
+	ATTEMPT_DOWNGRADE,	/* Unsupported Protocol Version: try v0 */
+	ATTEMPT_FATAL,		/* no version both sides speak */
+};
+
+/* One attempt: connect, Reset Query, read a full set into v before
+ * deadline_ms. */
+static enum attempt_result
+attempt(struct vrp_set *v, const struct vrp_options *o, const char *host,
+	const char *port, uint8_t version, uint64_t deadline_ms, uint8_t *buf,
+	char *why, size_t whylen)
+{
+	uint8_t q[RTR_LEN_RESET_QUERY] = { version, RTR_RESET_QUERY, 0, 0,
+		0, 0, 0, RTR_LEN_RESET_QUERY };
+	enum attempt_result res = ATTEMPT_RETRY;
+	size_t have = 0;
+	uint64_t now = mono_ms(), n = 0, silent_since;
+	uint64_t left = now < deadline_ms ? deadline_ms - now : 0;
+	bool in_set = false, clipped = left < RTR_CONNECT_TIMEOUT_S * 1000u;
+	int fd;
+
+	if (left == 0) {
+		snprintf(why, whylen, "no time left");
+		return ATTEMPT_CUT;
+	}
+	fd = rtr_connect(host, port, clipped ? left :
+	    RTR_CONNECT_TIMEOUT_S * 1000u, why, whylen);
+	if (fd < 0)
+		return clipped && mono_ms() >= deadline_ms ? ATTEMPT_CUT :
+		    ATTEMPT_RETRY;
+	if (send(fd, q, sizeof(q), MSG_NOSIGNAL) != (ssize_t)sizeof(q)) {
+		snprintf(why, whylen, "the Reset Query could not be sent (%s)",
+		    strerror(errno));
+		goto out;
+	}
+	silent_since = mono_ms();
+	for (;;) {
+		struct vrp_rtr_pdu p;
+		const char *pwhy = NULL;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint64_t idle_end = silent_since + RTR_IDLE_TIMEOUT_S * 1000u,
+		    end = idle_end < deadline_ms ? idle_end : deadline_ms;
+		size_t off = 0;
+		ssize_t got;
+		int rc;
+
+		now = mono_ms();
+		if (now >= end) {
+			if (now >= deadline_ms && !in_set && n == 0)
+				res = ATTEMPT_CUT;
+			snprintf(why, whylen, "%s, then nothing for %.0f s",
+			    in_set ? "part of a data set" : "connected, no "
+			    "answer to the Reset Query",
+			    (double)(now - silent_since) / 1000);
+			goto out;
+		}
+		rc = poll(&pfd, 1, (int)(end - now));
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc == 0)
+			continue;
+		got = recv(fd, buf + have, RTR_BUF_SIZE - have, 0);
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (got <= 0) {
+			snprintf(why, whylen, "%s (%s)", in_set ? "closed the "
+			    "connection in the middle of a data set" :
+			    "closed the connection without an answer",
+			    got < 0 ? strerror(errno) : "end of stream");
+			goto out;
+		}
+		have += (size_t)got;
+		silent_since = mono_ms();
+		for (;;) {
+			rc = vrp_rtr_pdu_parse(buf + off, have - off, &p, &pwhy);
+			if (rc == 0)
+				break;
+			if (rc < 0) {
+				snprintf(why, whylen, "a malformed PDU (%s)",
+				    pwhy);
+				goto out;
+			}
+			off += (size_t)rc;
+			switch (p.type) {
+			case RTR_CACHE_RESPONSE:
+				set_clear(v);
+				in_set = true;
+				n = 0;
+				break;
+			case RTR_IPV4_PREFIX:
+			case RTR_IPV6_PREFIX: {
+				struct lpm_prefix lp;
+				const char *awhy = NULL;
+
+				if (!in_set) {
+					snprintf(why, whylen, "a prefix PDU "
+					    "outside a Cache Response");
+					goto out;
+				}
+				n++;
+				v->stats.entries++;
+				if (!p.announce) {
+					vrp_bad(v, o, n, "withdrawal in a "
+					    "full data set");
+					break;
+				}
+				(void)lpm_prefix_make(p.af, p.addr, p.plen,
+				    &lp);
+				if (vrp_set_add(v, &lp, p.asn, p.maxlen, NULL,
+				    0, &awhy) != 0)
+					vrp_bad(v, o, n, awhy);
+				break;
+			}
+			case RTR_END_OF_DATA:
+				if (in_set) {
+					res = ATTEMPT_OK;
+					goto out;
+				}
+				break;	/* the end of something we did not ask */
+			case RTR_CACHE_RESET:
+				snprintf(why, whylen, "Cache Reset (no data "
+				    "to give yet)");
+				goto out;
+			case RTR_ERROR_REPORT: {
+				char text[RTR_REASON_LEN / 2];
+
+				safe_text(p.text, p.text_len, text,
+				    sizeof(text));
+				snprintf(why, whylen, "Error Report %u, %s%s%s",
+				    p.session, vrp_rtr_error_name(p.session),
+				    text[0] != '\0' ? ": " : "", text);
+				if (p.session == RTR_ERR_UNSUPPORTED_VERSION)
+					res = version > 0 ? ATTEMPT_DOWNGRADE :
+					    ATTEMPT_FATAL;
+				goto out;
+			}
+			default:
+				break;	/* Serial Notify, Router Key, ASPA */
+			}
+		}
+		memmove(buf, buf + off, have - off);
+		have -= off;
+	}
+out:
+	close(fd);
+	return res;
 }
 
 int
 vrp_rtr_fetch(struct vrp_set *v, const char *host, const char *port,
 	const struct vrp_options *o, char *err, size_t errlen)
 {
-	struct tr_tcp_config tcfg;
-	struct tr_socket *tr = xcalloc(1, sizeof(*tr));
-	struct rtr_socket *rs = xcalloc(1, sizeof(*rs));
-	struct rtr_socket **socks = xcalloc(1, sizeof(*socks));
-	struct rtr_mgr_group group;
-	struct rtr_mgr_config *conf = NULL;
-	struct rtr_wait w;
-	struct rtr_copy c;
-	pthread_condattr_t ca;
-	sigset_t pipe_set, saved_mask;
-	struct timespec deadline;
-	unsigned timeout = o->rtr_timeout_s;
-	int rc = -1, saved_stderr;
+	unsigned wait = o->rtr_timeout_s;
+	uint64_t start = mono_ms(), deadline, backoff = RTR_BACKOFF_FIRST_MS;
+	uint8_t *buf = xmalloc(RTR_BUF_SIZE);
+	uint8_t version = RTR_CLIENT_VERSION;
+	char why[RTR_REASON_LEN] = "nothing", cur[RTR_REASON_LEN] = "";
+	bool answered = false;
+	int rc = -1;
 
-	if (timeout == 0 || timeout > VRP_RTR_MAX_TIMEOUT_S)
-		timeout = VRP_RTR_TIMEOUT_S;
-	memset(&w, 0, sizeof(w));
-	w.state = RTR_CLOSED;
-	pthread_mutex_init(&w.mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w.cv, &ca);
-	pthread_condattr_destroy(&ca);
+	if (wait == 0 || wait > VRP_RTR_MAX_TIMEOUT_S)
+		wait = VRP_RTR_TIMEOUT_S;
+	deadline = start + (uint64_t)wait * 1000;
+	for (;;) {
+		enum attempt_result r;
+		uint64_t now, pause;
 
-	memset(&tcfg, 0, sizeof(tcfg));
-	tcfg.host = (char *)host;
-	tcfg.port = (char *)port;
-	tcfg.connect_timeout = timeout;
-	if (tr_tcp_init(&tcfg, tr) != TR_SUCCESS) {
-		snprintf(err, errlen, "%s: cannot set up the RTR transport",
-		    v->source);
-		free(tr);
-		free(rs);
-		free(socks);
-		goto out_sync;
-	}
-	rs->tr_socket = tr;
-	socks[0] = rs;
-	memset(&group, 0, sizeof(group));
-	group.sockets = socks;
-	group.sockets_len = 1;
-	group.preference = 1;
-	if (rtr_mgr_init(&conf, &group, 1, RTR_REFRESH_S, RTR_EXPIRE_S,
-	    RTR_RETRY_S, NULL, NULL, status_cb, &w) != RTR_SUCCESS) {
-		snprintf(err, errlen, "%s: cannot set up the RTR client",
-		    v->source);
-		if (tr->free_fp != NULL)
-			tr->free_fp(tr);
-		free(tr);
-		free(rs);
-		free(socks);
-		goto out_sync;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout;
-	saved_stderr = stderr_mute();
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &saved_mask);
-	if (rtr_mgr_start(conf) != RTR_SUCCESS) {
-		snprintf(err, errlen, "%s: cannot start the RTR client",
-		    v->source);
-		goto out;
-	}
-	pthread_mutex_lock(&w.mu);
-	while (!w.synced && !w.failed) {
-		if (pthread_cond_timedwait(&w.cv, &w.mu, &deadline) == ETIMEDOUT)
+		r = attempt(v, o, host, port, version, deadline, buf, cur,
+		    sizeof(cur));
+		/* An attempt the end of the wait cut short says nothing new:
+		 * the message keeps what the cache answered before. */
+		if (r != ATTEMPT_CUT || !answered) {
+			memcpy(why, cur, sizeof(why));
+			answered = true;
+		}
+		if (r == ATTEMPT_OK) {
+			rc = 0;
 			break;
+		}
+		if (r == ATTEMPT_FATAL) {
+			snprintf(err, errlen, "%s: the RTR cache speaks no "
+			    "protocol version we do (0 or 1): %s", v->source,
+			    why);
+			break;
+		}
+		if (r == ATTEMPT_DOWNGRADE) {
+			version--;
+			continue;
+		}
+		set_clear(v);
+		now = mono_ms();
+		if (now >= deadline) {
+			snprintf(err, errlen, "%s: no complete VRP set from the "
+			    "RTR cache within %u s; it last answered: %s",
+			    v->source, wait, why);
+			break;
+		}
+		pause = deadline - now < backoff ? deadline - now : backoff;
+		if (!o->quiet)
+			log_warn("vrp", "%s: waiting for the cache (%s), %.0f s "
+			    "of %u", v->source, why,
+			    (double)(now - start) / 1000, wait);
+		pause_ms(pause);
+		backoff = backoff * 2 > RTR_BACKOFF_MAX_MS ? RTR_BACKOFF_MAX_MS :
+		    backoff * 2;
 	}
-	pthread_mutex_unlock(&w.mu);
-	if (!w.synced) {
-		if (w.failed)
-			snprintf(err, errlen, "%s: %s (%s)", v->source,
-			    w.state == RTR_ERROR_TRANSPORT ?
-			    "cannot connect to the RTR cache" :
-			    "the RTR cache failed", state_name(w.state));
-		else
-			snprintf(err, errlen, "%s: no complete VRP set from "
-			    "the RTR cache within %u s (state: %s)", v->source,
-			    timeout, state_name(w.state));
-		goto out;
-	}
-	memset(&c, 0, sizeof(c));
-	c.v = v;
-	c.o = o;
-	rtr_mgr_for_each_ipv4_record(conf, copy_cb, &c);
-	rtr_mgr_for_each_ipv6_record(conf, copy_cb, &c);
-	v->time = time(NULL);
-	rc = 0;
-out:
-	rtr_thread_stop(rs);
-	rtr_mgr_stop(conf);
-	rtr_mgr_free(conf);
-	pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
-	stderr_restore(saved_stderr);
-	free(rs);
-	free(socks);
-	free(tr);
-out_sync:
-	pthread_cond_destroy(&w.cv);
-	pthread_mutex_destroy(&w.mu);
+	if (rc == 0)
+		v->time = time(NULL);
+	free(buf);
 	return rc;
 }

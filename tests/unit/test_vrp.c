@@ -2,10 +2,12 @@
  * test_vrp.c - VRP loaders: rpki-client and Routinator JSON (AS numbers as
  * numbers and as "AS123" strings), CSV with 4 and 5 columns, bad entries
  * counted with their line, unusable input rejected with file:line, an RTR
- * cache that is not there.
+ * cache that is not there, the RTR PDU parser on good and hostile bytes,
+ * and a cache that speaks only version 0 after an Error Report.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +21,7 @@
 #include "tap.h"
 #include "util.h"
 #include "vrp.h"
+#include "vrp_int.h"
 
 static struct vrp_options opts;
 
@@ -394,6 +397,211 @@ test_rtr(void)
 	}
 }
 
+/* Big-endian helpers for building PDUs. */
+static size_t
+put_hdr(uint8_t *b, uint8_t ver, uint8_t type, uint16_t sess, uint32_t len)
+{
+	b[0] = ver;
+	b[1] = type;
+	b[2] = (uint8_t)(sess >> 8);
+	b[3] = (uint8_t)sess;
+	b[4] = (uint8_t)(len >> 24);
+	b[5] = (uint8_t)(len >> 16);
+	b[6] = (uint8_t)(len >> 8);
+	b[7] = (uint8_t)len;
+	return 8;
+}
+
+static void
+put32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+/* An IPv4 Prefix PDU for 10.n.0.0/16-24 AS 64496+n at b; its length. */
+static size_t
+pdu_v4(uint8_t *b, uint8_t ver, unsigned n, bool announce)
+{
+	put_hdr(b, ver, 4, 0, 20);
+	b[8] = announce ? 1 : 0;
+	b[9] = 16;
+	b[10] = 24;
+	b[11] = 0;
+	b[12] = 10;
+	b[13] = (uint8_t)n;
+	b[14] = b[15] = 0;
+	put32(b + 16, 64496 + n);
+	return 20;
+}
+
+static void
+test_rtr_pdu(void)
+{
+	uint8_t b[256];
+	struct vrp_rtr_pdu p;
+	const char *why = NULL;
+	size_t n;
+	int rc;
+
+	put_hdr(b, 1, 3, 7, 8);
+	tap_ok(vrp_rtr_pdu_parse(b, 8, &p, &why) == 8 && p.type == 3 &&
+	    p.session == 7, "Cache Response");
+	tap_ok(vrp_rtr_pdu_parse(b, 7, &p, &why) == 0, "  7 bytes: need more");
+	n = pdu_v4(b, 1, 5, true);
+	rc = vrp_rtr_pdu_parse(b, n, &p, &why);
+	tap_ok(rc == 20 && p.announce && p.plen == 16 && p.maxlen == 24 &&
+	    p.asn == 64501 && p.addr[0] == 10 && p.addr[1] == 5 &&
+	    p.af == LPM_AF_V4, "IPv4 Prefix");
+	tap_ok(vrp_rtr_pdu_parse(b, 19, &p, &why) == 0, "  19 bytes: need more");
+	b[9] = 33;
+	tap_ok(vrp_rtr_pdu_parse(b, n, &p, &why) < 0, "  /33: rejected (%s)",
+	    why);
+	memset(b, 0, sizeof(b));
+	put_hdr(b, 1, 6, 0, 32);
+	b[8] = 1;
+	b[9] = 48;
+	b[10] = 64;
+	b[12] = 0x20;
+	b[13] = 0x01;
+	put32(b + 28, 4200000000u);
+	tap_ok(vrp_rtr_pdu_parse(b, 32, &p, &why) == 32 && p.af == LPM_AF_V6 &&
+	    p.plen == 48 && p.maxlen == 64 && p.asn == 4200000000u &&
+	    p.addr[0] == 0x20, "IPv6 Prefix");
+	put_hdr(b, 1, 7, 0, 24);
+	tap_ok(vrp_rtr_pdu_parse(b, 24, &p, &why) == 24, "End of Data, v1: 24");
+	put_hdr(b, 0, 7, 0, 12);
+	tap_ok(vrp_rtr_pdu_parse(b, 12, &p, &why) == 12, "End of Data, v0: 12");
+	put_hdr(b, 1, 7, 0, 12);
+	tap_ok(vrp_rtr_pdu_parse(b, 12, &p, &why) < 0, "End of Data, v1 of 12 "
+	    "bytes: rejected");
+	/* Error Report: no encapsulated PDU, a text. */
+	put_hdr(b, 1, 10, 2, 16 + 5);
+	put32(b + 8, 0);
+	put32(b + 12, 5);
+	memcpy(b + 16, "hello", 5);
+	rc = vrp_rtr_pdu_parse(b, 21, &p, &why);
+	tap_ok(rc == 21 && p.session == 2 && p.text_len == 5 &&
+	    memcmp(p.text, "hello", 5) == 0, "Error Report with its text");
+	tap_eq_str(vrp_rtr_error_name(p.session), "No Data Available",
+	    "  code 2's name");
+	put32(b + 12, 6);
+	tap_ok(vrp_rtr_pdu_parse(b, 21, &p, &why) < 0, "  text length past "
+	    "the PDU: rejected (%s)", why);
+	put32(b + 8, 0xfffffff0u);
+	tap_ok(vrp_rtr_pdu_parse(b, 21, &p, &why) < 0, "  encapsulated length "
+	    "past the PDU: rejected (%s)", why);
+	/* Framing. */
+	put_hdr(b, 1, 3, 0, 4);
+	tap_ok(vrp_rtr_pdu_parse(b, 8, &p, &why) < 0, "length below the header");
+	put_hdr(b, 1, 9, 0, RTR_MAX_PDU_LEN + 1);
+	tap_ok(vrp_rtr_pdu_parse(b, 8, &p, &why) < 0, "length above the limit, "
+	    "rejected before it is read");
+	put_hdr(b, 3, 3, 0, 8);
+	tap_ok(vrp_rtr_pdu_parse(b, 8, &p, &why) < 0, "version 3: rejected");
+	put_hdr(b, 1, 5, 0, 8);
+	tap_ok(vrp_rtr_pdu_parse(b, 8, &p, &why) < 0, "type 5: rejected");
+	put_hdr(b, 1, 9, 0, 40);
+	tap_ok(vrp_rtr_pdu_parse(b, 40, &p, &why) == 40, "Router Key: stepped "
+	    "over");
+	/* Every truncation of a good stream asks for more, never fails. */
+	{
+		uint8_t s[64];
+		size_t k, len = 0;
+		bool fine = true;
+
+		len += put_hdr(s, 1, 3, 0, 8);
+		len += pdu_v4(s + len, 1, 1, true);
+		len += put_hdr(s + len, 1, 7, 0, 24);
+		memset(s + len, 0, 16);
+		len += 16;
+		fine &= vrp_rtr_pdu_parse(s + 28, len - 28, &p, &why) == 24;
+		for (k = 0; k < 8; k++)
+			fine &= vrp_rtr_pdu_parse(s, k, &p, &why) == 0;
+		for (k = 8; k < 28; k++)
+			fine &= vrp_rtr_pdu_parse(s + 8, k - 8, &p, &why) == 0;
+		tap_ok(fine, "truncated PDUs: 0 (need more)");
+	}
+}
+
+/*
+ * A cache that speaks only version 0: it answers a version 1 Reset Query
+ * with Error Report 4 (Unsupported Protocol Version) and closes; a
+ * version 0 one with a set of three VRPs, a withdrawal and End of Data.
+ */
+static void
+v0_cache(int lfd)
+{
+	for (int k = 0; k < 2; k++) {
+		uint8_t q[8], out[256];
+		size_t n = 0;
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0 || read(fd, q, 8) != 8)
+			_exit(1);
+		if (q[0] != 0) {
+			n += put_hdr(out, 0, 10, 4, 16);
+			put32(out + 8, 0);
+			put32(out + 12, 0);
+			n = 16;
+		} else {
+			n += put_hdr(out + n, 0, 3, 1, 8);
+			for (unsigned i = 0; i < 3; i++)
+				n += pdu_v4(out + n, 0, i, true);
+			n += pdu_v4(out + n, 0, 9, false);
+			n += put_hdr(out + n, 0, 7, 1, 12);
+			put32(out + n, 42);	/* serial */
+			n += 4;
+		}
+		if (write(fd, out, n) != (ssize_t)n)
+			_exit(1);
+		close(fd);
+	}
+	_exit(0);
+}
+
+static void
+test_rtr_v0(void)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	struct vrp_options o = opts;
+	struct vrp_set *v;
+	char src[64], err[512];
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), st = 0;
+	pid_t pid;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!tap_ok(lfd >= 0 && bind(lfd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == 0 && listen(lfd, 4) == 0 &&
+	    getsockname(lfd, (struct sockaddr *)&sin, &sl) == 0,
+	    "version-0 cache listens"))
+		return;
+	pid = fork();
+	if (pid == 0)
+		v0_cache(lfd);
+	close(lfd);
+	snprintf(src, sizeof(src), "rtr://127.0.0.1:%u",
+	    (unsigned)ntohs(sin.sin_port));
+	o.rtr_timeout_s = 10;
+	v = vrp_set_load(src, &o, err, sizeof(err));
+	tap_ok(v != NULL, "version 0 after Unsupported Protocol Version: "
+	    "loaded%s%s", v == NULL ? ": " : "", v == NULL ? err : "");
+	if (v != NULL) {
+		tap_eq_i64((int64_t)vrp_set_count(v), 3, "  three VRPs");
+		tap_eq_i64((int64_t)vrp_set_stats(v)->bad, 1, "  the withdrawal "
+		    "counted bad");
+	}
+	vrp_set_free(v);
+	waitpid(pid, &st, 0);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "  the cache saw both "
+	    "queries");
+}
+
 int
 main(void)
 {
@@ -403,5 +611,7 @@ main(void)
 	test_csv();
 	test_load();
 	test_rtr();
+	test_rtr_pdu();
+	test_rtr_v0();
 	return tap_done();
 }
