@@ -81,7 +81,9 @@ void parquet_writer_kv_set(struct parquet_writer *w, const char *key,
 
 /*
  * Append one row: row[i] is the value of column i.  Returns 0, -EINVAL
- * for a null in a required column or a string longer than 2^31-1 bytes,
+ * for a null in a required column or a string longer than half of
+ * PARQUET_MAX_PAGE_BYTES (no readable page could hold it; the row is
+ * refused, the writer stays usable),
  * or -errno when writing a full row group failed (the writer is then
  * unusable).
  */

@@ -27,8 +27,17 @@
 #include "thrift_compact.h"
 #include "util.h"
 
-/* Longest string value accepted (keeps every page under the reader's limit). */
-#define PQ_MAX_STRING_BYTES (64u << 20)
+/*
+ * Every page must be one the readers take (PARQUET_MAX_PAGE_BYTES and
+ * PARQUET_MAX_PAGE_VALUES, lib/parquet.h).  A data page holds less than
+ * page_bytes of values before its last one, plus that one and its levels;
+ * a dictionary page at most dict_max_bytes.  So both targets are capped at
+ * a quarter of the page cap, and a string at half of it: a page stays
+ * under the cap whatever the options and values.
+ */
+#define PQ_MAX_PAGE_TARGET (PARQUET_MAX_PAGE_BYTES / 4)
+/* Longest string value accepted (a longer one's row is refused). */
+#define PQ_MAX_STRING_BYTES (PARQUET_MAX_PAGE_BYTES / 2)
 /* Flush a row group early when its strings exceed this many bytes. */
 #define PQ_MAX_BUFFERED_BYTES (256u << 20)
 /* Flush the output buffer at this size. */
@@ -169,8 +178,10 @@ parquet_writer_new(int fd, const char *name,
 		w->opt.row_group_rows = 131072;
 	if (w->opt.page_bytes == 0)
 		w->opt.page_bytes = 1u << 20;
-	if (w->opt.page_bytes > (64u << 20))
-		w->opt.page_bytes = 64u << 20;
+	if (w->opt.page_bytes > PQ_MAX_PAGE_TARGET)
+		w->opt.page_bytes = PQ_MAX_PAGE_TARGET;
+	if (w->opt.dict_max_bytes > PQ_MAX_PAGE_TARGET)
+		w->opt.dict_max_bytes = PQ_MAX_PAGE_TARGET;
 	if (w->opt.created_by)
 		w->created_by = xstrdup(w->opt.created_by);
 	else {
@@ -595,7 +606,8 @@ flush_column(struct parquet_writer *w, struct wcol *c, struct chunk_out *co,
 	while (r < nrows) {
 		size_t r1 = r, v1 = v;
 		uint64_t bits = 0;
-		while (r1 < nrows && bits < limit_bits) {
+		while (r1 < nrows && bits < limit_bits &&
+		    r1 - r < PARQUET_MAX_PAGE_VALUES) {
 			if (c->present[r1]) {
 				if (dict)
 					bits += (uint64_t)bw;
