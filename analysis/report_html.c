@@ -242,6 +242,16 @@ header(struct doc *d)
 		fputs(" could not be read and are left out; its figures do not describe the whole crawl. See Provenance.</div>\n",
 		    f);
 	}
+	for (size_t c = 0; c < d->in->ncrawls; c++) {
+		const struct stats_result *cr = d->in->crawls[c].res;
+		if (!cr->dup_dropped)
+			continue;
+		fputs("<div class=\"partial\">Duplicate rows dropped (--dedupe keep-first) in the crawl of ", f);
+		report_esc(f, d->in->crawls[c].date);
+		fputs(": ", f);
+		report_esc(f, cr->dup_text);
+		fputs(".</div>\n", f);
+	}
 }
 
 static void

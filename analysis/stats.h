@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "metrics.h"
+#include "snapshot_dups.h"
 
 #define STATS_MAX_KEYS 4		/* --by country,sector,... */
 #define STATS_MAX_THREADS 16
@@ -194,6 +195,8 @@ struct stats_result {
 	struct stats_part *parts;
 	size_t nparts;
 	size_t bad_parts;	/* parts left out (--allow-partial) */
+	uint64_t dup_dropped;	/* duplicate rows dropped (--dedupe keep-first) */
+	char *dup_text;		/* which, one line; NULL when none */
 };
 
 /* Whether metric m has figures in r (wanted and its columns present). */
@@ -212,6 +215,7 @@ struct stats_options {
 	bool allow_partial;
 	unsigned threads;	/* 0: one per CPU, at most STATS_MAX_THREADS */
 	const bool *wanted;	/* [metric_count()]; NULL: every metric */
+	enum snapshot_dedupe dedupe;	/* duplicate (list, input_index) rows */
 };
 
 void stats_options_default(struct stats_options *o);

@@ -100,7 +100,12 @@ print_csv(FILE *f, const struct stats_result *r)
 	const struct stats_table *t = &r->table;
 	bool cs = has_country(r);
 	const char *complete = r->bad_parts ? "no" : "yes";
+	/* Rows dropped as duplicates are said on every line that says complete. */
+	char dup_note[2200];
 
+	if (r->dup_dropped)
+		snprintf(dup_note, sizeof(dup_note), "--dedupe keep-first dropped %s",
+		    r->dup_text);
 	for (size_t i = 0; i < t->nkeys; i++)
 		fprintf(f, "%s,", stats_key_name(t->keys[i]));
 	if (cs)
@@ -125,9 +130,10 @@ print_csv(FILE *f, const struct stats_result *r)
 			if (!stats_result_available(r, m)) {
 				fprintf(f, ",,,,,%s%s,", r->weighted ? "," : "",
 				    complete);
-				char note[1200];
-				snprintf(note, sizeof(note), "not available: %s",
-				    r->missing[m]);
+				char note[3400];
+				snprintf(note, sizeof(note), "not available: %s%s%s",
+				    r->missing[m], r->dup_dropped ? "; " : "",
+				    r->dup_dropped ? dup_note : "");
 				csv_field(f, note);
 				fputc('\n', f);
 				continue;
@@ -142,7 +148,10 @@ print_csv(FILE *f, const struct stats_result *r)
 				fputs(",,,", f);
 			if (r->weighted)
 				fprintf(f, "%.1f,", neff);
-			fprintf(f, "%s,\n", complete);
+			fprintf(f, "%s,", complete);
+			if (r->dup_dropped)
+				csv_field(f, dup_note);
+			fputc('\n', f);
 		}
 	}
 }
@@ -163,6 +172,11 @@ print_json(FILE *f, const struct stats_result *r,
 	json_object_set_new(root, "tool", json_string(po->tool));
 	json_object_set_new(root, "version", json_string(UPTAKE_VERSION));
 	json_object_set_new(root, "complete", json_boolean(r->bad_parts == 0));
+	json_object_set_new(root, "duplicates_dropped",
+	    json_integer((json_int_t)r->dup_dropped));
+	if (r->dup_dropped)
+		json_object_set_new(root, "duplicates",
+		    json_string(r->dup_text));
 	a = json_array();
 	for (size_t s = 0; s < r->nsources; s++) {
 		const struct stats_source *src = &r->sources[s];
@@ -262,6 +276,11 @@ print_json(FILE *f, const struct stats_result *r,
 static void
 md_banner(FILE *f, const struct stats_result *r)
 {
+	if (r->dup_dropped) {
+		fputs("> **Duplicate rows dropped (--dedupe keep-first): ", f);
+		stats_md_escape(f, r->dup_text);
+		fputs(".**\n\n", f);
+	}
 	if (!r->bad_parts)
 		return;
 	fprintf(f, "> **PARTIAL RESULTS: %zu of %zu parts could not be read and are left out; these figures do not describe the whole crawl.**\n",

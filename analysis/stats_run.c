@@ -26,6 +26,7 @@
 #include "log.h"
 #include "parquet.h"
 #include "snapshot.h"
+#include "snapshot_dups.h"
 #include "stats.h"
 #include "stats_int.h"
 #include "util.h"
@@ -126,6 +127,8 @@ struct run {
 	char *first_error;
 	bool too_many;			/* STATS_MAX_GROUPS reached */
 	size_t bad_parts;
+	struct snapshot_dups dups;	/* rows to drop (--dedupe keep-first) */
+	bool dedupe;			/* dups has rows to drop */
 };
 
 struct worker {
@@ -138,6 +141,8 @@ struct worker {
 	struct parquet_column_data page[SCHEMA_COL_COUNT];	/* current pages */
 	size_t ppos[SCHEMA_COL_COUNT];		/* next row of page[c] */
 	struct parquet_column_data nulls;	/* a column a part lacks */
+	uint8_t *keep;				/* [cap] row not a duplicate */
+	bool use_keep;				/* keep applies to this batch */
 	uint8_t *codes[SCHEMA_COL_COUNT];	/* by strcol index */
 	uint8_t **masks;			/* by atom */
 	uint8_t *den, *num;
@@ -668,6 +673,7 @@ worker_arrays(struct worker *w, size_t nrows)
 	w->num = xrealloc(w->num, nrows);
 	w->gid = xreallocarray(w->gid, nrows, sizeof(*w->gid));
 	w->src = xrealloc(w->src, nrows);
+	w->keep = xrealloc(w->keep, nrows);
 	w->w = xreallocarray(w->w, nrows, sizeof(*w->w));
 }
 
@@ -758,6 +764,13 @@ unit_count(struct worker *w, struct pinfo *pi, size_t rg, char *msg,
 	if (nr64 <= 0)
 		return 0;
 	size_t left = (size_t)nr64;
+	size_t part = (size_t)(pi - r->parts);
+	bool drops = r->dedupe && r->dups.drop[part] != NULL;
+	uint64_t row = 0;		/* of the part, for the duplicates */
+	if (drops)
+		for (size_t g = 0; g < rg; g++)
+			row += (uint64_t)parquet_reader_row_group_rows(
+			    w->reader, g);
 	for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
 		if (!p->need[c] || pi->fcol[c] < 0)
 			continue;
@@ -809,11 +822,19 @@ unit_count(struct worker *w, struct pinfo *pi, size_t rg, char *msg,
 			    w->ppos[c], nb);
 			w->ppos[c] += nb;
 		}
+		w->use_keep = drops;
+		if (drops) {
+			worker_arrays(w, nb);
+			for (size_t i = 0; i < nb; i++)
+				w->keep[i] = !snapshot_dups_is_dropped(
+				    &r->dups, part, row + i);
+		}
 		if (unit_batch(w, nb, msg, msglen) < 0) {
 			worker_columns_fini(w);
 			return -1;
 		}
 		left -= nb;
+		row += nb;
 	}
 	worker_columns_fini(w);
 	return 0;
@@ -852,6 +873,8 @@ unit_batch(struct worker *w, size_t nrows, char *msg, size_t msglen)
 	acc_grow(&w->acc, (size_t)gmax + 1, nm);
 	for (size_t i = 0; i < nrows; i++) {
 		uint32_t g = w->gid[i];
+		if (w->use_keep && !w->keep[i])
+			continue;
 		touch(w, g);
 		w->acc.rows[g]++;
 		w->acc.csrc[g][w->src[i]]++;
@@ -860,6 +883,9 @@ unit_batch(struct worker *w, size_t nrows, char *msg, size_t msglen)
 		const struct cmetric *cm = &p->cm[k];
 		struct stats_count *base = w->acc.c + cm->m;
 		unit_combine(w, cm->den, cm->nden, NULL, w->den, nrows);
+		if (w->use_keep)
+			for (size_t i = 0; i < nrows; i++)
+				w->den[i] &= w->keep[i];
 		unit_combine(w, cm->num, cm->nnum, w->den, w->num, nrows);
 		const uint8_t *dn = w->den, *nu = w->num;
 		const uint32_t *gid = w->gid;
@@ -991,6 +1017,7 @@ worker_fini(struct worker *w)
 	free(w->num);
 	free(w->gid);
 	free(w->src);
+	free(w->keep);
 	free(w->w);
 	free(w->touched);
 	free(w->is_touched);
@@ -1139,6 +1166,7 @@ run_fini(struct run *r)
 	stats_strmap_free(r->gix);
 	acc_fini(&r->total);
 	free(r->first_error);
+	snapshot_dups_fini(&r->dups);
 	plan_fini(&r->plan);
 	pthread_mutex_destroy(&r->mu);
 }
@@ -1223,6 +1251,63 @@ run_parts(struct run *r, char *const *paths, size_t npaths,
 	return 0;
 }
 
+/*
+ * Rows with the same list and input_index in two places (a part copied,
+ * a crawl run twice into one directory, one snapshot given under two
+ * names): refused, or the first in part order kept (o->dedupe).
+ */
+struct dups_job {
+	struct run *r;
+	int rc;
+	char err[1024];
+};
+
+static void *
+dups_main(void *arg)
+{
+	struct dups_job *j = arg;
+	struct run *r = j->r;
+	char **paths = xcalloc(r->nparts ? r->nparts : 1, sizeof(*paths));
+
+	for (size_t p = 0; p < r->nparts; p++)
+		paths[p] = r->parts[p].path;
+	j->rc = snapshot_dups_scan(paths, r->nparts, &r->dups, j->err,
+	    sizeof(j->err));
+	free(paths);
+	return NULL;
+}
+
+/* After the scan: refuse, or keep the first of each (o->dedupe). */
+static int
+run_dups_apply(struct run *r, struct stats_result *res, char *err,
+    size_t errlen)
+{
+	char **paths = xcalloc(r->nparts ? r->nparts : 1, sizeof(*paths));
+	char text[2048];
+	int rc = 0;
+
+	for (size_t p = 0; p < r->nparts; p++)
+		paths[p] = r->parts[p].path;
+	if (r->dups.dropped > 0) {
+		snapshot_dups_describe(&r->dups, paths, text, sizeof(text));
+		if (r->o->dedupe == SNAPSHOT_DEDUPE_REFUSE) {
+			snprintf(err, errlen, "%s: refusing to count them twice (--dedupe keep-first keeps the first of each, in part order)",
+			    text);
+			rc = -1;
+		} else {
+			r->dedupe = true;
+			res->dup_dropped = r->dups.dropped;
+			res->dup_text = xstrdup(text);
+			for (size_t p = 0; p < r->nparts; p++)
+				if (r->parts[p].probed)
+					res->sources[r->parts[p].source].rows -=
+					    (int64_t)r->dups.dropped_in[p];
+		}
+	}
+	free(paths);
+	return rc;
+}
+
 static void
 run_plan(struct run *r, struct stats_result *res)
 {
@@ -1292,7 +1377,8 @@ run_result(struct run *r, struct stats_result *res)
 		res->parts[p].error = pi->error ? xstrdup(pi->error) : NULL;
 		/* A part that failed while being read leaves its source. */
 		if (pi->error && pi->probed)
-			res->sources[pi->source].rows -= pi->rows;
+			res->sources[pi->source].rows -= pi->rows -
+			    (int64_t)(r->dedupe ? r->dups.dropped_in[p] : 0);
 	}
 	res->bad_parts = r->bad_parts;
 }
@@ -1327,6 +1413,26 @@ stats_run(char *const *paths, size_t npaths, const struct stats_options *o,
 		part_error = r.bad_parts > 0;
 		goto out;
 	}
+	/*
+	 * Duplicates: to keep the first of each, the rows to drop must be
+	 * known before counting; to refuse them (the default), the scan runs
+	 * beside the workers and is checked when they are done.
+	 */
+	struct dups_job dj = { .r = &r };
+	pthread_t dups_tid;
+	bool dups_thread = false;
+	if (o->dedupe == SNAPSHOT_DEDUPE_KEEP_FIRST) {
+		dups_main(&dj);
+		if (dj.rc < 0) {
+			snprintf(err, errlen, "%s", dj.err);
+			goto out;
+		}
+		if (run_dups_apply(&r, res, err, errlen) < 0)
+			goto out;
+	} else if (pthread_create(&dups_tid, NULL, dups_main, &dj) == 0)
+		dups_thread = true;
+	else
+		dups_main(&dj);
 	run_plan(&r, res);
 
 	/* Units: every row group of every readable part, in order. */
@@ -1366,6 +1472,16 @@ stats_run(char *const *paths, size_t npaths, const struct stats_options *o,
 	for (unsigned t = 0; t < nt; t++)
 		worker_fini(&ws[t]);
 	free(ws);
+	if (dups_thread)
+		pthread_join(dups_tid, NULL);
+	if (o->dedupe == SNAPSHOT_DEDUPE_REFUSE) {
+		if (dj.rc < 0) {
+			snprintf(err, errlen, "%s", dj.err);
+			goto out;
+		}
+		if (run_dups_apply(&r, res, err, errlen) < 0)
+			goto out;
+	}
 
 	if (r.first_error) {
 		snprintf(err, errlen, "%s", r.first_error);
@@ -1418,6 +1534,7 @@ stats_result_free(struct stats_result *r)
 		free(r->sources[s].kv);
 	}
 	free(r->sources);
+	free(r->dup_text);
 	for (size_t p = 0; p < r->nparts; p++) {
 		free(r->parts[p].path);
 		free(r->parts[p].error);

@@ -9,6 +9,9 @@
  * SNAPSHOT is a snapshot directory or one Parquet file.  Rows stream one
  * page of each column at a time.  A part that cannot be read is reported on stderr
  * by name and the others are still dumped; the exit status is then 1.
+ * Rows with the same list and input_index in two places are refused (exit
+ * 1, naming the parts; the summary says how many) unless --dedupe
+ * keep-first keeps the first of each in part order.
  * Nulls are empty CSV fields (an empty string is "") and JSON null.
  * Timestamps print as RFC 3339 UTC with microseconds.
  */
@@ -25,6 +28,7 @@
 #include "parquet.h"
 #include "schema.h"
 #include "snapshot.h"
+#include "snapshot_dups.h"
 #include "util.h"
 
 enum dump_mode {
@@ -38,6 +42,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: uptake-dump SNAPSHOT [--csv | --jsonl] [--columns a,b,c]\n"
+	    "                   [--dedupe refuse|keep-first]\n"
 	    "       uptake-dump --schema [--format text|md]\n"
 	    "SNAPSHOT is a snapshot directory (part-N.parquet files) or one Parquet file.\n");
 }
@@ -289,8 +294,9 @@ print_header(struct parquet_reader *r, const size_t *ix, size_t n)
 /* Rows of one part.  Returns 0, -1 (part unreadable), -2 (bad columns). */
 static int
 dump_rows(const char *path, enum dump_mode mode, const struct selection *sel,
-    bool *header_done)
+    bool *header_done, const struct snapshot_dups *dups, size_t part)
 {
+	uint64_t prow = 0;	/* row of the part, for the duplicates */
 	char err[600];
 	struct parquet_reader *r = parquet_reader_open(path, err, sizeof(err));
 	size_t n, *ix;
@@ -321,6 +327,8 @@ dump_rows(const char *path, enum dump_mode mode, const struct selection *sel,
 				rc = -1;
 		}
 		size_t rows = rc ? 0 : (size_t)parquet_reader_row_group_rows(r, g);
+		if (n == 0)
+			prow += rows;
 		for (size_t k = 0; k < rows && !rc; k++) {
 			for (size_t i = 0; i < n; i++) {
 				if (pos[i] < d[i].nrows)
@@ -337,6 +345,11 @@ dump_rows(const char *path, enum dump_mode mode, const struct selection *sel,
 			}
 			if (rc)
 				break;
+			if (snapshot_dups_is_dropped(dups, part, prow++)) {
+				for (size_t i = 0; i < n; i++)
+					pos[i]++;
+				continue;
+			}
 			if (mode == DUMP_JSONL)
 				putchar('{');
 			for (size_t i = 0; i < n; i++) {
@@ -376,7 +389,8 @@ struct kv_seen {
 };
 
 static int
-summary(char **parts, int nparts, const char *snapshot)
+summary(char **parts, int nparts, const char *snapshot,
+    const struct snapshot_dups *dups, const char *dup_text)
 {
 	int64_t total = 0;
 	int bad = 0, good = 0;
@@ -428,8 +442,17 @@ summary(char **parts, int nparts, const char *snapshot)
 		else
 			parquet_reader_free(r);
 	}
-	printf("rows: %" PRId64 "%s\n", total,
-	    bad ? " (readable parts only)" : "");
+	if (dups->dropped && dup_text)
+		printf("rows: %" PRId64 " (%s; %" PRIu64 " duplicate rows dropped: %s)\n",
+		    total - (int64_t)dups->dropped,
+		    bad ? "readable parts only" : "--dedupe keep-first",
+		    dups->dropped, dup_text);
+	else if (dups->dropped)
+		printf("rows: %" PRId64 "%s, of which %" PRIu64 " DUPLICATE (same list and input_index)\n",
+		    total, bad ? " (readable parts only)" : "", dups->dropped);
+	else
+		printf("rows: %" PRId64 "%s\n", total,
+		    bad ? " (readable parts only)" : "");
 	if (first) {
 		printf("schema (%zu columns):\n",
 		    parquet_reader_column_count(first));
@@ -465,6 +488,7 @@ main(int argc, char **argv)
 		{ "columns", required_argument, NULL, 'C' },
 		{ "schema", no_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "dedupe", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -473,6 +497,7 @@ main(int argc, char **argv)
 	struct selection sel = { NULL, 0 };
 	const char *format = "text";
 	bool schema = false;
+	enum snapshot_dedupe dedupe = SNAPSHOT_DEDUPE_REFUSE;
 	int ch;
 
 	log_set_progname("uptake-dump");
@@ -495,6 +520,11 @@ main(int argc, char **argv)
 			if (strcmp(format, "text") && strcmp(format, "md"))
 				fatal(2, "--format: '%s' is not text or md",
 				    format);
+			break;
+		case 'D':
+			if (snapshot_dedupe_parse(optarg, &dedupe) < 0)
+				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
+				    optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -525,18 +555,40 @@ main(int argc, char **argv)
 	int n = snapshot_parts_list(snap, &parts, err, sizeof(err));
 	if (n < 0)
 		fatal(1, "%s", err);
+	/* Duplicate (list, input_index) rows: refused before any output,
+	 * or dropped after their first (--dedupe keep-first). */
+	struct snapshot_dups dups;
+	char dup_text[2048];
+	if (snapshot_dups_scan(parts, (size_t)n, &dups, err, sizeof(err)) < 0)
+		fatal(1, "%s", err);
+	bool refused = dups.dropped && dedupe == SNAPSHOT_DEDUPE_REFUSE;
+	if (dups.dropped) {
+		snapshot_dups_describe(&dups, parts, dup_text, sizeof(dup_text));
+		if (refused)
+			fprintf(stderr, "uptake-dump: %s: %s: refusing to show them twice (--dedupe keep-first keeps the first of each, in part order)\n",
+			    snap, dup_text);
+		else
+			fprintf(stderr, "uptake-dump: %s: --dedupe keep-first: dropped %s\n",
+			    snap, dup_text);
+	}
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	int status = 0;
-	if (mode == DUMP_SUMMARY)
-		status = summary(parts, n, snap);
+	if (mode == DUMP_SUMMARY) {
+		status = summary(parts, n, snap, &dups,
+		    refused ? NULL : dup_text);
+		if (refused)
+			status = 1;
+	} else if (refused)
+		status = 1;
 	else {
 		bool header_done = false;
 		if (n == 0)
 			fprintf(stderr, "uptake-dump: %s: no part-N.parquet files\n",
 			    snap);
 		for (int p = 0; p < n; p++) {
-			int rc = dump_rows(parts[p], mode, &sel, &header_done);
+			int rc = dump_rows(parts[p], mode, &sel, &header_done,
+			    &dups, (size_t)p);
 			if (rc == -2) {
 				status = 2;
 				break;
@@ -545,6 +597,7 @@ main(int argc, char **argv)
 				status = 1;
 		}
 	}
+	snapshot_dups_fini(&dups);
 	snapshot_parts_free(parts);
 	for (size_t i = 0; i < sel.n; i++)
 		free(sel.names[i]);

@@ -4,7 +4,7 @@
  *   uptake-report SNAPSHOT... -o report.html [--meta FILE]
  *                 [--country-source meta|cctld|hosting] [--min-n N]
  *                 [--top N] [--title TEXT] [--metrics NAME,...]
- *                 [--allow-partial] [--threads N]
+ *                 [--allow-partial] [--dedupe refuse|keep-first] [--threads N]
  *
  * Snapshots whose crawl started on the same UTC day (provenance
  * uptake.crawl_start) are one crawl (shards); several days give trend
@@ -39,7 +39,8 @@ usage(FILE *f)
 	    "usage: uptake-report SNAPSHOT... -o report.html [--meta FILE]\n"
 	    "                     [--country-source meta|cctld|hosting] [--min-n N]\n"
 	    "                     [--top N] [--title TEXT] [--metrics NAME,...]\n"
-	    "                     [--allow-partial] [--threads N]\n"
+	    "                     [--allow-partial] [--dedupe refuse|keep-first]\n"
+	    "                     [--threads N]\n"
 	    "Snapshots of different crawl dates (uptake.crawl_start) give trend lines.\n");
 }
 
@@ -88,6 +89,7 @@ main(int argc, char **argv)
 		{ "title", required_argument, NULL, 'H' },
 		{ "metrics", required_argument, NULL, 'm' },
 		{ "allow-partial", no_argument, NULL, 'P' },
+		{ "dedupe", required_argument, NULL, 'D' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -139,6 +141,11 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			so.allow_partial = true;
+			break;
+		case 'D':
+			if (snapshot_dedupe_parse(optarg, &so.dedupe) < 0)
+				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
+				    optarg);
 			break;
 		case 't':
 			if (parse_i64(optarg, strlen(optarg), 1,
@@ -231,6 +238,9 @@ main(int argc, char **argv)
 					    cr->res->parts[p].error);
 			status = 3;
 		}
+		if (rc >= 0 && cr->res->dup_dropped)
+			fprintf(stderr, "uptake-report: %s: --dedupe keep-first: dropped %s\n",
+			    cr->date, cr->res->dup_text);
 		if (rc >= 0)
 			for (size_t m = 0; m < metric_count(); m++)
 				if (cr->res->wanted[m] && cr->res->missing[m])

@@ -9,8 +9,13 @@
  *                [--allow-partial] [--threads N] [-o FILE]
  *   uptake-stats --list-metrics [--format md|csv|json]
  *
- * Exit status: 0 complete results; 1 a snapshot could not be read (no
- * output); 2 usage; 3 partial results printed under --allow-partial.
+ * Rows with the same list and input_index in two places are refused (exit
+ * 1, naming the parts) unless --dedupe keep-first keeps the first of each
+ * (in part order) and says how many it dropped.
+ *
+ * Exit status: 0 complete results; 1 a snapshot could not be read or holds
+ * duplicate rows (no output); 2 usage; 3 partial results printed under
+ * --allow-partial.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,7 +39,8 @@ usage(FILE *f)
 	    "                    [--country-source meta|cctld|hosting] [--min-n N]\n"
 	    "                    [--weight rank] [--metrics NAME,...]\n"
 	    "                    [--format csv|json|md] [--layout long|wide]\n"
-	    "                    [--allow-partial] [--threads N] [-o FILE]\n"
+	    "                    [--allow-partial] [--dedupe refuse|keep-first]\n"
+	    "                    [--threads N] [-o FILE]\n"
 	    "       uptake-stats --list-metrics [--format md|csv|json]\n"
 	    "KEY: country, sector, list, tld, hosting-country, asn.  SNAPSHOT: a snapshot\n"
 	    "directory or a Parquet part; several are read as one crawl.  Metric\n"
@@ -68,6 +74,7 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "layout", required_argument, NULL, 'l' },
 		{ "allow-partial", no_argument, NULL, 'P' },
+		{ "dedupe", required_argument, NULL, 'D' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-metrics", no_argument, NULL, 'L' },
@@ -125,6 +132,11 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			so.allow_partial = true;
+			break;
+		case 'D':
+			if (snapshot_dedupe_parse(optarg, &so.dedupe) < 0)
+				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
+				    optarg);
 			break;
 		case 't':
 			if (parse_i64(optarg, strlen(optarg), 1,
@@ -233,6 +245,9 @@ main(int argc, char **argv)
 			unlink(tmp);
 		free(tmp);
 	}
+	if (res->dup_dropped)
+		fprintf(stderr, "uptake-stats: --dedupe keep-first: dropped %s\n",
+		    res->dup_text);
 	if (status)
 		fprintf(stderr, "uptake-stats: writing the output failed\n");
 	else if (res->bad_parts) {

@@ -8,7 +8,7 @@
  *                [--country-source meta|cctld|hosting] [--min-n N]
  *                [--metrics NAME,...] [--only-significant] [--alpha A]
  *                [--adjust bh|none] [--format csv|json|md]
- *                [--allow-partial] [--threads N]
+ *                [--allow-partial] [--dedupe refuse|keep-first] [--threads N]
  *
  * OLD and NEW are snapshots (a directory or part; several shards of one
  * crawl joined by commas).  A metric whose columns one side lacks (an
@@ -48,7 +48,8 @@ usage(FILE *f)
 	    "                    [--country-source meta|cctld|hosting] [--min-n N]\n"
 	    "                    [--metrics NAME,...] [--only-significant] [--alpha A]\n"
 	    "                    [--adjust bh|none] [--format csv|json|md]\n"
-	    "                    [--allow-partial] [--threads N]\n"
+	    "                    [--allow-partial] [--dedupe refuse|keep-first]\n"
+	    "                    [--threads N]\n"
 	    "OLD, NEW: snapshot directories or parts; shards of one crawl joined by commas.\n");
 }
 
@@ -143,6 +144,7 @@ main(int argc, char **argv)
 		{ "adjust", required_argument, NULL, 'A' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "allow-partial", no_argument, NULL, 'P' },
+		{ "dedupe", required_argument, NULL, 'D' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -205,6 +207,11 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			so.allow_partial = true;
+			break;
+		case 'D':
+			if (snapshot_dedupe_parse(optarg, &so.dedupe) < 0)
+				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
+				    optarg);
 			break;
 		case 't':
 			if (parse_i64(optarg, strlen(optarg), 1,
@@ -272,7 +279,19 @@ main(int argc, char **argv)
 		}
 		if (rc == 1)
 			status = 3;
+		if (res[side]->dup_dropped)
+			fprintf(stderr, "uptake-trend: %s: --dedupe keep-first: dropped %s\n",
+			    side ? "NEW" : "OLD", res[side]->dup_text);
 	}
+	/* Said on every CSV line and in the JSON and Markdown headers. */
+	char dup_note[4600] = "";
+	for (int s = 0; s < 2; s++)
+		if (res[s]->dup_dropped) {
+			size_t l = strlen(dup_note);
+			snprintf(dup_note + l, sizeof(dup_note) - l,
+			    "%s%s: --dedupe keep-first dropped %s",
+			    l ? "; " : "", s ? "NEW" : "OLD", res[s]->dup_text);
+		}
 	/* Fold on both sides alike, so the groups correspond. */
 	if (min_n > 1) {
 		struct stats_table *snap0 = stats_table_rollup(&res[0]->table,
@@ -392,8 +411,17 @@ main(int argc, char **argv)
 				    significant(r, alpha, bh) ? "yes" : "no");
 			else
 				fputs(",,,,,", stdout);
-			printf("%s,%s\n", res[0]->bad_parts || res[1]->bad_parts ?
-			    "no" : "yes", r->note ? r->note : "");
+			printf("%s,", res[0]->bad_parts || res[1]->bad_parts ?
+			    "no" : "yes");
+			if (dup_note[0]) {
+				char note[5000];
+				snprintf(note, sizeof(note), "%s%s%s",
+				    r->note ? r->note : "", r->note ? "; " : "",
+				    dup_note);
+				csv_field(stdout, note);
+				putchar('\n');
+			} else
+				printf("%s\n", r->note ? r->note : "");
 		}
 	} else if (format == STATS_FORMAT_JSON) {
 		json_t *root = json_object(), *a = json_array();
@@ -401,6 +429,13 @@ main(int argc, char **argv)
 		json_object_set_new(root, "version", json_string(UPTAKE_VERSION));
 		json_object_set_new(root, "complete", json_boolean(
 		    !res[0]->bad_parts && !res[1]->bad_parts));
+		json_object_set_new(root, "duplicates_dropped_old",
+		    json_integer((json_int_t)res[0]->dup_dropped));
+		json_object_set_new(root, "duplicates_dropped_new",
+		    json_integer((json_int_t)res[1]->dup_dropped));
+		if (dup_note[0])
+			json_object_set_new(root, "duplicates",
+			    json_string(dup_note));
 		json_object_set_new(root, "old", json_string(argv[optind]));
 		json_object_set_new(root, "new", json_string(argv[optind + 1]));
 		json_object_set_new(root, "old_crawl_start", json_string(d0));
@@ -458,6 +493,11 @@ main(int argc, char **argv)
 		    argv[optind + 1], d1);
 		printf("Two-sided pooled two-proportion z-test; %s q < %g marked *.\n\n",
 		    bh ? "Benjamini-Hochberg adjusted" : "unadjusted p as", alpha);
+		if (dup_note[0]) {
+			fputs("> **Duplicate rows dropped: ", stdout);
+			stats_md_escape(stdout, dup_note);
+			fputs(".**\n\n", stdout);
+		}
 		for (int s = 0; s < 2; s++)
 			if (res[s]->bad_parts)
 				printf("> **PARTIAL RESULTS: %zu part(s) of %s could not be read and are left out.**\n\n",

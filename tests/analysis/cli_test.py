@@ -60,7 +60,10 @@ def main():
     subprocess.run([gen, good, "20000", "--part-rows", "5000", "--meta", meta,
                     "--level", "1", "--date", "2026-02-02", "--improve", "0.1"],
                    check=True)
+    # Another crawl: input_index values of its own, so that reading it
+    # with good as one crawl holds no duplicate (list, input_index) rows.
     subprocess.run([gen, old, "20000", "--part-rows", "20000", "--level", "1",
+                    "--start", "20000",
                     "--date", "2026-01-05", "--drop", "caa,tls_version,hsts_preload"],
                    check=True)
     bad = os.path.join(work, "bad")
