@@ -91,11 +91,12 @@ class Keys:
 
 
 class Zone:
-    def __init__(self, origin, sign, denial, iterations):
+    def __init__(self, origin, sign, denial, iterations, optout=False):
         self.origin = origin              # "" for the root
         self.sign = sign                  # "none" or algorithm number string
         self.denial = denial
         self.iterations = iterations
+        self.optout = optout              # NSEC3 opt-out (ldns-signzone -p)
         self.records = []
         self.ksk = self.zsk = None
 
@@ -147,6 +148,8 @@ def _sign(zone, zdir, T, inception=None, expiration=None):
             "-f", path + ".signed"]
     if zone.denial == "nsec3":
         args += ["-n", "-t", str(zone.iterations)]
+        if zone.optout:
+            args.append("-p")
     args += [path, zone.ksk["base"], zone.zsk["base"]]
     _run(args)
     return path + ".signed"
@@ -211,7 +214,28 @@ def _nsd_conf(ddir, name, v4, v6, zones, state):
         f.write("\n".join(conf) + "\n")
 
 
-def _unbound_conf(udir, state, root_ds, big):
+# Unbound's infrastructure settings for worlds with silent name servers
+# (lame=silent).  By default Unbound waits 376 ms for an unknown server and
+# doubles the wait on each timeout up to infra-cache-max-rtt (2 minutes),
+# and keys its host cache by (address, zone), so every silent child costs
+# probes of its own: measured here, the apex query of a silent child was
+# answered SERVFAIL after 2.4-4.7 s, beyond the crawler's per-query timeout
+# (2 s), and the row would say timeout or servfail depending on timing.
+# With an unknown server given 200 ms and the wait capped at 400 ms (a
+# server whose wait reaches the cap counts as down), SERVFAIL comes after
+# about 1 s (measured 0.98-1.12 s for children with one to three NS names,
+# IPv4 and IPv6 glue each): inside one crawler query timeout.  Answers
+# inside the namespace take well under a millisecond, so no live server is
+# mistaken for down.  outbound-msg-retry stays at its default (5): with 1,
+# Unbound gave up on the leaf server for a zone served without its DNSKEY
+# (it retries other servers on DNSSEC-stripped answers) and answered
+# SERVFAIL to CD queries too.
+UNBOUND_SILENT_TUNING = """  unknown-server-time-limit: 200
+  infra-cache-max-rtt: 400
+"""
+
+
+def _unbound_conf(udir, state, root_ds, big, tuning=""):
     with open(os.path.join(udir, "root.hints"), "w") as f:
         f.write(". 3600000 NS %s.\n" % planmod.ROOT_NS)
         f.write("%s. 3600000 A %s\n" % (planmod.ROOT_NS, planmod.ROOT_V4))
@@ -264,9 +288,10 @@ def _unbound_conf(udir, state, root_ds, big):
   do-not-query-localhost: yes
   val-bogus-ttl: 5
   serve-expired: no
-remote-control:
+{tuning}remote-control:
   control-enable: no
-""".format(v4=planmod.RESOLVER_V4, v6=planmod.RESOLVER_V6, udir=udir, state=state, cache=cache)
+""".format(v4=planmod.RESOLVER_V4, v6=planmod.RESOLVER_V6, udir=udir, state=state, cache=cache,
+           tuning=tuning)
     with open(os.path.join(udir, "unbound.conf"), "w") as f:
         f.write(conf)
 
@@ -284,6 +309,14 @@ for n in root tld leaf; do
 done
 unbound-checkconf "$D/unbound/unbound.conf" >/dev/null || { unbound-checkconf "$D/unbound/unbound.conf" >&2; exit 1; }
 unbound -c "$D/unbound/unbound.conf" || { echo "dns: unbound failed:" >&2; tail -5 "$D/unbound/unbound.log" >&2; exit 1; }
+if [ -f "$D/silent.args" ]; then
+	# lame=silent: a responder that reads every query and never answers.
+	# shellcheck disable=SC2046
+	setsid python3 "$D/silent.py" --pidfile "$S/run/silent-ns.pid" $(cat "$D/silent.args") \
+		</dev/null >>"$D/silent.log" 2>&1 &
+	for i in $(seq 1 50); do [ -s "$S/run/silent-ns.pid" ] && break; sleep 0.1; done
+	[ -s "$S/run/silent-ns.pid" ] || { echo "dns: silent responder did not start:" >&2; tail -5 "$D/silent.log" >&2; exit 1; }
+fi
 # Ready when every server answers for its own zone.
 ok=0
 for i in $(seq 1 100); do
@@ -305,12 +338,17 @@ fi
 def _host_records(z, d, p, T):
     """The records of a domain's names other than its NS: web addresses,
     mail, policy TXT records, TLSA, CAA, HTTPS."""
-    if p.web_v4:
+    cname_web = p.cname_target is not None and p.web_host != d.name
+    if p.cname_target is not None:
+        z.add("www." + d.name, "CNAME", p.cname_target + ".")
+    if p.web_v4 and not cname_web:
         z.add(p.web_host, "A", p.web_v4)
-    if p.web_v6:
+    if p.web_v6 and not cname_web:
         z.add(p.web_host, "AAAA", p.web_v6)
     for k, mx in enumerate(p.mx_hosts, 1):
         z.add(d.name, "MX", "%d %s." % (10 * k, mx))
+        if not p.mx_in_zone:
+            continue            # a provider's host (mxp=): its records are there
         z.add(mx, "A", p.mx_v4)
         if d["mx6"] == "yes":
             z.add(mx, "AAAA", p.mx_v6)
@@ -355,6 +393,14 @@ def generate(world, plan, state, T):
             continue
         tld_children[tld].append(d)
         if d["dns"] != "ok":
+            if d["lame"] is not None and d["sign"] != "none":
+                # A lame delegation's DS is made from a real key: the parent
+                # publishes it whatever the child's servers do.
+                ksk = keys.get(d["sign"], True, i)
+                if d["ds"] == "yes":
+                    ds_for[d.name] = _ds_records(d.name, ksk, d["digest"])
+                elif d["ds"] == "mismatch":
+                    ds_for[d.name] = _ds_records(d.name, keys.get("13", True, i), d["digest"])
             continue
         if d["inline"]:
             inline_records[tld].append(d)
@@ -363,6 +409,8 @@ def generate(world, plan, state, T):
         _soa(z, p.ns_hosts[0])
         for h in p.ns_hosts:
             z.add(d.name, "NS", h + ".")
+            if not p.ns_in_bailiwick:
+                continue        # a provider's host (nsp=): its records are there
             z.add(h, "A", planmod.LEAF_V4)
             if d["ns6"] == "yes":
                 z.add(h, "AAAA", planmod.LEAF_V6)
@@ -387,10 +435,38 @@ def generate(world, plan, state, T):
             _edit_signed(path, d.name, p.web_host, d["break"])
         leaf_files.append((d.name, path))
 
+    # Provider zones (not listed): name servers, mail hosts, a web host.
+    tld_providers = {t: [] for t in world.tlds}
+    for k, (pname, pv) in enumerate(sorted(world.providers.items())):
+        pp = plan.providers[pname]
+        tld_providers[pname.rsplit(".", 1)[-1]].append(pv)
+        z = Zone(pname, pv["sign"], pv["denial"], pv["iterations"])
+        _soa(z, pp.ns_hosts[0])
+        for h in pp.ns_hosts[:2]:
+            z.add(pname, "NS", h + ".")
+        for h in pp.ns_hosts:
+            z.add(h, "A", planmod.LEAF_V4)
+            z.add(h, "AAAA", planmod.LEAF_V6)
+        for h in pp.mx_hosts:
+            z.add(h, "A", pp.mx_v4)
+            z.add(h, "AAAA", pp.mx_v6)
+            if pv["dane"] == "yes":
+                z.add("_25._tcp." + h, "TLSA", TLSA_DATA)
+        if pp.web_v4:
+            z.add(pp.web_host, "A", pp.web_v4)
+            z.add(pp.web_host, "AAAA", pp.web_v6)
+        if pv["sign"] != "none":
+            idx = len(world.domains) + k
+            z.ksk = keys.get(pv["sign"], True, idx)
+            z.zsk = keys.get(pv["sign"], False, idx)
+            if pv["ds"] == "yes":
+                ds_for[pname] = _ds_records(pname, z.ksk, [2])
+        leaf_files.append((pname, _sign(z, os.path.join(ddir, "leaf"), T)))
+
     tld_files = []
     tld_ds = {}
     for ti, (tname, t) in enumerate(sorted(world.tlds.items())):
-        z = Zone(tname, t["sign"], t["denial"], t["iterations"])
+        z = Zone(tname, t["sign"], t["denial"], t["iterations"], optout=t["optout"] == "yes")
         nic = "ns1.nic." + tname
         _soa(z, nic)
         z.add(tname, "NS", nic + ".")
@@ -407,11 +483,21 @@ def generate(world, plan, state, T):
             p = plan[d.name]
             for h in p.ns_hosts:
                 z.add(d.name, "NS", h + ".")
-                z.add(h, "A", planmod.LEAF_V4)
+                if not p.ns_in_bailiwick or p.glue is None:
+                    continue    # a provider's host, or lame=noglue
+                z.add(h, "A", p.glue[0])
                 if d["ns6"] == "yes":
-                    z.add(h, "AAAA", planmod.LEAF_V6)
+                    z.add(h, "AAAA", p.glue[1])
             for ds in ds_for.get(d.name, []):
                 z.add(d.name, "DS", ds)
+        for pv in tld_providers[tname]:
+            pp = plan.providers[pv.name]
+            for h in pp.ns_hosts[:2]:
+                z.add(pv.name, "NS", h + ".")
+                z.add(h, "A", planmod.LEAF_V4)
+                z.add(h, "AAAA", planmod.LEAF_V6)
+            for ds in ds_for.get(pv.name, []):
+                z.add(pv.name, "DS", ds)
         if t["sign"] != "none":
             z.ksk = keys.get(t["sign"], True, ti)
             z.zsk = keys.get(t["sign"], False, ti)
@@ -441,7 +527,14 @@ def generate(world, plan, state, T):
               [("", root_file)], state)
     _nsd_conf(os.path.join(ddir, "tld"), "tld", planmod.TLD_V4, planmod.TLD_V6, tld_files, state)
     _nsd_conf(os.path.join(ddir, "leaf"), "leaf", planmod.LEAF_V4, planmod.LEAF_V6, leaf_files, state)
-    _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, big)
+    _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, big,
+                  UNBOUND_SILENT_TUNING if plan.has_silent else "")
+    if plan.has_silent:
+        shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "silent.py"),
+                    os.path.join(ddir, "silent.py"))
+        with open(os.path.join(ddir, "silent.args"), "w") as f:
+            f.write("udp:%s:53 tcp:%s:53 udp:[%s]:53 tcp:[%s]:53\n" % (
+                planmod.SILENT_V4, planmod.SILENT_V4, planmod.SILENT_V6, planmod.SILENT_V6))
     # The trust anchor the crawler is given (--trust-anchor): the root DS.
     shutil.copy(os.path.join(ddir, "unbound", "root.key"), os.path.join(state, "root.key"))
     with open(os.path.join(ddir, "start.sh"), "w") as f:
@@ -534,6 +627,49 @@ def dnssec_truth(world, d):
     return "secure", None
 
 
+def tld_secure(world, tname):
+    t = world.tlds[tname]
+    return t["sign"] != "none" and t["ds"] == "yes"
+
+
+def provider_truth(world, pv):
+    """(status, reason) of a provider zone's answers (a chain of trust from
+    the root through the provider's TLD)."""
+    if not tld_secure(world, pv.name.rsplit(".", 1)[-1]):
+        return "insecure", "no_ds"
+    if pv["sign"] == "none" or pv["ds"] != "yes":
+        return "insecure", "no_ds"
+    return "secure", None
+
+
+# The order in which a chain's verdicts combine (docs/dnssec.md: the worst
+# RRset of the answer decides; among equals the first, closest to the name).
+VERDICT_RANK = {"secure": 0, "insecure": 1, "indeterminate": 2, "bogus": 3}
+
+
+def lame_truth(world, d):
+    """The parent-side facts of a lame delegation (dns=servfail), from what
+    the parent zone file holds (docs/dnssec.md, "What the parent says"):
+    the DS RRset, and the verdict that follows from it.  No DS (its absence
+    proven by a signed parent, or any insecure link above): insecure /
+    no_ds; a DS under a secure parent with the child's keys unobtainable:
+    indeterminate / no_response.  The child's own-zone columns stay null.
+    Only lame= delegations get a DS (from a real key, ds= and digest= as
+    for any zone); a plain dns=servfail one (the core world's lame.de)
+    has none."""
+    has_ds = d["lame"] is not None and d["sign"] != "none" and d["ds"] in ("yes", "mismatch")
+    if not has_ds or not tld_secure(world, d.name.rsplit(".", 1)[-1]):
+        status, reason = "insecure", "no_ds"
+    else:
+        status, reason = "indeterminate", "no_response"
+    return {
+        "ds_present": has_ds,
+        "ds_digest_types": ",".join(str(x) for x in d["digest"]) if has_ds else None,
+        "dnssec_status": status,
+        "dnssec_reason": reason,
+    }
+
+
 def truth(world, plan, T):
     out = {}
     for d in world.domains:
@@ -543,18 +679,23 @@ def truth(world, plan, T):
         if d["dns"] != "ok":
             row["dns_status"] = d["dns"]
             if d["dns"] == "servfail":
-                # A lame delegation: the parent still answers for its DS
-                # (docs/dnssec.md, "What the parent says").  This world's
-                # lame zones are never signed, so the parent holds no DS:
-                # proven absent under a signed parent, insecure either way.
-                row.update({"ds_present": False, "dnssec_status": "insecure",
-                            "dnssec_reason": "no_ds"})
+                # A lame delegation: the parent still answers for its DS.
+                row.update(lame_truth(world, d))
             continue
         # A zone whose DNSKEY RRset is gone is served as unsigned (NSD sends
         # RRSIGs and NSEC only for zones with keys): a DS pointing at an
         # unsigned zone, the usual real-world cause of dnskey_missing.
         signed = d["sign"] != "none" and d["break"] != "dnskey_missing"
         status, reason = dnssec_truth(world, d)
+        own_status = status         # the own zone's (TLSA under the domain)
+        if p.cname_target is not None and p.web_host != d.name:
+            # The probed host is a CNAME into a provider's zone: the answer's
+            # verdict is the worse of the two zones' (own zone first).
+            pst, prs = provider_truth(world, world.providers[d["wwwcname"]])
+            if VERDICT_RANK[pst] > VERDICT_RANK[status]:
+                status, reason = pst, prs
+        nsp = world.providers.get(d["nsp"]) if d["nsp"] else None
+        mxp = world.providers.get(d["mxp"]) if d["mxp"] else None
         row.update({
             "dns_status": "ok",
             "ns_count": d["ns"],
@@ -564,8 +705,9 @@ def truth(world, plan, T):
             "web_ipv4": p.web_v4,
             "web_ipv6": p.web_v6,
             "ipv6_web": p.web_v6 is not None,
-            "ipv6_ns": d["ns6"] == "yes",
-            "ipv6_mx": (d["mx6"] == "yes") if d["mx"] > 0 else None,
+            # A provider's name and mail hosts all have AAAA.
+            "ipv6_ns": True if nsp is not None else d["ns6"] == "yes",
+            "ipv6_mx": (mxp is not None or d["mx6"] == "yes") if d["mx"] > 0 else None,
             "caa": d["caa"] == "yes",
             "https_rr": d["https_rr"] == "yes",
             "dnssec_status": status,
@@ -575,13 +717,17 @@ def truth(world, plan, T):
             "ds_digest_types": ",".join(str(x) for x in d["digest"]) if d["ds"] != "no" else None,
             "denial": d["denial"] if signed else None,
             "nsec3_iterations": d["iterations"] if signed and d["denial"] == "nsec3" else None,
-            # The signer of the RRSIGs over the probed host's addresses.
+            # The signer of the RRSIGs over the probed host's addresses (over
+            # the CNAME when the probed host is one: the own zone, never the
+            # provider's).
             "signer_zone": d.name if signed and d["break"] != "rrsig_missing" else None,
             "spf": spf_truth(d["spf"]),
             "dmarc": dmarc_truth(d["dmarc"]),
             "mta_sts": d["mtasts"] == "yes",
             "tlsrpt": d["tlsrpt"] == "yes",
-            "dane_mx": (d["dane_mx"] == "yes" and status == "secure") if d["mx"] > 0 else None,
+            "dane_mx": ((d["dane_mx"] == "yes" and own_status == "secure") if mxp is None else
+                        (mxp["dane"] == "yes" and provider_truth(world, mxp)[0] == "secure"))
+            if d["mx"] > 0 else None,
             "dane_web": (d["dane_web"] == "yes" and status == "secure")
             if (p.web_v4 or p.web_v6) else None,
         })

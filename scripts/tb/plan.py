@@ -8,6 +8,8 @@ Fixed infrastructure addresses (all in documentation space):
     RTR (stayrtr)   192.0.2.8     2001:db8::8     port 8282
     MX fallback     192.0.2.25    2001:db8::25    (domains without a network)
     Unbound         192.0.2.53    2001:db8::53    the crawl's resolver
+    silent NS       192.0.2.60    2001:db8::60    lame=silent: reads queries, never answers
+    unreachable NS  192.0.2.250   2001:db8::250   lame=unreachable: never configured
 
 Web hosts live in their world network: every domain of a network shares the
 network's first host address (nginx picks the site by SNI / Host), except
@@ -36,6 +38,13 @@ RTR_V4, RTR_V6 = "192.0.2.8", "2001:db8::8"
 RTR_PORT = 8282
 MXFALLBACK_V4, MXFALLBACK_V6 = "192.0.2.25", "2001:db8::25"
 RESOLVER_V4, RESOLVER_V6 = "192.0.2.53", "2001:db8::53"
+# Lame delegations (world key lame=): the glue of a silent delegation points
+# at an address where a responder reads every query and never answers
+# (scripts/tb/silent.py); that of an unreachable one at an address that is
+# configured nowhere in the namespace (no route: the sender gets an error at
+# once).  Both lie in the infrastructure /24, which holds no world network.
+SILENT_V4, SILENT_V6 = "192.0.2.60", "2001:db8::60"
+UNREACH_V4, UNREACH_V6 = "192.0.2.250", "2001:db8::250"
 ROOT_NS = "a.root-servers.net"
 INFRA_V4 = [ROOT_V4, TLD_V4, LEAF_V4, RTR_V4, MXFALLBACK_V4, RESOLVER_V4]
 INFRA_V6 = [ROOT_V6, TLD_V6, LEAF_V6, RTR_V6, MXFALLBACK_V6, RESOLVER_V6]
@@ -83,18 +92,68 @@ class DomainPlan:
         # The host the crawler probes: the apex, or www when only www has
         # addresses (web=www).  With no address at all it is still the apex.
         self.probed_host = self.web_host if (self.web_v4 or self.web_v6) else d.name
-        self.ns_hosts = ["ns%d.%s" % (i, d.name) for i in range(1, d["ns"] + 1)]
-        self.mx_hosts = ["mx%d.%s" % (i, d.name) for i in range(1, d["mx"] + 1)]
+        # Name servers: in-bailiwick ns1..nsN.<domain>, or a provider's
+        # (nsp=) ns1..nsN.<provider>; mail hosts likewise (mxp=).
+        nsp, mxp = d.get("nsp"), d.get("mxp")
+        self.ns_in_bailiwick = nsp is None
+        self.ns_hosts = ["ns%d.%s" % (i, nsp or d.name) for i in range(1, d["ns"] + 1)]
+        self.mx_in_zone = mxp is None
+        self.mx_hosts = ["mx%d.%s" % (i, mxp or d.name) for i in range(1, d["mx"] + 1)]
         if net is not None:
             self.mx_v4, self.mx_v6 = _host(net["v4"], 1), _host(net["v6"], 1)
         else:
             self.mx_v4, self.mx_v6 = MXFALLBACK_V4, MXFALLBACK_V6
+        # www.<domain> a CNAME to web.<provider> (wwwcname=): with web=www
+        # the probed host's addresses are the provider web host's (both
+        # families, slot 1 of the provider's network).
+        self.cname_target = None
+        if d.get("wwwcname"):
+            self.cname_target = "web." + d["wwwcname"]
+            if self.web_host != d.name:
+                pnet = world.networks[world.providers[d["wwwcname"]]["net"]]
+                self.web_v4 = _host(pnet["v4"], 1) if self.served else None
+                self.web_v6 = _host(pnet["v6"], 1) if self.served else None
+                self.web_slot = 1
+                self.probed_host = self.web_host if self.served else d.name
+        # The glue the parent publishes for in-bailiwick NS hosts (v4, v6), by
+        # how the delegation is lame; None: no glue (lame=noglue).
+        lame = d.get("lame")
+        if lame == "silent":
+            self.glue = (SILENT_V4, SILENT_V6)
+        elif lame == "unreachable":
+            self.glue = (UNREACH_V4, UNREACH_V6)
+        elif lame == "noglue":
+            self.glue = None
+        else:                       # served, or refused by the leaf server
+            self.glue = (LEAF_V4, LEAF_V6)
+
+
+class ProviderPlan:
+    """Names and addresses of a provider zone (not listed)."""
+
+    NS_HOSTS = 4        # ns1..ns4: as many as a domain's ns= may use
+    MX_HOSTS = 4        # mx1..mx4: as many as a domain's mx= may use
+
+    def __init__(self, pv, world):
+        self.name = pv.name
+        net = world.networks.get(pv["net"]) if pv["net"] else None
+        self.ns_hosts = ["ns%d.%s" % (i, pv.name) for i in range(1, self.NS_HOSTS + 1)]
+        self.mx_hosts = ["mx%d.%s" % (i, pv.name) for i in range(1, self.MX_HOSTS + 1)]
+        if net is not None:
+            self.mx_v4, self.mx_v6 = _host(net["v4"], 1), _host(net["v6"], 1)
+            self.web_v4, self.web_v6 = _host(net["v4"], 1), _host(net["v6"], 1)
+        else:
+            self.mx_v4, self.mx_v6 = MXFALLBACK_V4, MXFALLBACK_V6
+            self.web_v4 = self.web_v6 = None
+        self.web_host = "web." + pv.name
 
 
 class Plan:
     def __init__(self, world):
         self.world = world
         self.domains = {d.name: DomainPlan(d, world) for d in world.domains}
+        self.providers = {n: ProviderPlan(pv, world) for n, pv in world.providers.items()}
+        self.has_silent = any(d.get("lame") == "silent" for d in world.domains)
 
     def __getitem__(self, name):
         return self.domains[name]
@@ -102,6 +161,9 @@ class Plan:
     def local_addresses(self):
         """Every address to configure on the namespace's loopback."""
         v4, v6 = list(INFRA_V4), list(INFRA_V6)
+        if self.has_silent:
+            v4.append(SILENT_V4)
+            v6.append(SILENT_V6)
         for net in self.world.networks.values():
             for slot in sorted(WEB_SLOTS):
                 v4.append(_host(net["v4"], slot))

@@ -8,7 +8,12 @@ shell would (shlex), so values with spaces are quoted.  Four kinds of line:
                  [country=CC]
     network NAME v4=PREFIX v6=PREFIX asn=N org=TEXT country=CC
                  [rov4=STATE] [rov6=STATE] [geo=country|registered] [regcountry=CC]
+    provider NAME [sign=ALG|none] [denial=nsec|nsec3] [iterations=N] [ds=yes|no]
+                 [net=NETWORK] [dane=yes|no]
     domain  NAME key=value ...
+
+A provider is a zone that is not in the list: name servers, mail hosts and a
+web host that listed domains point at (nsp=, mxp=, wwwcname=).
 
 Every key, its values and its default are in DOMAIN_KEYS below; docs/testbed.md
 explains them.  A bad line raises WorldError naming the file and line.
@@ -69,6 +74,13 @@ DOMAIN_KEYS = {
     # DNS
     "dns":       (_choice("ok", "nxdomain", "servfail"), "ok",
                   "ok: delegated and served; nxdomain: not in the TLD; servfail: lame delegation"),
+    "lame":      (_choice("silent", "refused", "unreachable", "noglue"), None,
+                  "how the delegation is lame (implies dns=servfail; the DS is still "
+                  "published as ds= says): the NS address never answers, answers "
+                  "REFUSED, is not configured, or has no glue"),
+    "nsp":       (_text, None, "provider whose ns1..nsN host the zone (instead of in-bailiwick NS)"),
+    "mxp":       (_text, None, "provider whose mx1..mxN are the MX hosts (instead of mxN.<domain>)"),
+    "wwwcname":  (_text, None, "provider: www.<domain> is a CNAME to web.<provider>"),
     "ns":        (_int(1, 4), 2, "number of NS records (in-bailiwick ns1..nsN with glue)"),
     "ns6":       (YESNO, "yes", "the NS hosts have AAAA records"),
     "web":       (_choice("apex", "www", "none"), "apex",
@@ -124,6 +136,17 @@ TLD_KEYS = {
     "country":   (_text, None, "country of a ccTLD (ISO 3166-1 alpha-2)"),
     "inline":    (YESNO, "no", "its domains are names in the TLD zone itself, not delegated "
                   "zones: cheap to serve, for bench worlds; they share the TLD's DNSSEC"),
+    "optout":    (YESNO, "no", "NSEC3 opt-out (RFC 5155 6): unsigned delegations are not "
+                  "in the NSEC3 chain"),
+}
+
+PROVIDER_KEYS = {
+    "sign":      (_choice(*SIGN_ALGS), "13", "zone signing algorithm, or none"),
+    "denial":    (_choice("nsec", "nsec3"), "nsec3", "authenticated denial type"),
+    "iterations": (_int(0, 100), 0, "NSEC3 iterations"),
+    "ds":        (YESNO, "yes", "DS at the parent"),
+    "net":       (_text, None, "network of web.<provider> and of its mail hosts"),
+    "dane":      (YESNO, "no", "TLSA at _25._tcp of each mail host"),
 }
 
 ROOT_KEYS = {
@@ -176,6 +199,7 @@ class World:
         self.networks = {}  # name -> Entity
         self.domains = []   # in list order
         self.by_name = {}
+        self.providers = {}  # name -> Entity (zones not in the list)
 
     def tld_of(self, domain):
         return domain.name.rsplit(".", 1)[-1]
@@ -257,6 +281,15 @@ def parse(path):
                 if not ent["v6"].subnet_of(DOC_V6):
                     raise WorldError("%s: %s is not in 2001:db8::/32" % (where, ent["v6"]))
                 world.networks[name] = ent
+            elif kind == "provider":
+                _check_name(name, where)
+                if name.count(".") != 1:
+                    raise WorldError("%s: provider %r must be a name directly under a TLD"
+                                     % (where, name))
+                if name in world.providers:
+                    raise WorldError("%s: provider %r defined twice" % (where, name))
+                world.providers[name] = Entity("provider", name,
+                                               _parse_attrs(tokens[2:], PROVIDER_KEYS, where), where)
             elif kind == "domain":
                 _check_name(name, where)
                 if name.count(".") < 1:
@@ -268,7 +301,7 @@ def parse(path):
                 world.domains.append(ent)
                 world.by_name[name] = ent
             else:
-                raise WorldError("%s: unknown line kind %r (root, tld, network, domain)" % (where, kind))
+                raise WorldError("%s: unknown line kind %r (root, tld, network, provider, domain)" % (where, kind))
     _check_world(world)
     return world
 
@@ -305,11 +338,57 @@ def _check_networks(world):
             seen[b] = net
 
 
+def _check_providers(world):
+    for pv in world.providers.values():
+        tld = pv.name.rsplit(".", 1)[-1]
+        if tld not in world.tlds:
+            raise WorldError("%s: TLD %r of provider %s has no tld line" % (pv.where, tld, pv.name))
+        if world.tlds[tld]["inline"] == "yes":
+            raise WorldError("%s: provider %s needs a delegated zone (TLD %s is inline)"
+                             % (pv.where, pv.name, tld))
+        if pv.name in world.by_name:
+            raise WorldError("%s: provider %s is also a listed domain (%s)"
+                             % (pv.where, pv.name, world.by_name[pv.name].where))
+        if pv["net"] is not None and pv["net"] not in world.networks:
+            raise WorldError("%s: unknown network %r" % (pv.where, pv["net"]))
+        if pv["sign"] == "none":
+            pv.attrs["ds"] = "no"
+
+
+def _check_domain_refs(world, d):
+    """nsp=, mxp=, wwwcname= and lame= of a domain line."""
+    for key in ("nsp", "mxp", "wwwcname"):
+        if d[key] is not None and d[key] not in world.providers:
+            raise WorldError("%s: %s=%s: no provider line of that name" % (d.where, key, d[key]))
+    if d["wwwcname"] is not None:
+        if world.providers[d["wwwcname"]]["net"] is None:
+            raise WorldError("%s: wwwcname=%s: the provider has no net= for web.%s"
+                             % (d.where, d["wwwcname"], d["wwwcname"]))
+        if d["web"] == "www" and d["net"] is None:
+            # The web host's addresses are the provider's: no own network needed.
+            d.attrs["net"] = world.providers[d["wwwcname"]]["net"]
+        if d["web"] == "www" and (d["dane_web"] == "yes" or d["https_rr"] == "yes"):
+            raise WorldError("%s: web=www with wwwcname=: www is a CNAME and can hold no "
+                             "TLSA or HTTPS record (dane_web, https_rr)" % d.where)
+    if d["lame"] is not None:
+        if d["dns"] == "nxdomain":
+            raise WorldError("%s: lame=%s needs a delegation (not dns=nxdomain)" % (d.where, d["lame"]))
+        if d["nsp"] is not None:
+            raise WorldError("%s: lame= and nsp= together: a lame delegation has NS of its own"
+                             % d.where)
+        d.attrs["dns"] = "servfail"
+
+
 def _check_world(world):
     if world.root is None:
         raise WorldError("%s: no root line" % world.path)
     _check_networks(world)
+    _check_providers(world)
+    for t in world.tlds.values():
+        if t["optout"] == "yes" and (t["sign"] == "none" or t["denial"] != "nsec3"):
+            raise WorldError("%s: optout=yes needs a signed NSEC3 TLD" % t.where)
     for d in world.domains:
+        _check_domain_refs(world, d)
         tld = d.name.rsplit(".", 1)[-1]
         if tld not in world.tlds:
             raise WorldError("%s: TLD %r of %s has no tld line" % (d.where, tld, d.name))

@@ -69,10 +69,12 @@ def delv_verdict(name, anchor_file):
     out = r.stdout
     # A NODATA answer prints "resolution failed: ncache nxrrset" followed by
     # the verdict on the negative response: look for the verdict lines first.
-    if "; fully validated" in out or "; negative response, fully validated" in out:
-        return "secure"
+    # A CNAME chain prints one verdict per zone: an unsigned link makes the
+    # whole answer insecure (a secure CNAME into an unsigned zone).
     if "; unsigned answer" in out or "; negative response, unsigned answer" in out:
         return "insecure"
+    if "; fully validated" in out or "; negative response, fully validated" in out:
+        return "secure"
     if "resolution failed" in out or "broken trust chain" in out or "no valid" in out:
         return "bogus"
     return "unknown: " + out.strip().splitlines()[-1] if out.strip() else "unknown"
@@ -90,6 +92,96 @@ def write_delv_anchor(state):
     with open(path, "w") as f:
         f.write("trust-anchors {\n%s\n};\n" % "\n".join(lines))
     return path
+
+
+def lame_kind(dom, tld_server=TLD_SERVER):
+    """How a delegation is lame, from the parent's referral and what its
+    servers answer: noglue (an in-bailiwick NS without glue), silent (the
+    glue address never answers), refused (it answers REFUSED), unreachable
+    (the address is configured nowhere: no route), or 'answers ...' when a
+    server gives the zone's SOA (not lame)."""
+    ref = dig(dom, "NS", cd=False, dnssec=False, server=tld_server)
+    names = {r[4].rstrip(".").lower() for r in ref.rrs("NS", "authority")}
+    glue = []
+    section = None
+    for line in ref.text.splitlines():
+        if line.startswith(";; ADDITIONAL SECTION"):
+            section = True
+        elif not line.strip():
+            section = None
+        elif section and not line.startswith(";"):
+            f = line.split()
+            if len(f) > 4 and f[3] in ("A", "AAAA") and f[0].rstrip(".").lower() in names:
+                glue.append(f[4])
+    if not names:
+        return "no delegation"
+    if not glue:
+        inside = [n for n in names if n == dom or n.endswith("." + dom)]
+        return "noglue" if inside else "out-of-bailiwick"
+    kinds = set()
+    # The first glue address of each family (a silent one costs a second).
+    firsts = [next((a for a in glue if ":" not in a), None),
+              next((a for a in glue if ":" in a), None)]
+    for addr in [a for a in firsts if a]:
+        r = subprocess.run(["dig", "+time=1", "+tries=1", "+norec", "@" + addr, dom, "SOA"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        out = r.stdout
+        if "status: REFUSED" in out:
+            kinds.add("refused")
+        elif "unreachable" in out.lower():
+            kinds.add("unreachable")
+        elif "timed out" in out or "no servers could be reached" in out:
+            kinds.add("silent")
+        else:
+            m = re.search(r"status: (\w+)", out)
+            kinds.add("answers " + (m.group(1) if m else out.strip()[-60:]))
+    return ",".join(sorted(kinds))
+
+
+def chain_missing_ds(zone):
+    """True when the chain from the root to zone lacks a DS or the TLD's
+    DNSKEY (an insecure link: no_ds)."""
+    tld = zone.rsplit(".", 1)[-1]
+    return not dig(tld, "DS").rrs("DS") or not dig(zone, "DS").rrs("DS") or \
+        not dig(tld, "DNSKEY").rrs("DNSKEY")
+
+
+def check_lame(dom, want, anchor, tap, kinds):
+    """A lame delegation (dns_status not ok, with parent-side facts): the DS
+    the parent publishes, the child's servers lame, and the verdict."""
+    def eq(col, got):
+        tap.eq(got, want[col], "%s: %s" % (dom, col))
+    kind = lame_kind(dom)
+    kinds[kind] = kinds.get(kind, 0) + 1
+    tap.ok(kind in ("noglue", "silent", "refused", "unreachable"),
+           "%s: the child's servers are lame (%s)" % (dom, kind))
+    ds = dig(dom, "DS", server=TLD_SERVER)
+    eq("ds_present", bool(ds.rrs("DS")))
+    eq("ds_digest_types", ",".join(sorted({r[6] for r in ds.rrs("DS")}, key=int)) or None)
+    # The resolver gives the parent's DS even though the child is lame.
+    rds = dig(dom, "DS")
+    tap.eq(bool(rds.rrs("DS")), want["ds_present"], "%s: DS through the resolver (+cd)" % dom)
+    keys = dig(dom, "DNSKEY")
+    tap.eq(keys.status, "SERVFAIL", "%s: the child's DNSKEY cannot be had (+cd)" % dom)
+    if want["dnssec_status"] == "insecure":
+        tap.eq("no_ds" if chain_missing_ds(dom) else "has_ds", want["dnssec_reason"],
+               "%s: dnssec_reason (DS chain)" % dom)
+        # delv: the DS absence (or an insecure parent) is proven.
+        r = subprocess.run(["delv", "@" + RESOLVER, "-a", anchor, "+root=.", dom, "DS"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        tap.ok("fully validated" in r.stdout or "unsigned answer" in r.stdout,
+               "%s: delv proves no DS (or an insecure parent)" % dom, r.stdout.strip()[-300:])
+    elif want["dnssec_status"] == "indeterminate":
+        tap.eq(want["dnssec_reason"], "no_response", "%s: dnssec_reason" % dom)
+        tap.ok(not chain_missing_ds(dom), "%s: a DS under a secure chain" % dom)
+        r = subprocess.run(["delv", "@" + RESOLVER, "-a", anchor, "+root=.", dom, "DS"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        tap.ok("; fully validated" in r.stdout and re.search(r"\sDS\s", r.stdout),
+               "%s: delv validates the parent's DS" % dom, r.stdout.strip()[-300:])
+    else:
+        tap.ok(False, "%s: dnssec_status %r for a lame delegation" % (dom, want["dnssec_status"]))
+    for col in ("ns_count", "a_count", "dnskey_algorithms", "denial", "signer_zone", "spf"):
+        tap.ok(want[col] is None, "%s: %s null when the child gave nothing" % (dom, col))
 
 
 def txt_strings(ans):
@@ -136,6 +228,7 @@ def classify_dmarc(records):
 
 def run(state, truth, tap):
     anchor = write_delv_anchor(state)
+    kinds = {}
     for row in truth:
         dom = row["domain"]
         host = row["probed_host"]
@@ -152,6 +245,9 @@ def run(state, truth, tap):
                   "REFUSED": "refused"}.get(a.status, "error")
         eq("dns_status", status)
         if status != "ok":
+            if want["dnssec_status"] is not None:
+                check_lame(dom, want, anchor, tap, kinds)
+                continue
             for col in ("ns_count", "a_count", "dnssec_status", "spf"):
                 tap.ok(want[col] is None, "%s: %s null when not resolved" % (dom, col))
             continue
@@ -191,10 +287,11 @@ def run(state, truth, tap):
             tap.eq(plain.ede, REASON_EDE.get(want["dnssec_reason"]),
                    "%s: dnssec_reason %s (Unbound EDE)" % (dom, want["dnssec_reason"]))
         elif want["dnssec_status"] == "insecure":
-            # no_ds: some link from the root down has no DS.
-            tld = dom.rsplit(".", 1)[-1]
-            missing = not dig(tld, "DS").rrs("DS") or not dig(dom, "DS").rrs("DS") or \
-                not dig(tld, "DNSKEY").rrs("DNSKEY")
+            # no_ds: some link from the root down has no DS (to the domain,
+            # or to the zone of the CNAME target its probed host points at).
+            zones = [dom] + [".".join(r[4].rstrip(".").split(".")[1:])
+                             for r in a4.rrs("CNAME")]
+            missing = any(chain_missing_ds(z) for z in zones)
             tap.eq("no_ds" if missing else "has_ds", want["dnssec_reason"],
                    "%s: dnssec_reason (DS chain)" % dom)
         else:
@@ -226,9 +323,13 @@ def run(state, truth, tap):
 
         l4 = dig(host, "A", server=auth)
         l6 = dig(host, "AAAA", server=auth)
+        # Over the addresses, or over the CNAME at the probed host (the
+        # target's signer is another zone's).
+        # (NSD adds a CNAME target it serves itself: records owned by the
+        # probed host only.)
         sigs = [r for r in (l4.answer + l6.answer) if len(r) > 11 and r[3] == "RRSIG"
-                and r[4] in ("A", "AAAA")]
-        if not l4.rrs("A") and not l6.rrs("AAAA"):
+                and r[4] in ("A", "AAAA", "CNAME") and r[0].rstrip(".") == host]
+        if not l4.rrs("A") and not l6.rrs("AAAA") and not l4.rrs("CNAME"):
             sigs = [r for r in l4.authority if len(r) > 11 and r[3] == "RRSIG" and r[4] == "SOA"]
         eq("signer_zone", sigs[0][11].rstrip(".") if sigs else None)
 
@@ -243,3 +344,6 @@ def run(state, truth, tap):
         eq("dane_mx", dane("_25._tcp." + mx_hosts[0]) if mx_hosts else None)
         has_web = bool(a4.rrs("A") or a6.rrs("AAAA"))
         eq("dane_web", dane("_443._tcp." + host) if has_web else None)
+    if kinds:
+        tap.diag("lame delegations by kind: %s" % ", ".join(
+            "%s %d" % kv for kv in sorted(kinds.items())))
