@@ -8,7 +8,10 @@ message naming the file, the column and the page offset (or, under the
 limit, succeed), and its peak RSS (ru_maxrss of the child) must stay under
 RSS_LIMIT_MB.  TAP on stdout.
 
-    bomb_test.py BUILD_DIR WORKDIR
+    bomb_test.py BUILD_DIR WORKDIR [DONE_LOAD]
+
+DONE_LOAD (tests/readers/done_load.c) runs the crawler's resume read
+(snapshot_done_load) on a part whose input_index page is the bomb.
 """
 import os
 import re
@@ -61,6 +64,7 @@ def gen(path, *args):
 
 def main():
     build, work = sys.argv[1:3]
+    done_load = sys.argv[3] if len(sys.argv) > 3 else None
     dump = os.path.join(build, "analysis", "uptake-dump")
     stats = os.path.join(build, "analysis", "uptake-stats")
     shutil.rmtree(work, ignore_errors=True)
@@ -106,6 +110,22 @@ def main():
         ok(rc == 0, "%s on 32 columns of 12 MiB pages: exit 0" % tool)
         ok(rss < RSS_LIMIT_MB, "%s on 32 columns of 12 MiB pages: peak RSS "
            "%.1f MiB < %d MiB" % (tool, rss, RSS_LIMIT_MB))
+    # The crawler's resume path (snapshot_done_load reads input_index).
+    if done_load:
+        d = os.path.join(work, "resume")
+        os.makedirs(d)
+        gen(os.path.join(d, "part-00000.parquet"), "--bomb-index")
+        rc, out, err, rss = run_rss([done_load, d])
+        print("# resume on an input_index bomb: exit %d, peak RSS %.1f MiB, "
+              "stderr: %s" % (rc, rss, err.strip()[:300]))
+        ok(rc == 1 and re.search(r"part-00000\.parquet: row group 0, column "
+                                 r"'input_index': page at offset \d+ declares "
+                                 r"536870912 bytes uncompressed.*above the "
+                                 r"limit", err) is not None,
+           "resume (snapshot_done_load): fails naming file, column, page "
+           "offset and the limit")
+        ok(rss < RSS_LIMIT_MB, "resume: peak RSS %.1f MiB < %d MiB"
+           % (rss, RSS_LIMIT_MB))
     print("1..%d" % n)
     return 1 if failed else 0
 

@@ -3,6 +3,7 @@
 point 4): small files whose pages declare huge sizes.
 
   gen_bomb.py OUT [--columns N] [--declare BYTES] [--real BYTES]
+               [--bomb-index]
 
 One row group of one row: input_index (INT64), list and domain (STRING),
 then N-1 more STRING columns named like schema v1's.  The domain column
@@ -10,7 +11,9 @@ and the N-1 others each hold one ZSTD data page that declares --declare
 bytes uncompressed; its ZSTD frame holds --real bytes of zeros (RLE
 blocks, 4 bytes per 128 KiB): --real equal to --declare is a true bomb
 (16 KiB for 512 MiB), a smaller --real a short frame that only claims it.
-Written by hand (Thrift compact) because our writer refuses such pages.
+With --bomb-index the input_index page is such a page too (the column a
+resuming crawl reads).  Written by hand (Thrift compact) because our
+writer refuses such pages.
 """
 import argparse
 import struct
@@ -129,13 +132,20 @@ def main():
     ap.add_argument("--declare", type=int, default=512 << 20)
     ap.add_argument("--real", type=int, default=None)
     ap.add_argument("--index", type=int, default=0)
+    ap.add_argument("--bomb-index", action="store_true",
+                    help="the input_index page is the bomb (the resume "
+                    "reads only that column)")
     a = ap.parse_args()
     real = a.declare if a.real is None else a.real
     bombs = STRING_COLS[:a.columns]
     # (name, physical type, converted, codec, page bytes, usize)
     cols = []
     ix = struct.pack("<q", a.index)
-    cols.append(("input_index", 2, None, 0, page(ix, 8, 1)))
+    frame = zstd_zeros(real, a.declare)
+    if a.bomb_index:
+        cols.append(("input_index", 2, None, 6, page(frame, a.declare, 1)))
+    else:
+        cols.append(("input_index", 2, None, 0, page(ix, 8, 1)))
     lst = struct.pack("<I", 4) + b"bomb"
     cols.append(("list", 6, 0, 0, page(lst, len(lst), 1)))
     frame = zstd_zeros(real, a.declare)
