@@ -352,6 +352,7 @@ main(int argc, char **argv)
 	struct web_ctx_options wo;
 	char web_summary[512] = "";
 	char *write_failure = NULL;	/* the snapshot could not be written */
+	struct snapshot_writer *snap;
 	struct query_stats qs;
 	struct val_stats vs;
 	struct list_stats ls;
@@ -488,6 +489,30 @@ main(int argc, char **argv)
 			fatal(2, "--trust-anchor %s: %s", cfg.trust_anchor, err);
 	}
 
+	/* The snapshot: its lock (one writer per shard) and the resume
+	 * checks refuse a crawl before any slow start-up (an RTR cache). */
+	snapshot_writer_options_default(&so);
+	so.part_rows = cfg.part_rows;
+	if (shard != NULL) {
+		so.shard_k = shard->index;
+		so.shard_n = shard->count;
+	}
+	snap = snapshot_writer_open(cfg.out_dir, &so, err, sizeof(err));
+	if (snap == NULL)
+		fatal(2, "--out %s: %s", cfg.out_dir, err);
+	snapshot_writer_kv_set(snap, SNAPSHOT_KEY_LIST_NAME, cfg.list_name);
+	snapshot_writer_kv_set(snap, SNAPSHOT_KEY_LIST_SHA256, hex);
+	if (shard != NULL) {
+		char sb[64];
+
+		shard_format(shard, sb, sizeof(sb));
+		snapshot_writer_kv_set(snap, SNAPSHOT_KEY_SHARD, sb);
+	}
+	probes_format(cfg.probes, abuf, sizeof(abuf));
+	snapshot_writer_kv_set(snap, SNAPSHOT_KEY_PROBES, abuf);
+	if (snapshot_writer_check_resume(snap, err, sizeof(err)) != 0)
+		fatal(2, "--out %s: resume refused: %s", cfg.out_dir, err);
+
 	/* Routing and geo data: loaded once, before the first query. */
 	memset(&ao, 0, sizeof(ao));
 	ao.vrps = cfg.vrps;
@@ -542,21 +567,11 @@ main(int argc, char **argv)
 			fatal(2, "--ca-file %s", err);
 	}
 
-	snapshot_writer_options_default(&so);
-	so.part_rows = cfg.part_rows;
-	if (shard != NULL) {
-		so.shard_k = shard->index;
-		so.shard_n = shard->count;
-	}
-	c.snap = snapshot_writer_open(cfg.out_dir, &so, err, sizeof(err));
-	if (c.snap == NULL)
-		fatal(2, "--out %s: %s", cfg.out_dir, err);
+	c.snap = snap;
 	start = time(NULL);
 	rfc3339(start, tbuf, sizeof(tbuf));
 	rfc3339(cfg.validation_time, abuf, sizeof(abuf));
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_CRAWL_START, tbuf);
-	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_LIST_NAME, cfg.list_name);
-	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_LIST_SHA256, hex);
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_RESOLVER,
 	    query_engine_servers(c.qe));
 	if (anchors != NULL)
@@ -569,16 +584,6 @@ main(int argc, char **argv)
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_COMMAND_LINE,
 	    cfg.command_line);
 	addr_data_provenance(&addr, kv_set_cb, c.snap);
-	if (shard != NULL) {
-		char sb[64];
-
-		shard_format(shard, sb, sizeof(sb));
-		snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_SHARD, sb);
-	}
-	probes_format(cfg.probes, abuf, sizeof(abuf));
-	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_PROBES, abuf);
-	if (snapshot_writer_check_resume(c.snap, err, sizeof(err)) != 0)
-		fatal(2, "--out %s: resume refused: %s", cfg.out_dir, err);
 
 	t0 = now_monotonic_us();
 	rc = sched_run(&c, list, optout, shard);

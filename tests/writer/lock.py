@@ -28,6 +28,8 @@ SLOW = ["--query-timeout", "300", "--concurrency", "2", "--timeout", "5"]
 SLOW_NAMES = 80
 # How long a refused writer may take to say so.
 REFUSE_TIMEOUT_S = 20
+# --rtr-wait of a refused writer whose RTR cache never answers.
+RTR_WAIT_S = 20
 
 
 def start(cmd):
@@ -75,6 +77,18 @@ def main():
         p = run(crawl_cmd(crawler, lst, out, resolver, *SLOW),
                 timeout=REFUSE_TIMEOUT_S)
         refused(t, p, a.pid, "unsharded writer beside shard 0/2")
+        # The refusal comes before any slow start-up (an RTR cache that
+        # never answers would be waited for RTR_WAIT_S).
+        t0 = time.time()
+        p = run(crawl_cmd(crawler, lst, out, resolver, "--shard", "0/2",
+                          *SLOW) + ["--probes", "dns,rpki", "--vrps",
+                                    "rtr://127.0.0.1:9", "--rtr-wait",
+                                    str(RTR_WAIT_S)],
+                timeout=REFUSE_TIMEOUT_S + RTR_WAIT_S)
+        refused(t, p, a.pid, "second writer of shard 0/2 with an RTR cache")
+        t.ok(time.time() - t0 < RTR_WAIT_S / 2,
+             "... refused before waiting for the RTR cache (%.1f s)" %
+             (time.time() - t0))
         # Another shard of the same crawl is welcome meanwhile.
         b = run(crawl_cmd(crawler, lst, out, resolver, "--shard", "1/2",
                           *SLOW), timeout=120)
