@@ -502,10 +502,11 @@ main(int argc, char **argv)
 		fatal(2, "--out %s: %s", cfg.out_dir, err);
 	snapshot_writer_kv_set(snap, SNAPSHOT_KEY_LIST_NAME, cfg.list_name);
 	snapshot_writer_kv_set(snap, SNAPSHOT_KEY_LIST_SHA256, hex);
-	if (shard != NULL) {
-		char sb[64];
+	{
+		char sb[64] = "0/1";	/* unsharded: the whole list */
 
-		shard_format(shard, sb, sizeof(sb));
+		if (shard != NULL)
+			shard_format(shard, sb, sizeof(sb));
 		snapshot_writer_kv_set(snap, SNAPSHOT_KEY_SHARD, sb);
 	}
 	probes_format(cfg.probes, abuf, sizeof(abuf));

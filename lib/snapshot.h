@@ -42,7 +42,7 @@
 #define SNAPSHOT_KEY_GEOIP_BUILD "uptake.geoip_build"	/* mmdb build date */
 #define SNAPSHOT_KEY_ASN_DB_SOURCE "uptake.asn_db_source"
 #define SNAPSHOT_KEY_ASN_DB_BUILD "uptake.asn_db_build"
-#define SNAPSHOT_KEY_SHARD "uptake.shard"		/* "K/N"; absent: 0/1 */
+#define SNAPSHOT_KEY_SHARD "uptake.shard"		/* "K/N"; "0/1" unsharded */
 #define SNAPSHOT_KEY_PROBES "uptake.probes"	/* "dns,dnssec,..." run */
 #define SNAPSHOT_KEY_COMMAND_LINE "uptake.command_line"
 

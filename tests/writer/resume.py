@@ -63,6 +63,15 @@ def main():
              p.stderr[-800:])
         first = parts(base)
         t.ok(len(first) >= 2, "it wrote parts (%d)" % len(first))
+        # Each part records the facts a resume checks, the shard too.
+        d = run([dump, first[0]])
+        for key, value in [("uptake.list_name", "list.txt"),
+                           ("uptake.probes", "dns"), ("uptake.shard", "0/1"),
+                           ("uptake.schema_version", "1")]:
+            t.ok("  %s: %s\n" % (key, value) in d.stdout,
+                 "a part records %s: %s" % (key, value), d.stdout[-1500:])
+        t.ok("  uptake.list_sha256: " in d.stdout,
+             "a part records uptake.list_sha256")
 
         def refused(what, key, old, new, *extra, listpath=lst, src=base):
             out = os.path.join(tmp, "r-" + what.replace(" ", "-"))
