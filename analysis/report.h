@@ -77,7 +77,24 @@ void report_svg_trend(FILE *f, const struct report_point *pts, size_t n,
 /* Colour of a rate on the heat-map scale ("#rrggbb") and its text colour. */
 void report_heat_colour(double rate, char bg[8], const char **fg);
 
-/* HTML/XML-escape s onto f. */
+/*
+ * Longest text the report copies from its inputs (labels, list names,
+ * dates, provenance values, read errors), in bytes: 1024, over any real
+ * label or command line and far under what would break the layout or
+ * bloat the file.  Longer text is cut at a character boundary and marked
+ * REPORT_CUT_MARK ("... [N more bytes]").
+ */
+#define REPORT_MAX_TEXT 1024
+#define REPORT_CUT_MARK "&hellip; [%zu more bytes]"
+
+/*
+ * HTML/XML-escape s onto f, for text and for attribute values alike (the
+ * five markup characters as entities), for HTML and inline SVG: control
+ * bytes (C0 and DEL) become spaces, a byte that is not well-formed UTF-8
+ * becomes U+FFFD, and text over REPORT_MAX_TEXT bytes is cut with
+ * REPORT_CUT_MARK.  Everything the report did not write itself goes
+ * through here.
+ */
 void report_esc(FILE *f, const char *s);
 
 /* Okabe-Ito colour i (cycled). */

@@ -214,8 +214,9 @@ header(struct doc *d)
 	report_esc(f, d->in->title);
 	fputs("</h1>\n<div class=\"sub\">", f);
 	if (d->in->ncrawls > 1) {
-		fprintf(f, "%zu crawls, %s to ", d->in->ncrawls,
-		    d->in->crawls[0].date);
+		fprintf(f, "%zu crawls, ", d->in->ncrawls);
+		report_esc(f, d->in->crawls[0].date);
+		fputs(" to ", f);
 		report_esc(f, d->cur->date);
 		fputs(" (figures from the latest unless said otherwise)", f);
 	} else {

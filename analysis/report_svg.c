@@ -18,11 +18,62 @@
 #define GRID_COLOUR "#e3e7eb"
 #define AXIS_TEXT "#52606d"
 
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 when the
+ * byte at s does not start one (RFC 3629 4: no overlongs, no surrogates,
+ * nothing over U+10FFFF). */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;	/* also stops at the NUL */
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
 void
 report_esc(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t done = 0;
+
+	if (s == NULL)
+		return;
+	while (*p != '\0') {
+		size_t n = utf8_len(p);
+
+		if (done + (n ? n : 1) > REPORT_MAX_TEXT) {
+			fprintf(f, REPORT_CUT_MARK, strlen((const char *)p));
+			return;
+		}
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+			p++;
+			done++;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(p, 1, n, f);
+			p += n;
+			done += n;
+			continue;
+		}
+		switch (*p) {
 		case '&':
 			fputs("&amp;", f);
 			break;
@@ -39,11 +90,10 @@ report_esc(FILE *f, const char *s)
 			fputs("&#39;", f);
 			break;
 		default:
-			if ((unsigned char)*s < 0x20)
-				fputc(' ', f);
-			else
-				fputc(*s, f);
+			fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
 		}
+		p++;
+		done++;
 	}
 }
 

@@ -12,6 +12,10 @@
  *     --drop COL[,COL]   write the parts without these columns (an older
  *                        schema), with the Parquet writer directly
  *     --level N          ZSTD level (default: the writer's)
+ *     --kv KEY=VALUE     set the snapshot key KEY to VALUE after the
+ *                        defaults (repeatable; not with --drop): hostile
+ *                        metadata for the report's escaping test
+ *                        (tests/hardening/report_hostile.py)
  *
  * Rows follow schema v1's null rules (docs/testbed*.md): a domain that
  * does not resolve has null DNS, DNSSEC, mail and web columns and
@@ -460,9 +464,11 @@ main(int argc, char **argv)
 	uint64_t seed = 1, part_rows = 100000;
 	int64_t start = 0;
 	int level = -1;
+	const char *kvs[64];
+	size_t nkv = 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: gen_synth OUTDIR ROWS [--meta FILE] [--seed N] [--part-rows N] [--start N] [--date YYYY-MM-DD] [--improve X] [--drop COL,...] [--level N]\n");
+		fprintf(stderr, "usage: gen_synth OUTDIR ROWS [--meta FILE] [--seed N] [--part-rows N] [--start N] [--date YYYY-MM-DD] [--improve X] [--drop COL,...] [--level N] [--kv KEY=VALUE]...\n");
 		return 2;
 	}
 	const char *dir = argv[1];
@@ -485,6 +491,9 @@ main(int argc, char **argv)
 			drop = v;
 		else if (strcmp(k, "--level") == 0)
 			level = atoi(v);
+		else if (strcmp(k, "--kv") == 0 && strchr(v, '=') != NULL &&
+		    nkv < sizeof(kvs) / sizeof(kvs[0]))
+			kvs[nkv++] = v;
 		else {
 			fprintf(stderr, "gen_synth: unknown option %s\n", k);
 			return 2;
@@ -549,6 +558,13 @@ main(int argc, char **argv)
 		snapshot_writer_kv_set(w, SNAPSHOT_KEY_LIST_NAME, "synthetic");
 		snapshot_writer_kv_set(w, SNAPSHOT_KEY_RESOLVER, "192.0.2.53 (synthetic)");
 		snapshot_writer_kv_set(w, SNAPSHOT_KEY_COMMAND_LINE, "gen_synth");
+		for (size_t k = 0; k < nkv; k++) {
+			char *key = xstrndup(kvs[k], (size_t)(strchr(kvs[k],
+			    '=') - kvs[k]));
+
+			snapshot_writer_kv_set(w, key, strchr(kvs[k], '=') + 1);
+			free(key);
+		}
 	}
 	for (int64_t i = start; i < start + rows; i++) {
 		make_row(i, row, &b, meta);
