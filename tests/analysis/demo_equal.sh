@@ -4,6 +4,8 @@
 # own (state under WORKDIR, namespace uptake-demo-eq), crawls it with
 # uptake-crawl (routing, RPKI and geo data from the world), then runs
 # sql_equal.sh on the snapshot and the world's meta.csv.  TAP on stdout.
+# Before that, the invariants of tests/realzone/invariants.py over every
+# row (null means not attempted): a violation bails out, listing them.
 # Needs root (network namespaces).
 #
 #   demo_equal.sh BUILD_DIR WORKDIR [DOMAINS]
@@ -24,10 +26,17 @@ cp "\$S/meta.csv" "$work/meta.csv"
 	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \\
 	--vrps "\$S/routing/vrps.json" --bgp "\$S/routing/pfx2as.txt" \\
 	--geoip "\$S/routing/geo.mmdb" --asn-db "\$S/routing/asn.mmdb" \\
-	--concurrency 500 --quiet
+	--concurrency 500 --quiet 2>"$work/crawl.log" || { cat "$work/crawl.log" >&2; exit 1; }
 EOS
 chmod +x "$work/crawl.sh"
 UPTAKE_TESTBED_DIR=$work/testbed UPTAKE_NETNS=uptake-demo-eq \
 	"$top/scripts/testbed" run "$work/world" -- "$work/crawl.sh" >&2
+if ! python3 "$top/tests/realzone/invariants.py" "$work/snapshot" \
+	--probes dns,dnssec,rpki,geo,tls,http --log "$work/crawl.log" \
+	--dump "$bdir/analysis/uptake-dump" >"$work/invariants.tap"; then
+	grep -v '^ok' "$work/invariants.tap" >&2
+	echo "Bail out! the demo crawl breaks the invariants of tests/realzone/invariants.py ($work/invariants.tap)"
+	exit 1
+fi
 exec "$top/tests/analysis/sql_equal.sh" snapshot "$bdir/analysis/uptake-stats" \
 	"$work/snapshot" "$work/meta.csv"

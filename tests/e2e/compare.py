@@ -3,6 +3,7 @@
 column, printing every mismatch (TAP: one test per domain and column).
 
     compare.py TRUTH_JSONL SNAPSHOT_JSONL GROUP[,GROUP...] [CRAWL_LOG]
+               [--probes P[,P...]] [--ds-zones DIR]
 
 GROUP: identity, dns, dnssec, email, rpki, geo, tls, http (the column groups
 of lib/schema.c).  SNAPSHOT_JSONL is `uptake-dump --jsonl SNAPSHOT`.
@@ -14,6 +15,14 @@ must count one resumed TLS session for every HTTPS request after a
 domain's first handshake on a server that gives tickets (the testbed's
 TLS 1.3 servers do, its TLS 1.2-only ones do not): GET / when the first
 connection chose h2, and security.txt.
+
+--probes: the crawl's probes; adds the invariants of
+tests/realzone/invariants.py (a stage attempted has a status; a status is
+null only when the row or the summary says why) over every row.
+
+--ds-zones DIR: the parents' zone files (STATE/dns/tld): the names whose
+ds_present is true are exactly the listed names that own a DS RRset there,
+name by name, and ds_digest_types are the digest types of that RRset.
 """
 
 import calendar
@@ -24,8 +33,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
+sys.path.insert(0, os.path.join(HERE, "..", "realzone"))
 
 from tap import Tap  # noqa: E402
+import invariants  # noqa: E402
 
 GROUPS = {
     "identity": ["input_index", "domain", "rank", "list", "probed_host"],
@@ -61,10 +72,63 @@ def micros(v):
     return secs * 1000000 + int((m.group(7) or "0").ljust(6, "0"))
 
 
+def zone_ds(zdir):
+    """{owner: sorted digest types} of every DS record in the zone files
+    served from zdir (the signed file when there is one)."""
+    out = {}
+    for name in sorted(os.listdir(zdir)):
+        if not name.endswith(".zone"):
+            continue
+        path = os.path.join(zdir, name)
+        if os.path.exists(path + ".signed"):
+            path += ".signed"
+        with open(path) as f:
+            for line in f:
+                fl = line.split()
+                if len(fl) >= 8 and fl[3] == "DS" and fl[2] == "IN":
+                    owner = fl[0].rstrip(".").lower()
+                    out.setdefault(owner, set()).add(int(fl[6]))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def check_ds(tap, zdir, truth, by_index):
+    zds = zone_ds(zdir)
+    listed = {t["domain"] for t in truth}
+    want = {n: ",".join(str(x) for x in d) for n, d in zds.items() if n in listed}
+    got = {}
+    for t in truth:
+        r = by_index.get(t["input_index"])
+        if r is not None and r.get("ds_present") is True:
+            got[t["domain"]] = r.get("ds_digest_types")
+    tap.eq(len(got), len(want), "ds_present=true count equals the listed DS owners in the "
+           "parents' zone files (%d)" % len(want))
+    tap.eq(sorted(set(want) - set(got)), [], "every DS owner in the zone files has ds_present=true")
+    tap.eq(sorted(set(got) - set(want)), [], "no ds_present=true without a DS in the zone files")
+    diff = sorted("%s: got %s, zone file %s" % (n, got[n], want[n])
+                  for n in set(got) & set(want) if got[n] != want[n])
+    tap.ok(not diff, "ds_digest_types equal the zone files' digest types, name by name",
+           "\n".join(diff))
+    lame_ds = [t["domain"] for t in truth if t.get("dns_status") != "ok" and t["domain"] in want]
+    tap.ok(len(lame_ds) > 0, "the zone files hold DS for lame delegations (%d)" % len(lame_ds))
+
+
 def main():
-    if len(sys.argv) not in (4, 5):
+    argv = list(sys.argv[1:])
+    probes = ds_zones = None
+    pos = []
+    while argv:
+        a = argv.pop(0)
+        if a in ("--probes", "--ds-zones") and argv:
+            if a == "--probes":
+                probes = argv.pop(0)
+            else:
+                ds_zones = argv.pop(0)
+        else:
+            pos.append(a)
+    if len(pos) not in (3, 4):
         print(__doc__, file=sys.stderr)
         return 2
+    sys.argv[1:] = pos
     with open(sys.argv[1]) as f:
         truth = [json.loads(line) for line in f if line.strip()]
     with open(sys.argv[2]) as f:
@@ -103,6 +167,14 @@ def main():
             m = re.search(r"TLS resumed (\d+)", f.read())
         tap.eq(int(m.group(1)) if m else None, want,
                "TLS sessions resumed: every HTTPS request after a domain's first handshake")
+    if ds_zones:
+        check_ds(tap, ds_zones, truth, by_index)
+    if probes is not None:
+        summary = None
+        if len(sys.argv) == 5:
+            with open(sys.argv[4], errors="replace") as f:
+                summary = f.read()
+        invariants.tap_report(tap, rows, [p for p in probes.split(",") if p], summary)
     return tap.done()
 
 

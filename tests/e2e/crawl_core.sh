@@ -2,8 +2,11 @@
 # End-to-end: crawl the world that is up (run through scripts/testbed run)
 # and compare the snapshot with the ground truth.
 #   crawl_core.sh BUILD_DIR GROUPS PROBES [MODE]
-# MODE: truth (compare.py, default), unbound (unbound_agree.py) or tools
-# (web_agree.py: TLS and HTTP columns against openssl s_client and curl).
+# MODE: truth (compare.py, default), unbound (unbound_agree.py), tools
+# (web_agree.py: TLS and HTTP columns against openssl s_client and curl) or
+# realzone (truth, plus every DS fact against the parents' zone files).
+# In truth and realzone modes compare.py also checks the invariants of
+# tests/realzone/invariants.py over every row (--probes PROBES).
 # With tls or http in PROBES the crawl trusts the world's test CA
 # (--ca-file STATE/web/ca.pem).
 # UPTAKE_E2E_VRPS=json|csv|rtr adds the world's routing and geo data:
@@ -42,5 +45,7 @@ fi
 if [ "$mode" = unbound ]; then
 	exec python3 "$here/unbound_agree.py" "$out/rows.jsonl"
 fi
+extra=()
+[ "$mode" = realzone ] && extra=(--ds-zones "$S/dns/tld")
 python3 "$here/compare.py" "$S/truth.jsonl" "$out/rows.jsonl" "$groups" \
-	"$out/crawl.log"
+	"$out/crawl.log" --probes "$probes" "${extra[@]}"

@@ -6,7 +6,8 @@
 # and gov.br as empty non-terminals of their TLD zone), brought up in a
 # testbed of its own (namespace uptake-realnames, state under WORKDIR),
 # crawled with uptake-crawl --list on the labelled file; then
-#   - the DNS and DNSSEC columns equal the world's truth (compare.py),
+#   - the DNS and DNSSEC columns equal the world's truth, and every row
+#     keeps the invariants of tests/realzone/invariants.py (compare.py),
 #   - uptake-stats --meta on the same file, by country and by sector:
 #     the group sizes equal the counts in the file.
 # TAP on stdout.  Needs root (network namespaces).
@@ -61,10 +62,10 @@ t.ok(len(multi) > 0, "names below multi-label suffixes crawled (%d, e.g. %s)"
      % (len(multi), ", ".join(multi[:3])))
 p = subprocess.run([sys.executable, os.path.join(here, "compare.py"),
                     os.path.join(work, "truth.jsonl"), os.path.join(work, "rows.jsonl"),
-                    "dns,dnssec"], capture_output=True, text=True)
+                    "dns,dnssec", "--probes", "dns,dnssec"], capture_output=True, text=True)
 bad = [l for l in p.stdout.splitlines() if l.startswith("not ok")]
-t.ok(p.returncode == 0, "DNS and DNSSEC columns equal the world's truth (compare.py)",
-     "\n".join(bad[:30]))
+t.ok(p.returncode == 0, "DNS and DNSSEC columns equal the world's truth, invariants hold "
+     "(compare.py)", "\n".join(bad[:30]))
 for by in ("country", "sector"):
     want = {}
     for r in rows:
