@@ -51,7 +51,7 @@ struct vrp_stats {
 struct vrp_options {
 	time_t now;		/* drop VRPs whose "expires" is before; 0: keep */
 	unsigned rtr_timeout_s;	/* RTR: wait for the first complete set */
-	bool quiet;		/* do not log bad entries (tests) */
+	bool quiet;		/* do not log bad entries or RTR waits (tests) */
 };
 
 struct vrp_set;
