@@ -77,6 +77,13 @@ struct dq {
 static bool dq_reply(void *arg, enum query_status st, ldns_pkt *p);
 static void dns_stage_end(struct job *j);
 
+/* The DNSSEC probe is on (--probes): its columns are measured. */
+static bool
+dnssec_on(const struct job *j)
+{
+	return (j->crawl->cfg->probes & PROBE_DNSSEC) != 0;
+}
+
 static void
 job_error(struct job *j, const char *what)
 {
@@ -389,6 +396,9 @@ host_followups(struct job *j)
 	if (j->host_followups_sent)
 		return;
 	j->host_followups_sent = true;
+	/* DANE needs a secure TLSA answer: without the validator, no ask. */
+	if (!dnssec_on(j) || j->crawl->val == NULL)
+		return;
 	tlsa = sub_name(j->probed, "_443._tcp");
 	if (tlsa != NULL) {
 		ask(j, DQ_TLSA_WEB, tlsa, LDNS_RR_TYPE_TLSA);
@@ -488,7 +498,8 @@ on_mx(struct job *j, const ldns_pkt *p)
 			j->mx_hosts_asked++;
 			ask(j, DQ_MX_AAAA, ent[i].host, LDNS_RR_TYPE_AAAA);
 		}
-		tlsa = sub_name(ent[0].host, "_25._tcp");
+		tlsa = dnssec_on(j) && j->crawl->val != NULL ?
+		    sub_name(ent[0].host, "_25._tcp") : NULL;
 		if (tlsa != NULL) {
 			ask(j, DQ_TLSA_MX, tlsa, LDNS_RR_TYPE_TLSA);
 			ldns_rdf_deep_free(tlsa);
@@ -724,7 +735,7 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		ldns_rr_type t = ldns_rr_get_type(
 		    ldns_rr_list_rr(ldns_pkt_question(p), 0));
 
-		if (is_negative(p, qn, t))
+		if (dnssec_on(j) && is_negative(p, qn, t))
 			scan_denial(j, p);
 	}
 out:
@@ -762,10 +773,16 @@ dnsprobe_start(struct job *j)
 	j->apex_rcode = -1;
 	j->probed = ldns_rdf_clone(j->apex);
 	for (i = 0; i < sizeof(apex_q) / sizeof(apex_q[0]); i++) {
-		ldns_rdf *name = apex_q[i].prefix != NULL ?
+		ldns_rdf *name;
+
+		/* DS, DNSKEY and the denial probe fill only DNSSEC columns:
+		 * not asked when that probe is left out. */
+		if (!dnssec_on(j) && (apex_q[i].kind == DQ_DS ||
+		    apex_q[i].kind == DQ_DNSKEY || apex_q[i].kind == DQ_NX))
+			continue;
+		name = apex_q[i].prefix != NULL ?
 		    sub_name(j->apex, apex_q[i].prefix) :
 		    ldns_rdf_clone(j->apex);
-
 		if (name == NULL)
 			continue;
 		ask(j, apex_q[i].kind, name, apex_q[i].type);
@@ -1015,7 +1032,7 @@ dns_stage_end(struct job *j)
 	/* The answer the verdict is about: the probed host's addresses, or
 	 * the negative answer for its A when it has none. */
 	web = na > 0 ? pa : n6 > 0 ? p6 : j->a_reply;
-	if (web != NULL)
+	if (web != NULL && dnssec_on(j))
 		set_signer(j, web, na > 0 ? LDNS_RR_TYPE_A :
 		    n6 > 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A);
 
