@@ -49,20 +49,42 @@ name_eq(const char *a, size_t alen, const char *b)
 }
 
 size_t
+http_head_scan(const char *buf, size_t len, size_t *pos)
+{
+	size_t i = *pos;
+
+	/* The head ends at the first empty line: LF LF or LF CR LF.  An LF
+	 * too near the end to judge stops the scan there. */
+	while (i < len) {
+		const char *lf = memchr(buf + i, '\n', len - i);
+
+		if (lf == NULL) {
+			i = len;
+			break;
+		}
+		i = (size_t)(lf - buf);
+		if (i + 1 >= len)
+			break;
+		if (buf[i + 1] == '\n')
+			return i + 2;
+		if (buf[i + 1] == '\r') {
+			if (i + 2 >= len)
+				break;
+			if (buf[i + 2] == '\n')
+				return i + 3;
+		}
+		i++;
+	}
+	*pos = i;
+	return 0;
+}
+
+size_t
 http_head_len(const char *buf, size_t len)
 {
-	size_t i;
+	size_t pos = 0;
 
-	/* The head ends at the first empty line: LF LF or LF CR LF. */
-	for (i = 0; i < len; i++) {
-		if (buf[i] != '\n')
-			continue;
-		if (i + 1 < len && buf[i + 1] == '\n')
-			return i + 2;
-		if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n')
-			return i + 3;
-	}
-	return 0;
+	return http_head_scan(buf, len, &pos);
 }
 
 const char *
@@ -330,67 +352,138 @@ hexval(char c)
 	return -1;
 }
 
+enum chunk_state {
+	CHUNK_SIZE = 0,		/* at a chunk-size line */
+	CHUNK_DATA,		/* in a chunk's data */
+	CHUNK_DATA_END,		/* at the CRLF after the data */
+	CHUNK_DATA_LF,		/* at its LF, the CR seen */
+	CHUNK_TRAILER,		/* at a trailer field line or the end */
+	CHUNK_DONE,
+	CHUNK_BAD,
+};
+
+/* The LF of the line at st->pos, searched from st->scan on: its offset, or
+ * len when it has not arrived (st->scan then remembers how far we looked). */
+static size_t
+chunk_line_lf(struct http_chunked *st, const char *buf, size_t len)
+{
+	size_t from = st->scan > st->pos ? st->scan : st->pos;
+	const char *lf = from < len ? memchr(buf + from, '\n', len - from) :
+	    NULL;
+
+	if (lf == NULL) {
+		st->scan = len;
+		return len;
+	}
+	return (size_t)(lf - buf);
+}
+
+int
+http_chunked_feed(struct http_chunked *st, const char *buf, size_t len,
+	char *out, size_t cap)
+{
+	for (;;) {
+		switch ((enum chunk_state)st->state) {
+		case CHUNK_SIZE: {
+			/* chunk-size [ chunk-ext ] CRLF: at most 15 hex digits
+			 * are looked at again when the line is incomplete. */
+			uint64_t size = 0;
+			size_t i = st->pos, digits = 0, lf;
+
+			if (st->chunks >= HTTP_MAX_CHUNKS)
+				goto bad;
+			while (i < len && hexval(buf[i]) >= 0) {
+				if (++digits > 15)
+					goto bad;
+				size = size * 16 + (uint64_t)hexval(buf[i++]);
+			}
+			if (i >= len)
+				return 0;
+			if (digits == 0)
+				goto bad;
+			lf = chunk_line_lf(st, buf, len);
+			if (lf == len)
+				return 0;
+			st->chunks++;
+			st->pos = st->scan = lf + 1;
+			if (size == 0) {
+				st->state = CHUNK_TRAILER;
+				break;
+			}
+			if (size > cap - st->n)
+				goto bad;
+			st->left = size;
+			st->state = CHUNK_DATA;
+			break;
+		}
+		case CHUNK_DATA: {
+			size_t k = len - st->pos;
+
+			if (k > st->left)
+				k = (size_t)st->left;
+			memmove(out + st->n, buf + st->pos, k);
+			st->n += k;
+			st->pos += k;
+			st->left -= k;
+			if (st->left > 0)
+				return 0;
+			st->state = CHUNK_DATA_END;
+			break;
+		}
+		case CHUNK_DATA_END:
+			if (st->pos >= len)
+				return 0;
+			if (buf[st->pos] == '\r') {
+				st->pos++;
+				st->state = CHUNK_DATA_LF;
+				break;
+			}
+			/* FALLTHROUGH */
+		case CHUNK_DATA_LF:
+			if (st->pos >= len)
+				return 0;
+			if (buf[st->pos] != '\n')
+				goto bad;
+			st->pos++;
+			st->scan = st->pos;
+			st->state = CHUNK_SIZE;
+			break;
+		case CHUNK_TRAILER: {
+			/* trailer-section CRLF: field lines to the empty one. */
+			size_t lf = chunk_line_lf(st, buf, len), e;
+
+			if (lf == len)
+				return 0;
+			e = lf > st->pos && buf[lf - 1] == '\r' ? lf - 1 : lf;
+			if (e == st->pos) {
+				st->pos = lf + 1;
+				st->state = CHUNK_DONE;
+				return 1;
+			}
+			st->pos = st->scan = lf + 1;
+			break;
+		}
+		case CHUNK_DONE:
+			return 1;
+		case CHUNK_BAD:
+		default:
+			return -1;
+		}
+	}
+bad:
+	st->state = CHUNK_BAD;
+	return -1;
+}
+
 int
 http_chunked_decode(const char *buf, size_t len, char *out, size_t cap,
 	size_t *outlen)
 {
-	size_t pos = 0, n = 0, chunks = 0;
+	struct http_chunked st;
+	int rc;
 
-	*outlen = 0;
-	for (;;) {
-		uint64_t size = 0;
-		size_t digits = 0, next, e;
-
-		if (++chunks > HTTP_MAX_CHUNKS)
-			return -1;
-		/* chunk-size [ chunk-ext ] CRLF */
-		while (pos < len && hexval(buf[pos]) >= 0) {
-			if (++digits > 15)
-				return -1;
-			size = size * 16 + (uint64_t)hexval(buf[pos++]);
-		}
-		if (pos >= len)
-			return 0;
-		if (digits == 0)
-			return -1;
-		e = line_end(buf, pos, len, &next);
-		if (next == len && (len == 0 || buf[len - 1] != '\n'))
-			return 0;
-		(void)e;
-		pos = next;
-		if (size == 0) {
-			/* trailer-section CRLF: skip field lines to the
-			 * empty line. */
-			for (;;) {
-				size_t s = pos;
-
-				e = line_end(buf, pos, len, &next);
-				if (next == len && (len == 0 ||
-				    buf[len - 1] != '\n'))
-					return 0;
-				if (e == s)
-					return 1;
-				pos = next;
-			}
-		}
-		if (size > cap - n)
-			return -1;
-		if (len - pos < size) {
-			memcpy(out + n, buf + pos, len - pos);
-			*outlen = n + (len - pos);
-			return 0;
-		}
-		memcpy(out + n, buf + pos, (size_t)size);
-		n += (size_t)size;
-		*outlen = n;
-		pos += (size_t)size;
-		/* CRLF after the data */
-		if (pos < len && buf[pos] == '\r')
-			pos++;
-		if (pos >= len)
-			return 0;
-		if (buf[pos] != '\n')
-			return -1;
-		pos++;
-	}
+	memset(&st, 0, sizeof(st));
+	rc = http_chunked_feed(&st, buf, len, out, cap);
+	*outlen = st.n;
+	return rc;
 }

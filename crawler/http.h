@@ -58,6 +58,15 @@ struct http_response {
 size_t http_head_len(const char *buf, size_t len);
 
 /*
+ * The same, resumable, for a head that arrives in pieces: *pos (0 at the
+ * start of a response) is where the search resumes, and is advanced past
+ * every byte that cannot begin the end of the head.  Called again with the
+ * same buf grown, it looks only at what it has not judged yet, so a head
+ * dripped one byte per read costs linear time, not quadratic.
+ */
+size_t http_head_scan(const char *buf, size_t len, size_t *pos);
+
+/*
  * Parse the response head at the start of buf[0..len).  On HTTP_PARSE_OK r
  * holds the status and fields (free with http_response_fini); otherwise r
  * holds nothing to free.  buf is borrowed for the call.
@@ -109,5 +118,27 @@ bool http_response_media_type(const struct http_response *r, char *out,
  */
 int http_chunked_decode(const char *buf, size_t len, char *out, size_t cap,
 	size_t *outlen);
+
+/*
+ * The same decoder, resumable for a body that arrives in pieces.  Zero the
+ * state at the start of a body; then call http_chunked_feed with buf
+ * holding the whole body received so far (the same bytes, grown).  Each
+ * call consumes only what earlier calls did not (a body dripped one byte
+ * per read costs linear time) and appends to out[0..cap); st->n is the
+ * decoded length.  out may be buf itself (decoded in place: out[0..n) never
+ * overtakes the input consumed).  Returns 1, 0 or -1 as http_chunked_decode;
+ * after 1 or -1 the state is final.
+ */
+struct http_chunked {
+	size_t pos;			/* input consumed */
+	size_t scan;			/* line end search resumes here */
+	size_t n;			/* decoded bytes in out */
+	uint64_t left;			/* data bytes left of this chunk */
+	unsigned chunks;		/* size lines begun */
+	int state;			/* http.c's enum chunk_state */
+};
+
+int http_chunked_feed(struct http_chunked *st, const char *buf, size_t len,
+	char *out, size_t cap);
 
 #endif

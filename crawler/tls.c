@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,51 @@ struct tls_ctx {
 
 /* The SSL ex_data slot that points at the connection's tls_resume. */
 static int resume_idx = -1;
+/* The SSL ex_data slot that holds the bits of a DH group we refused. */
+static int dh_refused_idx = -1;
+/* OpenSSL's own security callback, which ours defers to for every other
+ * question (at level 0 it allows all but a DH group of under 80 bits of
+ * security, about 1024-bit: what the probe measured before this bound). */
+static int (*default_security_cb)(const SSL *, const SSL_CTX *, int, int,
+	int, void *, void *);
+
+/*
+ * The security callback: a server's ephemeral DH group over TLS_MAX_DH_BITS
+ * is refused (noted in the connection for tls_refusal); everything else is
+ * OpenSSL's default answer at the context's level (0: measure, do not
+ * refuse).  Called at the ServerKeyExchange, before the client's key
+ * generation.
+ */
+static int
+security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid,
+	void *other, void *ex)
+{
+	if ((op & ~SSL_SECOP_PEER) == SSL_SECOP_TMP_DH && other != NULL &&
+	    s != NULL) {
+		int pbits = EVP_PKEY_get_bits((EVP_PKEY *)other);
+
+		if (pbits > TLS_MAX_DH_BITS) {
+			SSL_set_ex_data((SSL *)s, dh_refused_idx,
+			    (void *)(intptr_t)pbits);
+			return 0;
+		}
+	}
+	return default_security_cb != NULL ? default_security_cb(s, ctx, op,
+	    bits, nid, other, ex) : 1;
+}
+
+bool
+tls_refusal(const SSL *ssl, char *buf, size_t len)
+{
+	intptr_t bits = ssl != NULL && dh_refused_idx >= 0 ?
+	    (intptr_t)SSL_get_ex_data(ssl, dh_refused_idx) : 0;
+
+	if (bits == 0)
+		return false;
+	snprintf(buf, len, "server DH group of %ld bits, over the %d-bit limit",
+	    (long)bits, TLS_MAX_DH_BITS);
+	return true;
+}
 
 /* OpenSSL's new-session callback: keep a copy of the newest resumable
  * session in the connection's tls_resume.  Returns 0: sess stays OpenSSL's. */
@@ -92,6 +138,12 @@ tls_ctx_new(const char *ca_file, time_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "OpenSSL: cipher list refused");
 		goto fail;
 	}
+	/* Bounded work: a DH group over TLS_MAX_DH_BITS is refused before
+	 * its maths; the rest is OpenSSL's level-0 answer (tls.h). */
+	if (dh_refused_idx < 0)
+		dh_refused_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	default_security_cb = SSL_CTX_get_security_callback(t->ssl);
+	SSL_CTX_set_security_callback(t->ssl, security_cb);
 	/* The chain is verified after the handshake, on the side. */
 	SSL_CTX_set_verify(t->ssl, SSL_VERIFY_NONE, NULL);
 	/* No session cache in the context (it would grow with the list):

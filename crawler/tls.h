@@ -25,6 +25,22 @@ struct row;
  * included); OpenSSL's own default limit is 100. */
 #define TLS_MAX_CHAIN 10
 
+/*
+ * Largest finite-field Diffie-Hellman modulus, in bits, that a TLS 1.2
+ * server may make the probe compute with: 8192, the largest group of
+ * RFC 7919 (ffdhe8192) and of any server configuration seen in use.  A
+ * client's cost grows with the cube of the modulus size (key generation and
+ * the shared secret are two modular powers with an exponent as long as the
+ * modulus when the server sends no subgroup order, as TLS 1.2 never does):
+ * a 10000-bit group, OpenSSL's own ceiling (OPENSSL_DH_MAX_MODULUS_BITS),
+ * costs about 0.7 s of CPU per handshake, a hostile peer's cheap way to
+ * stall the crawl's one thread.  A larger group is refused before any of
+ * that maths (OpenSSL's security callback, at the ServerKeyExchange):
+ * tls_status handshake_failed, the error names the size.  Every other
+ * legacy parameter stays measurable (security level 0).
+ */
+#define TLS_MAX_DH_BITS 8192
+
 struct tls_ctx;
 
 /*
@@ -81,5 +97,12 @@ const char *tls_verify_str(long code);
 /* Why the last handshake failed, from OpenSSL's error queue (cleared) or
  * errno; into buf, e.g. "tlsv1 alert unrecognized name". */
 const char *tls_error_str(char *buf, size_t len);
+
+/*
+ * True when ssl's handshake was refused by the probe's own bounds (a DH
+ * group over TLS_MAX_DH_BITS), with why in buf, e.g. "server DH group of
+ * 10000 bits, over the 8192-bit limit"; false otherwise (buf untouched).
+ */
+bool tls_refusal(const SSL *ssl, char *buf, size_t len);
 
 #endif

@@ -122,6 +122,8 @@ struct web {
 	size_t len, cap;
 	struct http_response resp;
 	bool have_head;
+	size_t head_scan;		/* the head's end searched up to here */
+	struct http_chunked chunked;	/* security.txt, decoded in place */
 };
 
 static void step_begin(struct web *w);
@@ -274,6 +276,8 @@ conn_close(struct web *w)
 		loop_timer_stop(w->timer);
 	http_response_fini(&w->resp);
 	w->have_head = false;
+	w->head_scan = 0;
+	memset(&w->chunked, 0, sizeof(w->chunked));
 	free(w->buf);
 	w->buf = NULL;
 	w->len = w->cap = 0;
@@ -484,19 +488,18 @@ sectxt_body(struct web *w, bool eof)
 		return 1;
 	}
 	if (http_response_is_chunked(&w->resp)) {
-		char *out = xmalloc(WEB_SECTXT_MAX_BODY);
-		size_t n = 0;
+		/* Resumed where the last read stopped, decoded in place at
+		 * the body's start: linear in the bytes however they come. */
+		char *body = w->buf + w->resp.head_len;
 
-		rc = http_chunked_decode(b, blen, out, WEB_SECTXT_MAX_BODY, &n);
-		if (rc == 0 && !eof && w->len < w->cap) {
-			free(out);
+		rc = http_chunked_feed(&w->chunked, body, blen, body,
+		    WEB_SECTXT_MAX_BODY);
+		if (rc == 0 && !eof && w->len < w->cap)
 			return 0;
-		}
 		if (rc < 0)
 			note(w, "security.txt: malformed or oversized chunked "
 			    "body");
-		record_sectxt(w, out, n, rc != 1);
-		free(out);
+		record_sectxt(w, body, w->chunked.n, rc != 1);
 		return 1;
 	}
 	rc = http_response_content_length(&w->resp, &cl);
@@ -555,7 +558,16 @@ response_progress(struct web *w, bool eof, bool reset)
 	enum http_parse pr;
 
 	if (!w->have_head) {
-		pr = http_response_parse(w->buf, w->len, &w->resp);
+		/* The head's end is searched from where the last read left
+		 * it (a head dripped a byte per read costs linear time); the
+		 * head is parsed once, when whole. */
+		size_t lim = w->len < HTTP_MAX_HEAD ? w->len : HTTP_MAX_HEAD;
+
+		if (http_head_scan(w->buf, lim, &w->head_scan) == 0)
+			pr = lim >= HTTP_MAX_HEAD ? HTTP_PARSE_TOO_LARGE :
+			    HTTP_PARSE_MORE;
+		else
+			pr = http_response_parse(w->buf, w->len, &w->resp);
 		if (pr == HTTP_PARSE_MORE && !eof && w->len < w->cap)
 			return;
 		if (pr != HTTP_PARSE_OK) {
@@ -738,7 +750,10 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		unsigned long oe = bufferevent_get_openssl_error(w->bev);
 
 		w->ctx->handshake_failed++;
-		if (oe != 0)
+		if (tls_refusal(bufferevent_openssl_get_ssl(w->bev), ebuf,
+		    sizeof(ebuf)))
+			;	/* our own bound refused it (tls.h) */
+		else if (oe != 0)
 			snprintf(ebuf, sizeof(ebuf), "%s",
 			    ERR_reason_error_string(oe) != NULL ?
 			    ERR_reason_error_string(oe) : "OpenSSL error");

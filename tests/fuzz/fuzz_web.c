@@ -2,7 +2,10 @@
  * fuzz_web.c - libFuzzer target for the web parsers: the first byte picks
  * the parser (HTTP response head with every accessor; chunked body; HSTS,
  * CSP, XFO, nosniff, Referrer-Policy, redirect, RFC 3339, security.txt),
- * the rest is the input.  Any crash, leak, hang or sanitizer report is a
+ * the rest is the input.  The head search and the chunked decoder are also
+ * fed the input in pieces (as a dripping peer sends it, the piece sizes
+ * drawn from the input) and must agree with the one-shot result, the
+ * chunked one decoding in place.  Any crash, leak, hang or sanitizer report is a
  * bug; so is a verdict outside its enum.
  */
 #include <stddef.h>
@@ -32,7 +35,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	switch (data[0] % 4) {
-	case 0:
+	case 0: {
+		size_t pos = 0, got = 0, hl = http_head_len(s, n), hl2 = 0;
+
+		/* the head search in pieces agrees with the one-shot one */
+		while (got < n && hl2 == 0) {
+			got += 1 + (size_t)(unsigned char)s[got] % 5;
+			if (got > n)
+				got = n;
+			hl2 = http_head_scan(s, got, &pos);
+			if (pos > got)
+				abort();
+		}
+		if (hl2 != hl)
+			abort();
+	}
 		if (http_response_parse(s, n, &r) == HTTP_PARSE_OK) {
 			out = malloc(HTTP_MAX_HEAD + 1);
 			if (r.status < 100 || r.status > 999 ||
@@ -54,14 +71,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			http_response_fini(&r);
 		}
 		break;
-	case 1:
+	case 1: {
+		struct http_chunked st;
+		char *inplace = malloc(n + 1);
+		size_t got = 0, step = 1;
+		int rc, rc2 = 0;
+
 		out = malloc(1024);
 		olen = 0;
-		(void)http_chunked_decode(s, n, out, 1024, &olen);
+		rc = http_chunked_decode(s, n, out, 1024, &olen);
 		if (olen > 1024)
 			abort();
+		/* the same input in pieces, decoded in place */
+		memset(&st, 0, sizeof(st));
+		while (got < n) {
+			size_t prev = got;
+
+			/* new bytes are appended; what was decoded in place
+			 * stays (as in the web probe's buffer) */
+			step = 1 + (size_t)(unsigned char)s[got] % 7;
+			got = got + step > n ? n : got + step;
+			memcpy(inplace + prev, s + prev, got - prev);
+			rc2 = http_chunked_feed(&st, inplace, got, inplace,
+			    1024);
+			if (rc2 != 0)
+				break;
+		}
+		if (n == 0)
+			rc2 = http_chunked_feed(&st, inplace, 0, inplace, 1024);
+		if (rc2 != rc || st.n != olen || memcmp(inplace, out, olen) != 0)
+			abort();
+		free(inplace);
 		free(out);
 		break;
+	}
 	case 2:
 		if (headers_hsts_parse(s, n, &h) && h.max_age < 0)
 			abort();

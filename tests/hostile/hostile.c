@@ -10,23 +10,39 @@
  * world network uses); the test adds them to the namespace's loopback
  * before it starts this server.
  *
- *   hostile --cert PEM --key PEM --bomb FILE [--ready FILE]
+ *   hostile --cert PEM --key PEM --bomb FILE [--rsa-cert PEM --rsa-key PEM]
+ *           [--ready FILE]
  *
  * DNS: "CASE.hostile.test" and "CASE-N.hostile.test" have the A record of
  * CASE's address (every other type: no data); names whose first label
  * starts with "dns-" get the DNS case of that label (malformed, truncated,
- * oversized, mismatched ID).  Runs until SIGTERM.
+ * oversized, mismatched ID).  Names whose first label is "blk-KIND" (or
+ * "blk-KIND-N") answer with an address of the blocklist (blocked_names[]:
+ * loopback, private, link-local, IPv4-mapped, NAT64, IPv4-compatible,
+ * site-local), directly or through a CNAME.  Runs until SIGTERM.
+ *
+ * The linear-CPU cases (issue 14 point 9): "drip" sends its port-80
+ * response head one byte per segment, HOSTILE_DRIP_PAUSE_NS apart
+ * ("dripsmall": a quarter of it); "sectxtdrip" sends its security.txt as a
+ * chunked body the same way; "bigdh" is a TLS 1.2
+ * server with DHE suites only and a HOSTILE_BIGDH_BITS-bit group (needs
+ * --rsa-cert/--rsa-key: DHE suites are signed with RSA); "bodydrip" drips
+ * the same security.txt with a Content-Length instead (a reader needs no
+ * parsing for it: the tests' measure of what the segments alone cost).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,7 +52,12 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #define HOSTILE_NET "203.0.113."
@@ -45,6 +66,36 @@
 #define HOSTILE_BIG (10u << 20)		/* "10 MB of headers" */
 #define HOSTILE_REQ_MAX 8192		/* request bytes we buffer */
 #define HOSTILE_OVERSIZED_RRS 3500	/* A records: a 56 KB UDP reply */
+/* The drip cases send one byte per TCP segment (and TLS record),
+ * HOSTILE_DRIP_PAUSE_NS apart, from a thread of their own that spins
+ * between them (the loop's timers fire every 200 us at best on a busy
+ * machine, a thread's sleep every 100-150 us: too slow for 65,000 bytes
+ * within the crawler's 10 s exchange timeout, WEB_EXCHANGE_TIMEOUT_MS): a
+ * reader wakes for about every byte.  drip: a port-80 response head of
+ * HOSTILE_DRIP_HEAD bytes, under the crawler's 64 KiB cap (HTTP_MAX_HEAD);
+ * dripsmall: the same, a quarter as long (the tests compare the two: a
+ * linear reader costs four times as much for drip, a quadratic one 16). */
+#define HOSTILE_DRIP_HEAD 65000
+#define HOSTILE_DRIP_SMALL_HEAD 16250
+#define HOSTILE_DRIP_PAUSE_NS 20000
+/* sectxtdrip: a security.txt body under the crawler's 32 KiB cap
+ * (WEB_SECTXT_MAX_BODY), in chunks of HOSTILE_SECTXT_CHUNK bytes (1500
+ * chunks, under its 4096, HTTP_MAX_CHUNKS), each size line with a chunk
+ * extension of HOSTILE_SECTXT_EXT bytes: about 43,500 bytes sent, under the
+ * crawler's read cap for security.txt (HTTP_MAX_HEAD + WEB_SECTXT_MAX_BODY),
+ * so that a reader that decodes the body again at every read pays for
+ * every byte of it every time. */
+#define HOSTILE_SECTXT_BODY 12000
+#define HOSTILE_SECTXT_CHUNK 8
+#define HOSTILE_SECTXT_EXT 16
+/* bigdh: OpenSSL's own ceiling for a DH modulus (OPENSSL_DH_MAX_MODULUS_BITS),
+ * above the crawler's limit (TLS_MAX_DH_BITS).  The modulus is a random odd
+ * number, not a prime: nothing in a TLS 1.2 client checks primality, and a
+ * safe prime this size takes hours to find.  The server's own exponent is
+ * HOSTILE_BIGDH_PRIV bits, so the server pays little; a client that accepts
+ * the group uses a full-size exponent and pays two 10000-bit powers. */
+#define HOSTILE_BIGDH_BITS 10000
+#define HOSTILE_BIGDH_PRIV 256
 
 enum hcase {
 	HC_CONTROL = 0,		/* a well-behaved site */
@@ -57,12 +108,40 @@ enum hcase {
 	HC_RESET,		/* resets after the request */
 	HC_REDIRECT,		/* redirects to itself forever */
 	HC_GZIPBOMB,		/* a gzip bomb body */
+	HC_DRIP,		/* port 80: the head one byte per segment */
+	HC_SECTXTDRIP,		/* security.txt chunked, one byte per segment */
+	HC_BIGDH,		/* TLS 1.2, DHE only, a 10000-bit group */
+	HC_BODYDRIP,		/* sectxtdrip's body with a Content-Length */
+	HC_DRIPSMALL,		/* drip, a quarter as long */
 	HC_COUNT,
 };
 
 static const char *const case_names[HC_COUNT] = {
 	"control", "silent", "trickle", "bigheaders", "endless", "tlsgarbage",
-	"midhandshake", "reset", "redirect", "gzipbomb",
+	"midhandshake", "reset", "redirect", "gzipbomb", "drip", "sectxtdrip",
+	"bigdh", "bodydrip", "dripsmall",
+};
+
+/* The blk-* names: what the DNS answers for each (one address, A or AAAA
+ * by its form), and whether through a CNAME to "blk-<target>.hostile.test". */
+static const struct {
+	const char *kind;
+	const char *addr;
+	const char *cname;	/* NULL: the address is the name's own */
+} blocked_names[] = {
+	{ "loop4", "127.0.0.1", NULL },
+	{ "priv4", "10.200.0.1", NULL },
+	{ "ll4", "169.254.200.1", NULL },
+	{ "loop6", "::1", NULL },
+	{ "ula6", "fd00:200::1", NULL },
+	{ "ll6", "fe80::200:1", NULL },
+	{ "mapped", "::ffff:127.0.0.1", NULL },
+	{ "nat64", "64:ff9b::7f00:1", NULL },
+	{ "compat", "::127.0.0.1", NULL },
+	{ "sitelocal", "fec0::200:1", NULL },
+	{ "cname4", "127.0.0.1", "loop4" },
+	{ "cname6", "::127.0.0.1", "compat" },
+	{ "cnamepriv", "10.200.0.1", "priv4" },
 };
 
 struct conn {
@@ -76,10 +155,12 @@ struct conn {
 	char req[HOSTILE_REQ_MAX];
 	size_t reqlen;
 	bool answered;
+	bool handed;			/* drip: socket and SSL given away */
 };
 
 static struct event_base *base;
 static SSL_CTX *ssl_ctx;
+static SSL_CTX *dh_ctx;		/* bigdh: TLS 1.2, DHE, the big group */
 static char *bomb;
 static size_t bomb_len;
 
@@ -90,6 +171,13 @@ die(const char *what)
 	exit(1);
 }
 
+static bool
+is_drip(enum hcase hc)
+{
+	return hc == HC_DRIP || hc == HC_DRIPSMALL || hc == HC_SECTXTDRIP ||
+	    hc == HC_BODYDRIP;
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -97,10 +185,22 @@ conn_free(struct conn *c)
 		event_free(c->tick);
 	if (c->rawev != NULL)
 		event_free(c->rawev);
-	if (c->bev != NULL)
+	if (c->bev != NULL && is_drip(c->hc)) {
+		/* a drip case's bufferevent does not own its SSL and socket:
+		 * they are closed here, or a drip thread has them */
+		SSL *ssl = c->tls ? bufferevent_openssl_get_ssl(c->bev) : NULL;
+		evutil_socket_t fd = bufferevent_getfd(c->bev);
+
 		bufferevent_free(c->bev);
-	else if (c->fd >= 0)
+		if (!c->handed) {
+			SSL_free(ssl);
+			close(fd);
+		}
+	} else if (c->bev != NULL) {
+		bufferevent_free(c->bev);
+	} else if (c->fd >= 0) {
 		close(c->fd);
+	}
 	free(c);
 }
 
@@ -138,6 +238,178 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(c->tick, &sec);
 }
 
+struct dripper {
+	int fd;				/* owned */
+	SSL *ssl;			/* owned, or NULL: plain TCP */
+	char *head;			/* owned, sent at once; may be NULL */
+	char *data;			/* owned, sent a byte at a time */
+	size_t len;
+};
+
+/* Spin for HOSTILE_DRIP_PAUSE_NS. */
+static void
+drip_pause(void)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) <
+	    HOSTILE_DRIP_PAUSE_NS);
+}
+
+/* Write p[0..len) whole on d's connection (non-blocking: wait and retry).
+ * False when the peer is gone. */
+static bool
+dripper_write(struct dripper *d, const char *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		int n;
+
+		if (d->ssl != NULL) {
+			n = SSL_write(d->ssl, p + off, (int)(len - off));
+			if (n <= 0 && SSL_get_error(d->ssl, n) !=
+			    SSL_ERROR_WANT_WRITE)
+				return false;
+		} else {
+			n = (int)send(d->fd, p + off, len - off, MSG_NOSIGNAL);
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				return false;
+		}
+		if (n > 0)
+			off += (size_t)n;
+		else
+			drip_pause();
+	}
+	return true;
+}
+
+/* A drip's thread: the head at once, then one byte per write (a segment
+ * of its own, TCP_NODELAY; over TLS a record of its own), a pause between,
+ * then FIN. */
+static void *
+dripper_run(void *arg)
+{
+	struct dripper *d = arg;
+	size_t i;
+
+	if (d->head == NULL || dripper_write(d, d->head, strlen(d->head))) {
+		for (i = 0; i < d->len; i++) {
+			if (!dripper_write(d, d->data + i, 1))
+				break;	/* the reader is gone */
+			drip_pause();
+		}
+	}
+	SSL_free(d->ssl);
+	shutdown(d->fd, SHUT_WR);
+	close(d->fd);
+	free(d->head);
+	free(d->data);
+	free(d);
+	return NULL;
+}
+
+/* Hand c's connection (socket and TLS state) to a drip thread and free c:
+ * head (may be NULL) at once, then data[0..len) a byte at a time.  Takes
+ * head and data. */
+static void
+drip_start(struct conn *c, char *head, char *data, size_t len)
+{
+	struct dripper *d = calloc(1, sizeof(*d));
+	int one = 1;
+	pthread_t t;
+
+	if (d == NULL)
+		die("calloc");
+	d->fd = bufferevent_getfd(c->bev);
+	d->ssl = c->tls ? bufferevent_openssl_get_ssl(c->bev) : NULL;
+	d->head = head;
+	d->data = data;
+	d->len = len;
+	setsockopt(d->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* the bufferevent of a drip case does not own its socket and SSL
+	 * (accept_cb): freed, it leaves them to the thread */
+	c->handed = true;
+	conn_free(c);
+	if (pthread_create(&t, NULL, dripper_run, d) != 0)
+		die("drip thread");
+	pthread_detach(t);
+}
+
+/* drip: GET / on port 80 answered with a redirect to https (what the
+ * control sends) and filler fields of 300 bytes up to size bytes (about
+ * 216 for HOSTILE_DRIP_HEAD: under the crawler's HTTP_MAX_FIELDS). */
+static void
+drip_head(struct conn *c, const char *host, size_t size)
+{
+	char *h = malloc(size + 1);
+	size_t n, i = 0;
+
+	if (h == NULL)
+		die("malloc");
+	n = (size_t)snprintf(h, size, "HTTP/1.1 301 Moved Permanently\r\n"
+	    "Location: https://%s/\r\nContent-Length: 0\r\n"
+	    "Connection: close\r\n", host);
+	while (n + 300 + 2 <= size) {
+		n += (size_t)snprintf(h + n, size + 1 - n,
+		    "X-Drip-%06zu: %0283zu\r\n", i, i);
+		i++;
+	}
+	memcpy(h + n, "\r\n", 2);
+	drip_start(c, NULL, h, n + 2);
+}
+
+/* sectxtdrip: a valid security.txt padded with comments to
+ * HOSTILE_SECTXT_BODY bytes, as a chunked body (bodydrip: with a
+ * Content-Length); the head goes at once. */
+static void
+drip_sectxt(struct conn *c, const char *host, bool chunked)
+{
+	char *body = malloc(HOSTILE_SECTXT_BODY + 1), tbuf[64];
+	char *enc = malloc(5 * HOSTILE_SECTXT_BODY), *head = malloc(256);
+	size_t n, m = 0, off;
+	time_t exp = time(NULL) + 180 * 86400;
+	struct tm tm;
+
+	if (body == NULL || enc == NULL || head == NULL)
+		die("malloc");
+	gmtime_r(&exp, &tm);
+	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	n = (size_t)snprintf(body, HOSTILE_SECTXT_BODY, "Contact: mailto:"
+	    "security@%s\nExpires: %s\n", host, tbuf);
+	while (n + 80 <= HOSTILE_SECTXT_BODY)
+		n += (size_t)snprintf(body + n, 81, "# %076d\n", 0);
+	if (!chunked) {
+		snprintf(head, 256, "HTTP/1.1 200 OK\r\nContent-Type: "
+		    "text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n", n);
+		free(enc);
+		drip_start(c, head, body, n);
+		return;
+	}
+	for (off = 0; off < n; off += HOSTILE_SECTXT_CHUNK) {
+		size_t k = n - off < HOSTILE_SECTXT_CHUNK ? n - off :
+		    HOSTILE_SECTXT_CHUNK;
+
+		m += (size_t)sprintf(enc + m, "%zx;%0*d\r\n", k,
+		    HOSTILE_SECTXT_EXT - 1, 0);
+		memcpy(enc + m, body + off, k);
+		m += k;
+		memcpy(enc + m, "\r\n", 2);
+		m += 2;
+	}
+	memcpy(enc + m, "0\r\n\r\n", 5);
+	m += 5;
+	free(body);
+	snprintf(head, 256, "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
+	    "charset=utf-8\r\nTransfer-Encoding: chunked\r\n"
+	    "Connection: close\r\n\r\n");
+	drip_start(c, head, enc, m);
+}
+
 /* The Host of the request, into out. */
 static void
 req_host(const struct conn *c, char *out, size_t cap)
@@ -169,7 +441,22 @@ answer(struct conn *c)
 
 	c->answered = true;
 	req_host(c, host, sizeof(host));
+	if ((c->hc == HC_DRIP || c->hc == HC_DRIPSMALL) && !c->tls) {
+		drip_head(c, host, c->hc == HC_DRIP ? HOSTILE_DRIP_HEAD :
+		    HOSTILE_DRIP_SMALL_HEAD);
+		return;
+	}
+	if ((c->hc == HC_SECTXTDRIP || c->hc == HC_BODYDRIP) && c->tls &&
+	    sectxt) {
+		drip_sectxt(c, host, c->hc == HC_SECTXTDRIP);
+		return;
+	}
 	switch (c->hc) {
+	case HC_BODYDRIP:
+	case HC_DRIPSMALL:
+	case HC_DRIP:
+	case HC_SECTXTDRIP:
+	case HC_BIGDH:
 	case HC_CONTROL:
 		if (!c->tls) {
 			evbuffer_add_printf(out, "HTTP/1.1 301 Moved Permanently\r\n"
@@ -326,13 +613,17 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	if (c->tls) {
-		SSL *ssl = SSL_new(ssl_ctx);
+		SSL *ssl = SSL_new(c->hc == HC_BIGDH ? dh_ctx : ssl_ctx);
 
+		/* A drip case may hand its socket and SSL to a thread:
+		 * its bufferevent does not own them (conn_free). */
 		c->bev = bufferevent_openssl_socket_new(base, fd, ssl,
-		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		    BUFFEREVENT_SSL_ACCEPTING, is_drip(c->hc) ? 0 :
+		    BEV_OPT_CLOSE_ON_FREE);
 		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	} else {
-		c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+		c->bev = bufferevent_socket_new(base, fd, is_drip(c->hc) ? 0 :
+		    BEV_OPT_CLOSE_ON_FREE);
 	}
 	if (c->bev == NULL)
 		die("bufferevent");
@@ -360,6 +651,50 @@ listen_on(const char *addr, int port, intptr_t arg)
 		    port, strerror(errno));
 		exit(1);
 	}
+}
+
+/* bigdh: a TLS 1.2 server context with DHE suites only, RSA-signed, and a
+ * HOSTILE_BIGDH_BITS-bit group (see the constant). */
+static SSL_CTX *
+bigdh_ctx(const char *cert, const char *key)
+{
+	SSL_CTX *c = SSL_CTX_new(TLS_server_method());
+	BIGNUM *p = BN_new(), *g = BN_new();
+	OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *prm;
+	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
+	EVP_PKEY *dh = NULL;
+
+	if (c == NULL || p == NULL || g == NULL || b == NULL || pc == NULL)
+		die("bigdh: out of memory");
+	/* odd, top two bits set: exactly HOSTILE_BIGDH_BITS bits */
+	if (BN_rand(p, HOSTILE_BIGDH_BITS, BN_RAND_TOP_TWO, BN_RAND_BOTTOM_ODD)
+	    != 1 || BN_set_word(g, 2) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_FFC_P, p) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_FFC_G, g) != 1 ||
+	    OSSL_PARAM_BLD_push_int(b, OSSL_PKEY_PARAM_DH_PRIV_LEN,
+	    HOSTILE_BIGDH_PRIV) != 1 || (prm = OSSL_PARAM_BLD_to_param(b)) == NULL ||
+	    EVP_PKEY_fromdata_init(pc) != 1 ||
+	    EVP_PKEY_fromdata(pc, &dh, EVP_PKEY_KEY_PARAMETERS, prm) != 1) {
+		ERR_print_errors_fp(stderr);
+		die("bigdh: DH group");
+	}
+	SSL_CTX_set_security_level(c, 0);
+	SSL_CTX_set_max_proto_version(c, TLS1_2_VERSION);
+	if (SSL_CTX_set_cipher_list(c, "DHE-RSA-AES128-GCM-SHA256:"
+	    "DHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0") != 1 ||
+	    SSL_CTX_set0_tmp_dh_pkey(c, dh) != 1 ||
+	    SSL_CTX_use_certificate_chain_file(c, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1) {
+		ERR_print_errors_fp(stderr);
+		die("bigdh: TLS context");
+	}
+	OSSL_PARAM_free(prm);
+	OSSL_PARAM_BLD_free(b);
+	EVP_PKEY_CTX_free(pc);
+	BN_free(p);
+	BN_free(g);
+	return c;
 }
 
 /* --- DNS ------------------------------------------------------------------ */
@@ -393,6 +728,72 @@ dns_question(const uint8_t *q, size_t n, char *name, size_t cap,
 	name[out] = '\0';
 	*qtype = (uint16_t)(q[pos + 1] << 8 | q[pos + 2]);
 	*qend = pos + 5;
+	return true;
+}
+
+/* Append the RR "NAME TYPE data" to r at *len: NAME a pointer to the
+ * question (0xc00c) or, when at is not 0, to offset at. */
+static void
+dns_rr(uint8_t *r, size_t *len, uint16_t at, uint16_t type,
+	const uint8_t *data, size_t dlen)
+{
+	uint8_t *p = r + *len;
+
+	at = at != 0 ? at : 12;
+	p[0] = (uint8_t)(0xc0 | at >> 8);
+	p[1] = (uint8_t)at;
+	p[2] = (uint8_t)(type >> 8);
+	p[3] = (uint8_t)type;
+	memcpy(p + 4, "\x00\x01\x00\x00\x00\x3c", 6);	/* IN, TTL 60 */
+	p[10] = (uint8_t)(dlen >> 8);
+	p[11] = (uint8_t)dlen;
+	memcpy(p + 12, data, dlen);
+	*len += 12 + dlen;
+}
+
+/*
+ * A blk-* name (blocked_names[]): the reply in r (the question copied,
+ * header set) for qtype, length into *len.  False when first is no such
+ * kind.
+ */
+static bool
+dns_blocked(const char *first, uint16_t qtype, uint8_t *r, size_t *len)
+{
+	const char *kind = first + 4;
+	size_t i, kl = strcspn(kind, "-");
+	uint8_t a[16], cname[80];
+	uint16_t owner = 0;
+	int fam;
+
+	if (strncmp(first, "blk-", 4) != 0)
+		return false;
+	for (i = 0; i < sizeof(blocked_names) / sizeof(blocked_names[0]); i++)
+		if (strlen(blocked_names[i].kind) == kl &&
+		    strncmp(blocked_names[i].kind, kind, kl) == 0)
+			break;
+	if (i == sizeof(blocked_names) / sizeof(blocked_names[0]))
+		return false;
+	fam = strchr(blocked_names[i].addr, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(fam, blocked_names[i].addr, a) != 1)
+		return false;
+	if (blocked_names[i].cname != NULL) {
+		/* blk-<target>.hostile.test. as labels */
+		size_t tl = strlen(blocked_names[i].cname), n = 0;
+
+		cname[n++] = (uint8_t)(4 + tl);
+		memcpy(cname + n, "blk-", 4);
+		memcpy(cname + n + 4, blocked_names[i].cname, tl);
+		n += 4 + tl;
+		memcpy(cname + n, "\x07hostile\x04test\x00", 14);
+		n += 14;
+		owner = (uint16_t)(*len + 12);	/* the CNAME's data */
+		dns_rr(r, len, 0, 5, cname, n);
+		r[7]++;
+	}
+	if ((qtype == 1 && fam == AF_INET) || (qtype == 28 && fam == AF_INET6)) {
+		dns_rr(r, len, owner, qtype, a, fam == AF_INET ? 4 : 16);
+		r[7]++;
+	}
 	return true;
 }
 
@@ -485,6 +886,10 @@ dns_cb(evutil_socket_t fd, short what, void *arg)
 	r[4] = 0; r[5] = 1;
 	r[6] = r[7] = r[8] = r[9] = r[10] = r[11] = 0;
 	len = qend;
+	if (apex && dns_blocked(first, qtype, r, &len)) {
+		sendto(fd, r, len, 0, (struct sockaddr *)&from, flen);
+		return;
+	}
 	if (hc < 0 || !apex) {
 		/* Not ours or a subdomain (www, _dmarc, ...): no such name. */
 		r[3] = 0x83;
@@ -511,6 +916,7 @@ int
 main(int argc, char **argv)
 {
 	const char *cert = NULL, *key = NULL, *bombf = NULL, *ready = NULL;
+	const char *rsa_cert = NULL, *rsa_key = NULL;
 	char addr[32];
 	struct sockaddr_in sin;
 	struct event *dev, *tev;
@@ -526,10 +932,14 @@ main(int argc, char **argv)
 			bombf = argv[i + 1];
 		else if (strcmp(argv[i], "--ready") == 0)
 			ready = argv[i + 1];
+		else if (strcmp(argv[i], "--rsa-cert") == 0)
+			rsa_cert = argv[i + 1];
+		else if (strcmp(argv[i], "--rsa-key") == 0)
+			rsa_key = argv[i + 1];
 	}
 	if (cert == NULL || key == NULL || bombf == NULL) {
 		fprintf(stderr, "usage: hostile --cert PEM --key PEM --bomb FILE "
-		    "[--ready FILE]\n");
+		    "[--rsa-cert PEM --rsa-key PEM] [--ready FILE]\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -545,8 +955,14 @@ main(int argc, char **argv)
 		ERR_print_errors_fp(stderr);
 		return 1;
 	}
+	if (rsa_cert != NULL && rsa_key != NULL)
+		dh_ctx = bigdh_ctx(rsa_cert, rsa_key);
+	/* No timer slack: the drip threads pause HOSTILE_DRIP_PAUSE_NS. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	base = event_base_new();
 	for (i = 0; i < HC_COUNT; i++) {
+		if (i == HC_BIGDH && dh_ctx == NULL)
+			continue;
 		snprintf(addr, sizeof(addr), HOSTILE_NET "%d", HOSTILE_BASE + i);
 		listen_on(addr, 443, (intptr_t)(i << 1 | 1));
 		listen_on(addr, 80, (intptr_t)(i << 1));

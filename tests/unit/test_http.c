@@ -1,6 +1,9 @@
 /*
- * test_http.c - the bounded HTTP/1.1 response parser (crawler/http.c).
+ * test_http.c - the bounded HTTP/1.1 response parser (crawler/http.c),
+ * and its resumable head search and chunked decoder fed one byte at a time
+ * (issue 14 point 9): the same results, and no byte looked at twice.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +14,96 @@ static enum http_parse
 parse(const char *s, struct http_response *r)
 {
 	return http_response_parse(s, strlen(s), r);
+}
+
+/* A head of about 60000 bytes dripped one byte per call: the search never
+ * goes back (pos stays within two bytes of the end, the LF CR LF it may
+ * still have to judge) and finds what the one-shot search finds. */
+static void
+test_head_drip(void)
+{
+	size_t cap = 60000, n = 0, got, pos = 0, hl = 0, behind = 0;
+	char *h = malloc(cap + 64);
+
+	n += (size_t)sprintf(h, "HTTP/1.1 200 OK\r\n");
+	while (n + 40 < cap)
+		n += (size_t)sprintf(h + n, "X-Drip-%06zu: %021zu\r\n", n, n);
+	n += (size_t)sprintf(h + n, "\r\nbody");
+	for (got = 1; got <= n && hl == 0; got++) {
+		hl = http_head_scan(h, got, &pos);
+		if (hl == 0 && got - pos > behind)
+			behind = got - pos;
+	}
+	tap_eq_i64((int64_t)hl, (int64_t)http_head_len(h, n),
+	    "dripped head: the end found where the one-shot search finds it");
+	tap_eq_i64((int64_t)hl, (int64_t)(n - 4), "dripped head: its length");
+	tap_ok(behind <= 2, "dripped head: the search resumes where it "
+	    "stopped (at most %zu bytes looked at again)", behind);
+	/* bare LF heads, split between the LFs */
+	pos = 0;
+	tap_eq_i64((int64_t)http_head_scan("HTTP/1.1 200 OK\nA: b\n", 21, &pos),
+	    0, "LF head: not yet");
+	tap_eq_i64((int64_t)http_head_scan("HTTP/1.1 200 OK\nA: b\n\n", 22,
+	    &pos), 22, "LF head: found on the next byte");
+	pos = 0;
+	tap_eq_i64((int64_t)http_head_scan("HTTP/1.1 200 OK\r\n\r", 18, &pos),
+	    0, "CRLF CR: not yet");
+	tap_eq_i64((int64_t)http_head_scan("HTTP/1.1 200 OK\r\n\r\n", 19,
+	    &pos), 19, "CRLF CRLF: found");
+	free(h);
+}
+
+/* A chunked body of small chunks with a long chunk-ext and a trailer,
+ * dripped one byte per call and decoded in place: the one-shot result, and
+ * the line search never goes back. */
+static void
+test_chunked_drip(void)
+{
+	size_t cap = 40000, n = 0, i, want = 0, got, behind = 0;
+	char *in = malloc(cap), *copy = malloc(cap), *plain = malloc(cap);
+	char *out = malloc(cap);
+	struct http_chunked st;
+	size_t olen = 0;
+	int rc = 0, rc1;
+
+	n += (size_t)sprintf(in + n, "5;%01000d\r\nhello\r\n", 0);
+	for (i = 0; i < 1000; i++) {
+		n += (size_t)sprintf(in + n, "a\r\n%010zu\r\n", i);
+		want += 10;
+	}
+	n += (size_t)sprintf(in + n, "0\r\nX-Trailer: %0500d\r\n\r\n", 0);
+	want += 5;
+	rc1 = http_chunked_decode(in, n, out, cap, &olen);
+	tap_eq_i64(rc1, 1, "chunked: one-shot complete");
+	tap_eq_i64((int64_t)olen, (int64_t)want, "chunked: one-shot length");
+	memset(&st, 0, sizeof(st));
+	for (got = 1; got <= n; got++) {
+		copy[got - 1] = in[got - 1];
+		rc = http_chunked_feed(&st, copy, got, copy, cap);
+		if (rc != 0)
+			break;
+		if (st.scan > st.pos && got - st.scan > behind)
+			behind = got - st.scan;
+	}
+	tap_eq_i64(rc, 1, "chunked dripped: complete");
+	tap_eq_i64((int64_t)got, (int64_t)n, "chunked dripped: complete at "
+	    "its last byte");
+	tap_ok(st.n == olen && memcmp(copy, out, olen) == 0,
+	    "chunked dripped, in place: the one-shot bytes");
+	tap_eq_i64((int64_t)behind, 0, "chunked dripped: a line's end is "
+	    "searched from where the last search stopped");
+	/* the state is final */
+	tap_eq_i64(http_chunked_feed(&st, copy, n, copy, cap), 1,
+	    "chunked: done stays done");
+	memset(&st, 0, sizeof(st));
+	tap_eq_i64(http_chunked_feed(&st, "zz\r\n", 4, plain, cap), -1,
+	    "chunked: bad size");
+	tap_eq_i64(http_chunked_feed(&st, "zz\r\n", 4, plain, cap), -1,
+	    "chunked: bad stays bad");
+	free(in);
+	free(copy);
+	free(plain);
+	free(out);
 }
 
 int
@@ -103,5 +196,7 @@ main(void)
 	    "bad chunk size");
 	tap_eq_i64(http_chunked_decode("ffffff\r\n", 8, out, sizeof(out), &n),
 	    -1, "chunk over the cap");
+	test_head_drip();
+	test_chunked_drip();
 	return tap_done();
 }
