@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loop.h"
 #include "query.h"
+#include "replay.h"
 #include "util.h"
 
 /*
@@ -39,6 +40,12 @@
 #define QUERY_SOCKET_BUFFER (4 * 1024 * 1024)
 /* c-ares socket fds we can watch (grown as needed, bounded by the OS). */
 #define QUERY_FD_INITIAL 256
+/*
+ * Record mode (docs/replay.md): with this variable naming a file, every
+ * query and what it got is appended to the file in the replay format that
+ * crawler/query_replay.c reads.  Unset (the default), nothing is done.
+ */
+#define QUERY_RECORD_ENV "UPTAKE_QUERY_RECORD"
 
 struct query {
 	struct query_engine *eng;
@@ -74,6 +81,7 @@ struct query_engine {
 	struct loop_timer *fail_timer;
 	struct query_stats st;
 	ldns_buffer *wire;	/* the query being sent (build_query) */
+	FILE *record;		/* record mode: the replay file, or NULL */
 };
 
 const char *
@@ -269,6 +277,21 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	}
 	e->servers = csv;
 	e->loop = loop;
+	if (getenv(QUERY_RECORD_ENV) != NULL) {
+		const char *path = getenv(QUERY_RECORD_ENV);
+
+		e->record = fopen(path, "a");
+		if (e->record == NULL) {
+			snprintf(err, errlen, "%s=%s: %s", QUERY_RECORD_ENV,
+			    path, strerror(errno));
+			ldns_buffer_free(e->wire);
+			ares_destroy(e->channel);
+			ares_destroy(e->tcp);
+			free(csv);
+			free(e);
+			return NULL;
+		}
+	}
 	e->tick = loop_timer_new(loop, engine_tick, e);
 	e->drain = loop_timer_new(loop, drain_queue, e);
 	e->fail_timer = loop_timer_new(loop, report_failed, e);
@@ -337,6 +360,15 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		return;
 	}
 	e->st.inflight--;
+	if (q->cancelled && !e->destroying && e->record != NULL &&
+	    status == ARES_SUCCESS && abuf != NULL && alen > 0 &&
+	    ldns_wire2pkt(&pkt, abuf, (size_t)alen) == LDNS_STATUS_OK) {
+		/* Record mode: a replay may deliver in another order, so the
+		 * answers nobody waited for any more are kept too. */
+		replay_entry_write(e->record, q->name, q->type, REPLAY_OK, pkt);
+		ldns_pkt_free(pkt);
+		pkt = NULL;
+	}
 	if (q->cancelled || e->destroying) {
 		query_free(q);
 		if (!e->destroying && e->qhead != NULL &&
@@ -354,6 +386,9 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 				/* Truncated: ask again over TCP (the same
 				 * query, a new ID). */
 				e->st.truncated++;
+				if (e->record != NULL)
+					replay_entry_write(e->record, q->name,
+					    q->type, REPLAY_TRUNCATED, pkt);
 				ldns_pkt_free(pkt);
 				q->tcp = true;
 				send_now(e, q);
@@ -371,6 +406,11 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		e->st.errors++;
 		st = QUERY_ERROR;
 	}
+	if (e->record != NULL)
+		replay_entry_write(e->record, q->name, q->type,
+		    st == QUERY_OK ? REPLAY_OK : st == QUERY_TIMEOUT ?
+		    REPLAY_TIMEOUT : st == QUERY_ERROR ? REPLAY_ERROR :
+		    REPLAY_BAD_REPLY, pkt);
 	if (q->cb(q->arg, st, st == QUERY_OK ? pkt : NULL))
 		pkt = NULL;		/* the callback kept it */
 	if (pkt != NULL)
@@ -599,5 +639,7 @@ query_engine_free(struct query_engine *e)
 	loop_timer_free(e->fail_timer);
 	free(e->servers);
 	ldns_buffer_free(e->wire);
+	if (e->record != NULL)
+		fclose(e->record);
 	free(e);
 }

@@ -8,6 +8,11 @@
  * reply to the query (server, port, ID, question), retries a bounded
  * number of times with exponential backoff and falls back to TCP when a
  * reply is truncated.  The reply's question is checked again here.
+ *
+ * Record mode: with UPTAKE_QUERY_RECORD=FILE in the environment, every
+ * query's outcome and reply is appended to FILE in the replay format
+ * (replay.h, docs/replay.md).  query_replay.c implements this same API
+ * from such a file, linked instead of query.c in tests.
  */
 #ifndef UPTAKE_CRAWLER_QUERY_H
 #define UPTAKE_CRAWLER_QUERY_H
