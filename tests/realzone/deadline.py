@@ -126,6 +126,12 @@ def main():
     tap = Tap()
     for a in ADDRESSES:
         subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+    # The pid file says the listeners are up: one left by an earlier run
+    # would send the first crawl to a port nobody listens on yet.
+    try:
+        os.unlink(os.path.join(work, "silent.pid"))
+    except FileNotFoundError:
+        pass
     silent = subprocess.Popen([sys.executable, os.path.join(TOP, "scripts", "tb", "silent.py"),
                                "--pidfile", os.path.join(work, "silent.pid"),
                                "tcp:%s:443" % SILENT_WEB, "tcp:%s:80" % SILENT_WEB,
@@ -134,7 +140,7 @@ def main():
     stub = threading.Thread(target=stub_resolver, args=(stop,), daemon=True)
     stub.start()
     try:
-        for _ in range(50):
+        for _ in range(300):
             if os.path.exists(os.path.join(work, "silent.pid")):
                 break
             time.sleep(0.1)
