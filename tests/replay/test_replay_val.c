@@ -518,6 +518,78 @@ format_cases(void)
 	}
 }
 
+/* The outcome each query got, in the order of the replies. */
+struct outs {
+	enum query_status st[4];
+	unsigned n;
+};
+
+static bool
+out_cb(void *arg, enum query_status st, ldns_pkt *p)
+{
+	struct outs *o = arg;
+
+	(void)p;
+	if (o->n < 4)
+		o->st[o->n] = st;
+	o->n++;
+	return false;
+}
+
+/*
+ * Entries added in code: ERROR, BAD_REPLY, a reply for another name (the
+ * engine checks the question as query.c does), and DELAY ordering the
+ * answers (the later query answered first).
+ */
+static void
+outcomes_added(void)
+{
+	char err[256];
+	struct loop *l = loop_new(err, sizeof(err));
+	struct query_engine_options qo;
+	struct query_engine *e;
+	struct query_stats st;
+	struct outs o = { { 0 }, 0 };
+	ldns_rdf *a = ldns_dname_new_frm_str("err.example.");
+	ldns_rdf *b = ldns_dname_new_frm_str("bad.example.");
+	ldns_rdf *c = ldns_dname_new_frm_str("other.example.");
+	ldns_rdf *d = ldns_dname_new_frm_str("fast.example.");
+	ldns_pkt *wrong = ldns_pkt_query_new(ldns_dname_new_frm_str(
+	    "elsewhere.example."), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, LDNS_QR);
+	ldns_pkt *fine = ldns_pkt_query_new(ldns_rdf_clone(d), LDNS_RR_TYPE_A,
+	    LDNS_RR_CLASS_IN, LDNS_QR);
+
+	query_engine_options_default(&qo);
+	qo.servers = path_of("dnskey-timeout.rpl");
+	e = query_engine_new(l, &qo, err, sizeof(err));
+	query_replay_add(e, a, LDNS_RR_TYPE_A, REPLAY_ERROR, 30, NULL);
+	query_replay_add(e, b, LDNS_RR_TYPE_A, REPLAY_BAD_REPLY, 20, NULL);
+	query_replay_add(e, c, LDNS_RR_TYPE_A, REPLAY_OK, 10, wrong);
+	query_replay_add(e, d, LDNS_RR_TYPE_A, REPLAY_OK, 0, fine);
+	query_send(e, a, LDNS_RR_TYPE_A, out_cb, &o);
+	query_send(e, b, LDNS_RR_TYPE_A, out_cb, &o);
+	query_send(e, c, LDNS_RR_TYPE_A, out_cb, &o);
+	tap_eq_i64(o.n, 0, "no answer inside query_send");
+	query_send(e, d, LDNS_RR_TYPE_A, out_cb, &o);
+	loop_run(l);
+	tap_ok(o.n == 4 && o.st[0] == QUERY_OK && o.st[1] == QUERY_BAD_REPLY &&
+	    o.st[2] == QUERY_BAD_REPLY && o.st[3] == QUERY_ERROR,
+	    "added entries: by DELAY, ok, bad reply (another name), bad "
+	    "reply, error");
+	query_engine_stats(e, &st);
+	tap_eq_i64((int64_t)st.mismatch_name, 1, "a reply for another name "
+	    "counted as a name mismatch");
+	tap_eq_i64((int64_t)st.inflight, 0, "nothing in flight at the end");
+	query_engine_free(e);
+	loop_free(l);
+	ldns_pkt_free(wrong);
+	ldns_pkt_free(fine);
+	ldns_rdf_deep_free(a);
+	ldns_rdf_deep_free(b);
+	ldns_rdf_deep_free(c);
+	ldns_rdf_deep_free(d);
+}
+
 /* Round trip: a recorded reply written by replay_entry_write and read back
  * gives the same wire bytes; an unmatched query is counted and named. */
 static void
@@ -581,6 +653,8 @@ roundtrip_and_unmatched(void)
 		e = query_engine_new(l, &qo, err, sizeof(err));
 		r.qe = e;
 		r.outstanding = 1;
+		tap_diag("expected below: the engine's error line for "
+		    "not-recorded.example. AAAA");
 		query_send(e, nm, LDNS_RR_TYPE_AAAA, answer_cb, &r);
 		loop_run(l);
 		tap_eq_i64((int64_t)query_replay_unmatched(e, unmatched,
@@ -594,6 +668,7 @@ roundtrip_and_unmatched(void)
 		loop_free(l);
 		ldns_rdf_deep_free(nm);
 	}
+	outcomes_added();
 }
 
 int
