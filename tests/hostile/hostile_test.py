@@ -117,8 +117,13 @@ DNS_STATUS_BAD = ("timeout", "error", "servfail")
 CPU_N = {"control": 3, "bigdh": 3, "drip": 1, "dripsmall": 1, "sectxtdrip": 1,
          "bodydrip": 1}
 CPU_MULT = 3.0
-SCALE_MULT = 4.2
-DRIP_MULT = 1.4
+SCALE_MULT = 5.0
+DRIP_MULT = 1.45
+# CPU figures on a loaded machine are noisy, and noise only ever adds: when
+# a ratio is over its bound, the cases are crawled again (at most
+# CPU_ROUNDS times in all) and each case's least CPU is kept.  A parser
+# that is quadratic is over the bound in every round.
+CPU_ROUNDS = 3
 CPU_CASES = {
     "drip": ({"tls_status": "ok", "http_status": 200, "http_redirects_https": True,
               "security_txt": "valid", "error": None}, None),
@@ -235,15 +240,20 @@ def check_rows(tap, by, case, want, err, label=""):
                "%s%s: error %r matches %r" % (case, label, row.get("error"), err))
 
 
-def part_cpu(tap, bdir, d):
-    """The linear-CPU cases against control sites (see CPU_N)."""
-    cpu = {}
+def cpu_round(tap, bdir, d, cpu, first):
+    """Crawl every CPU case once; keep each case's least CPU in cpu."""
     for case in ["control"] + list(CPU_CASES):
         names = ["%s-%d.hostile.test" % (case, i) for i in range(CPU_N[case])]
         r, el, _, rows = crawl(bdir, d, names, "cpu-" + case)
-        cpu[case] = cpu_of(r.stderr)
+        c = cpu_of(r.stderr)
+        if c is not None and (cpu.get(case) is None or c < cpu[case]):
+            cpu[case] = c
+        elif case not in cpu:
+            cpu[case] = c
+        if not first:
+            continue
         tap.eq(r.returncode, 0, "cpu %s: crawl exits 0 (%.1f s, %s s CPU)"
-               % (case, el, cpu[case]))
+               % (case, el, c))
         if r.returncode != 0:
             tap.diag(r.stderr[-2000:])
         by = {x["domain"]: x for x in rows}
@@ -252,8 +262,31 @@ def part_cpu(tap, bdir, d):
                 check_rows(tap, by, n, CONTROL, None)
             else:
                 check_rows(tap, by, n, *CPU_CASES[case])
+
+
+def cpu_bounds(cpu):
+    """(bigdh ok, sectxtdrip ok, drip ok, base, expect, per_seg, big, small)."""
+    base_all = cpu["control"]
+    base = base_all / CPU_N["control"]
+    per_seg = max(cpu["bodydrip"] - base, 0.0) / SEGMENTS["bodydrip"]
+    expect = base + per_seg * SEGMENTS["sectxtdrip"]
+    big, small = cpu["drip"] - base, max(cpu["dripsmall"] - base, 0.01)
+    return (cpu["bigdh"] <= CPU_MULT * base_all,
+            cpu["sectxtdrip"] <= DRIP_MULT * expect,
+            big <= SCALE_MULT * small, base, expect, per_seg, big, small)
+
+
+def part_cpu(tap, bdir, d):
+    """The linear-CPU cases against control sites (see CPU_N)."""
+    cpu = {}
+    cpu_round(tap, bdir, d, cpu, True)
     if not tap.ok(all(v is not None for v in cpu.values()), "cpu: every crawl timed"):
         return
+    for rnd in range(1, CPU_ROUNDS):
+        if all(cpu_bounds(cpu)[:3]):
+            break
+        tap.diag("cpu: a ratio over its bound in round %d, crawling again" % rnd)
+        cpu_round(tap, bdir, d, cpu, False)
     base = cpu["control"]
     tap.diag("crawler CPU (user+sys): %s" % ", ".join(
         "%s %.3f s for %d" % (k, v, CPU_N[k]) for k, v in cpu.items()))
