@@ -1,14 +1,16 @@
 /*
  * parquet_read.c - Parquet reader for flat files of the types in
  * schema.h: our own files and those of other writers (DuckDB, Arrow)
- * that stay in that subset.  Reads the footer at open, then one column
- * chunk at a time on request.
+ * that stay in that subset.  Reads the footer at open, then the pages
+ * of a column chunk one at a time as a column reader's rows are consumed.
  *
  * Every number from the file is checked before it is used: magic bytes,
  * footer length against the file size, chunk ranges against the data
  * area, page header and page sizes against the chunk, decompressed sizes
  * against the header, value counts against the row group, definition
- * levels against the page, dictionary indices against the dictionary.
+ * levels against the page, dictionary indices against the dictionary; a
+ * page declaring more than PARQUET_MAX_PAGE_BYTES or
+ * PARQUET_MAX_PAGE_VALUES is refused before anything is allocated.
  * What we do not support (nested columns, other codecs or encodings,
  * other logical types) is rejected with a message that says so.
  */
