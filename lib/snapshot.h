@@ -5,7 +5,8 @@
  * A part is written to a hidden temporary file in the same directory
  * (.tmp-part-HOST-PID-XXXXXX), fsync'd, renamed to the first free part
  * name without replacing anything, and the directory is fsync'd: a part
- * exists whole or not at all.  Readers look only at part-N.parquet names.
+ * exists whole or not at all.  Readers look only at regular files named
+ * part-N.parquet (N <= SNAPSHOT_PART_MAX).
  * Writers remove temporary files whose writer is gone.  A restarted crawl
  * loads the input_index column of the existing parts (snapshot_done_*)
  * and skips those rows; the writer refuses an input_index twice.
@@ -62,8 +63,11 @@
 
 /*
  * The parts of path: a directory (its part-N.parquet files in number
- * order) or one file.  *parts is a NULL-terminated array of owned paths.
- * Returns the count, or -1 with "PATH: problem" in err.
+ * order) or one file.  In a directory only regular files are parts: a
+ * FIFO, device, directory or symlink named like a part, or a part number
+ * above SNAPSHOT_PART_MAX, is skipped with a warning (never opened).
+ * *parts is a NULL-terminated array of owned paths.  Returns the count,
+ * or -1 with "PATH: problem" in err.
  */
 int snapshot_parts_list(const char *path, char ***parts, char *err,
 	size_t errlen);
@@ -77,8 +81,9 @@ struct snapshot_done;
 
 /*
  * Read the input_index column of every part of dir (which may not exist
- * yet: an empty set).  A part that cannot be read is an error (the crawl
- * cannot know what it holds): returns -1 with the part and problem in err.
+ * yet: an empty set), page by page (memory bounded by a page, whatever a
+ * part claims).  A part that cannot be read is an error (the crawl cannot
+ * know what it holds): returns -1 with the part and problem in err.
  */
 int snapshot_done_load(const char *dir, struct snapshot_done **out,
 	char *err, size_t errlen);
