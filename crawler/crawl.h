@@ -19,6 +19,7 @@ struct snapshot_writer;
 struct blocklist;
 struct optout;
 struct shard;
+struct sched;
 struct web_ctx;
 
 /* Probes selectable with --probes. */
@@ -85,9 +86,11 @@ struct crawl {
 	struct job *jobs;		/* in flight */
 	unsigned inflight;
 	bool stopping;			/* SIGINT/SIGTERM: abandon in-flight work */
-	struct vq *vqs;			/* validator queries outstanding */
 	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
 	struct web_ctx *web;		/* TLS and HTTP probes, or NULL */
+	struct sched *sched;		/* the scheduler running the crawl */
+	struct vq *vqs;			/* validator queries outstanding
+					 * (dnsprobe.c) */
 };
 
 #endif

@@ -22,7 +22,6 @@
 
 #include <ldns/ldns.h>
 
-#include "addrprobe.h"
 #include "crawl.h"
 #include "dnsprobe.h"
 #include "job.h"
@@ -74,6 +73,36 @@ struct dq {
 	bool done;
 };
 
+/* The DNS and DNSSEC stages' state of one job (j->dns). */
+struct dns {
+	ldns_rdf *probed;		/* apex or www.apex */
+	struct dq *dqs[DNS_MAX_QUERIES];
+	unsigned ndq;
+	unsigned pending;
+	int apex_rcode;			/* of the apex A query, -1 not known */
+	int apex_qstatus;		/* enum query_status of it */
+	bool a_done, aaaa_done, www_sent, www_a_done, www_aaaa_done;
+	bool host_followups_sent;
+	int a_count, aaaa_count, www_a_count, www_aaaa_count;
+	ldns_pkt *a_reply, *aaaa_reply, *www_a_reply, *www_aaaa_reply;
+	ldns_pkt *tlsa_web_reply, *tlsa_mx_reply;
+	ldns_pkt *ds_reply;		/* the parent's DS answer, when usable */
+	const ldns_pkt *web;		/* the answer the verdict is about
+					 * (one of the above), or NULL */
+	bool https_apex, https_www;
+	int ns_hosts_asked, mx_hosts_asked;
+	bool denial_seen;
+
+	/* DNSSEC */
+	bool parent_only;		/* the child failed: validate the DS
+					 * answer alone (docs/dnssec.md) */
+	struct val_job *vj[DNS_MAX_VAL];
+	void *va[DNS_MAX_VAL];		/* the done argument of each vj */
+	unsigned val_pending;
+	enum val_status web_status;
+	bool tlsa_web_secure, tlsa_mx_secure;
+};
+
 static bool dq_reply(void *arg, enum query_status st, ldns_pkt *p);
 static void dns_stage_end(struct job *j);
 
@@ -95,15 +124,15 @@ ask(struct job *j, enum dq_kind kind, const ldns_rdf *name, ldns_rr_type type)
 {
 	struct dq *d;
 
-	if (j->ndq >= DNS_MAX_QUERIES) {
+	if (j->dns->ndq >= DNS_MAX_QUERIES) {
 		job_error(j, "dns: query budget exhausted");
 		return;
 	}
 	d = xcalloc(1, sizeof(*d));
 	d->job = j;
 	d->kind = kind;
-	j->dqs[j->ndq++] = d;
-	j->pending++;
+	j->dns->dqs[j->dns->ndq++] = d;
+	j->dns->pending++;
 	d->q = query_send(j->crawl->qe, name, type, dq_reply, d);
 }
 
@@ -320,7 +349,7 @@ scan_denial(struct job *j, const ldns_pkt *p)
 	const ldns_rdf *zone;
 	size_t i;
 
-	if (j->denial_seen || (zone = own_negative_zone(j, p)) == NULL)
+	if (j->dns->denial_seen || (zone = own_negative_zone(j, p)) == NULL)
 		return;
 	for (i = 0; i < ldns_rr_list_rr_count(au); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(au, i);
@@ -333,12 +362,12 @@ scan_denial(struct job *j, const ldns_pkt *p)
 			row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec3");
 			row_set_i32(&j->row, SCHEMA_COL_NSEC3_ITERATIONS,
 			    ldns_rdf2native_int16(ldns_rr_rdf(rr, 2)));
-			j->denial_seen = true;
+			j->dns->denial_seen = true;
 			return;
 		}
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC) {
 			row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec");
-			j->denial_seen = true;
+			j->dns->denial_seen = true;
 			return;
 		}
 	}
@@ -375,15 +404,15 @@ cancel_all(struct job *j, bool keep_ds)
 {
 	unsigned i;
 
-	for (i = 0; i < j->ndq; i++) {
-		struct dq *d = j->dqs[i];
+	for (i = 0; i < j->dns->ndq; i++) {
+		struct dq *d = j->dns->dqs[i];
 
 		if (keep_ds && d->kind == DQ_DS)
 			continue;
 		if (!d->done) {
 			query_cancel(d->q);
 			d->done = true;
-			j->pending--;
+			j->dns->pending--;
 		}
 	}
 }
@@ -393,13 +422,13 @@ host_followups(struct job *j)
 {
 	ldns_rdf *tlsa;
 
-	if (j->host_followups_sent)
+	if (j->dns->host_followups_sent)
 		return;
-	j->host_followups_sent = true;
+	j->dns->host_followups_sent = true;
 	/* DANE needs a secure TLSA answer: without the validator, no ask. */
 	if (!dnssec_on(j) || j->crawl->val == NULL)
 		return;
-	tlsa = sub_name(j->probed, "_443._tcp");
+	tlsa = sub_name(j->dns->probed, "_443._tcp");
 	if (tlsa != NULL) {
 		ask(j, DQ_TLSA_WEB, tlsa, LDNS_RR_TYPE_TLSA);
 		ldns_rdf_deep_free(tlsa);
@@ -412,7 +441,7 @@ apex_addresses_known(struct job *j)
 {
 	ldns_rdf *www;
 
-	if (j->a_count + j->aaaa_count > 0) {
+	if (j->dns->a_count + j->dns->aaaa_count > 0) {
 		host_followups(j);
 		return;
 	}
@@ -421,7 +450,7 @@ apex_addresses_known(struct job *j)
 		host_followups(j);
 		return;
 	}
-	j->www_sent = true;
+	j->dns->www_sent = true;
 	ask(j, DQ_WWW_A, www, LDNS_RR_TYPE_A);
 	ask(j, DQ_WWW_AAAA, www, LDNS_RR_TYPE_AAAA);
 	ask(j, DQ_WWW_HTTPS, www, LDNS_RR_TYPE_HTTPS);
@@ -431,9 +460,9 @@ apex_addresses_known(struct job *j)
 static void
 www_known(struct job *j)
 {
-	if (j->www_a_count + j->www_aaaa_count > 0) {
-		ldns_rdf_deep_free(j->probed);
-		j->probed = sub_name(j->apex, "www");
+	if (j->dns->www_a_count + j->dns->www_aaaa_count > 0) {
+		ldns_rdf_deep_free(j->dns->probed);
+		j->dns->probed = sub_name(j->apex, "www");
 	}
 	host_followups(j);
 }
@@ -466,7 +495,7 @@ on_ns(struct job *j, const ldns_pkt *p)
 
 		if (ldns_rr_rd_count(rr) < 1)
 			continue;
-		j->ns_hosts_asked++;
+		j->dns->ns_hosts_asked++;
 		ask(j, DQ_NS_AAAA, ldns_rr_rdf(rr, 0), LDNS_RR_TYPE_AAAA);
 	}
 	ldns_rr_list_free(l);
@@ -495,7 +524,7 @@ on_mx(struct job *j, const ldns_pkt *p)
 		qsort(ent, m, sizeof(ent[0]), mx_cmp);
 		row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, false);
 		for (i = 0; i < m; i++) {
-			j->mx_hosts_asked++;
+			j->dns->mx_hosts_asked++;
 			ask(j, DQ_MX_AAAA, ent[i].host, LDNS_RR_TYPE_AAAA);
 		}
 		tlsa = dnssec_on(j) && j->crawl->val != NULL ?
@@ -590,16 +619,16 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 	    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
 
 	d->done = true;
-	j->pending--;
+	j->dns->pending--;
 	d->q = NULL;
 
 	if (d->kind == DQ_A) {
-		j->apex_qstatus = st;
-		j->apex_rcode = st == QUERY_OK ? (int)ldns_pkt_get_rcode(p) : -1;
+		j->dns->apex_qstatus = st;
+		j->dns->apex_rcode = st == QUERY_OK ? (int)ldns_pkt_get_rcode(p) : -1;
 		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
-		    st == QUERY_OK ? rcode_status(j->apex_rcode) :
+		    st == QUERY_OK ? rcode_status(j->dns->apex_rcode) :
 		    st == QUERY_TIMEOUT ? "timeout" : "error");
-		if (j->apex_rcode != LDNS_RCODE_NOERROR) {
+		if (j->dns->apex_rcode != LDNS_RCODE_NOERROR) {
 			if (st != QUERY_OK)
 				job_error(j, st == QUERY_TIMEOUT ?
 				    "dns: apex A timed out" :
@@ -607,7 +636,7 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 			/* The name exists in its parent but its own servers
 			 * failed (lame): the parent's DS answer is a fact of
 			 * its own, so that query is left to finish. */
-			cancel_all(j, j->apex_rcode != LDNS_RCODE_NXDOMAIN);
+			cancel_all(j, j->dns->apex_rcode != LDNS_RCODE_NXDOMAIN);
 			goto out;
 		}
 	}
@@ -618,56 +647,56 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		/* The facts of this query stay null; the stage goes on. */
 		switch (d->kind) {
 		case DQ_AAAA:
-			j->aaaa_done = true;
+			j->dns->aaaa_done = true;
 			break;
 		case DQ_WWW_A:
-			j->www_a_done = true;
+			j->dns->www_a_done = true;
 			break;
 		case DQ_WWW_AAAA:
-			j->www_aaaa_done = true;
+			j->dns->www_aaaa_done = true;
 			break;
 		default:
 			break;
 		}
-		if (d->kind == DQ_AAAA && j->a_done)
+		if (d->kind == DQ_AAAA && j->dns->a_done)
 			apex_addresses_known(j);
 		if ((d->kind == DQ_WWW_A || d->kind == DQ_WWW_AAAA) &&
-		    j->www_a_done && j->www_aaaa_done)
+		    j->dns->www_a_done && j->dns->www_aaaa_done)
 			www_known(j);
 		goto out;
 	}
 	qn = dq_qname(p);
 	switch (d->kind) {
 	case DQ_A:
-		j->a_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_A);
-		j->a_reply = p;
+		j->dns->a_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_A);
+		j->dns->a_reply = p;
 		kept = true;
-		j->a_done = true;
-		if (j->aaaa_done)
+		j->dns->a_done = true;
+		if (j->dns->aaaa_done)
 			apex_addresses_known(j);
 		break;
 	case DQ_AAAA:
-		j->aaaa_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_AAAA);
-		j->aaaa_reply = p;
+		j->dns->aaaa_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_AAAA);
+		j->dns->aaaa_reply = p;
 		kept = true;
-		j->aaaa_done = true;
-		if (j->a_done)
+		j->dns->aaaa_done = true;
+		if (j->dns->a_done)
 			apex_addresses_known(j);
 		break;
 	case DQ_WWW_A:
-		j->www_a_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_A);
-		j->www_a_reply = p;
+		j->dns->www_a_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_A);
+		j->dns->www_a_reply = p;
 		kept = true;
-		j->www_a_done = true;
-		if (j->www_aaaa_done)
+		j->dns->www_a_done = true;
+		if (j->dns->www_aaaa_done)
 			www_known(j);
 		break;
 	case DQ_WWW_AAAA:
-		j->www_aaaa_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_AAAA);
-		j->www_aaaa_reply = p;
+		j->dns->www_aaaa_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_AAAA);
+		j->dns->www_aaaa_reply = p;
 		kept = true;
-		j->www_aaaa_done = true;
-		if (j->www_a_done)
+		j->dns->www_aaaa_done = true;
+		if (j->dns->www_a_done)
 			www_known(j);
 		break;
 	case DQ_SOA:
@@ -686,15 +715,15 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		    count_rrs(p, j->apex, LDNS_RR_TYPE_CAA) > 0);
 		break;
 	case DQ_HTTPS:
-		j->https_apex = count_rrs(p, j->apex, LDNS_RR_TYPE_HTTPS) > 0;
+		j->dns->https_apex = count_rrs(p, j->apex, LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_WWW_HTTPS:
-		j->https_www = count_rrs(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
+		j->dns->https_www = count_rrs(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_DS:
 		row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT, apex_field_list(j,
 		    p, LDNS_RR_TYPE_DS, SCHEMA_COL_DS_DIGEST_TYPES) > 0);
-		j->ds_reply = p;
+		j->dns->ds_reply = p;
 		kept = true;
 		break;
 	case DQ_DNSKEY:
@@ -715,11 +744,11 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, true);
 		break;
 	case DQ_TLSA_WEB:
-		j->tlsa_web_reply = p;
+		j->dns->tlsa_web_reply = p;
 		kept = true;
 		break;
 	case DQ_TLSA_MX:
-		j->tlsa_mx_reply = p;
+		j->dns->tlsa_mx_reply = p;
 		kept = true;
 		break;
 	case DQ_NX:
@@ -739,12 +768,12 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 			scan_denial(j, p);
 	}
 out:
-	if (j->pending == 0 && j->stage == JOB_DNS)
+	if (j->dns->pending == 0 && j->stage == JOB_DNS)
 		dns_stage_end(j);	/* may free j */
 	return kept;
 }
 
-void
+bool
 dnsprobe_start(struct job *j)
 {
 	static const struct {
@@ -769,9 +798,9 @@ dnsprobe_start(struct job *j)
 	};
 	size_t i;
 
-	j->stage = JOB_DNS;
-	j->apex_rcode = -1;
-	j->probed = ldns_rdf_clone(j->apex);
+	j->dns = xcalloc(1, sizeof(*j->dns));
+	j->dns->apex_rcode = -1;
+	j->dns->probed = ldns_rdf_clone(j->apex);
 	for (i = 0; i < sizeof(apex_q) / sizeof(apex_q[0]); i++) {
 		ldns_rdf *name;
 
@@ -788,6 +817,7 @@ dnsprobe_start(struct job *j)
 		ask(j, apex_q[i].kind, name, apex_q[i].type);
 		ldns_rdf_deep_free(name);
 	}
+	return true;
 }
 
 /*
@@ -864,12 +894,12 @@ start_val(struct job *j, int which, const ldns_pkt *p)
 
 	va->job = j;
 	va->which = which;
-	j->val_pending++;
-	j->va[which] = va;
+	j->dns->val_pending++;
+	j->dns->va[which] = va;
 	vj = val_job_start(j->crawl->val, ldns_rr_owner(q),
 	    ldns_rr_get_type(q), p, val_done, va);
 	if (vj != NULL)
-		j->vj[which] = vj;
+		j->dns->vj[which] = vj;
 }
 
 static void
@@ -878,14 +908,14 @@ val_done(void *arg, const struct val_result *r)
 	struct valarg *va = arg;
 	struct job *j = va->job;
 
-	j->vj[va->which] = NULL;
-	j->va[va->which] = NULL;
-	j->val_pending--;
+	j->dns->vj[va->which] = NULL;
+	j->dns->va[va->which] = NULL;
+	j->dns->val_pending--;
 	if (va->which == 0) {
 		enum val_status st = r->status;
 		enum val_reason rs = r->reason;
 
-		if (j->parent_only && st == VAL_SECURE) {
+		if (j->dns->parent_only && st == VAL_SECURE) {
 			/* The parent's DS answer is proven: no DS means an
 			 * insecure delegation; a DS means keys that the
 			 * child's servers did not give (docs/dnssec.md). */
@@ -895,38 +925,39 @@ val_done(void *arg, const struct val_result *r)
 			st = ds ? VAL_INDETERMINATE : VAL_INSECURE;
 			rs = ds ? VAL_REASON_NO_RESPONSE : VAL_REASON_NO_DS;
 		}
-		j->web_status = st;
+		j->dns->web_status = st;
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS,
 		    val_status_str(st));
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON,
 		    val_reason_str(rs));
 	} else if (va->which == 1) {
-		j->tlsa_web_secure = r->status == VAL_SECURE;
+		j->dns->tlsa_web_secure = r->status == VAL_SECURE;
 	} else {
-		j->tlsa_mx_secure = r->status == VAL_SECURE;
+		j->dns->tlsa_mx_secure = r->status == VAL_SECURE;
 	}
 	free(va);
-	if (j->val_pending == 0 && j->stage == JOB_DNSSEC)
+	if (j->dns->val_pending == 0 && j->stage == JOB_DNSSEC) {
 		dnssec_stage_end(j);
+		j->stage_done(j);	/* may free j */
+	}
 }
 
+/* Every verdict is in: the columns that need them. */
 static void
 dnssec_stage_end(struct job *j)
 {
 	/* DANE: a TLSA RRset that validates secure. */
 	if (row_is_set(&j->row, SCHEMA_COL_MX_COUNT) &&
-	    j->row.v[SCHEMA_COL_MX_COUNT].u.i32 > 0 && j->tlsa_mx_reply != NULL)
+	    j->row.v[SCHEMA_COL_MX_COUNT].u.i32 > 0 && j->dns->tlsa_mx_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_MX,
-		    count_rrs(j->tlsa_mx_reply, dq_qname(j->tlsa_mx_reply),
-		    LDNS_RR_TYPE_TLSA) > 0 && j->tlsa_mx_secure);
+		    count_rrs(j->dns->tlsa_mx_reply, dq_qname(j->dns->tlsa_mx_reply),
+		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_mx_secure);
 	if ((row_is_set(&j->row, SCHEMA_COL_WEB_IPV4) ||
 	    row_is_set(&j->row, SCHEMA_COL_WEB_IPV6)) &&
-	    j->tlsa_web_reply != NULL)
+	    j->dns->tlsa_web_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_WEB,
-		    count_rrs(j->tlsa_web_reply, dq_qname(j->tlsa_web_reply),
-		    LDNS_RR_TYPE_TLSA) > 0 && j->tlsa_web_secure);
-	j->stage = JOB_DONE;
-	dnsprobe_finished(j);
+		    count_rrs(j->dns->tlsa_web_reply, dq_qname(j->dns->tlsa_web_reply),
+		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_web_secure);
 }
 
 /* Text form of the first address RR answering qname. */
@@ -957,8 +988,8 @@ dns_stage_end(struct job *j)
 	char *probed;
 	int c;
 
-	if (j->apex_rcode != LDNS_RCODE_NOERROR) {
-		bool lame = j->apex_rcode != LDNS_RCODE_NXDOMAIN;
+	if (j->dns->apex_rcode != LDNS_RCODE_NOERROR) {
+		bool lame = j->dns->apex_rcode != LDNS_RCODE_NXDOMAIN;
 
 		/* The domain did not resolve: nothing of its own zone was
 		 * measured, even if some answers came in before the apex A's.
@@ -983,30 +1014,18 @@ dns_stage_end(struct job *j)
 				row_set_null(&j->row, (enum schema_col)c);
 			}
 		}
-		if (!lame || j->ds_reply == NULL ||
-		    !(j->crawl->cfg->probes & PROBE_DNSSEC) ||
-		    j->crawl->val == NULL) {
-			j->stage = JOB_DONE;
-			dnsprobe_finished(j);
-			return;
-		}
-		/* The verdict that follows from the parent's answer alone. */
-		j->stage = JOB_DNSSEC;
-		j->parent_only = true;
-		j->val_pending = 1;
-		start_val(j, 0, j->ds_reply);
-		j->val_pending--;
-		if (j->val_pending == 0 && j->stage == JOB_DNSSEC)
-			dnssec_stage_end(j);
+		/* The DNSSEC stage judges the parent's answer alone. */
+		j->dns->parent_only = lame;
+		j->stage_done(j);	/* may free j */
 		return;
 	}
-	use_www = j->www_sent && j->www_a_count + j->www_aaaa_count > 0;
-	pa = use_www ? j->www_a_reply : j->a_reply;
-	p6 = use_www ? j->www_aaaa_reply : j->aaaa_reply;
-	na = use_www ? j->www_a_count : j->a_count;
-	n6 = use_www ? j->www_aaaa_count : j->aaaa_count;
+	use_www = j->dns->www_sent && j->dns->www_a_count + j->dns->www_aaaa_count > 0;
+	pa = use_www ? j->dns->www_a_reply : j->dns->a_reply;
+	p6 = use_www ? j->dns->www_aaaa_reply : j->dns->aaaa_reply;
+	na = use_www ? j->dns->www_a_count : j->dns->a_count;
+	n6 = use_www ? j->dns->www_aaaa_count : j->dns->aaaa_count;
 
-	probed = ldns_rdf2str(j->probed);
+	probed = ldns_rdf2str(j->dns->probed);
 	if (probed != NULL) {
 		size_t n = strlen(probed);
 
@@ -1025,37 +1044,51 @@ dns_stage_end(struct job *j)
 		set_first_addr(j, p6, LDNS_RR_TYPE_AAAA, SCHEMA_COL_WEB_IPV6);
 	}
 	row_set_bool(&j->row, SCHEMA_COL_HTTPS_RR,
-	    use_www ? j->https_www : j->https_apex);
-	/* Route, origin, ROV, hosting country and AS of the web addresses. */
-	addrprobe_run(j);
+	    use_www ? j->dns->https_www : j->dns->https_apex);
 
 	/* The answer the verdict is about: the probed host's addresses, or
 	 * the negative answer for its A when it has none. */
-	web = na > 0 ? pa : n6 > 0 ? p6 : j->a_reply;
+	web = na > 0 ? pa : n6 > 0 ? p6 : j->dns->a_reply;
+	j->dns->web = web;
 	if (web != NULL && dnssec_on(j))
 		set_signer(j, web, na > 0 ? LDNS_RR_TYPE_A :
 		    n6 > 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A);
+	j->stage_done(j);	/* may free j */
+}
 
-	if (!(j->crawl->cfg->probes & PROBE_DNSSEC) || j->crawl->val == NULL ||
-	    web == NULL) {
-		j->stage = JOB_DONE;
-		dnsprobe_finished(j);
-		return;
-	}
-	j->stage = JOB_DNSSEC;
+bool
+dnsprobe_resolved(const struct job *j)
+{
+	return j->dns != NULL && j->dns->apex_rcode == LDNS_RCODE_NOERROR;
+}
+
+bool
+dnssecprobe_start(struct job *j)
+{
+	struct dns *d = j->dns;
+
+	if (d == NULL || !dnssec_on(j) || j->crawl->val == NULL)
+		return false;
 	/* Count all validations first, so that one finishing at once (a
 	 * cache hit) does not end the stage early. */
-	j->val_pending = 1;
-	start_val(j, 0, web);
-	if (j->tlsa_web_reply != NULL && count_rrs(j->tlsa_web_reply,
-	    dq_qname(j->tlsa_web_reply), LDNS_RR_TYPE_TLSA) > 0)
-		start_val(j, 1, j->tlsa_web_reply);
-	if (j->tlsa_mx_reply != NULL && count_rrs(j->tlsa_mx_reply,
-	    dq_qname(j->tlsa_mx_reply), LDNS_RR_TYPE_TLSA) > 0)
-		start_val(j, 2, j->tlsa_mx_reply);
-	j->val_pending--;
-	if (j->val_pending == 0 && j->stage == JOB_DNSSEC)
-		dnssec_stage_end(j);	/* every validation already done */
+	d->val_pending = 1;
+	if (d->apex_rcode != LDNS_RCODE_NOERROR) {
+		/* Lame: the verdict that follows from the parent's answer. */
+		if (d->parent_only && d->ds_reply != NULL)
+			start_val(j, 0, d->ds_reply);
+	} else if (d->web != NULL) {
+		start_val(j, 0, d->web);
+		if (d->tlsa_web_reply != NULL && count_rrs(d->tlsa_web_reply,
+		    dq_qname(d->tlsa_web_reply), LDNS_RR_TYPE_TLSA) > 0)
+			start_val(j, 1, d->tlsa_web_reply);
+		if (d->tlsa_mx_reply != NULL && count_rrs(d->tlsa_mx_reply,
+		    dq_qname(d->tlsa_mx_reply), LDNS_RR_TYPE_TLSA) > 0)
+			start_val(j, 2, d->tlsa_mx_reply);
+	}
+	if (--d->val_pending > 0)
+		return true;
+	dnssec_stage_end(j);	/* every validation already done, or none */
+	return false;
 }
 
 void
@@ -1063,15 +1096,17 @@ dnsprobe_abort(struct job *j)
 {
 	unsigned i;
 
+	if (j->dns == NULL)
+		return;
 	cancel_all(j, false);
 	for (i = 0; i < DNS_MAX_VAL; i++) {
-		if (j->vj[i] != NULL) {
+		if (j->dns->vj[i] != NULL) {
 			/* A cancelled job's done is never called: its
 			 * argument is ours to free. */
-			val_job_cancel(j->vj[i]);
-			j->vj[i] = NULL;
-			free(j->va[i]);
-			j->va[i] = NULL;
+			val_job_cancel(j->dns->vj[i]);
+			j->dns->vj[i] = NULL;
+			free(j->dns->va[i]);
+			j->dns->va[i] = NULL;
 		}
 	}
 }
@@ -1081,18 +1116,84 @@ dnsprobe_fini(struct job *j)
 {
 	unsigned i;
 
-	for (i = 0; i < j->ndq; i++)
-		free(j->dqs[i]);
-	j->ndq = 0;
-	ldns_pkt_free(j->a_reply);
-	ldns_pkt_free(j->aaaa_reply);
-	ldns_pkt_free(j->www_a_reply);
-	ldns_pkt_free(j->www_aaaa_reply);
-	ldns_pkt_free(j->tlsa_web_reply);
-	ldns_pkt_free(j->tlsa_mx_reply);
-	ldns_pkt_free(j->ds_reply);
-	ldns_rdf_deep_free(j->probed);
-	j->a_reply = j->aaaa_reply = j->www_a_reply = j->www_aaaa_reply = NULL;
-	j->tlsa_web_reply = j->tlsa_mx_reply = j->ds_reply = NULL;
-	j->probed = NULL;
+	if (j->dns == NULL)
+		return;
+	for (i = 0; i < j->dns->ndq; i++)
+		free(j->dns->dqs[i]);
+	j->dns->ndq = 0;
+	ldns_pkt_free(j->dns->a_reply);
+	ldns_pkt_free(j->dns->aaaa_reply);
+	ldns_pkt_free(j->dns->www_a_reply);
+	ldns_pkt_free(j->dns->www_aaaa_reply);
+	ldns_pkt_free(j->dns->tlsa_web_reply);
+	ldns_pkt_free(j->dns->tlsa_mx_reply);
+	ldns_pkt_free(j->dns->ds_reply);
+	ldns_rdf_deep_free(j->dns->probed);
+	free(j->dns);
+	j->dns = NULL;
+}
+
+/* --- the validator's queries ---------------------------------------------- */
+
+/*
+ * The validator asks for DS and DNSKEY through the crawl's resolver engine,
+ * like the probe's own queries.  Those still outstanding when the crawl
+ * stops (a signal) are on c->vqs, so that dnsprobe_val_queries_free
+ * releases them: the engine frees its queries without calling back.
+ */
+struct vq {
+	struct crawl *c;
+	struct val_job *vj;
+	uint32_t token;
+	struct vq *prev, *next;
+};
+
+static void
+vq_unlink(struct vq *v)
+{
+	if (v->prev != NULL)
+		v->prev->next = v->next;
+	else
+		v->c->vqs = v->next;
+	if (v->next != NULL)
+		v->next->prev = v->prev;
+}
+
+static bool
+vq_reply(void *arg, enum query_status st, ldns_pkt *p)
+{
+	struct vq *v = arg;
+
+	vq_unlink(v);
+	val_job_deliver(v->vj, v->token, st == QUERY_OK ? p : NULL);
+	free(v);
+	return false;
+}
+
+void
+dnsprobe_val_query(void *arg, struct val_job *job, uint32_t token,
+	const ldns_rdf *name, ldns_rr_type type)
+{
+	struct crawl *c = arg;
+	struct vq *v = xcalloc(1, sizeof(*v));
+
+	v->c = c;
+	v->vj = job;
+	v->token = token;
+	v->next = c->vqs;
+	if (c->vqs != NULL)
+		c->vqs->prev = v;
+	c->vqs = v;
+	query_send(c->qe, name, type, vq_reply, v);
+}
+
+void
+dnsprobe_val_queries_free(struct crawl *c)
+{
+	while (c->vqs != NULL) {
+		struct vq *v = c->vqs;
+
+		vq_unlink(v);
+		free(v);
+	}
 }

@@ -15,7 +15,7 @@
 struct crawl;
 struct query;
 struct loop_timer;
-struct dq;
+struct dns;
 struct web;
 
 /* Bounds on the work of one domain's DNS probe. */
@@ -24,12 +24,17 @@ struct web;
 #define DNS_MAX_CNAME 8		/* CNAME links followed in one answer */
 #define DNS_MAX_VAL 3		/* validations per domain */
 
+/* The stages of a domain, in pipeline order (crawler/pipeline.c). */
 enum job_stage {
-	JOB_DNS = 0,
-	JOB_DNSSEC,
+	JOB_DNS = 0,		/* dnsprobe.c: the apex's records */
+	JOB_ADDR,		/* addrprobe.c: route, ROV, geo of the web addresses */
+	JOB_DNSSEC,		/* dnsprobe.c: the validator's verdicts */
 	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */
 	JOB_DONE,
 };
+
+/* Called when a job's row is complete (the pipeline's last stage ended). */
+typedef void (*job_done_cb)(struct job *j);
 
 struct job {
 	struct crawl *crawl;
@@ -39,41 +44,19 @@ struct job {
 	int64_t rank;
 	char *domain;
 	ldns_rdf *apex;
-	ldns_rdf *probed;		/* apex or www.apex */
 	struct row row;
 	uint64_t t_start;
 	uint64_t deadline_at;		/* t_start + --timeout (loop us) */
 	struct loop_timer *deadline;
 
-	/* DNS */
-	struct dq *dqs[DNS_MAX_QUERIES];
-	unsigned ndq;
-	unsigned pending;
-	int apex_rcode;			/* of the apex A query, -1 not known */
-	int apex_qstatus;		/* enum query_status of it */
-	bool a_done, aaaa_done, www_sent, www_a_done, www_aaaa_done;
-	bool host_followups_sent;
-	int a_count, aaaa_count, www_a_count, www_aaaa_count;
-	ldns_pkt *a_reply, *aaaa_reply, *www_a_reply, *www_aaaa_reply;
-	ldns_pkt *tlsa_web_reply, *tlsa_mx_reply;
-	ldns_pkt *ds_reply;		/* the parent's DS answer, when usable */
-	bool https_apex, https_www;
-	bool ns6, mx6;
-	int ns_hosts_asked, mx_hosts_asked;
-	char *first_mx;
-	bool denial_seen;
+	/* Pipeline (pipeline.c): the stage in progress reports its end by
+	 * calling stage_done(j); done is the owner's, called once. */
+	void (*stage_done)(struct job *j);
+	job_done_cb done;
 
-	/* DNSSEC */
-	bool parent_only;		/* the child failed: validate the DS
-					 * answer alone (docs/dnssec.md) */
-	struct val_job *vj[DNS_MAX_VAL];
-	void *va[DNS_MAX_VAL];		/* the done argument of each vj */
-	unsigned val_pending;
-	enum val_status web_status;
-	bool tlsa_web_secure, tlsa_mx_secure;
-
-	/* Web (webprobe.c) */
-	struct web *web;
+	/* Each stage's private state, owned by its module. */
+	struct dns *dns;		/* dnsprobe.c: DNS and DNSSEC */
+	struct web *web;		/* webprobe.c: TLS, HTTPS, port 80 */
 };
 
 #endif

@@ -24,6 +24,7 @@
 #include "blocklist.h"
 #include "conncap.h"
 #include "crawl.h"
+#include "dnsprobe.h"
 #include "dnssec.h"
 #include "list.h"
 #include "log.h"
@@ -227,67 +228,6 @@ rfc3339(time_t t, char *buf, size_t len)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Validator queries go through the same resolver engine.  Those still
- * outstanding when the crawl stops (a signal) are on a list, so that
- * vq_free_all releases them: the engine frees its queries without
- * calling back. */
-struct vq {
-	struct val_job *vj;
-	uint32_t token;
-	struct vq *prev, *next;
-};
-
-static struct vq *vq_outstanding;
-
-static void
-vq_unlink(struct vq *v)
-{
-	if (v->prev != NULL)
-		v->prev->next = v->next;
-	else
-		vq_outstanding = v->next;
-	if (v->next != NULL)
-		v->next->prev = v->prev;
-}
-
-static void
-vq_free_all(void)
-{
-	while (vq_outstanding != NULL) {
-		struct vq *v = vq_outstanding;
-
-		vq_unlink(v);
-		free(v);
-	}
-}
-
-static bool
-vq_reply(void *arg, enum query_status st, ldns_pkt *p)
-{
-	struct vq *v = arg;
-
-	vq_unlink(v);
-	val_job_deliver(v->vj, v->token, st == QUERY_OK ? p : NULL);
-	free(v);
-	return false;
-}
-
-static void
-val_query(void *arg, struct val_job *job, uint32_t token,
-	const ldns_rdf *name, ldns_rr_type type)
-{
-	struct crawl *c = arg;
-	struct vq *v = xcalloc(1, sizeof(*v));
-
-	v->vj = job;
-	v->token = token;
-	v->next = vq_outstanding;
-	if (vq_outstanding != NULL)
-		vq_outstanding->prev = v;
-	vq_outstanding = v;
-	query_send(c->qe, name, type, vq_reply, v);
 }
 
 /* The probe set, canonical order: a resume must run the same. */
@@ -549,7 +489,8 @@ main(int argc, char **argv)
 	if (anchors != NULL) {
 		val_ctx_options_default(&vo);
 		vo.now = cfg.validation_time;
-		c.val = val_ctx_new(anchors, &vo, val_query, &c, err, sizeof(err));
+		c.val = val_ctx_new(anchors, &vo, dnsprobe_val_query, &c, err,
+		    sizeof(err));
 		if (c.val == NULL)
 			fatal(2, "--trust-anchor %s: %s", cfg.trust_anchor, err);
 	}
@@ -657,7 +598,7 @@ main(int argc, char **argv)
 	val_ctx_free(c.val);
 	addr_data_free(&addr);
 	query_engine_free(c.qe);
-	vq_free_all();
+	dnsprobe_val_queries_free(&c);
 	loop_free(c.loop);
 	if (anchors != NULL)
 		ldns_rr_list_deep_free(anchors);

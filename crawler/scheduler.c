@@ -15,17 +15,16 @@
 #include <ldns/ldns.h>
 
 #include "crawl.h"
-#include "dnsprobe.h"
 #include "job.h"
 #include "list.h"
 #include "log.h"
 #include "loop.h"
 #include "optout.h"
+#include "pipeline.h"
 #include "scheduler.h"
 #include "shard.h"
 #include "snapshot.h"
 #include "util.h"
-#include "webprobe.h"
 
 /* Progress line refresh interval on a terminal. */
 #define SCHED_PROGRESS_US 1000000
@@ -43,15 +42,12 @@ struct sched {
 	struct loop_timer *kick;
 };
 
-static struct sched *the_sched;
-
 static void fill(struct sched *s);
 
 static void
 job_free(struct job *j)
 {
-	webprobe_fini(j);
-	dnsprobe_fini(j);
+	pipeline_fini(j);
 	loop_timer_free(j->deadline);
 	row_fini(&j->row);
 	ldns_rdf_deep_free(j->apex);
@@ -122,7 +118,7 @@ finish(struct job *j)
 		row_set_str(&j->row, SCHEMA_COL_PROBED_HOST, j->domain);
 	if (!row_is_set(&j->row, SCHEMA_COL_DNS_STATUS))
 		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS, "timeout");
-	/* dns_ms: set when the DNS stages ended (dnsprobe_finished), else
+	/* dns_ms: set when the DNS stages ended (pipeline.c), else
 	 * the time until the deadline. */
 	if (!row_is_set(&j->row, SCHEMA_COL_DNS_MS))
 		row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ?
@@ -143,29 +139,13 @@ finish(struct job *j)
 	job_free(j);
 	/* Start the next domains from the loop, not from deep inside a
 	 * probe's callback. */
-	if (!loop_timer_pending(the_sched->kick))
-		loop_timer_start(the_sched->kick, 0);
+	if (!loop_timer_pending(c->sched->kick))
+		loop_timer_start(c->sched->kick, 0);
 }
 
-void
-dnsprobe_finished(struct job *j)
-{
-	uint64_t ms = (loop_now_us(j->crawl->loop) - j->t_start) / 1000;
-
-	row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ? INT32_MAX :
-	    (int32_t)ms);
-	/* The web stage (webprobe.c) runs between DNSSEC and the row. */
-	if (j->crawl->web != NULL && !j->crawl->stopping) {
-		j->stage = JOB_WEB;
-		if (webprobe_start(j))
-			return;
-	}
-	loop_timer_stop(j->deadline);
-	finish(j);
-}
-
-void
-webprobe_finished(struct job *j)
+/* The pipeline's last stage ended: the row is complete. */
+static void
+job_done(struct job *j)
 {
 	loop_timer_stop(j->deadline);
 	finish(j);
@@ -187,25 +167,19 @@ deadline_cb(void *arg)
 	struct job *j = arg;
 	enum job_stage stage = j->stage;
 	const struct schema_value *e = &j->row.v[SCHEMA_COL_ERROR];
-	static const char *const stage_name[] = {
-		[JOB_DNS] = "dns", [JOB_DNSSEC] = "dnssec", [JOB_WEB] = "web",
-		[JOB_DONE] = "row",
-	};
 	char msg[SCHED_ERROR_MAX];
 	int n;
 
 	j->crawl->n.deadline++;
-	/* No stage may end (and finish the job) inside the aborts below. */
-	j->stage = JOB_DONE;
-	dnsprobe_abort(j);
-	webprobe_abort(j);
+	pipeline_abort(j);
 	if (stage == JOB_DNSSEC &&
 	    !row_is_set(&j->row, SCHEMA_COL_DNSSEC_STATUS)) {
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS, "indeterminate");
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON, "no_response");
 	}
 	n = snprintf(msg, sizeof(msg), "deadline: --timeout %u s reached in "
-	    "the %s stage", j->crawl->cfg->timeout_s, stage_name[stage]);
+	    "the %s stage", j->crawl->cfg->timeout_s,
+	    pipeline_stage_name(stage));
 	if (e->present && n > 0 && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - (size_t)n, "; before it: %.*s",
 		    (int)e->u.str.len, e->u.str.ptr);
@@ -247,7 +221,7 @@ start_job(struct sched *s, const struct list_entry *e)
 	}
 	j->deadline_at = j->t_start + (uint64_t)c->cfg->timeout_s * 1000000u;
 	loop_timer_start(j->deadline, (uint64_t)c->cfg->timeout_s * 1000000u);
-	dnsprobe_start(j);
+	pipeline_start(j, job_done);
 }
 
 static void
@@ -396,10 +370,8 @@ abandon_jobs(struct crawl *c)
 	 */
 	while ((j = c->jobs) != NULL) {
 		unlink_job(c, j);
-		j->stage = JOB_DONE;
 		loop_timer_stop(j->deadline);
-		dnsprobe_abort(j);
-		webprobe_abort(j);
+		pipeline_abort(j);
 		job_free(j);
 	}
 }
@@ -416,7 +388,7 @@ sched_run(struct crawl *c, struct list_reader *list,
 	s.optout = optout;
 	s.shard = shard;
 	s.t0 = loop_now_us(c->loop);
-	the_sched = &s;
+	c->sched = &s;
 	s.kick = loop_timer_new(c->loop, kick_cb, &s);
 	loop_signal_add(c->loop, SIGINT, signal_cb, &s);
 	loop_signal_add(c->loop, SIGTERM, signal_cb, &s);
@@ -433,7 +405,7 @@ sched_run(struct crawl *c, struct list_reader *list,
 		loop_timer_free(s.progress);
 	}
 	loop_timer_free(s.kick);
-	the_sched = NULL;
+	c->sched = NULL;
 	if (c->stopping)
 		return SCHED_INTERRUPTED;
 	return s.list_error ? SCHED_LIST_ERROR : SCHED_OK;

@@ -303,7 +303,7 @@ stage_end(struct web *w)
 	w->step = STEP_END;
 	if (w->t_http != 0 && (probes(w) & PROBE_HTTP))
 		set_ms(w, SCHEMA_COL_HTTP_MS, w->t_http);
-	webprobe_finished(j);
+	j->stage_done(j);	/* may free j */
 }
 
 /* The current step failed before any response (or handshake). */
@@ -1042,7 +1042,7 @@ webprobe_start(struct job *j)
 		return false;
 	w->timer = loop_timer_new(c->loop, timer_cb, w);
 	w->step = STEP_TLS;
-	/* Start from the loop, so that webprobe_finished never runs inside
+	/* Start from the loop, so that j->stage_done never runs inside
 	 * this call: the WAIT_SLOT state's timer path does exactly that. */
 	if (conncap_acquire(w->ctx->cap, (struct sockaddr *)&w->addr, &w->slot,
 	    slot_granted, w))

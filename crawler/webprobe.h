@@ -61,17 +61,14 @@ void web_ctx_summary(const struct web_ctx *w, char *buf, size_t len);
 
 /*
  * Start j's web stage.  Returns false when there is nothing to connect to
- * (no address, blocked): the columns are set and the caller finishes the
- * job; true when webprobe_finished(j) will be called later (never from
- * inside this call).
+ * (no address, blocked): the columns are set and the stage is over; true
+ * when it ends later through j->stage_done(j) (never from inside this
+ * call).
  */
 bool webprobe_start(struct job *j);
 /* Cancel j's connections, timers and place in a queue (deadline, signal). */
 void webprobe_abort(struct job *j);
 /* Free what the stage holds (after abort or finish). */
 void webprobe_fini(struct job *j);
-
-/* Implemented by the scheduler. */
-void webprobe_finished(struct job *j);
 
 #endif

@@ -12,7 +12,7 @@
  *    tests/e2e/compare.py: a column in the truth, null included, equals
  *    the row's), each job finished exactly once, no query unmatched.
  * 2. The apex A timing out, and a truncated apex A answered on the retry.
- * 3. Cancellation: a job aborted (dnsprobe_abort) while its validation
+ * 3. Cancellation: a job aborted (pipeline_abort) while its validation
  *    waits, beside a job waiting for the same zone; then every job
  *    abandoned mid-validation as SIGTERM does.  No callback may touch an
  *    aborted job (ASan: it is freed at once) and nothing may leak (the
@@ -33,12 +33,14 @@
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "pipeline.h"
 #include "query.h"
 #include "query_replay.h"
 #include "row.h"
 #include "schema.h"
 #include "tap.h"
 #include "util.h"
+#include "webprobe.h"
 
 #define PATH_MAX_LEN 4096
 /* Jobs one run holds (the core world has 44 domains). */
@@ -63,52 +65,42 @@ path_of(const char *name)
 
 /* --- one crawl: the state the scheduler and main.c would hold --------- */
 
-struct vq {
-	struct val_job *vj;
-	uint32_t token;
-};
-
 struct run {
 	struct crawl_config cfg;
 	struct crawl c;
 	struct job *jobs[MAX_JOBS];
-	unsigned finished[MAX_JOBS];	/* dnsprobe_finished calls */
+	unsigned finished[MAX_JOBS];	/* done calls (the row complete) */
 	bool aborted[MAX_JOBS];
 	size_t njobs;
-	unsigned late_calls;		/* dnsprobe_finished on an aborted job */
+	unsigned late_calls;		/* done on an aborted job */
 };
 
-/* The one run in progress, for dnsprobe_finished (a probe callback with
- * no argument of ours: the scheduler's global, as in scheduler.c). */
+/* The one run in progress, for job_done (a callback with the job only). */
 static struct run *cur;
 
-static bool
-vq_reply(void *arg, enum query_status st, ldns_pkt *p)
+/* The web stage is not linked (no web context: the pipeline skips it). */
+bool
+webprobe_start(struct job *j)
 {
-	struct vq *v = arg;
-
-	/* A cancelled validation ignores the reply and is released by it
-	 * (dnssec.h: val_job_cancel). */
-	val_job_deliver(v->vj, v->token, st == QUERY_OK ? p : NULL);
-	free(v);
+	(void)j;
 	return false;
 }
 
-static void
-val_query(void *arg, struct val_job *job, uint32_t token, const ldns_rdf *name,
-	ldns_rr_type type)
+void
+webprobe_abort(struct job *j)
 {
-	struct crawl *c = arg;
-	struct vq *v = xcalloc(1, sizeof(*v));
-
-	v->vj = job;
-	v->token = token;
-	query_send(c->qe, name, type, vq_reply, v);
+	(void)j;
 }
 
-/* Stubs of what the scheduler implements. */
 void
-dnsprobe_finished(struct job *j)
+webprobe_fini(struct job *j)
+{
+	(void)j;
+}
+
+/* The pipeline's done callback: what the scheduler's would see. */
+static void
+job_done(struct job *j)
 {
 	size_t i;
 
@@ -160,7 +152,7 @@ run_init(struct run *r, const char *overlay)
 	}
 	val_ctx_options_default(&vo);
 	vo.now = vtime;
-	r->c.val = val_ctx_new(anchors, &vo, val_query, &r->c, err,
+	r->c.val = val_ctx_new(anchors, &vo, dnsprobe_val_query, &r->c, err,
 	    sizeof(err));
 	ldns_rr_list_deep_free(anchors);
 	if (r->c.val == NULL) {
@@ -191,14 +183,14 @@ job_start(struct run *r, int64_t index, const char *domain)
 	row_set_str(&j->row, SCHEMA_COL_LIST, r->cfg.list_name);
 	j->t_start = loop_now_us(r->c.loop);
 	r->jobs[r->njobs++] = j;
-	dnsprobe_start(j);
+	pipeline_start(j, job_done);
 	return j;
 }
 
 static void
 job_free(struct job *j)
 {
-	dnsprobe_fini(j);
+	pipeline_fini(j);
 	row_fini(&j->row);
 	ldns_rdf_deep_free(j->apex);
 	free(j->domain);
@@ -212,8 +204,7 @@ job_abort(struct run *r, size_t i)
 {
 	struct job *j = r->jobs[i];
 
-	j->stage = JOB_DONE;
-	dnsprobe_abort(j);
+	pipeline_abort(j);
 	r->aborted[i] = true;
 	job_free(j);
 	r->jobs[i] = NULL;
@@ -235,6 +226,7 @@ run_fini(struct run *r)
 			job_free(r->jobs[i]);
 	val_ctx_free(r->c.val);
 	query_engine_free(r->c.qe);
+	dnsprobe_val_queries_free(&r->c);
 	loop_free(r->c.loop);
 	cur = NULL;
 }

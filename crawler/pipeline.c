@@ -1,0 +1,144 @@
+/*
+ * pipeline.c - the stages of a domain job, in order (pipeline.h).
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addrprobe.h"
+#include "crawl.h"
+#include "dnsprobe.h"
+#include "job.h"
+#include "loop.h"
+#include "pipeline.h"
+#include "row.h"
+#include "schema.h"
+#include "webprobe.h"
+
+struct stage {
+	enum job_stage id;
+	const char *name;
+	/* NULL: always wanted.  Otherwise false skips the stage. */
+	bool (*wanted)(const struct job *j);
+	/* true: the stage ends later through j->stage_done(j). */
+	bool (*start)(struct job *j);
+};
+
+static bool
+addr_wanted(const struct job *j)
+{
+	return j->crawl->addr != NULL && dnsprobe_resolved(j);
+}
+
+static bool
+addr_start(struct job *j)
+{
+	/* Route, origin, ROV, hosting country and AS of the web addresses:
+	 * in-memory lookups, done at once. */
+	addrprobe_run(j);
+	return false;
+}
+
+static bool
+web_wanted(const struct job *j)
+{
+	return j->crawl->web != NULL && !j->crawl->stopping;
+}
+
+/* The stages, in order.  Each reads what the stages before it put in the
+ * job (j->dns, the row's address columns). */
+static const struct stage stages[] = {
+	{ JOB_DNS, "dns", NULL, dnsprobe_start },
+	{ JOB_ADDR, "addr", addr_wanted, addr_start },
+	{ JOB_DNSSEC, "dnssec", NULL, dnssecprobe_start },
+	{ JOB_WEB, "web", web_wanted, webprobe_start },
+};
+#define NSTAGES (sizeof(stages) / sizeof(stages[0]))
+
+const char *
+pipeline_stage_name(enum job_stage s)
+{
+	size_t i;
+
+	for (i = 0; i < NSTAGES; i++)
+		if (stages[i].id == s)
+			return stages[i].name;
+	return "row";
+}
+
+/* dns_ms: the DNS and DNSSEC stages' time, set when they are behind. */
+static void
+dns_time(struct job *j)
+{
+	uint64_t ms;
+
+	if (row_is_set(&j->row, SCHEMA_COL_DNS_MS))
+		return;
+	ms = (loop_now_us(j->crawl->loop) - j->t_start) / 1000;
+	row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ? INT32_MAX :
+	    (int32_t)ms);
+}
+
+/* Start the stages from the one after j->stage, until one waits. */
+static void
+run(struct job *j, size_t next)
+{
+	for (; next < NSTAGES; next++) {
+		const struct stage *s = &stages[next];
+
+		if (s->wanted != NULL && !s->wanted(j))
+			continue;
+		if (s->id == JOB_WEB)
+			dns_time(j);
+		j->stage = s->id;
+		if (s->start(j))
+			return;
+	}
+	dns_time(j);
+	j->stage = JOB_DONE;
+	j->done(j);			/* may free j */
+}
+
+static void
+stage_done(struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < NSTAGES; i++)
+		if (stages[i].id == j->stage)
+			break;
+	run(j, i + 1);
+}
+
+void
+pipeline_start(struct job *j, job_done_cb done)
+{
+	j->done = done;
+	j->stage_done = stage_done;
+	run(j, 0);
+}
+
+/* After an abort: a stage's end is no longer news. */
+static void
+stage_ignored(struct job *j)
+{
+	(void)j;
+}
+
+void
+pipeline_abort(struct job *j)
+{
+	/* No stage may end (and finish the job) inside the aborts. */
+	j->stage = JOB_DONE;
+	j->stage_done = stage_ignored;
+	dnsprobe_abort(j);
+	webprobe_abort(j);
+}
+
+void
+pipeline_fini(struct job *j)
+{
+	webprobe_fini(j);
+	dnsprobe_fini(j);
+}
