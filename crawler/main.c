@@ -128,31 +128,37 @@ num_arg(const char *flag, const char *s, uint64_t min, uint64_t max)
 	return v;
 }
 
+/* The probes by name, in canonical order (--probes, uptake.probes). */
+static const struct {
+	const char *name;
+	unsigned bit;
+} probe_names[] = {
+	{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
+	{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
+	{ "tls", PROBE_TLS }, { "http", PROBE_HTTP },
+};
+#define NPROBE_NAMES (sizeof(probe_names) / sizeof(probe_names[0]))
+
 static unsigned
 parse_probes(const char *s)
 {
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} names[] = {
-		{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
-		{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
-		{ "tls", PROBE_TLS }, { "http", PROBE_HTTP },
-		{ "all", PROBE_ALL },
-	};
 	unsigned out = 0;
 	char *copy = xstrdup(s), *tok, *save = NULL;
 	size_t i;
 
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strcmp(tok, names[i].name) == 0)
+		if (strcmp(tok, "all") == 0) {
+			out |= PROBE_ALL;
+			continue;
+		}
+		for (i = 0; i < NPROBE_NAMES; i++)
+			if (strcmp(tok, probe_names[i].name) == 0)
 				break;
-		if (i == sizeof(names) / sizeof(names[0]))
+		if (i == NPROBE_NAMES)
 			fatal(2, "--probes: unknown probe '%s' (dns, dnssec, "
 			    "rpki, geo, tls, http)", tok);
-		out |= names[i].bit;
+		out |= probe_names[i].bit;
 	}
 	free(copy);
 	if (out == 0)
@@ -234,21 +240,13 @@ rfc3339(time_t t, char *buf, size_t len)
 static void
 probes_format(unsigned probes, char *buf, size_t len)
 {
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} names[] = {
-		{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
-		{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
-		{ "tls", PROBE_TLS }, { "http", PROBE_HTTP },
-	};
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (probes & names[i].bit)
+	for (size_t i = 0; i < NPROBE_NAMES; i++)
+		if (probes & probe_names[i].bit)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-			    n ? "," : "", names[i].name);
+			    n ? "," : "", probe_names[i].name);
 }
 
 static void
