@@ -227,6 +227,58 @@ sha256_file(const char *path, char hex[65])
 	return 0;
 }
 
+/*
+ * --list -: standard input is copied to an unlinked temporary file (in
+ * $TMPDIR, else /tmp) and hashed on the way, and that file becomes the
+ * standard input the list reader reads: the checksum is known before the
+ * first part is written, memory stays flat, and messages still name
+ * standard input.  Returns 0, or -1 with errno set.
+ */
+static int
+spool_stdin(char hex[65])
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
+	unsigned int mdlen = 0, i;
+	EVP_MD_CTX *ctx;
+	ssize_t n;
+	int fd, e;
+
+	snprintf(path, sizeof(path), "%s/uptake-list-XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	if ((fd = mkstemp(path)) < 0)
+		return -1;
+	unlink(path);
+	ctx = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		if (write(fd, buf, (size_t)n) != n)
+			goto fail;
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0)
+		goto fail;
+	close(fd);
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	for (i = 0; i < mdlen; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	hex[2 * mdlen] = '\0';
+	return 0;
+fail:
+	e = errno;
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 static void
 rfc3339(time_t t, char *buf, size_t len)
 {
@@ -388,7 +440,8 @@ main(int argc, char **argv)
 	if (cfg.out_dir == NULL)
 		fatal(2, "--out SNAPSHOT_DIR is required");
 	if (cfg.list_name == NULL)
-		cfg.list_name = basename_of(cfg.list_path);
+		cfg.list_name = strcmp(cfg.list_path, "-") == 0 ? "stdin" :
+		    basename_of(cfg.list_path);
 	if (verbose)
 		log_set_level(LOG_LEVEL_INFO);
 	cfg.command_line = join_argv(argc, argv);
@@ -397,7 +450,8 @@ main(int argc, char **argv)
 	/* The list's checksum goes into every part's provenance, so it is
 	 * needed before the first part is written: one read of the file up
 	 * front (list_sha256_hex would know it only at the end). */
-	if (sha256_file(cfg.list_path, hex) != 0)
+	if (strcmp(cfg.list_path, "-") == 0 ? spool_stdin(hex) != 0 :
+	    sha256_file(cfg.list_path, hex) != 0)
 		fatal(2, "--list %s: %s", cfg.list_path, strerror(errno));
 	if (list_format_parse(cfg.list_format, &fmt) != 0)
 		fatal(2, "--list-format %s: expected auto, tranco, plain, csv "

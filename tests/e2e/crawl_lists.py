@@ -9,6 +9,7 @@ the "resolver" is a closed port on the loopback.
   crawl_lists.py SOURCE_ROOT UPTAKE_CRAWL UPTAKE_DUMP
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -123,6 +124,29 @@ def main():
         t.ok("duplicates 3" in p.stderr,
              "--registrable: the summary counts the duplicates after mapping",
              p.stderr[-1000:])
+
+        # --list -: the list on standard input, hashed like a file (the
+        # same uptake.list_sha256 as the file it came from), named stdin.
+        with open(zone, "rb") as f:
+            body = f.read()
+        out = os.path.join(tmp, "stdin")
+        p = subprocess.run([crawler, "--list", "-", "--out", out, "--resolver", RESOLVER,
+                            "--probes", "dns", "--query-timeout", "50", "--query-tries",
+                            "1", "--timeout", "2", "--list-format", "zone"],
+                           input=body, capture_output=True, timeout=120)
+        err = p.stderr.decode(errors="replace")
+        if t.ok(p.returncode == 0, "--list -: crawl exits 0", err[-1000:]):
+            d = subprocess.run([dump, "--jsonl", out], capture_output=True, text=True,
+                               timeout=60)
+            rows = sorted((json.loads(x) for x in d.stdout.splitlines() if x.strip()),
+                          key=lambda r: r["input_index"])
+            t.eq([r["domain"] for r in rows], good, "--list -: one row per good name")
+            t.eq({r["list"] for r in rows}, {"stdin"}, "--list -: list name stdin")
+            meta = subprocess.run([dump, out], capture_output=True, text=True,
+                                  timeout=60).stdout
+            t.ok("uptake.list_sha256: " + hashlib.sha256(body).hexdigest() in meta,
+                 "--list -: the checksum of what came on standard input", meta[-800:])
+            t.ok("<stdin>:" in err, "--list -: messages name <stdin>", err[-800:])
 
         # Unusable input: exit 2, one line naming the file (and line).
         bad_opt = os.path.join(tmp, "bad-optout.txt")
