@@ -64,9 +64,6 @@ struct val_zone {
 	enum zone_kind kind;
 	enum val_reason reason;
 	ldns_rr_list *keys;		/* SECURE: the DNSKEY RRset (owned) */
-	int ds_present;
-	char *ds_digest_types;
-	char *dnskey_algorithms;
 	struct val_task *task;		/* PENDING */
 };
 
@@ -217,18 +214,6 @@ val_reason_str(enum val_reason r)
 }
 
 void
-val_result_fini(struct val_result *r)
-{
-	if (r == NULL)
-		return;
-	free(r->dnskey_algorithms);
-	free(r->ds_digest_types);
-	free(r->denial);
-	free(r->signer_zone);
-	memset(r, 0, sizeof(*r));
-}
-
-void
 val_ctx_options_default(struct val_ctx_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
@@ -300,21 +285,6 @@ static ldns_rr_list *
 list_clone(const ldns_rr_list *l)
 {
 	return l ? ldns_rr_list_clone(l) : NULL;
-}
-
-static char *
-field_list_str(const ldns_rr_list *l, ldns_rr_type type, size_t field)
-{
-	uint8_t v[VAL_MAX_SECTION_RRS];
-	size_t i, n = 0, count = l ? ldns_rr_list_rr_count(l) : 0;
-
-	for (i = 0; i < count && n < VAL_MAX_SECTION_RRS; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-
-		if (ldns_rr_get_type(rr) == type && val_rr_u8(rr, field, &v[n]))
-			n++;
-	}
-	return val_numlist_str(v, n);
 }
 
 /* The signer of the first applicable RRSIG over (owner, type) in sigs:
@@ -421,8 +391,6 @@ zone_free(struct val_zone *z)
 	ldns_rdf_deep_free(z->name);
 	if (z->keys != NULL)
 		ldns_rr_list_deep_free(z->keys);
-	free(z->ds_digest_types);
-	free(z->dnskey_algorithms);
 	free(z);
 }
 
@@ -521,7 +489,6 @@ zone_new(struct val_ctx *ctx, const uint8_t *w, size_t len)
 		return NULL;
 	}
 	z->hash = wire_hash(w, len);
-	z->ds_present = -1;
 	b = z->hash & (ctx->nbuckets - 1);
 	z->hnext = ctx->buckets[b];
 	ctx->buckets[b] = z;
@@ -728,8 +695,6 @@ task_ds_reply(struct val_task *task, const ldns_pkt *pkt)
 		goto indeterminate;
 
 	if (ldns_rr_list_rr_count(ds) > 0) {
-		z->ds_present = 1;
-		z->ds_digest_types = field_list_str(ds, LDNS_RR_TYPE_DS, 2);
 		r = val_rrset_verify(ds, sigs_an, p->name, p->keys, ctx->opt.now,
 		    &task->budget, NULL);
 		ctx->stats.signatures_verified += task->budget.done - before;
@@ -768,7 +733,6 @@ task_ds_reply(struct val_task *task, const ldns_pkt *pkt)
 	switch (val_denial_ds(z->name, p->name, nsecs, nsec3s)) {
 	case VAL_DSPROOF_NO_DS:
 	case VAL_DSPROOF_OPTOUT:
-		z->ds_present = 0;
 		task_finish(task, ZONE_INSECURE, VAL_REASON_NO_DS);
 		break;
 	case VAL_DSPROOF_NOT_CUT:
@@ -825,7 +789,6 @@ task_dnskey_reply(struct val_task *task, const ldns_pkt *pkt)
 		task_finish(task, ZONE_BOGUS, VAL_REASON_DNSKEY_MISSING);
 		goto out;
 	}
-	z->dnskey_algorithms = field_list_str(keys, LDNS_RR_TYPE_DNSKEY, 2);
 	ctx->stats.dnskey_validations++;
 	if (task->anchor != NULL && task->anchor->keys != NULL) {
 		trusted = task->anchor->keys;
@@ -932,7 +895,6 @@ job_free(struct val_job *job)
 		ldns_rr_list_deep_free(job->an);
 	if (job->ns != NULL)
 		ldns_rr_list_deep_free(job->ns);
-	val_result_fini(&job->res);
 	free(job);
 }
 
@@ -1312,10 +1274,6 @@ check_denial(struct val_job *job, struct job_item *it, struct val_zone *z)
 	}
 	verify_denial_rrs(ctx, job->ns, job->sigs_ns, z, &job->budget, &nsecs,
 	    &nsec3s, &worst);
-	if (ldns_rr_list_rr_count(nsecs) > 0) {
-		free(job->res.denial);
-		job->res.denial = xstrdup("nsec");
-	}
 	switch (val_denial_prove(it->name, it->type, it->nxdomain, z->name,
 	    nsecs, nsec3s, &iter)) {
 	case VAL_PROOF_OK:
@@ -1332,37 +1290,10 @@ check_denial(struct val_job *job, struct job_item *it, struct val_zone *z)
 		    VAL_REASON_DENIAL_INVALID);
 		break;
 	}
-	if (iter >= 0) {
-		free(job->res.denial);
-		job->res.denial = xstrdup("nsec3");
-		job->res.nsec3_iterations = iter;
-	}
 out:
 	list_release(soa);
 	list_release(nsecs);
 	list_release(nsec3s);
-}
-
-/* Informative fields of the final item's zone. */
-static void
-job_zone_info(struct val_job *job, const struct job_item *it)
-{
-	const struct val_zone *z = job->zone;
-	const ldns_rdf *target = it->signer ? it->signer : it->name;
-
-	if (it->signer != NULL) {
-		free(job->res.signer_zone);
-		job->res.signer_zone = val_name_str(it->signer);
-	}
-	if (z == NULL || !val_name_eq(z->name, target))
-		return;
-	job->res.ds_present = z->ds_present;
-	free(job->res.ds_digest_types);
-	job->res.ds_digest_types = z->ds_digest_types ?
-	    xstrdup(z->ds_digest_types) : NULL;
-	free(job->res.dnskey_algorithms);
-	job->res.dnskey_algorithms = z->dnskey_algorithms ?
-	    xstrdup(z->dnskey_algorithms) : NULL;
 }
 
 static void
@@ -1371,8 +1302,6 @@ job_check(struct val_job *job)
 	struct job_item *it = &job->items[job->cur];
 	struct val_zone *z = job->zone;
 
-	if (job->cur + 1 == job->nitems)
-		job_zone_info(job, it);
 	if (job->walk_failed) {
 		job_verdict(job, job->walk_status, job->walk_reason);
 		return;
@@ -1471,8 +1400,6 @@ val_job_start(struct val_ctx *ctx, const ldns_rdf *qname, ldns_rr_type qtype,
 	job->state = JOB_NEXT;
 	job->status = VAL_SECURE;
 	job->budget.left = VAL_MAX_VERIFY_PER_JOB;
-	job->res.ds_present = -1;
-	job->res.nsec3_iterations = -1;
 	job->anext = ctx->jobs;
 	if (ctx->jobs)
 		ctx->jobs->aprev = job;

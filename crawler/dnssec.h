@@ -60,26 +60,16 @@ const char *val_status_str(enum val_status s);
 const char *val_reason_str(enum val_reason r);	/* NULL for NONE */
 
 /*
- * The outcome of one job; every pointer owned by the result.  The zone
- * fields describe the signer's zone (the zone holding the name when the
- * answer is unsigned) as far as the validation looked at it; the crawler's
- * own apex queries are authoritative for the schema's columns.
+ * The outcome of one job: a verdict and its reason, nothing else.  The
+ * zone facts of the schema (DS digest types, DNSKEY algorithms, denial
+ * type, NSEC3 iterations, signer) have one source, the DNS probe's own
+ * answers (crawler/dnsprobe.c, docs/dnssec.md "Which answer each column
+ * comes from"); the validator does not compute them again.
  */
 struct val_result {
 	enum val_status status;
 	enum val_reason reason;		/* VAL_REASON_NONE when secure */
-	int ds_present;			/* -1 not known, 0, 1: DS at the zone's parent */
-	char *dnskey_algorithms;	/* "8,13", NULL when no DNSKEY seen */
-	char *ds_digest_types;		/* "2,4", NULL when no DS */
-	char *denial;			/* "nsec", "nsec3": denial records of the
-					 * answer itself (negative or wildcard),
-					 * NULL when none was used */
-	int nsec3_iterations;		/* -1 when not NSEC3 */
-	char *signer_zone;		/* "example.com" (no trailing dot, "."
-					 * for the root): the RRSIG signer of
-					 * the answer; NULL when unsigned */
 };
-void val_result_fini(struct val_result *r);
 
 /*
  * Query function: send (name, type, class IN) with CD and DO set and call

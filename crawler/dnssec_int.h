@@ -93,8 +93,6 @@ bool val_name_eq(const ldns_rdf *a, const ldns_rdf *b);
 bool val_name_is_sub(const ldns_rdf *sub, const ldns_rdf *parent);
 /* The ancestor of name with keep labels (a new rdf), NULL when malformed. */
 ldns_rdf *val_name_ancestor(const ldns_rdf *name, unsigned keep);
-/* "example.com" (lower case, no trailing dot; "." for the root). */
-char *val_name_str(const ldns_rdf *name);
 /* First label is "*". */
 bool val_name_is_wildcard(const ldns_rdf *name);
 
@@ -117,8 +115,6 @@ enum val_time {
 enum val_time val_time_check(uint32_t inception, uint32_t expiration,
 	time_t now);
 
-/* Sorted distinct values as "8,13" (malloc'd), NULL when n == 0. */
-char *val_numlist_str(const uint8_t *v, size_t n);
 
 /* RR field access that never asserts: the rdf or NULL. */
 const ldns_rdf *val_rr_field(const ldns_rr *rr, size_t i, ldns_rdf_type t);

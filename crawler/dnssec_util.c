@@ -174,40 +174,6 @@ val_name_ancestor(const ldns_rdf *name, unsigned keep)
 	    ldns_rdf_data(name) + start);
 }
 
-char *
-val_name_str(const ldns_rdf *name)
-{
-	struct val_name n;
-	char buf[4 * VAL_MAX_NAME_WIRE + 2];
-	size_t o = 0, i, k;
-
-	if (val_name_set(&n, name) != 0)
-		return xstrdup("?");
-	if (n.nlabels == 0)
-		return xstrdup(".");
-	for (i = 0; i < n.nlabels; i++) {
-		const uint8_t *l = n.wire + n.off[i];
-
-		if (i > 0)
-			buf[o++] = '.';
-		for (k = 1; k <= l[0]; k++) {
-			uint8_t c = l[k];
-
-			if (c == '.' || c == '\\') {
-				buf[o++] = '\\';
-				buf[o++] = (char)c;
-			} else if (c > 32 && c < 127) {
-				buf[o++] = (char)c;
-			} else {
-				o += (size_t)snprintf(buf + o, sizeof(buf) - o,
-				    "\\%03u", c);
-			}
-		}
-	}
-	buf[o] = '\0';
-	return xstrdup(buf);
-}
-
 bool
 val_name_is_wildcard(const ldns_rdf *name)
 {
@@ -259,34 +225,6 @@ val_time_check(uint32_t inception, uint32_t expiration, time_t now)
 	if ((uint32_t)(expiration - n) >= 0x80000000u)
 		return VAL_TIME_EXPIRED;
 	return VAL_TIME_OK;
-}
-
-static int
-u8_cmp(const void *a, const void *b)
-{
-	return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
-}
-
-char *
-val_numlist_str(const uint8_t *v, size_t n)
-{
-	uint8_t *s;
-	char *out;
-	size_t i, o = 0;
-
-	if (n == 0)
-		return NULL;
-	s = xmalloc(n);
-	memcpy(s, v, n);
-	qsort(s, n, 1, u8_cmp);
-	out = xmalloc(n * 4 + 1);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && s[i] == s[i - 1])
-			continue;
-		o += (size_t)snprintf(out + o, 5, "%s%u", o ? "," : "", s[i]);
-	}
-	free(s);
-	return out;
 }
 
 const ldns_rdf *

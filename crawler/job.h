@@ -13,6 +13,7 @@
 #include "row.h"
 
 struct crawl;
+struct job;
 struct query;
 struct loop_timer;
 struct dns;

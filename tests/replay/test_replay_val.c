@@ -105,9 +105,8 @@ val_done(void *arg, const struct val_result *res)
 
 	r->done = true;
 	if (getenv("REPLAY_DEBUG") != NULL)
-		fprintf(stderr, "result: %s %s signer %s denial %s iter %d\n",
-		    val_status_str(res->status), val_reason_str(res->reason),
-		    res->signer_zone, res->denial, res->nsec3_iterations);
+		fprintf(stderr, "result: %s %s\n", val_status_str(res->status),
+		    val_reason_str(res->reason));
 	r->status = res->status;
 	r->reason = res->reason;
 }

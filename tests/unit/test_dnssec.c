@@ -775,14 +775,7 @@ done_cb(void *arg, const struct val_result *r)
 	struct outcome *o = arg;
 
 	o->calls++;
-	val_result_fini(&o->r);
 	o->r = *r;
-	o->r.dnskey_algorithms = r->dnskey_algorithms ?
-	    xstrdup(r->dnskey_algorithms) : NULL;
-	o->r.ds_digest_types = r->ds_digest_types ?
-	    xstrdup(r->ds_digest_types) : NULL;
-	o->r.denial = r->denial ? xstrdup(r->denial) : NULL;
-	o->r.signer_zone = r->signer_zone ? xstrdup(r->signer_zone) : NULL;
 }
 
 static struct val_ctx *
@@ -845,9 +838,10 @@ expect(struct val_ctx *ctx, const char *qname, ldns_rr_type type,
 	    "%s: %s/%s (want %s/%s)", what, val_status_str(o.r.status),
 	    val_reason_str(o.r.reason) ? val_reason_str(o.r.reason) : "-",
 	    status, reason ? reason : "-");
-	if (signer != NULL)
-		tap_eq_str(o.r.signer_zone, *signer ? signer : NULL, "signer");
-	val_result_fini(&o.r);
+	/* signer: the zone whose keys sign the test data, for the reader;
+	 * the validator reports a verdict only (the zone facts come from the
+	 * DNS probe, tested by replay-dnsprobe and the core crawls). */
+	(void)signer;
 }
 
 static ldns_pkt *
@@ -872,7 +866,6 @@ static void
 test_secure(void)
 {
 	struct val_ctx *ctx = ctx_make(root_ds, 0, 0);
-	struct outcome o;
 
 	expect(ctx, "www.ed.nsec.", LDNS_RR_TYPE_A, NULL, "secure", NULL,
 	    "ed.nsec");
@@ -885,15 +878,6 @@ test_secure(void)
 	expect(ctx, "www.sec.oo.", LDNS_RR_TYPE_A, NULL, "secure", NULL,
 	    "sec.oo");
 	expect(ctx, "ed.nsec.", LDNS_RR_TYPE_A, NULL, "secure", NULL, "ed.nsec");
-	/* Zone facts reported for the signer's zone. */
-	run(ctx, "www.ed.nsec.", LDNS_RR_TYPE_A, NULL, &o);
-	tap_eq_i64(o.r.ds_present, 1, "ed.nsec ds_present");
-	tap_eq_str(o.r.dnskey_algorithms, "15", "ed.nsec dnskey_algorithms");
-	tap_eq_str(o.r.ds_digest_types, "2", "ed.nsec ds_digest_types");
-	val_result_fini(&o.r);
-	run(ctx, "www.rsa.nsec.", LDNS_RR_TYPE_A, NULL, &o);
-	tap_eq_str(o.r.dnskey_algorithms, "8", "rsa.nsec (KSK+ZSK) algorithms");
-	val_result_fini(&o.r);
 	val_ctx_free(ctx);
 }
 
@@ -901,7 +885,6 @@ static void
 test_negative(void)
 {
 	struct val_ctx *ctx = ctx_make(root_ds, 0, 0);
-	struct outcome o;
 
 	/* NODATA, NXDOMAIN, empty non-terminal, wildcards: NSEC. */
 	expect(ctx, "www.ed.nsec.", LDNS_RR_TYPE_TXT, NULL, "secure", NULL,
@@ -913,9 +896,6 @@ test_negative(void)
 	    "ed.nsec");
 	expect(ctx, "foo.w.ed.nsec.", LDNS_RR_TYPE_TXT, NULL, "secure", NULL,
 	    NULL);
-	run(ctx, "nope.ed.nsec.", LDNS_RR_TYPE_A, NULL, &o);
-	tap_eq_str(o.r.denial, "nsec", "NXDOMAIN denial nsec");
-	val_result_fini(&o.r);
 	/* The same with NSEC3 (3 iterations). */
 	expect(ctx, "www.ec.nsec.", LDNS_RR_TYPE_TXT, NULL, "secure", NULL,
 	    NULL);
@@ -925,10 +905,6 @@ test_negative(void)
 	    "ec.nsec");
 	expect(ctx, "foo.w.ec.nsec.", LDNS_RR_TYPE_TXT, NULL, "secure", NULL,
 	    NULL);
-	run(ctx, "nope.ec.nsec.", LDNS_RR_TYPE_A, NULL, &o);
-	tap_eq_str(o.r.denial, "nsec3", "NXDOMAIN denial nsec3");
-	tap_eq_i64(o.r.nsec3_iterations, 3, "NXDOMAIN nsec3 iterations");
-	val_result_fini(&o.r);
 	/* Proofs taken away: denial_invalid. */
 	expect(ctx, "www.ed.nsec.", LDNS_RR_TYPE_TXT, strip_denial, "bogus",
 	    "denial_invalid", NULL);
@@ -1096,7 +1072,6 @@ test_no_response(void)
 	    NULL && o.calls == 1 && o.r.status == VAL_INDETERMINATE &&
 	    o.r.reason == VAL_REASON_NO_RESPONSE,
 	    "no answer at all: indeterminate/no_response at once");
-	val_result_fini(&o.r);
 	ldns_rdf_deep_free(q);
 	val_ctx_free(ctx);
 }
@@ -1196,7 +1171,6 @@ test_cache(void)
 		for (i = 0; i < NSHARED; i++) {
 			if (o[i].calls == 1 && o[i].r.status == VAL_SECURE)
 				ok++;
-			val_result_fini(&o[i].r);
 		}
 		val_ctx_stats(ctx, &st);
 		tap_eq_i64((int64_t)ok, (int64_t)NSHARED * (round + 1),
@@ -1220,7 +1194,6 @@ test_cache(void)
 		run(ctx, shared_names[i], LDNS_RR_TYPE_A, NULL, &o[0]);
 		if (o[0].calls == 1 && o[0].r.status == VAL_SECURE)
 			ok++;
-		val_result_fini(&o[0].r);
 	}
 	val_ctx_stats(ctx, &st);
 	tap_eq_i64((int64_t)ok, (int64_t)NSHARED, "LRU of 2: all secure");
@@ -1310,8 +1283,6 @@ test_cancel(void)
 	tap_ok(o3.calls == 0, "ctx freed with a job in flight: no callback");
 	while (npend > 0)
 		ldns_rdf_deep_free(pend[--npend].name);
-	val_result_fini(&o2.r);
-	val_result_fini(&o4.r);
 	ldns_pkt_free(p1);
 	ldns_pkt_free(p2);
 	ldns_rdf_deep_free(q1);
@@ -1346,7 +1317,6 @@ test_hostile(void)
 		for (k = 0; k < NSHARED; k++) {
 			if (o[k].calls == 1)
 				done++;
-			val_result_fini(&o[k].r);
 		}
 		val_ctx_free(ctx);
 	}
