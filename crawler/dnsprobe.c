@@ -23,6 +23,7 @@
 #include <ldns/ldns.h>
 
 #include "crawl.h"
+#include "dnsanswer.h"
 #include "dnsprobe.h"
 #include "job.h"
 #include "log.h"
@@ -30,10 +31,6 @@
 #include "mailpol.h"
 #include "query.h"
 #include "util.h"
-
-/* TXT records looked at per name, and bytes of one joined record. */
-#define DNS_MAX_TXT 16
-#define DNS_MAX_TXT_LEN MAILPOL_MAX_RECORD
 
 enum dq_kind {
 	DQ_A = 0,
@@ -154,190 +151,6 @@ sub_name(const ldns_rdf *apex, const char *prefix)
 }
 
 /*
- * The RRs of type t answering qname in p, following CNAMEs inside the
- * answer section (at most DNS_MAX_CNAME links).  The list holds pointers
- * into p (free it with ldns_rr_list_free, not deep).  *owner: the name the
- * records are at (borrowed from p or qname).
- */
-static ldns_rr_list *
-answer_rrs(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t,
-	const ldns_rdf **owner)
-{
-	const ldns_rr_list *an = ldns_pkt_answer(p);
-	ldns_rr_list *out = ldns_rr_list_new();
-	const ldns_rdf *name = qname;
-	size_t i, links = 0;
-
-	for (;;) {
-		const ldns_rdf *next = NULL;
-
-		for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
-			ldns_rr *rr = ldns_rr_list_rr(an, i);
-
-			if (ldns_dname_compare(ldns_rr_owner(rr), name) != 0)
-				continue;
-			if (ldns_rr_get_type(rr) == t)
-				ldns_rr_list_push_rr(out, rr);
-			else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
-			    t != LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) > 0)
-				next = ldns_rr_rdf(rr, 0);
-		}
-		if (ldns_rr_list_rr_count(out) > 0 || next == NULL ||
-		    ++links > DNS_MAX_CNAME)
-			break;
-		name = next;
-	}
-	if (owner != NULL)
-		*owner = name;
-	return out;
-}
-
-/*
- * The RRs of type t owned by name itself in p's answer, no CNAME followed:
- * a zone's own records (DS, DNSKEY), which a CNAME at the name cannot
- * stand for.  Pointers into p, as answer_rrs.
- */
-static ldns_rr_list *
-own_rrs(const ldns_pkt *p, const ldns_rdf *name, ldns_rr_type t)
-{
-	const ldns_rr_list *an = ldns_pkt_answer(p);
-	ldns_rr_list *out = ldns_rr_list_new();
-	size_t i;
-
-	for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(an, i);
-
-		if (ldns_rr_get_type(rr) == t &&
-		    ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
-			ldns_rr_list_push_rr(out, rr);
-	}
-	return out;
-}
-
-/* name equals zone or lies under it. */
-static bool
-name_in_zone(const ldns_rdf *name, const ldns_rdf *zone)
-{
-	return ldns_dname_compare(name, zone) == 0 ||
-	    ldns_dname_is_subdomain(name, zone);
-}
-
-static size_t
-count_rrs(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t)
-{
-	ldns_rr_list *l = answer_rrs(p, qname, t, NULL);
-	size_t n = ldns_rr_list_rr_count(l);
-
-	ldns_rr_list_free(l);
-	return n;
-}
-
-/* Join the character-strings of a TXT RR into buf; returns the length. */
-static size_t
-txt_join(const ldns_rr *rr, char *buf, size_t cap)
-{
-	size_t i, len = 0;
-
-	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
-		const ldns_rdf *rd = ldns_rr_rdf(rr, i);
-		const uint8_t *d = ldns_rdf_data(rd);
-		size_t sz = ldns_rdf_size(rd), n;
-
-		if (sz < 1)
-			continue;
-		n = d[0];
-		if (n > sz - 1)
-			n = sz - 1;
-		if (n > cap - len)
-			n = cap - len;
-		memcpy(buf + len, d + 1, n);
-		len += n;
-	}
-	return len;
-}
-
-/* The TXT records of the answer, joined, for the mail policy parsers. */
-struct txts {
-	char *s[DNS_MAX_TXT];
-	size_t len[DNS_MAX_TXT];
-	size_t n;
-};
-
-static void
-txts_load(struct txts *t, const ldns_pkt *p, const ldns_rdf *qname)
-{
-	ldns_rr_list *l = answer_rrs(p, qname, LDNS_RR_TYPE_TXT, NULL);
-	size_t i;
-
-	t->n = 0;
-	for (i = 0; i < ldns_rr_list_rr_count(l) && t->n < DNS_MAX_TXT; i++) {
-		t->s[t->n] = xmalloc(DNS_MAX_TXT_LEN);
-		t->len[t->n] = txt_join(ldns_rr_list_rr(l, i), t->s[t->n],
-		    DNS_MAX_TXT_LEN);
-		t->n++;
-	}
-	ldns_rr_list_free(l);
-}
-
-static void
-txts_free(struct txts *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		free(t->s[i]);
-	t->n = 0;
-}
-
-/* Sorted distinct small numbers as "a,b,c" into buf. */
-static void
-numlist(const int *seen, int max, char *buf, size_t cap)
-{
-	int v;
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (v = 0; v < max; v++) {
-		if (!seen[v])
-			continue;
-		len += (size_t)snprintf(buf + len, cap - len, "%s%d",
-		    len ? "," : "", v);
-		if (len >= cap)
-			break;
-	}
-}
-
-/*
- * The zone that served a negative answer, when it is the listed domain's
- * own: no CNAME or DNAME in the answer (a chain would end in another
- * zone), and a SOA in the authority section at the apex or above it (the
- * apex's zone, or the zone holding a name that is not a zone cut).  NULL
- * otherwise.  Borrowed from p.
- */
-static const ldns_rdf *
-own_negative_zone(const struct job *j, const ldns_pkt *p)
-{
-	const ldns_rr_list *an = ldns_pkt_answer(p);
-	const ldns_rr_list *au = ldns_pkt_authority(p);
-	size_t i;
-
-	for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(an, i));
-
-		if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME)
-			return NULL;
-	}
-	for (i = 0; i < ldns_rr_list_rr_count(au); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(au, i);
-
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA)
-			return name_in_zone(j->apex, ldns_rr_owner(rr)) ?
-			    ldns_rr_owner(rr) : NULL;
-	}
-	return NULL;
-}
-
-/*
  * Denial records in the authority section of a negative answer from the
  * domain's own zone (docs/dnssec.md: `denial` never comes from a zone met
  * on the way).
@@ -345,40 +158,23 @@ own_negative_zone(const struct job *j, const ldns_pkt *p)
 static void
 scan_denial(struct job *j, const ldns_pkt *p)
 {
-	const ldns_rr_list *au = ldns_pkt_authority(p);
-	const ldns_rdf *zone;
-	size_t i;
+	int iterations = 0;
 
-	if (j->dns->denial_seen || (zone = own_negative_zone(j, p)) == NULL)
+	if (j->dns->denial_seen)
 		return;
-	for (i = 0; i < ldns_rr_list_rr_count(au); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(au, i);
-
-		if (!name_in_zone(ldns_rr_owner(rr), zone))
-			continue;
-
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC3 &&
-		    ldns_rr_rd_count(rr) >= 3) {
-			row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec3");
-			row_set_i32(&j->row, SCHEMA_COL_NSEC3_ITERATIONS,
-			    ldns_rdf2native_int16(ldns_rr_rdf(rr, 2)));
-			j->dns->denial_seen = true;
-			return;
-		}
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC) {
-			row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec");
-			j->dns->denial_seen = true;
-			return;
-		}
+	switch (dnsanswer_denial_scan(p, j->apex, &iterations)) {
+	case DNSANSWER_DENIAL_NSEC3:
+		row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec3");
+		row_set_i32(&j->row, SCHEMA_COL_NSEC3_ITERATIONS, iterations);
+		j->dns->denial_seen = true;
+		break;
+	case DNSANSWER_DENIAL_NSEC:
+		row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec");
+		j->dns->denial_seen = true;
+		break;
+	case DNSANSWER_DENIAL_NONE:
+		break;
 	}
-}
-
-static bool
-is_negative(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t)
-{
-	return ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN ||
-	    (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
-	    count_rrs(p, qname, t) == 0);
 }
 
 static const char *
@@ -485,7 +281,7 @@ mx_cmp(const void *a, const void *b)
 static void
 on_ns(struct job *j, const ldns_pkt *p)
 {
-	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_NS, NULL);
+	ldns_rr_list *l = dnsanswer_rrs(p, j->apex, LDNS_RR_TYPE_NS, NULL);
 	size_t i, n = ldns_rr_list_rr_count(l);
 
 	row_set_i32(&j->row, SCHEMA_COL_NS_COUNT, (int32_t)n);
@@ -504,7 +300,7 @@ on_ns(struct job *j, const ldns_pkt *p)
 static void
 on_mx(struct job *j, const ldns_pkt *p)
 {
-	ldns_rr_list *l = answer_rrs(p, j->apex, LDNS_RR_TYPE_MX, NULL);
+	ldns_rr_list *l = dnsanswer_rrs(p, j->apex, LDNS_RR_TYPE_MX, NULL);
 	size_t i, n = ldns_rr_list_rr_count(l), m = 0;
 	struct mxent ent[DNS_MAX_HOSTS];
 
@@ -540,23 +336,23 @@ on_mx(struct job *j, const ldns_pkt *p)
 static void
 on_txt_apex(struct job *j, const ldns_pkt *p)
 {
-	struct txts t;
+	struct dnsanswer_txts t;
 
-	txts_load(&t, p, j->apex);
+	dnsanswer_txts_load(&t, p, j->apex);
 	row_set_str(&j->row, SCHEMA_COL_SPF,
 	    mailpol_spf((const char *const *)t.s, t.len, t.n));
-	txts_free(&t);
+	dnsanswer_txts_free(&t);
 }
 
 static void
 on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
 	enum dq_kind kind)
 {
-	struct txts t;
+	struct dnsanswer_txts t;
 	size_t i;
 	bool found = false;
 
-	txts_load(&t, p, qname);
+	dnsanswer_txts_load(&t, p, qname);
 	if (kind == DQ_DMARC) {
 		row_set_str(&j->row, SCHEMA_COL_DMARC,
 		    mailpol_dmarc((const char *const *)t.s, t.len, t.n));
@@ -570,7 +366,7 @@ on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
 		row_set_bool(&j->row, kind == DQ_MTASTS ?
 		    SCHEMA_COL_MTA_STS : SCHEMA_COL_TLSRPT, found);
 	}
-	txts_free(&t);
+	dnsanswer_txts_free(&t);
 }
 
 /*
@@ -582,22 +378,11 @@ static size_t
 apex_field_list(struct job *j, const ldns_pkt *p, ldns_rr_type t,
 	enum schema_col col)
 {
-	ldns_rr_list *l = own_rrs(p, j->apex, t);
-	size_t i, n = ldns_rr_list_rr_count(l);
-	int seen[256] = {0};
-	char buf[256];
+	char buf[DNSANSWER_FIELD_LIST_LEN];
+	size_t n = dnsanswer_field_list(p, j->apex, t, buf, sizeof(buf));
 
-	for (i = 0; i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(l, i);
-
-		if (ldns_rr_rd_count(rr) >= 3)
-			seen[ldns_rdf2native_int8(ldns_rr_rdf(rr, 2))] = 1;
-	}
-	if (n > 0) {
-		numlist(seen, 256, buf, sizeof(buf));
+	if (n > 0)
 		row_set_str(&j->row, col, buf);
-	}
-	ldns_rr_list_free(l);
 	return n;
 }
 
@@ -668,7 +453,7 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 	qn = dq_qname(p);
 	switch (d->kind) {
 	case DQ_A:
-		j->dns->a_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_A);
+		j->dns->a_count = (int)dnsanswer_count(p, j->apex, LDNS_RR_TYPE_A);
 		j->dns->a_reply = p;
 		kept = true;
 		j->dns->a_done = true;
@@ -676,7 +461,7 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 			apex_addresses_known(j);
 		break;
 	case DQ_AAAA:
-		j->dns->aaaa_count = (int)count_rrs(p, j->apex, LDNS_RR_TYPE_AAAA);
+		j->dns->aaaa_count = (int)dnsanswer_count(p, j->apex, LDNS_RR_TYPE_AAAA);
 		j->dns->aaaa_reply = p;
 		kept = true;
 		j->dns->aaaa_done = true;
@@ -684,7 +469,7 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 			apex_addresses_known(j);
 		break;
 	case DQ_WWW_A:
-		j->dns->www_a_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_A);
+		j->dns->www_a_count = (int)dnsanswer_count(p, qn, LDNS_RR_TYPE_A);
 		j->dns->www_a_reply = p;
 		kept = true;
 		j->dns->www_a_done = true;
@@ -692,7 +477,7 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 			www_known(j);
 		break;
 	case DQ_WWW_AAAA:
-		j->dns->www_aaaa_count = (int)count_rrs(p, qn, LDNS_RR_TYPE_AAAA);
+		j->dns->www_aaaa_count = (int)dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA);
 		j->dns->www_aaaa_reply = p;
 		kept = true;
 		j->dns->www_aaaa_done = true;
@@ -712,13 +497,13 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		break;
 	case DQ_CAA:
 		row_set_bool(&j->row, SCHEMA_COL_CAA,
-		    count_rrs(p, j->apex, LDNS_RR_TYPE_CAA) > 0);
+		    dnsanswer_count(p, j->apex, LDNS_RR_TYPE_CAA) > 0);
 		break;
 	case DQ_HTTPS:
-		j->dns->https_apex = count_rrs(p, j->apex, LDNS_RR_TYPE_HTTPS) > 0;
+		j->dns->https_apex = dnsanswer_count(p, j->apex, LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_WWW_HTTPS:
-		j->dns->https_www = count_rrs(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
+		j->dns->https_www = dnsanswer_count(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_DS:
 		row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT, apex_field_list(j,
@@ -736,11 +521,11 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		on_txt_policy(j, p, qn, d->kind);
 		break;
 	case DQ_NS_AAAA:
-		if (count_rrs(p, qn, LDNS_RR_TYPE_AAAA) > 0)
+		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0)
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_NS, true);
 		break;
 	case DQ_MX_AAAA:
-		if (count_rrs(p, qn, LDNS_RR_TYPE_AAAA) > 0)
+		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0)
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, true);
 		break;
 	case DQ_TLSA_WEB:
@@ -764,7 +549,7 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		ldns_rr_type t = ldns_rr_get_type(
 		    ldns_rr_list_rr(ldns_pkt_question(p), 0));
 
-		if (dnssec_on(j) && is_negative(p, qn, t))
+		if (dnssec_on(j) && dnsanswer_is_negative(p, qn, t))
 			scan_denial(j, p);
 	}
 out:
@@ -843,7 +628,7 @@ set_signer(struct job *j, const ldns_pkt *p, ldns_rr_type t)
 				if (ldns_dname_compare(ldns_rr_owner(
 				    ldns_rr_list_rr(sec, i)), qn) == 0)
 					return;
-			if ((qn = own_negative_zone(j, p)) == NULL)
+			if ((qn = dnsanswer_negative_zone(p, j->apex)) == NULL)
 				return;
 			sec = ldns_pkt_authority(p);
 			covered = LDNS_RR_TYPE_SOA;
@@ -950,13 +735,13 @@ dnssec_stage_end(struct job *j)
 	if (row_is_set(&j->row, SCHEMA_COL_MX_COUNT) &&
 	    j->row.v[SCHEMA_COL_MX_COUNT].u.i32 > 0 && j->dns->tlsa_mx_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_MX,
-		    count_rrs(j->dns->tlsa_mx_reply, dq_qname(j->dns->tlsa_mx_reply),
+		    dnsanswer_count(j->dns->tlsa_mx_reply, dq_qname(j->dns->tlsa_mx_reply),
 		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_mx_secure);
 	if ((row_is_set(&j->row, SCHEMA_COL_WEB_IPV4) ||
 	    row_is_set(&j->row, SCHEMA_COL_WEB_IPV6)) &&
 	    j->dns->tlsa_web_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_WEB,
-		    count_rrs(j->dns->tlsa_web_reply, dq_qname(j->dns->tlsa_web_reply),
+		    dnsanswer_count(j->dns->tlsa_web_reply, dq_qname(j->dns->tlsa_web_reply),
 		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_web_secure);
 }
 
@@ -965,7 +750,7 @@ static void
 set_first_addr(struct job *j, const ldns_pkt *p, ldns_rr_type t,
 	enum schema_col col)
 {
-	ldns_rr_list *l = answer_rrs(p, dq_qname(p), t, NULL);
+	ldns_rr_list *l = dnsanswer_rrs(p, dq_qname(p), t, NULL);
 
 	if (ldns_rr_list_rr_count(l) > 0) {
 		ldns_rr *rr = ldns_rr_list_rr(l, 0);
@@ -1078,10 +863,10 @@ dnssecprobe_start(struct job *j)
 			start_val(j, 0, d->ds_reply);
 	} else if (d->web != NULL) {
 		start_val(j, 0, d->web);
-		if (d->tlsa_web_reply != NULL && count_rrs(d->tlsa_web_reply,
+		if (d->tlsa_web_reply != NULL && dnsanswer_count(d->tlsa_web_reply,
 		    dq_qname(d->tlsa_web_reply), LDNS_RR_TYPE_TLSA) > 0)
 			start_val(j, 1, d->tlsa_web_reply);
-		if (d->tlsa_mx_reply != NULL && count_rrs(d->tlsa_mx_reply,
+		if (d->tlsa_mx_reply != NULL && dnsanswer_count(d->tlsa_mx_reply,
 		    dq_qname(d->tlsa_mx_reply), LDNS_RR_TYPE_TLSA) > 0)
 			start_val(j, 2, d->tlsa_mx_reply);
 	}

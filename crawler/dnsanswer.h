@@ -1,0 +1,115 @@
+/*
+ * dnsanswer.h - the DNS probe's reduction of one reply to the facts a row
+ * needs: the records answering a name (CNAMEs followed, bounded), a zone's
+ * own records, TXT records joined for the mail-policy parsers, the zone
+ * that served a negative answer and the denial records it holds.  Pure
+ * functions over a parsed reply (const ldns_pkt *) and names: no job, no
+ * row, no I/O, so they are fuzzed (tests/fuzz/fuzz_dnsanswer.c).
+ */
+#ifndef UPTAKE_CRAWLER_DNSANSWER_H
+#define UPTAKE_CRAWLER_DNSANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ldns/ldns.h>
+
+#include "mailpol.h"
+
+/* TXT records looked at per name, and bytes of one joined record. */
+#define DNS_MAX_TXT 16
+#define DNS_MAX_TXT_LEN MAILPOL_MAX_RECORD
+
+/*
+ * Buffer the probe gives dnsanswer_field_list: the few digest types or
+ * algorithms a real zone lists fit many times over; all 256 one-octet
+ * values would not, and the list is cut there (dnsanswer_numlist).
+ */
+#define DNSANSWER_FIELD_LIST_LEN 256
+
+/*
+ * The RRs of type t answering qname in p, following CNAMEs inside the
+ * answer section (at most DNS_MAX_CNAME links, job.h).  The list holds
+ * pointers into p (free it with ldns_rr_list_free, not deep).  *owner
+ * (may be NULL): the name the records are at (borrowed from p or qname).
+ */
+ldns_rr_list *dnsanswer_rrs(const ldns_pkt *p, const ldns_rdf *qname,
+	ldns_rr_type t, const ldns_rdf **owner);
+
+/*
+ * The RRs of type t owned by name itself in p's answer, no CNAME followed:
+ * a zone's own records (DS, DNSKEY), which a CNAME at the name cannot
+ * stand for.  Pointers into p, as dnsanswer_rrs.
+ */
+ldns_rr_list *dnsanswer_own_rrs(const ldns_pkt *p, const ldns_rdf *name,
+	ldns_rr_type t);
+
+/* The number of RRs dnsanswer_rrs returns. */
+size_t dnsanswer_count(const ldns_pkt *p, const ldns_rdf *qname,
+	ldns_rr_type t);
+
+/* name equals zone or lies under it. */
+bool dnsanswer_name_in_zone(const ldns_rdf *name, const ldns_rdf *zone);
+
+/* NXDOMAIN, or NOERROR with no RR of type t answering qname. */
+bool dnsanswer_is_negative(const ldns_pkt *p, const ldns_rdf *qname,
+	ldns_rr_type t);
+
+/* Join the character-strings of a TXT RR into buf (at most cap bytes, not
+ * terminated); returns the length. */
+size_t dnsanswer_txt_join(const ldns_rr *rr, char *buf, size_t cap);
+
+/* The TXT records answering a name, joined, for the mail policy parsers. */
+struct dnsanswer_txts {
+	char *s[DNS_MAX_TXT];		/* owned, DNS_MAX_TXT_LEN bytes each */
+	size_t len[DNS_MAX_TXT];
+	size_t n;
+};
+
+/* Load the first DNS_MAX_TXT TXT records answering qname in p into t;
+ * free with dnsanswer_txts_free. */
+void dnsanswer_txts_load(struct dnsanswer_txts *t, const ldns_pkt *p,
+	const ldns_rdf *qname);
+void dnsanswer_txts_free(struct dnsanswer_txts *t);
+
+/* Sorted distinct small numbers (seen[v] != 0, v < max) as "a,b,c" into
+ * buf (cap > 0; cut at cap). */
+void dnsanswer_numlist(const int *seen, int max, char *buf, size_t cap);
+
+/*
+ * The sorted distinct values of the one-octet field at rdata index 2 of
+ * apex's own records of type t in p (DS: digest type; DNSKEY: algorithm),
+ * as dnsanswer_numlist into buf (cap > 0), which is left alone when there
+ * are no records.  Returns the number of records.
+ */
+size_t dnsanswer_field_list(const ldns_pkt *p, const ldns_rdf *apex,
+	ldns_rr_type t, char *buf, size_t cap);
+
+/*
+ * The zone that served a negative answer, when it is the listed domain's
+ * (apex) own: no CNAME or DNAME in the answer (a chain would end in
+ * another zone), and a SOA in the authority section at the apex or above
+ * it (the apex's zone, or the zone holding a name that is not a zone
+ * cut).  NULL otherwise.  Borrowed from p.
+ */
+const ldns_rdf *dnsanswer_negative_zone(const ldns_pkt *p,
+	const ldns_rdf *apex);
+
+/* The authenticated denial a negative answer shows. */
+enum dnsanswer_denial {
+	DNSANSWER_DENIAL_NONE = 0,
+	DNSANSWER_DENIAL_NSEC,
+	DNSANSWER_DENIAL_NSEC3,
+};
+
+/*
+ * The first denial record (NSEC, or NSEC3 with its iterations in
+ * *iterations) in the authority section of p, inside the zone
+ * dnsanswer_negative_zone(p, apex) finds (docs/dnssec.md: `denial` never
+ * comes from a zone met on the way); NONE when there is none or no such
+ * zone.  *iterations is set only for NSEC3.
+ */
+enum dnsanswer_denial dnsanswer_denial_scan(const ldns_pkt *p,
+	const ldns_rdf *apex, int *iterations);
+
+#endif
