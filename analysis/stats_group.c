@@ -10,14 +10,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csv.h"
 #include "dname.h"
 #include "log.h"
 #include "stats.h"
 #include "stats_int.h"
 #include "util.h"
 
-#define META_MAX_LINE 4096	/* bytes of one CSV line */
-#define META_MAX_FIELDS 64	/* fields of one line */
 #define META_MAX_SECTOR 64	/* bytes of a sector label */
 #define META_MAX_LABELS 65536	/* distinct country and sector labels */
 
@@ -211,72 +210,6 @@ meta_label(struct stats_meta *m, const char *s)
 }
 
 /*
- * Split one CSV line (RFC 4180 quoting, no line breaks in fields) in
- * place into fields.  Returns the count or -1 with a reason.
- */
-static int
-csv_split(char *line, char **f, const char **why)
-{
-	int n = 0;
-	char *p = line;
-
-	for (;;) {
-		if (n == META_MAX_FIELDS) {
-			*why = "too many fields";
-			return -1;
-		}
-		if (*p == '"') {
-			char *w = ++p;
-			f[n++] = w;
-			for (;;) {
-				if (*p == '\0') {
-					*why = "unterminated quoted field";
-					return -1;
-				}
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else
-					*w++ = *p++;
-			}
-			if (*p != ',' && *p != '\0') {
-				*why = "text after a closing quote";
-				return -1;
-			}
-			*w = '\0';
-		} else {
-			f[n++] = p;
-			while (*p != ',' && *p != '\0') {
-				if (*p == '"') {
-					*why = "quote inside an unquoted field";
-					return -1;
-				}
-				p++;
-			}
-		}
-		if (*p == '\0')
-			return n;
-		*p++ = '\0';
-	}
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-/*
  * Normalise a domain into out (DNAME_BUF_SIZE) with the crawler's own
  * normaliser (lib/dname.h: case, trailing dot, U-labels to A-labels), so
  * that a file written in Unicode or upper case labels the rows whose
@@ -308,9 +241,9 @@ norm_domain(const char *d, char *out, char *why, size_t whylen)
 	return e == DNAME_OK;
 }
 
-/* Format the message (its arguments may point into line), then free. */
-__attribute__((format(printf, 6, 7))) static struct stats_meta *
-meta_fail(struct stats_meta *m, FILE *fp, char *line, char *err,
+/* Format the message (its arguments may point into the record), then free. */
+__attribute__((format(printf, 5, 6))) static struct stats_meta *
+meta_fail(struct stats_meta *m, struct csv_file *cf, char *err,
     size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -318,9 +251,7 @@ meta_fail(struct stats_meta *m, FILE *fp, char *line, char *err,
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	free(line);
-	if (fp)
-		fclose(fp);
+	csv_file_close(cf);
 	stats_meta_free(m);
 	return NULL;
 }
@@ -328,50 +259,29 @@ meta_fail(struct stats_meta *m, FILE *fp, char *line, char *err,
 struct stats_meta *
 stats_meta_load(const char *path, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "r");
+	struct csv_file *cf = csv_file_open(path, err, errlen);
 	struct stats_meta *m;
-	char *line = NULL, *f[META_MAX_FIELDS];
-	size_t cap = 0;
-	ssize_t len;
+	char **f;
+	int n, rc;
 	unsigned long lineno = 0;
 	int col_domain = 0, col_country = 1, col_sector = 2, nwant = 3;
 	bool first = true;
 
-	if (fp == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (cf == NULL)
 		return NULL;
-	}
 	m = xcalloc(1, sizeof(*m));
 	m->domains = stats_strmap_new();
 	m->label_ix = stats_strmap_new();
 	meta_label(m, "");
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		const char *why = NULL;
-		lineno++;
-		if (memchr(line, '\0', (size_t)len)) {
-			return meta_fail(m, fp, line, err, errlen,
-			    "%s:%lu: NUL byte (not a text file)", path, lineno);
+	while ((rc = csv_file_next(cf, &f, &n, err, errlen)) != 0) {
+		if (rc < 0) {	/* err says where and what */
+			csv_file_close(cf);
+			stats_meta_free(m);
+			return NULL;
 		}
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len > META_MAX_LINE) {
-			return meta_fail(m, fp, line, err, errlen,
-			    "%s:%lu: line longer than %d bytes", path, lineno,
-			    META_MAX_LINE);
-		}
-		if (first && (unsigned char)line[0] == 0xef &&
-		    (unsigned char)line[1] == 0xbb &&
-		    (unsigned char)line[2] == 0xbf)
-			memmove(line, line + 3, (size_t)len - 2); /* BOM */
-		if (trim(line)[0] == '\0' || trim(line)[0] == '#')
-			continue;
-		int n = csv_split(line, f, &why);
-		if (n < 0) {
-			return meta_fail(m, fp, line, err, errlen, "%s:%lu: %s",
-			    path, lineno, why);
-		}
+		lineno = csv_file_line(cf);
 		for (int i = 0; i < n; i++)
-			f[i] = trim(f[i]);
+			f[i] = csv_trim(f[i]);
 		if (first) {
 			first = false;
 			int d = -1, c = -1, s = -1;
@@ -385,7 +295,7 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 			}
 			if (d >= 0) {
 				if (c < 0 && s < 0) {
-					return meta_fail(m, fp, line, err, errlen,
+					return meta_fail(m, cf, err, errlen,
 					    "%s:%lu: the header names no country or sector column",
 					    path, lineno);
 				}
@@ -397,20 +307,20 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 			}
 		}
 		if (n != nwant) {
-			return meta_fail(m, fp, line, err, errlen,
+			return meta_fail(m, cf, err, errlen,
 			    "%s:%lu: %d fields, expected %d (domain,country,sector)",
 			    path, lineno, n, nwant);
 		}
 		char dom[DNAME_BUF_SIZE], dwhy[128];
 		if (!norm_domain(f[col_domain], dom, dwhy, sizeof(dwhy))) {
-			return meta_fail(m, fp, line, err, errlen, "%s:%lu: %s",
+			return meta_fail(m, cf, err, errlen, "%s:%lu: %s",
 			    path, lineno, dwhy);
 		}
 		char *cc = col_country >= 0 ? f[col_country] : "";
 		char *sec = col_sector >= 0 ? f[col_sector] : "";
 		if (*cc && (strlen(cc) != 2 || !isalpha((unsigned char)cc[0]) ||
 		    !isalpha((unsigned char)cc[1]))) {
-			return meta_fail(m, fp, line, err, errlen,
+			return meta_fail(m, cf, err, errlen,
 			    "%s:%lu: country '%.40s' is not a two-letter ISO 3166-1 code",
 			    path, lineno, cc);
 		}
@@ -420,18 +330,18 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 		if (strcmp(cc, "UK") == 0)
 			memcpy(cc, "GB", 2);
 		if (strlen(sec) > META_MAX_SECTOR) {
-			return meta_fail(m, fp, line, err, errlen,
+			return meta_fail(m, cf, err, errlen,
 			    "%s:%lu: sector longer than %d bytes", path, lineno,
 			    META_MAX_SECTOR);
 		}
 		for (const char *p = sec; *p; p++)
 			if ((unsigned char)*p < ' ' || *p == 0x7f) {
-				return meta_fail(m, fp, line, err, errlen,
+				return meta_fail(m, cf, err, errlen,
 				    "%s:%lu: control character in sector",
 				    path, lineno);
 			}
 		if (m->nlabels + 2 > META_MAX_LABELS) {
-			return meta_fail(m, fp, line, err, errlen,
+			return meta_fail(m, cf, err, errlen,
 			    "%s:%lu: more than %d distinct labels", path,
 			    lineno, META_MAX_LABELS);
 		}
@@ -443,7 +353,7 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 			struct meta_entry *e = &m->entries[*v];
 			if (e->country != ci || e->sector != si) {
 				unsigned long prev = e->line;
-				return meta_fail(m, fp, line, err, errlen,
+				return meta_fail(m, cf, err, errlen,
 				    "%s:%lu: domain %s is on line %lu with other labels",
 				    path, lineno, dom, prev);
 			}
@@ -458,13 +368,9 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 			(uint32_t)lineno };
 		*v = (uint32_t)m->nentries++;
 	}
-	if (ferror(fp))
-		return meta_fail(m, fp, line, err, errlen, "%s: read error",
-		    path);
-	free(line);
-	fclose(fp);
+	csv_file_close(cf);
 	if (m->nentries == 0)
-		return meta_fail(m, NULL, NULL, err, errlen,
+		return meta_fail(m, NULL, err, errlen,
 		    "%s: no domains (expected lines domain,country,sector)",
 		    path);
 	return m;

@@ -23,14 +23,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "dname.h"
 #include "hash.h"
 #include "util.h"
 
-/* Longest line read (bytes): the list reader's own limit. */
-#define LISTS_MAX_LINE 4096
-/* Fields of one line. */
-#define LISTS_MAX_FIELDS 32
+/* One message: a file name (a path, at most PATH_MAX) and its reason. */
+#define LISTS_MAX_MESSAGE (4096 + 256)
 /* Errors reported one by one per file before going quiet. */
 #define LISTS_MAX_REPORTED 50
 /* Longest organisation name kept (bytes). */
@@ -194,79 +193,41 @@ set_free(struct set *s)
 static void row_error(struct set *s, const char *path, unsigned long line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Count a refused row; false when too many were shown already. */
+static bool
+row_count(struct set *s, const char *path)
+{
+	s->errors++;
+	if (s->errors > LISTS_MAX_REPORTED) {
+		if (s->errors == LISTS_MAX_REPORTED + 1)
+			fprintf(stderr, "uptake-lists: %s: more errors not "
+			    "shown\n", path);
+		return false;
+	}
+	return true;
+}
+
+/* A refused row whose message ("FILE:LINE: what") is made already. */
+static void
+row_report(struct set *s, const char *path, const char *msg)
+{
+	if (row_count(s, path))
+		fprintf(stderr, "%s\n", msg);
+}
+
 static void
 row_error(struct set *s, const char *path, unsigned long line,
     const char *fmt, ...)
 {
 	va_list ap;
 
-	s->errors++;
-	if (s->errors > LISTS_MAX_REPORTED) {
-		if (s->errors == LISTS_MAX_REPORTED + 1)
-			fprintf(stderr, "uptake-lists: %s: more errors not "
-			    "shown\n", path);
+	if (!row_count(s, path))
 		return;
-	}
 	fprintf(stderr, "%s:%lu: ", path, line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-/*
- * Split one CSV line (RFC 4180 quoting, no line breaks inside fields) in
- * place.  Returns the number of fields, or -1 with why set.
- */
-static int
-csv_split(char *line, char **f, const char **why)
-{
-	int n = 0;
-	char *p = line;
-
-	for (;;) {
-		if (n == LISTS_MAX_FIELDS) {
-			*why = "too many fields";
-			return -1;
-		}
-		if (*p == '"') {
-			char *w = ++p;
-
-			f[n++] = w;
-			for (;;) {
-				if (*p == '\0') {
-					*why = "unterminated quoted field";
-					return -1;
-				}
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*w++ = *p++;
-				}
-			}
-			if (*p != ',' && *p != '\0') {
-				*why = "text after a closing quote";
-				return -1;
-			}
-			*w = '\0';
-		} else {
-			f[n++] = p;
-			while (*p != ',' && *p != '\0') {
-				if (*p == '"') {
-					*why = "quote inside an unquoted field";
-					return -1;
-				}
-				p++;
-			}
-		}
-		if (*p == '\0')
-			return n;
-		*p++ = '\0';
-	}
 }
 
 /*
@@ -278,21 +239,21 @@ csv_split(char *line, char **f, const char **why)
 static int
 read_list(struct set *s, const char *path, bool prefer)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL, *f[LISTS_MAX_FIELDS];
-	size_t cap = 0;
-	ssize_t len;
+	struct csv_file *cf;
+	char **f, msg[LISTS_MAX_MESSAGE];
+	const char *where;
 	unsigned long lineno = 0;
 	int cd = -1, cc = -1, cs = -1, co = -1, nf = 0;
 	unsigned fileno = (unsigned)s->nfiles;
 	size_t first_row = s->n;
-	int rc = 0;
+	int rc = 0, got, n_fields;
 
-	if (fp == NULL) {
-		fprintf(stderr, "uptake-lists: %s: %s\n", path,
-		    strerror(errno));
+	cf = csv_file_open(path, msg, sizeof(msg));
+	if (cf == NULL) {
+		fprintf(stderr, "uptake-lists: %s\n", msg);
 		return -1;
 	}
+	where = csv_file_name(cf);
 	s->files = xreallocarray(s->files, s->nfiles + 1, sizeof(*s->files));
 	s->file_rows = xreallocarray(s->file_rows, s->nfiles + 1,
 	    sizeof(*s->file_rows));
@@ -301,36 +262,21 @@ read_list(struct set *s, const char *path, bool prefer)
 	s->file_rows[s->nfiles] = 0;
 	s->file_org[s->nfiles] = 0;
 	s->files[s->nfiles++] = path;
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		const char *why = NULL;
+	while ((got = csv_file_next(cf, &f, &n_fields, msg, sizeof(msg))) != 0) {
 		char norm[DNAME_BUF_SIZE];
 		enum dname_error de;
 		struct row r;
 		long prev;
-		int n, si;
+		int n = n_fields, si;
 
-		lineno++;
-		if (memchr(line, '\0', (size_t)len) != NULL) {
-			row_error(s, path, lineno, "NUL byte (not a text "
-			    "file)");
-			continue;
+		lineno = csv_file_line(cf);
+		if (got == -2) {
+			fprintf(stderr, "uptake-lists: %s\n", msg);
+			rc = -1;
+			break;
 		}
-		while (len > 0 && (line[len - 1] == '\n' ||
-		    line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len > LISTS_MAX_LINE) {
-			row_error(s, path, lineno, "line longer than %d bytes",
-			    LISTS_MAX_LINE);
-			continue;
-		}
-		if (lineno == 1 && len >= 3 &&
-		    memcmp(line, "\xef\xbb\xbf", 3) == 0)
-			memmove(line, line + 3, (size_t)len - 2);
-		if (line[0] == '\0' || line[0] == '#')
-			continue;
-		n = csv_split(line, f, &why);
-		if (n < 0) {
-			row_error(s, path, lineno, "%s", why);
+		if (got < 0) {
+			row_report(s, where, msg);
 			continue;
 		}
 		if (cd < 0) {
@@ -347,7 +293,7 @@ read_list(struct set *s, const char *path, bool prefer)
 			if (cd < 0 || cc < 0 || cs < 0) {
 				fprintf(stderr, "%s:%lu: the header must name "
 				    "the columns domain, country and sector "
-				    "(and maybe organisation)\n", path,
+				    "(and maybe organisation)\n", where,
 				    lineno);
 				rc = -1;
 				s->errors++;
@@ -359,43 +305,43 @@ read_list(struct set *s, const char *path, bool prefer)
 			continue;
 		}
 		if (n != nf) {
-			row_error(s, path, lineno, "%d fields, the header "
+			row_error(s, where, lineno, "%d fields, the header "
 			    "has %d", n, nf);
 			continue;
 		}
 		de = dname_normalize(f[cd], strlen(f[cd]), norm,
 		    sizeof(norm));
 		if (de != DNAME_OK) {
-			row_error(s, path, lineno, "bad domain '%.80s': %s",
+			row_error(s, where, lineno, "bad domain '%.80s': %s",
 			    f[cd], dname_error_str(de));
 			continue;
 		}
 		if (strcmp(norm, f[cd]) != 0) {
-			row_error(s, path, lineno, "domain '%.80s' is not in "
+			row_error(s, where, lineno, "domain '%.80s' is not in "
 			    "normal form (lower case, A-labels, no trailing "
 			    "dot): write '%s'", f[cd], norm);
 			continue;
 		}
 		if (!valid_country(f[cc])) {
-			row_error(s, path, lineno, "country '%.20s' is not an "
+			row_error(s, where, lineno, "country '%.20s' is not an "
 			    "ISO 3166-1 alpha-2 code (upper case; the United "
 			    "Kingdom is GB)", f[cc]);
 			continue;
 		}
 		si = sector_index(f[cs]);
 		if (si < 0) {
-			row_error(s, path, lineno, "sector '%.40s' is not in "
+			row_error(s, where, lineno, "sector '%.40s' is not in "
 			    "the vocabulary (lists/README.md)", f[cs]);
 			continue;
 		}
 		if (co >= 0 && strlen(f[co]) > LISTS_MAX_ORG) {
-			row_error(s, path, lineno, "organisation longer than "
+			row_error(s, where, lineno, "organisation longer than "
 			    "%d bytes", LISTS_MAX_ORG);
 			continue;
 		}
 		prev = index_find(s, norm);
 		if (prev >= 0 && (size_t)prev >= first_row) {
-			row_error(s, path, lineno, "duplicate domain %s "
+			row_error(s, where, lineno, "duplicate domain %s "
 			    "(first on line %lu)", norm,
 			    s->rows[prev].line);
 			continue;
@@ -438,17 +384,11 @@ read_list(struct set *s, const char *path, bool prefer)
 		r.line = lineno;
 		set_add(s, &r);
 	}
-	if (rc == 0 && ferror(fp)) {
-		fprintf(stderr, "uptake-lists: %s: read error\n", path);
-		rc = -1;
-	}
 	if (rc == 0 && cd < 0) {
-		fprintf(stderr, "%s: empty: no header line\n", path);
+		fprintf(stderr, "%s: empty: no header line\n", where);
 		s->errors++;
 	}
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
+	csv_file_close(cf);
 	return rc;
 }
 

@@ -37,6 +37,7 @@
 #include <ldns/ldns.h>
 #include <openssl/evp.h>
 
+#include "csv.h"
 #include "hash.h"
 #include "list.h"
 #include "log.h"
@@ -49,6 +50,9 @@ static const uint8_t dedupe_key[HASH_KEY_LEN] = {
 	'u', 'p', 't', 'a', 'k', 'e', '-', 'd',
 	'e', 'd', 'u', 'p', 'e', '-', 'v', '1',
 };
+
+/* The CSV format reads lines as long as every other CSV reader does. */
+_Static_assert(LIST_MAX_LINE == CSV_MAX_LINE, "one CSV line limit");
 
 /* Duplicate set: initial slots (a power of two); grown at 70% full. */
 #define SET_INITIAL_SLOTS 1024
@@ -500,79 +504,19 @@ parse_rank(const char *s, size_t len, int64_t *out)
 }
 
 /*
- * Next field of the CSV record rec[0..len) from *pos (start with 0):
- * RFC 4180, quoted fields may hold commas, "" and line breaks; blanks
- * around a quoted field are tolerated.  The unquoted field goes into out
- * (outsz bytes, NUL-terminated; out may be NULL); a longer one is cut and
- * *cut set.  Returns 1, 0 when the record has no more fields, -1 for bad
- * quoting (no closing quote, text after it).
- */
-static int
-csv_next_field(const char *rec, size_t len, size_t *pos, char *out,
-    size_t outsz, bool *cut)
-{
-	size_t p = *pos, o = 0, q;
-
-	*cut = false;
-	if (p > len)
-		return 0;
-#define PUT(c) do { \
-		if (out != NULL && o + 1 < outsz) \
-			out[o++] = (c); \
-		else \
-			*cut = true; \
-	} while (0)
-	q = p;
-	while (q < len && (rec[q] == ' ' || rec[q] == '\t'))
-		q++;
-	if (q < len && rec[q] == '"') {
-		p = q + 1;
-		for (;;) {
-			if (p >= len)
-				return -1;
-			if (rec[p] == '"') {
-				if (p + 1 < len && rec[p + 1] == '"') {
-					PUT('"');
-					p += 2;
-					continue;
-				}
-				p++;
-				break;
-			}
-			PUT(rec[p]);
-			p++;
-		}
-		while (p < len && (rec[p] == ' ' || rec[p] == '\t'))
-			p++;
-		if (p < len && rec[p] != ',')
-			return -1;
-	} else {
-		while (p < len && rec[p] != ',') {
-			PUT(rec[p]);
-			p++;
-		}
-	}
-#undef PUT
-	if (out != NULL && outsz > 0)
-		out[o] = '\0';
-	*pos = p + 1; /* past the comma, or past the end */
-	return 1;
-}
-
-/*
  * Column col of rec into out.  Returns 1 if found, 0 if the record has
  * fewer columns, -1 for bad quoting.
  */
 static int
 csv_column(const char *rec, size_t len, int col, char *out, size_t outsz,
-    bool *cut)
+    bool *cut, enum csv_error *why)
 {
 	size_t pos = 0;
 	int rc;
 
 	for (int c = 0;; c++) {
-		rc = csv_next_field(rec, len, &pos, c == col ? out : NULL,
-		    c == col ? outsz : 0, cut);
+		rc = csv_field_next(rec, len, &pos, c == col ? out : NULL,
+		    c == col ? outsz : 0, cut, why);
 		if (rc <= 0)
 			return rc;
 		if (c == col)
@@ -587,13 +531,14 @@ csv_find(const char *rec, size_t len, const char *name)
 	char field[CSV_MAX_HEADER_NAME];
 	size_t pos = 0, nl = strlen(name);
 	bool cut;
+	enum csv_error why;
 
 	for (int c = 0;; c++) {
 		const char *f = field;
 		size_t fl;
 
-		if (csv_next_field(rec, len, &pos, field, sizeof(field),
-		    &cut) <= 0)
+		if (csv_field_next(rec, len, &pos, field, sizeof(field),
+		    &cut, &why) <= 0)
 			return -1;
 		fl = strlen(field);
 		trim(&f, &fl);
@@ -831,6 +776,7 @@ next_csv(struct list_reader *r, struct list_entry *e)
 		const char *rec;
 		size_t len;
 		bool unterminated, cut;
+		enum csv_error why;
 		char dom[DNAME_MAX_INPUT + 2], rank_s[RANK_BUF];
 		int64_t rank = -1;
 		int rc = csv_record(r, &first, &rec, &len, &unterminated);
@@ -842,15 +788,15 @@ next_csv(struct list_reader *r, struct list_entry *e)
 		r->st.records++;
 		if (unterminated) {
 			bad_line(r, first->lineno, LIST_BAD_FIELDS, 0,
-			    "quoted field not closed", rec, len);
+			    csv_error_str(CSV_UNTERMINATED), rec, len);
 			continue;
 		}
 		rc = csv_column(rec, len, r->csv_domain, dom, sizeof(dom),
-		    &cut);
+		    &cut, &why);
 		if (rc <= 0) {
 			bad_line(r, first->lineno, LIST_BAD_FIELDS, 0,
-			    rc < 0 ? "bad quoting" : "no domain column", rec,
-			    len);
+			    rc < 0 ? csv_error_str(why) : "no domain column",
+			    rec, len);
 			continue;
 		}
 		if (cut) {
@@ -859,7 +805,7 @@ next_csv(struct list_reader *r, struct list_entry *e)
 			continue;
 		}
 		if (r->csv_rank >= 0 && csv_column(rec, len, r->csv_rank,
-		    rank_s, sizeof(rank_s), &cut) == 1) {
+		    rank_s, sizeof(rank_s), &cut, &why) == 1) {
 			const char *s = rank_s;
 			size_t sl = strlen(rank_s);
 

@@ -172,6 +172,16 @@ test_meta(void)
 	tap_ok(m && stats_meta_count(m) == 2, "no header: domain,country,sector");
 	stats_meta_free(m);
 
+	/* The quoting rules of every CSV reader (lib/csv.h): blanks around a
+	 * quoted field, as the crawler's csv lists allow. */
+	p = write_file("blanks.csv", "domain,country,sector\n"
+	    "a.se, \"SE\" ,\"x, y\"\n");
+	m = stats_meta_load(p, err, sizeof(err));
+	tap_ok(m && stats_meta_lookup(m, "a.se", 4, &c, &s) &&
+	    strcmp(c, "SE") == 0 && strcmp(s, "x, y") == 0,
+	    "blanks around a quoted field: %s", m ? "" : err);
+	stats_meta_free(m);
+
 	static const struct {
 		const char *text, *want;
 	} bad[] = {
