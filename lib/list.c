@@ -1,5 +1,6 @@
 /*
- * list.c - streaming list readers (list.h).
+ * list.c - streaming list readers (list.h): the source, lines, names and
+ * the duplicate set, format detection, open and close.
  *
  * Layers, bottom up:
  *   source   bytes from a file descriptor or a memory buffer, in chunks of
@@ -8,10 +9,11 @@
  *            record can look ahead over quoted line breaks (CSV) or open
  *            parentheses (zone) and give the lines back when the quote or
  *            parenthesis never closes
- *   formats  tranco/plain/csv parse a record; zone splits the file into
- *            records as ldns's own reader does (parentheses, quotes, ';'
- *            comments), gives each record to ldns (ldns_rr_new_frm_str)
- *            and keeps the delegations
+ *   formats  one file each (list_int.h between them): list_tranco.c,
+ *            list_plain.c and list_csv.c parse a record; list_zone.c
+ *            splits the file into records as ldns's own reader does
+ *            (parentheses, quotes, ';' comments), gives each record to
+ *            ldns (ldns_rr_new_frm_str) and keeps the delegations
  *   names    dname_normalize, then the duplicate set
  *
  * Why the zone reader does not call ldns_rr_new_frm_fp_l: that function
@@ -37,9 +39,9 @@
 #include <ldns/ldns.h>
 #include <openssl/evp.h>
 
-#include "csv.h"
 #include "hash.h"
 #include "list.h"
+#include "list_int.h"
 #include "log.h"
 #include "util.h"
 
@@ -51,21 +53,8 @@ static const uint8_t dedupe_key[HASH_KEY_LEN] = {
 	'e', 'd', 'u', 'p', 'e', '-', 'v', '1',
 };
 
-/* The CSV format reads lines as long as every other CSV reader does. */
-_Static_assert(LIST_MAX_LINE == CSV_MAX_LINE, "one CSV line limit");
-
 /* Duplicate set: initial slots (a power of two); grown at 70% full. */
 #define SET_INITIAL_SLOTS 1024
-/* Look-ahead ring: the longer of a CSV record's and a zone record's span. */
-#define RING_SLOTS (LIST_ZONE_MAX_SPAN > LIST_CSV_MAX_SPAN ? \
-	LIST_ZONE_MAX_SPAN : LIST_CSV_MAX_SPAN)
-/* A joined record: a CSV record, or a zone record with its lines joined. */
-#define REC_SIZE (LIST_ZONE_MAX_RECORD > LIST_MAX_LINE ? \
-	LIST_ZONE_MAX_RECORD + 1 : LIST_MAX_LINE + 1)
-/* Longest CSV header field name looked at. */
-#define CSV_MAX_HEADER_NAME 64
-/* Rank field buffer (digits and blanks). */
-#define RANK_BUF 32
 
 static const char *const format_names[] = {
 	[LIST_FORMAT_AUTO] = "auto",
@@ -87,63 +76,6 @@ static const char *const bad_names[LIST_BAD_COUNT] = {
 	[LIST_BAD_ZONE_NO_ORIGIN] = "zone_no_origin",
 };
 
-struct line {
-	char *buf;		/* LIST_MAX_LINE + 1 bytes, allocated lazily */
-	size_t len;
-	uint64_t lineno;
-	bool too_long;		/* > LIST_MAX_LINE: buf holds the start */
-	bool nul;		/* holds a NUL byte */
-};
-
-struct hset {
-	uint64_t *slots;	/* 0 = empty */
-	size_t cap;		/* power of two */
-	size_t count;
-};
-
-struct list_reader {
-	char *name;
-	enum list_format fmt;
-
-	/* Source. */
-	int fd;			/* -1: memory */
-	const uint8_t *mem;
-	size_t mem_len, mem_off;
-	int64_t size;
-	uint8_t *chunk;
-	size_t chunk_len, chunk_off;
-	bool src_eof;
-	bool src_error;
-	EVP_MD_CTX *md;
-	bool md_final;
-	unsigned char digest[32];
-
-	/* Lines. */
-	struct line ring[RING_SLOTS];
-	size_t ring_head, ring_count;
-	uint64_t lineno;
-	char *rec;		/* REC_SIZE: a joined record */
-
-	/* CSV columns (0-based), -1 when absent. */
-	int csv_domain, csv_rank;
-	bool tranco_first;	/* tranco: no data line seen yet (header?) */
-
-	/* Zone. */
-	uint32_t zttl;
-	ldns_rdf *zorigin, *zprev, *zapex, *zlast;
-
-	/* Names. */
-	list_map_cb map;
-	list_map_free_cb map_free;
-	void *map_arg;
-	struct hset seen;
-	uint64_t next_index;
-	struct list_stats st;
-
-	bool done, failed, summary_logged;
-	uint64_t logged;
-	char err[512];
-};
 
 const char *
 list_format_str(enum list_format f)
@@ -223,8 +155,8 @@ hset_add(struct hset *s, uint64_t h)
 /* ---- messages -------------------------------------------------------- */
 
 /* Escape up to LIST_LOG_EXCERPT bytes of s for a log line. */
-static void
-excerpt(const char *s, size_t len, char *out, size_t outlen)
+void
+list_excerpt(const char *s, size_t len, char *out, size_t outlen)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0, i;
@@ -252,8 +184,8 @@ excerpt(const char *s, size_t len, char *out, size_t outlen)
  * Count a bad line and report it (the first LIST_LOG_BAD_MAX).  detail
  * and text may be NULL.
  */
-static void
-bad_line(struct list_reader *r, uint64_t lineno, enum list_bad why,
+void
+list_bad_line(struct list_reader *r, uint64_t lineno, enum list_bad why,
     enum dname_error name_why, const char *detail, const char *text,
     size_t len)
 {
@@ -275,7 +207,7 @@ bad_line(struct list_reader *r, uint64_t lineno, enum list_bad why,
 		return;
 	}
 	if (text != NULL) {
-		excerpt(text, len, ex, sizeof(ex));
+		list_excerpt(text, len, ex, sizeof(ex));
 		log_warn(LOG_GROUP, "%s:%llu: %s%s%s: \"%s\"", r->name,
 		    (unsigned long long)lineno, reason, detail ? ": " : "",
 		    detail ? detail : "", ex);
@@ -286,11 +218,8 @@ bad_line(struct list_reader *r, uint64_t lineno, enum list_bad why,
 	}
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
+void
+list_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -330,7 +259,7 @@ src_read(struct list_reader *r, size_t at)
 		} while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			r->src_error = true;
-			set_err(r->err, sizeof(r->err), "%s: read error: %s",
+			list_set_err(r->err, sizeof(r->err), "%s: read error: %s",
 			    r->name, strerror(errno));
 			return -1;
 		}
@@ -437,8 +366,8 @@ read_line(struct list_reader *r, struct line *ln)
 }
 
 /* The i-th line ahead (0: next).  Returns 1, 0 if the file ends first, -1. */
-static int
-ring_peek(struct list_reader *r, size_t i, struct line **out)
+int
+list_ring_peek(struct list_reader *r, size_t i, struct line **out)
 {
 	if (i >= RING_SLOTS)
 		return 0;
@@ -459,8 +388,8 @@ ring_peek(struct list_reader *r, size_t i, struct line **out)
  * Drop n lines from the front.  Their buffers stay valid until the next
  * ring_peek that reads a line.
  */
-static void
-ring_consume(struct list_reader *r, size_t n)
+void
+list_ring_consume(struct list_reader *r, size_t n)
 {
 	r->ring_head = (r->ring_head + n) % RING_SLOTS;
 	r->ring_count -= n;
@@ -470,93 +399,37 @@ ring_consume(struct list_reader *r, size_t n)
 
 /* ---- small parsers --------------------------------------------------- */
 
-static bool
-is_blank(unsigned char c)
+bool
+list_is_blank(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static void
-trim(const char **s, size_t *len)
+void
+list_trim(const char **s, size_t *len)
 {
-	while (*len > 0 && is_blank((unsigned char)**s)) {
+	while (*len > 0 && list_is_blank((unsigned char)**s)) {
 		(*s)++;
 		(*len)--;
 	}
-	while (*len > 0 && is_blank((unsigned char)(*s)[*len - 1]))
+	while (*len > 0 && list_is_blank((unsigned char)(*s)[*len - 1]))
 		(*len)--;
 }
 
 /* True for a blank line or a '#' comment line. */
-static bool
-skip_line(const char *s, size_t len)
+bool
+list_skip_line(const char *s, size_t len)
 {
-	trim(&s, &len);
+	list_trim(&s, &len);
 	return len == 0 || s[0] == '#';
 }
 
 /* Rank from s[0..len) (blanks around allowed).  Returns 0 or -1. */
-static int
-parse_rank(const char *s, size_t len, int64_t *out)
+int
+list_parse_rank(const char *s, size_t len, int64_t *out)
 {
-	trim(&s, &len);
+	list_trim(&s, &len);
 	return parse_i64(s, len, 0, LIST_MAX_RANK, out);
-}
-
-/*
- * Column col of rec into out.  Returns 1 if found, 0 if the record has
- * fewer columns, -1 for bad quoting.
- */
-static int
-csv_column(const char *rec, size_t len, int col, char *out, size_t outsz,
-    bool *cut, enum csv_error *why)
-{
-	size_t pos = 0;
-	int rc;
-
-	for (int c = 0;; c++) {
-		rc = csv_field_next(rec, len, &pos, c == col ? out : NULL,
-		    c == col ? outsz : 0, cut, why);
-		if (rc <= 0)
-			return rc;
-		if (c == col)
-			return 1;
-	}
-}
-
-/* Column number of the header field named name (case-insensitive), or -1. */
-static int
-csv_find(const char *rec, size_t len, const char *name)
-{
-	char field[CSV_MAX_HEADER_NAME];
-	size_t pos = 0, nl = strlen(name);
-	bool cut;
-	enum csv_error why;
-
-	for (int c = 0;; c++) {
-		const char *f = field;
-		size_t fl;
-
-		if (csv_field_next(rec, len, &pos, field, sizeof(field),
-		    &cut, &why) <= 0)
-			return -1;
-		fl = strlen(field);
-		trim(&f, &fl);
-		if (!cut && fl == nl && strncasecmp(f, name, nl) == 0)
-			return c;
-	}
-}
-
-/* Number of '"' in s[0..len), modulo 2. */
-static int
-quote_parity(const char *s, size_t len)
-{
-	int p = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '"')
-			p ^= 1;
-	return p;
 }
 
 /* ---- names ----------------------------------------------------------- */
@@ -565,15 +438,15 @@ quote_parity(const char *s, size_t len)
  * Normalise raw[0..len) and fill e unless it is bad (reported with the
  * line text) or a duplicate.  Returns true if e was filled.
  */
-static bool
-yield(struct list_reader *r, const char *raw, size_t len, int64_t rank,
+bool
+list_yield(struct list_reader *r, const char *raw, size_t len, int64_t rank,
     uint64_t lineno, struct list_entry *e, const char *text, size_t textlen)
 {
 	enum dname_error de;
 
 	de = dname_normalize(raw, len, e->domain, sizeof(e->domain));
 	if (de != DNAME_OK) {
-		bad_line(r, lineno, LIST_BAD_NAME, de, NULL, text, textlen);
+		list_bad_line(r, lineno, LIST_BAD_NAME, de, NULL, text, textlen);
 		return false;
 	}
 	if (r->map != NULL) {
@@ -581,7 +454,7 @@ yield(struct list_reader *r, const char *raw, size_t len, int64_t rank,
 
 		if (r->map(r->map_arg, e->domain, mapped, sizeof(mapped)) < 0 ||
 		    !dname_is_valid(mapped)) {
-			bad_line(r, lineno, LIST_BAD_NAME, DNAME_EMPTY,
+			list_bad_line(r, lineno, LIST_BAD_NAME, DNAME_EMPTY,
 			    "mapping failed", text, textlen);
 			return false;
 		}
@@ -608,510 +481,22 @@ yield(struct list_reader *r, const char *raw, size_t len, int64_t rank,
  * Report a line that is too long or binary; returns true if it was one.
  * Such lines count as records (they may have held data).
  */
-static bool
-bad_physical(struct list_reader *r, const struct line *ln)
+bool
+list_bad_physical(struct list_reader *r, const struct line *ln)
 {
 	if (ln->too_long) {
 		r->st.records++;
-		bad_line(r, ln->lineno, LIST_BAD_LINE_TOO_LONG, 0, NULL,
+		list_bad_line(r, ln->lineno, LIST_BAD_LINE_TOO_LONG, 0, NULL,
 		    ln->buf, ln->len);
 		return true;
 	}
 	if (ln->nul) {
 		r->st.records++;
-		bad_line(r, ln->lineno, LIST_BAD_NUL, 0, NULL, ln->buf,
+		list_bad_line(r, ln->lineno, LIST_BAD_NUL, 0, NULL, ln->buf,
 		    ln->len);
 		return true;
 	}
 	return false;
-}
-
-/* ---- tranco and plain ------------------------------------------------ */
-
-static int
-next_tranco(struct list_reader *r, struct list_entry *e)
-{
-	for (;;) {
-		struct line *ln;
-		const char *comma, *dom, *rs;
-		size_t dlen, rl;
-		int64_t rank;
-		bool first;
-		int rc = ring_peek(r, 0, &ln);
-
-		if (rc <= 0)
-			return rc;
-		ring_consume(r, 1);
-		if (bad_physical(r, ln) || skip_line(ln->buf, ln->len))
-			continue;
-		first = r->tranco_first;
-		r->tranco_first = false;
-		comma = memchr(ln->buf, ',', ln->len);
-		rs = ln->buf;
-		rl = comma != NULL ? (size_t)(comma - ln->buf) : 0;
-		trim(&rs, &rl);
-		/* A header line "rank,domain" first is tolerated. */
-		if (first && comma != NULL && rl == 4 &&
-		    strncasecmp(rs, "rank", 4) == 0)
-			continue;
-		r->st.records++;
-		if (comma == NULL) {
-			bad_line(r, ln->lineno, LIST_BAD_FIELDS, 0,
-			    "expected rank,domain", ln->buf, ln->len);
-			continue;
-		}
-		if (parse_rank(rs, rl, &rank) < 0) {
-			bad_line(r, ln->lineno, LIST_BAD_RANK, 0, NULL,
-			    ln->buf, ln->len);
-			continue;
-		}
-		dom = comma + 1;
-		dlen = ln->len - (size_t)(dom - ln->buf);
-		if (yield(r, dom, dlen, rank, ln->lineno, e, ln->buf, ln->len))
-			return 1;
-	}
-}
-
-static int
-next_plain(struct list_reader *r, struct list_entry *e)
-{
-	for (;;) {
-		struct line *ln;
-		size_t len;
-		int rc = ring_peek(r, 0, &ln);
-
-		if (rc <= 0)
-			return rc;
-		ring_consume(r, 1);
-		if (bad_physical(r, ln))
-			continue;
-		/* A comment starts at '#' at line start or after a blank. */
-		len = ln->len;
-		for (size_t i = 0; i < ln->len; i++) {
-			if (ln->buf[i] == '#' &&
-			    (i == 0 ||
-			    is_blank((unsigned char)ln->buf[i - 1]))) {
-				len = i;
-				break;
-			}
-		}
-		if (skip_line(ln->buf, len))
-			continue;
-		r->st.records++;
-		if (yield(r, ln->buf, len, -1, ln->lineno, e, ln->buf, ln->len))
-			return 1;
-	}
-}
-
-/* ---- csv ------------------------------------------------------------- */
-
-/*
- * Next CSV record: one line, or several while a quote is open.  On 1,
- * *first is its first line (too long or binary: the caller reports it)
- * and *rec, *len the record (the line's buffer or r->rec).  A quote that
- * does not close within LIST_CSV_MAX_SPAN lines, LIST_MAX_LINE bytes or
- * the file sets *unterminated: only the first line is consumed, the next
- * ones are read again as records of their own.
- */
-static int
-csv_record(struct list_reader *r, struct line **first, const char **rec,
-    size_t *len, bool *unterminated)
-{
-	struct line *l0, *lk;
-	size_t k = 0, total;
-	int par, rc;
-
-	*unterminated = false;
-	rc = ring_peek(r, 0, &l0);
-	if (rc <= 0)
-		return rc;
-	*first = l0;
-	*rec = l0->buf;
-	*len = l0->len;
-	if (l0->too_long || l0->nul) {
-		ring_consume(r, 1);
-		return 1;
-	}
-	par = quote_parity(l0->buf, l0->len);
-	total = l0->len;
-	while (par) {
-		rc = k + 1 < LIST_CSV_MAX_SPAN ? ring_peek(r, k + 1, &lk) : 0;
-		if (rc < 0)
-			return -1;
-		if (rc == 0 || lk->too_long || lk->nul ||
-		    total + 1 + lk->len > LIST_MAX_LINE) {
-			*unterminated = true;
-			ring_consume(r, 1);
-			return 1;
-		}
-		total += 1 + lk->len;
-		par ^= quote_parity(lk->buf, lk->len);
-		k++;
-	}
-	if (k > 0) {
-		size_t o = 0;
-
-		for (size_t i = 0; i <= k; i++) {
-			struct line *li = &r->ring[(r->ring_head + i) %
-			    RING_SLOTS];
-
-			if (i > 0)
-				r->rec[o++] = '\n';
-			memcpy(r->rec + o, li->buf, li->len);
-			o += li->len;
-		}
-		r->rec[o] = '\0';
-		*rec = r->rec;
-		*len = o;
-	}
-	ring_consume(r, k + 1);
-	return 1;
-}
-
-static int
-next_csv(struct list_reader *r, struct list_entry *e)
-{
-	for (;;) {
-		struct line *first;
-		const char *rec;
-		size_t len;
-		bool unterminated, cut;
-		enum csv_error why;
-		char dom[DNAME_MAX_INPUT + 2], rank_s[RANK_BUF];
-		int64_t rank = -1;
-		int rc = csv_record(r, &first, &rec, &len, &unterminated);
-
-		if (rc <= 0)
-			return rc;
-		if (bad_physical(r, first) || skip_line(rec, len))
-			continue;
-		r->st.records++;
-		if (unterminated) {
-			bad_line(r, first->lineno, LIST_BAD_FIELDS, 0,
-			    csv_error_str(CSV_UNTERMINATED), rec, len);
-			continue;
-		}
-		rc = csv_column(rec, len, r->csv_domain, dom, sizeof(dom),
-		    &cut, &why);
-		if (rc <= 0) {
-			bad_line(r, first->lineno, LIST_BAD_FIELDS, 0,
-			    rc < 0 ? csv_error_str(why) : "no domain column",
-			    rec, len);
-			continue;
-		}
-		if (cut) {
-			bad_line(r, first->lineno, LIST_BAD_NAME,
-			    DNAME_TOO_LONG, NULL, rec, len);
-			continue;
-		}
-		if (r->csv_rank >= 0 && csv_column(rec, len, r->csv_rank,
-		    rank_s, sizeof(rank_s), &cut, &why) == 1) {
-			const char *s = rank_s;
-			size_t sl = strlen(rank_s);
-
-			trim(&s, &sl);
-			/* An empty rank is no rank. */
-			if (sl > 0 && (cut || parse_rank(s, sl, &rank) < 0)) {
-				bad_line(r, first->lineno, LIST_BAD_RANK, 0,
-				    NULL, rec, len);
-				continue;
-			}
-		}
-		if (yield(r, dom, strlen(dom), rank, first->lineno, e, rec,
-		    len))
-			return 1;
-	}
-}
-
-/* Read the header (first line not blank or a comment) at open. */
-static int
-csv_open(struct list_reader *r, char *err, size_t errlen)
-{
-	for (;;) {
-		struct line *first;
-		const char *rec;
-		size_t len;
-		bool unterminated;
-		char ex[LIST_LOG_EXCERPT * 4 + 8];
-		int rc = csv_record(r, &first, &rec, &len, &unterminated);
-
-		if (rc < 0) {
-			set_err(err, errlen, "%s", r->err);
-			return -1;
-		}
-		if (rc == 0) {
-			set_err(err, errlen, "%s: csv list without a header "
-			    "line", r->name);
-			return -1;
-		}
-		if (first->too_long || first->nul || unterminated) {
-			set_err(err, errlen, "%s:%llu: csv header is %s",
-			    r->name, (unsigned long long)first->lineno,
-			    first->too_long ? "too long" : first->nul ?
-			    "binary" : "not terminated (open quote)");
-			return -1;
-		}
-		if (skip_line(rec, len))
-			continue;
-		r->csv_domain = csv_find(rec, len, "domain");
-		r->csv_rank = csv_find(rec, len, "rank");
-		if (r->csv_domain >= 0)
-			return 0;
-		excerpt(rec, len, ex, sizeof(ex));
-		set_err(err, errlen, "%s:%llu: csv header names no 'domain' "
-		    "column: \"%s\"", r->name,
-		    (unsigned long long)first->lineno, ex);
-		return -1;
-	}
-}
-
-/* ---- zone ------------------------------------------------------------ */
-
-struct zlex {
-	int depth;	/* open parentheses */
-	bool quoted;
-	int prev;	/* previous character, as ldns keeps it */
-};
-
-/*
- * Append line s[0..len) to the record text in r->rec[*o..) the way ldns's
- * reader builds its token (parse.c, ldns_fget_token_l_st): parentheses
- * that are not escaped or quoted are dropped and counted, a ';' comment
- * (not escaped or quoted) is dropped, '\r' is a blank.  Returns 0, or -1
- * if the record would exceed LIST_ZONE_MAX_RECORD.
- */
-static int
-zone_append(struct list_reader *r, struct zlex *lx, const char *s, size_t len,
-    size_t *o)
-{
-	bool com = false;
-
-	for (size_t i = 0; i < len; i++) {
-		int c = (unsigned char)s[i];
-
-		if (c == '\r')
-			c = ' ';
-		if ((c == '(' || c == ')') && lx->prev != '\\' && !lx->quoted) {
-			if (!com)
-				lx->depth += c == '(' ? 1 : -1;
-			lx->prev = c;
-			continue;
-		}
-		if (c == ';' && !lx->quoted && lx->prev != '\\')
-			com = true;
-		if (c == '"' && !com && lx->prev != '\\')
-			lx->quoted = !lx->quoted;
-		if (com) {
-			lx->prev = c;
-			continue;
-		}
-		if (*o + 1 >= LIST_ZONE_MAX_RECORD)
-			return -1;
-		r->rec[(*o)++] = (char)c;
-		lx->prev = c == '\\' && lx->prev == '\\' ? 0 : c;
-	}
-	lx->prev = '\n';
-	return 0;
-}
-
-/*
- * Next zone record into r->rec (NUL-terminated), *lineno its first line.
- * Returns 1 with a record, 2 after reporting a bad one, 0 at the end, -1.
- */
-static int
-zone_record(struct list_reader *r, uint64_t *lineno)
-{
-	struct zlex lx = { 0, false, '\n' };
-	struct line *ln;
-	size_t k = 0, o = 0;
-	int rc;
-
-	rc = ring_peek(r, 0, &ln);
-	if (rc <= 0)
-		return rc;
-	*lineno = ln->lineno;
-	if (bad_physical(r, ln)) {
-		ring_consume(r, 1);
-		return 2;
-	}
-	for (;;) {
-		if (zone_append(r, &lx, ln->buf, ln->len, &o) < 0 ||
-		    lx.depth < 0) {
-			r->st.records++;
-			bad_line(r, *lineno, LIST_BAD_ZONE_SYNTAX, 0,
-			    lx.depth < 0 ? "unbalanced ')'" :
-			    "record too long", ln->buf, ln->len);
-			ring_consume(r, k + 1);
-			return 2;
-		}
-		if (lx.depth == 0)
-			break;
-		/* In parentheses: the record goes on with the next line. */
-		rc = k + 1 < LIST_ZONE_MAX_SPAN ? ring_peek(r, k + 1, &ln) : 0;
-		if (rc < 0)
-			return -1;
-		if (rc == 0 || ln->too_long || ln->nul) {
-			struct line *l0 = &r->ring[r->ring_head];
-
-			r->st.records++;
-			bad_line(r, *lineno, LIST_BAD_ZONE_SPAN, 0,
-			    "'(' not closed", l0->buf, l0->len);
-			ring_consume(r, 1);
-			return 2;
-		}
-		k++;
-		if (o + 1 < LIST_ZONE_MAX_RECORD)
-			r->rec[o++] = ' ';
-	}
-	r->rec[o] = '\0';
-	ring_consume(r, k + 1);
-	return 1;
-}
-
-/* Directive "$NAME" followed by a blank at the start of s. */
-static const char *
-zone_directive(const char *s, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(s, name, n) != 0 || !isspace((unsigned char)s[n]))
-		return NULL;
-	s += n;
-	while (isspace((unsigned char)*s))
-		s++;
-	return s;
-}
-
-/* $ORIGIN and $TTL; the rest of the line is trimmed (comments are gone). */
-static void
-zone_set(struct list_reader *r, uint64_t lineno, const char *dir,
-    const char *arg)
-{
-	char v[LIST_MAX_LINE + 1];
-	size_t n = strlen(arg);
-	const char *end;
-
-	while (n > 0 && isspace((unsigned char)arg[n - 1]))
-		n--;
-	if (n > LIST_MAX_LINE)
-		n = LIST_MAX_LINE;
-	memcpy(v, arg, n);
-	v[n] = '\0';
-	if (strcmp(dir, "$TTL") == 0) {
-		r->zttl = ldns_str2period(v, &end);
-		if (n == 0 || *end != '\0')
-			bad_line(r, lineno, LIST_BAD_ZONE_SYNTAX, 0,
-			    "bad $TTL", v, n);
-		return;
-	} else {
-		ldns_rdf *o = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_DNAME, v);
-
-		if (o == NULL) {
-			bad_line(r, lineno, LIST_BAD_ZONE_SYNTAX, 0,
-			    "bad $ORIGIN", v, n);
-			return;
-		}
-		/* RFC 1035 5.1: a relative $ORIGIN is below the current one. */
-		if (!ldns_dname_absolute(o) && r->zorigin != NULL &&
-		    ldns_dname_cat(o, r->zorigin) != LDNS_STATUS_OK) {
-			ldns_rdf_deep_free(o);
-			bad_line(r, lineno, LIST_BAD_ZONE_SYNTAX, 0,
-			    "bad $ORIGIN", v, n);
-			return;
-		}
-		ldns_rdf_deep_free(r->zorigin);
-		r->zorigin = o;
-	}
-}
-
-/* An NS record: yield its owner if it is a new delegation. */
-static bool
-zone_ns(struct list_reader *r, ldns_rr *rr, uint64_t lineno,
-    struct list_entry *e)
-{
-	ldns_rdf *owner = ldns_rr_owner(rr);
-	char *s;
-	bool got;
-
-	r->st.zone_ns++;
-	if (r->zapex == NULL) {
-		if (r->zorigin == NULL) {
-			bad_line(r, lineno, LIST_BAD_ZONE_NO_ORIGIN, 0,
-			    "NS record before any SOA or $ORIGIN", NULL, 0);
-			return false;
-		}
-		r->zapex = ldns_rdf_clone(r->zorigin);
-	}
-	if (ldns_dname_label_count(owner) !=
-	    ldns_dname_label_count(r->zapex) + 1 ||
-	    !ldns_dname_is_subdomain(owner, r->zapex)) {
-		r->st.zone_other++;
-		return false;
-	}
-	/* A delegation's NS records come together: look at it once. */
-	if (r->zlast != NULL && ldns_dname_compare(owner, r->zlast) == 0)
-		return false;
-	ldns_rdf_deep_free(r->zlast);
-	r->zlast = ldns_rdf_clone(owner);
-	s = ldns_rdf2str(owner);
-	if (s == NULL)
-		fatal(1, "out of memory");
-	got = yield(r, s, strlen(s), -1, lineno, e, s, strlen(s));
-	free(s);
-	return got;
-}
-
-static int
-next_zone(struct list_reader *r, struct list_entry *e)
-{
-	for (;;) {
-		ldns_rr *rr = NULL;
-		ldns_status s;
-		uint64_t lineno = 0;
-		const char *p, *arg;
-		bool got = false;
-		int rc = zone_record(r, &lineno);
-
-		if (rc <= 0)
-			return rc;
-		if (rc == 2)
-			continue;
-		for (p = r->rec; isspace((unsigned char)*p); p++)
-			;
-		if (*p == '\0')
-			continue;
-		if (r->rec[0] == '$') {
-			if ((arg = zone_directive(r->rec, "$ORIGIN")) != NULL)
-				zone_set(r, lineno, "$ORIGIN", arg);
-			else if ((arg = zone_directive(r->rec, "$TTL")) != NULL)
-				zone_set(r, lineno, "$TTL", arg);
-			else if (strncmp(r->rec, "$INCLUDE", 8) == 0)
-				bad_line(r, lineno, LIST_BAD_ZONE_INCLUDE, 0,
-				    "not followed", r->rec, strlen(r->rec));
-			else
-				bad_line(r, lineno, LIST_BAD_ZONE_SYNTAX, 0,
-				    "unknown directive", r->rec,
-				    strlen(r->rec));
-			continue;
-		}
-		r->st.records++;
-		s = ldns_rr_new_frm_str(&rr, r->rec, r->zttl, r->zorigin,
-		    &r->zprev);
-		if (s != LDNS_STATUS_OK) {
-			bad_line(r, lineno, LIST_BAD_ZONE_SYNTAX, 0,
-			    ldns_get_errorstr_by_id(s), r->rec,
-			    strlen(r->rec));
-			continue;
-		}
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA &&
-		    r->zapex == NULL)
-			r->zapex = ldns_rdf_clone(ldns_rr_owner(rr));
-		else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS)
-			got = zone_ns(r, rr, lineno, e);
-		ldns_rr_free(rr);
-		if (got)
-			return 1;
-	}
 }
 
 /* ---- detection ------------------------------------------------------- */
@@ -1137,10 +522,10 @@ zone_like(const char *s, size_t len)
 	for (int tok = 0; tok < 5 && pos < len; tok++) {
 		size_t st;
 
-		while (pos < len && is_blank((unsigned char)s[pos]))
+		while (pos < len && list_is_blank((unsigned char)s[pos]))
 			pos++;
 		st = pos;
-		while (pos < len && !is_blank((unsigned char)s[pos]))
+		while (pos < len && !list_is_blank((unsigned char)s[pos]))
 			pos++;
 		if (tok > 0 && ((pos - st == 3 &&
 		    strncasecmp(s + st, "SOA", 3) == 0) ||
@@ -1156,14 +541,14 @@ tranco_like(const char *s, size_t len)
 {
 	size_t i = 0, d;
 
-	while (i < len && is_blank((unsigned char)s[i]))
+	while (i < len && list_is_blank((unsigned char)s[i]))
 		i++;
 	d = i;
 	while (i < len && s[i] >= '0' && s[i] <= '9')
 		i++;
 	if (i == d)
 		return false;
-	while (i < len && is_blank((unsigned char)s[i]))
+	while (i < len && list_is_blank((unsigned char)s[i]))
 		i++;
 	return i < len && s[i] == ',';
 }
@@ -1201,14 +586,14 @@ detect(const char *name, const char *buf, size_t len, bool at_eof,
 		pos += l + 1;
 		if (l > LIST_MAX_LINE)
 			continue;
-		trim(&s, &l);
+		list_trim(&s, &l);
 		if (l == 0 || s[0] == '#' || s[0] == ';')
 			continue;
 		if (zone_like(s, l)) {
 			*out = LIST_FORMAT_ZONE;
 			return 0;
 		}
-		if (data == 0 && csv_find(s, l, "domain") >= 0) {
+		if (data == 0 && list_csv_find(s, l, "domain") >= 0) {
 			*out = LIST_FORMAT_CSV;
 			return 0;
 		}
@@ -1221,7 +606,7 @@ detect(const char *name, const char *buf, size_t len, bool at_eof,
 		return 0;
 	}
 	if (data > 0 && comma * 2 >= data) {
-		set_err(err, errlen, "%s: cannot tell the list format: its "
+		list_set_err(err, errlen, "%s: cannot tell the list format: its "
 		    "lines have commas but neither a leading rank (tranco) nor "
 		    "a header naming a 'domain' column (csv); use "
 		    "--list-format", name);
@@ -1258,13 +643,13 @@ reader_start(struct list_reader *r, enum list_format fmt, char *err,
     size_t errlen)
 {
 	if (src_prime(r) < 0) {
-		set_err(err, errlen, "%s", r->err);
+		list_set_err(err, errlen, "%s", r->err);
 		goto fail;
 	}
 	if (r->chunk_len >= 2 &&
 	    ((r->chunk[0] == 0xff && r->chunk[1] == 0xfe) ||
 	    (r->chunk[0] == 0xfe && r->chunk[1] == 0xff))) {
-		set_err(err, errlen, "%s: UTF-16 text (byte-order mark): "
+		list_set_err(err, errlen, "%s: UTF-16 text (byte-order mark): "
 		    "convert the list to UTF-8", r->name);
 		goto fail;
 	}
@@ -1273,11 +658,11 @@ reader_start(struct list_reader *r, enum list_format fmt, char *err,
 	    &fmt, err, errlen) < 0)
 		goto fail;
 	if (fmt == LIST_FORMAT_AUTO || (unsigned)fmt > LIST_FORMAT_ZONE) {
-		set_err(err, errlen, "%s: unknown list format", r->name);
+		list_set_err(err, errlen, "%s: unknown list format", r->name);
 		goto fail;
 	}
 	r->fmt = fmt;
-	if (fmt == LIST_FORMAT_CSV && csv_open(r, err, errlen) < 0)
+	if (fmt == LIST_FORMAT_CSV && list_csv_open(r, err, errlen) < 0)
 		goto fail;
 	log_debug(LOG_GROUP, "%s: %s list", r->name, list_format_str(fmt));
 	return r;
@@ -1295,23 +680,23 @@ list_open(const char *path, enum list_format fmt, char *err, size_t errlen)
 	int fd;
 
 	if (path == NULL) {
-		set_err(err, errlen, "no list given");
+		list_set_err(err, errlen, "no list given");
 		return NULL;
 	}
 	is_stdin = strcmp(path, "-") == 0;
 	fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		set_err(err, errlen, "%s: %s", is_stdin ? "standard input" :
+		list_set_err(err, errlen, "%s: %s", is_stdin ? "standard input" :
 		    path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &sb) < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		list_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	if (S_ISDIR(sb.st_mode)) {
-		set_err(err, errlen, "%s: is a directory", path);
+		list_set_err(err, errlen, "%s: is a directory", path);
 		close(fd);
 		return NULL;
 	}
@@ -1360,16 +745,16 @@ list_next(struct list_reader *r, struct list_entry *e)
 		return 0;
 	switch (r->fmt) {
 	case LIST_FORMAT_TRANCO:
-		rc = next_tranco(r, e);
+		rc = list_tranco_next(r, e);
 		break;
 	case LIST_FORMAT_PLAIN:
-		rc = next_plain(r, e);
+		rc = list_plain_next(r, e);
 		break;
 	case LIST_FORMAT_CSV:
-		rc = next_csv(r, e);
+		rc = list_csv_next(r, e);
 		break;
 	case LIST_FORMAT_ZONE:
-		rc = next_zone(r, e);
+		rc = list_zone_next(r, e);
 		break;
 	default:
 		rc = -1;
@@ -1381,7 +766,7 @@ list_next(struct list_reader *r, struct list_entry *e)
 	} else if (rc < 0) {
 		r->failed = true;
 		if (r->err[0] == '\0')
-			set_err(r->err, sizeof(r->err), "%s: read error",
+			list_set_err(r->err, sizeof(r->err), "%s: read error",
 			    r->name);
 		log_err(LOG_GROUP, "%s", r->err);
 	}
