@@ -2,7 +2,8 @@
  * fuzz_dns_seeds.c - seeds for the DNS fuzz targets: the replies of the
  * recorded core world (tests/replay/core.rpl, FUZZ_REPLAY_CORE) in wire
  * form, plus crafted shapes it lacks (a CNAME loop, a chain longer than
- * DNS_MAX_CNAME, TXT records split in many strings, a foreign SOA).
+ * DNS_MAX_CNAME, TXT records split in many strings, one longer than
+ * DNS_MAX_TXT_LEN joined, a foreign SOA).
  * Built with FUZZ_DNS_SEED_PREFIX (fuzz-validator), each seed starts with
  * the target's two selector bytes, one seed per selector value.
  */
@@ -14,6 +15,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dnsanswer.h"
 #include "fuzz_seeds.h"
 #include "replay.h"
 #include "util.h"
@@ -67,6 +69,47 @@ static const char *const crafted[] = {
 	"best.se.\t300\tIN\tNSEC\tzz.best.se. A RRSIG NSEC\n\n"
 	";; ADDITIONAL SECTION:\n\n",
 };
+
+/* Character-strings of 255 bytes in the long TXT seed: their join is longer
+ * than DNS_MAX_TXT_LEN, so the seed alone checks that the join is cut. */
+#define FUZZ_DNS_LONG_TXT_STRINGS (DNS_MAX_TXT_LEN / 255 + 2)
+
+static void push(struct fuzz_seed **out, size_t *n, size_t *cap,
+	const ldns_pkt *p);
+
+/* best.se TXT answered by one record joining to more than DNS_MAX_TXT_LEN. */
+static void
+push_long_txt(struct fuzz_seed **out, size_t *n, size_t *cap)
+{
+	size_t k, len = 0, sz = FUZZ_DNS_LONG_TXT_STRINGS * 258 + 64;
+	char *text = xmalloc(sz);
+	ldns_pkt *p = ldns_pkt_new();
+	ldns_rr *q = NULL, *rr = NULL;
+
+	len += (size_t)snprintf(text, sz, "best.se. 60 IN TXT");
+	for (k = 0; k < FUZZ_DNS_LONG_TXT_STRINGS; k++) {
+		text[len++] = ' ';
+		text[len++] = '"';
+		memset(text + len, 'a' + (int)(k % 26), 255);
+		len += 255;
+		text[len++] = '"';
+	}
+	text[len] = '\0';
+	ldns_pkt_set_qr(p, true);
+	if (ldns_rr_new_question_frm_str(&q, "best.se. IN TXT", NULL, NULL) ==
+	    LDNS_STATUS_OK &&
+	    ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) == LDNS_STATUS_OK) {
+		ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, q);
+		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+		push(out, n, cap, p);
+	} else {
+		fprintf(stderr, "fuzz seeds: the long TXT seed did not parse\n");
+		ldns_rr_free(q);
+		ldns_rr_free(rr);
+	}
+	ldns_pkt_free(p);
+	free(text);
+}
 
 static void
 push(struct fuzz_seed **out, size_t *n, size_t *cap, const ldns_pkt *p)
@@ -134,5 +177,6 @@ fuzz_seeds_make(struct fuzz_seed **out)
 		push(out, &n, &cap, p);
 		ldns_pkt_free(p);
 	}
+	push_long_txt(out, &n, &cap);
 	return n;
 }
