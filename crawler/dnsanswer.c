@@ -11,7 +11,6 @@
 #include <ldns/ldns.h>
 
 #include "dnsanswer.h"
-#include "job.h"		/* DNS_MAX_CNAME: the table of a domain's DNS bounds */
 #include "util.h"
 
 ldns_rr_list *

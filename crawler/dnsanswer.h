@@ -16,6 +16,10 @@
 
 #include "mailpol.h"
 
+/* CNAME links followed in one answer: real chains are one to three long
+ * (a CDN's); a loop or a chain past this is cut. */
+#define DNS_MAX_CNAME 8
+
 /* TXT records looked at per name, and bytes of one joined record. */
 #define DNS_MAX_TXT 16
 #define DNS_MAX_TXT_LEN MAILPOL_MAX_RECORD
@@ -29,7 +33,7 @@
 
 /*
  * The RRs of type t answering qname in p, following CNAMEs inside the
- * answer section (at most DNS_MAX_CNAME links, job.h).  The list holds
+ * answer section (at most DNS_MAX_CNAME links).  The list holds
  * pointers into p (free it with ldns_rr_list_free, not deep).  *owner
  * (may be NULL): the name the records are at (borrowed from p or qname).
  */

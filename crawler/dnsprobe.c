@@ -63,6 +63,12 @@ enum dq_kind {
  */
 #define DNS_DENIAL_PROBE_LABEL "uptake-denial-probe-7f3a"
 
+/* Bounds on the work of one domain's DNS and DNSSEC stages. */
+#define DNS_MAX_HOSTS 8		/* NS / MX hosts whose AAAA is asked */
+#define DNS_MAX_QUERIES 48	/* queries one domain may have sent */
+#define DNS_MAX_VAL 3		/* validations per domain: the web answer,
+				 * the web and the MX TLSA */
+
 struct dq {
 	struct job *job;
 	enum dq_kind kind;

@@ -19,12 +19,6 @@ struct loop_timer;
 struct dns;
 struct web;
 
-/* Bounds on the work of one domain's DNS probe. */
-#define DNS_MAX_HOSTS 8		/* NS / MX hosts whose AAAA is asked */
-#define DNS_MAX_QUERIES 48	/* queries one domain may have sent */
-#define DNS_MAX_CNAME 8		/* CNAME links followed in one answer */
-#define DNS_MAX_VAL 3		/* validations per domain */
-
 /* The stages of a domain, in pipeline order (crawler/pipeline.c). */
 enum job_stage {
 	JOB_DNS = 0,		/* dnsprobe.c: the apex's records */
