@@ -19,6 +19,7 @@
 #include "util.h"
 
 #define MAX_CHANGES 60		/* rows of the significant-changes table */
+#define REPORT_ALPHA 0.05	/* the report's significance level (BH q) */
 
 static const char css[] =
 	":root{--ink:#1f2933;--muted:#52606d;--line:#d9dee3;--accent:#2f6db5;--soft:#f3f5f7}\n"
@@ -521,15 +522,14 @@ date_days(const char *s)
 struct change {
 	const char *country;
 	size_t m;
-	double r1, r2, p, q;
-	uint64_t n1, n2;
+	struct stats_change c;	/* the trend model (stats.h) */
 };
 
 static int
 cmp_change(const void *a, const void *b)
 {
 	const struct change *x = a, *y = b;
-	double dx = fabs(x->r2 - x->r1), dy = fabs(y->r2 - y->r1);
+	double dx = fabs(x->c.r2 - x->c.r1), dy = fabs(y->c.r2 - y->c.r1);
 
 	return dx < dy ? 1 : dx > dy ? -1 : 0;
 }
@@ -600,29 +600,23 @@ trends(struct doc *d)
 		if (a == NULL || a->rows < in->min_n)
 			continue;
 		for (size_t m = 0; m < d->nm; m++) {
-			double z, p;
 			if (!avail(d, m) || !stats_result_available(prev->res, m))
 				continue;
-			if (!stats_ztest(a->c[m].k, a->c[m].n, b->c[m].k,
-			    b->c[m].n, &z, &p))
-				continue;
-			ch[n++] = (struct change){ b->key[0], m,
-				(double)a->c[m].k / (double)a->c[m].n,
-				(double)b->c[m].k / (double)b->c[m].n, p, NAN,
-				a->c[m].n, b->c[m].n };
+			ch[n].country = b->key[0];
+			ch[n].m = m;
+			if (stats_change_compute(a, b, m, true, &ch[n].c))
+				n++;
 		}
 	}
-	double *pv = xcalloc(n ? n : 1, sizeof(*pv)), *qv = xcalloc(n ? n : 1,
-	    sizeof(*qv));
+	struct stats_change **cv = xcalloc(n ? n : 1, sizeof(*cv));
 	for (size_t i = 0; i < n; i++)
-		pv[i] = ch[i].p;
-	stats_bh(pv, n, qv);
+		cv[i] = &ch[i].c;
+	stats_change_adjust(cv, n);
+	free(cv);
 	size_t w = 0;
-	for (size_t i = 0; i < n; i++) {
-		ch[i].q = qv[i];
-		if (qv[i] < 0.05)
+	for (size_t i = 0; i < n; i++)
+		if (stats_change_significant(&ch[i].c, REPORT_ALPHA, true))
 			ch[w++] = ch[i];
-	}
 	qsort(ch, w, sizeof(*ch), cmp_change);
 	fputs("<h3>Significant changes by country since ", f);
 	report_esc(f, prev->date);
@@ -638,14 +632,13 @@ trends(struct doc *d)
 			fputs("</td><td>", f);
 			report_esc(f, metric_get(ch[i].m)->label);
 			fprintf(f, "</td><td class=\"num\">%.1f%% <span class=\"note\">(n %" PRIu64 ")</span></td><td class=\"num\">%.1f%% <span class=\"note\">(n %" PRIu64 ")</span></td><td class=\"num\">%+.1f</td><td class=\"num\">%.2g</td></tr>\n",
-			    100 * ch[i].r1, ch[i].n1, 100 * ch[i].r2, ch[i].n2,
-			    100 * (ch[i].r2 - ch[i].r1), ch[i].q);
+			    100 * ch[i].c.r1, ch[i].c.n1, 100 * ch[i].c.r2,
+			    ch[i].c.n2, 100 * (ch[i].c.r2 - ch[i].c.r1),
+			    ch[i].c.q);
 		}
 		fputs("</tbody></table>\n", f);
 	}
 	fputs("</section>\n", f);
-	free(pv);
-	free(qv);
 	free(ch);
 	stats_table_free(pc);
 	for (size_t c = 0; c < nc; c++)

@@ -73,11 +73,7 @@ const char *stats_csrc_name(enum stats_csrc s);
 /* Parse a name (not "none"); 0 or -1. */
 int stats_csrc_parse(const char *s, enum stats_csrc *out);
 
-/* Command-line helpers shared by the tools: the value of
- * --country-source, and of --min-n; each exits 2 with one line naming the
- * flag on a bad value. */
-int stats_csrc_arg(const char *arg);
-uint64_t stats_min_n_arg(const char *arg);
+/* The tools' shared flags: stats_cli.h. */
 
 /*
  * Country of a TLD (lower-case ASCII, len bytes): true with the ISO
@@ -265,6 +261,38 @@ bool stats_ztest(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2,
  * values are skipped (q NaN) and do not count in the number of tests.
  */
 void stats_bh(const double *p, size_t n, double *q);
+
+/*
+ * The trend model of uptake-trend and uptake-report: one metric's change
+ * between an OLD and a NEW group.
+ */
+struct stats_change {
+	double r1, r2;		/* OLD and NEW rates; NaN without a denominator */
+	uint64_t n1, n2;	/* their denominators (0 for a missing group) */
+	bool tested;		/* the z-test ran (both denominators > 0) */
+	double z, p, q;		/* the test; q after stats_change_adjust; NaN
+				   when not tested */
+};
+
+/*
+ * Fill c for metric m of a (OLD) and b (NEW), either NULL when the group
+ * is absent on that side: the rates always, the pooled two-proportion
+ * z-test (stats_ztest) when test and both have a denominator.  Returns
+ * c->tested.
+ */
+bool stats_change_compute(const struct stats_group *a,
+	const struct stats_group *b, size_t m, bool test,
+	struct stats_change *c);
+
+/*
+ * Benjamini-Hochberg over the tested changes *v[0..n): sets each q (NaN
+ * when not tested).  Returns the number of tests.
+ */
+size_t stats_change_adjust(struct stats_change *const *v, size_t n);
+
+/* Tested and its q (adjusted) or p (not) under alpha. */
+bool stats_change_significant(const struct stats_change *c, double alpha,
+	bool adjusted);
 
 /* Output. */
 

@@ -128,27 +128,6 @@ stats_csrc_parse(const char *s, enum stats_csrc *out)
 	return -1;
 }
 
-int
-stats_csrc_arg(const char *arg)
-{
-	enum stats_csrc s;
-
-	if (stats_csrc_parse(arg, &s) < 0)
-		fatal(2, "--country-source: '%s' is not meta, cctld or hosting",
-		    arg);
-	return (int)s;
-}
-
-uint64_t
-stats_min_n_arg(const char *arg)
-{
-	int64_t v;
-
-	if (parse_i64(arg, strlen(arg), 0, INT64_MAX, &v) < 0)
-		fatal(2, "--min-n: '%s' is not a count", arg);
-	return (uint64_t)v;
-}
-
 /*
  * Two-letter TLDs that say nothing about a country: eu (a union, not in
  * ISO 3166-1 as a country) and the ccTLDs sold for generic use (the list

@@ -131,3 +131,47 @@ stats_bh(const double *p, size_t n, double *q)
 	}
 	free(v);
 }
+
+bool
+stats_change_compute(const struct stats_group *a, const struct stats_group *b,
+    size_t m, bool test, struct stats_change *c)
+{
+	c->r1 = c->r2 = c->z = c->p = c->q = NAN;
+	c->n1 = a ? a->c[m].n : 0;
+	c->n2 = b ? b->c[m].n : 0;
+	c->tested = false;
+	if (c->n1)
+		c->r1 = (double)a->c[m].k / (double)c->n1;
+	if (c->n2)
+		c->r2 = (double)b->c[m].k / (double)c->n2;
+	if (test && a && b)
+		c->tested = stats_ztest(a->c[m].k, c->n1, b->c[m].k, c->n2,
+		    &c->z, &c->p);
+	return c->tested;
+}
+
+size_t
+stats_change_adjust(struct stats_change *const *v, size_t n)
+{
+	double *p = xcalloc(n ? n : 1, sizeof(*p));
+	double *q = xcalloc(n ? n : 1, sizeof(*q));
+	size_t ntests = 0;
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = v[i]->tested ? v[i]->p : NAN;
+	stats_bh(p, n, q);
+	for (size_t i = 0; i < n; i++) {
+		v[i]->q = q[i];
+		ntests += v[i]->tested;
+	}
+	free(p);
+	free(q);
+	return ntests;
+}
+
+bool
+stats_change_significant(const struct stats_change *c, double alpha,
+    bool adjusted)
+{
+	return c->tested && (adjusted ? c->q : c->p) < alpha;
+}

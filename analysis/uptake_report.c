@@ -30,6 +30,7 @@
 #include "report.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "stats_cli.h"
 #include "util.h"
 
 static void
@@ -80,49 +81,33 @@ cmp_crawl(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option own[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "meta", required_argument, NULL, 'M' },
-		{ "country-source", required_argument, NULL, 'c' },
-		{ "min-n", required_argument, NULL, 'n' },
 		{ "top", required_argument, NULL, 'T' },
 		{ "title", required_argument, NULL, 'H' },
-		{ "metrics", required_argument, NULL, 'm' },
-		{ "allow-partial", no_argument, NULL, 'P' },
-		{ "dedupe", required_argument, NULL, 'D' },
-		{ "threads", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct stats_options so;
+	struct option *longopts = stats_cli_options("McnmPDt", own);
+	struct stats_cli cli;
 	struct report_input in;
-	const char *out = NULL, *meta_path = NULL;
-	bool *wanted = NULL;
+	const char *out = NULL;
 	char err[1200];
 	int64_t v;
 	int ch;
 
 	log_set_progname("uptake-report");
-	stats_options_default(&so);
+	stats_cli_init(&cli, REPORT_DEFAULT_MIN_N);
 	memset(&in, 0, sizeof(in));
 	in.title = "Adoption of Internet security standards";
-	in.min_n = REPORT_DEFAULT_MIN_N;
 	in.top = REPORT_DEFAULT_TOP;
-	in.country_source = -1;
 	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		if (stats_cli_opt(&cli, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'o':
 			out = optarg;
-			break;
-		case 'M':
-			meta_path = optarg;
-			break;
-		case 'c':
-			so.country_source = in.country_source = stats_csrc_arg(optarg);
-			break;
-		case 'n':
-			in.min_n = stats_min_n_arg(optarg);
 			break;
 		case 'T':
 			if (parse_i64(optarg, strlen(optarg), 1, 1000, &v) < 0)
@@ -131,28 +116,6 @@ main(int argc, char **argv)
 			break;
 		case 'H':
 			in.title = optarg;
-			break;
-		case 'm':
-			if (wanted == NULL)
-				wanted = xcalloc(metric_count(), sizeof(*wanted));
-			if (stats_metrics_parse(optarg, wanted, err,
-			    sizeof(err)) < 0)
-				fatal(2, "%s", err);
-			break;
-		case 'P':
-			so.allow_partial = true;
-			break;
-		case 'D':
-			if (snapshot_dedupe_parse(optarg, &so.dedupe) < 0)
-				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
-				    optarg);
-			break;
-		case 't':
-			if (parse_i64(optarg, strlen(optarg), 1,
-			    STATS_MAX_THREADS, &v) < 0)
-				fatal(2, "--threads: '%s' is not 1..%d", optarg,
-				    STATS_MAX_THREADS);
-			so.threads = (unsigned)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -166,12 +129,14 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	free(longopts);
+	in.min_n = cli.min_n;
+	in.country_source = cli.so.country_source;
 	if (optind == argc || out == NULL) {
 		usage(stderr);
 		return 2;
 	}
-	if (so.country_source == STATS_CSRC_META && meta_path == NULL)
-		fatal(2, "--country-source meta needs --meta FILE");
+	stats_cli_check(&cli);
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	in.generated = sde && *sde ? (time_t)strtoll(sde, NULL, 10) :
 	    time(NULL);
@@ -203,23 +168,15 @@ main(int argc, char **argv)
 		fatal(2, "some snapshots have no uptake.crawl_start and others do: the undated ones cannot be placed on a trend (report them separately)");
 	qsort(in.crawls, in.ncrawls, sizeof(*in.crawls), cmp_crawl);
 
-	struct stats_meta *meta = NULL;
-	if (meta_path && (meta = stats_meta_load(meta_path, err,
-	    sizeof(err))) == NULL)
-		fatal(2, "%s", err);
-	struct metric_def *defs = metric_defs_new(err, sizeof(err));
-	if (defs == NULL)
-		fatal(1, "internal error: %s", err);
-	so.defs = defs;
-	so.meta = meta;
-	so.wanted = wanted;
+	stats_cli_load(&cli);
+	struct stats_options so = cli.so;
 	so.keys[0] = STATS_KEY_COUNTRY;
 	so.nkeys = 1;
-	if (meta) {
+	if (cli.meta) {
 		so.keys[1] = STATS_KEY_SECTOR;
 		so.nkeys = 2;
 		in.have_sector = true;
-		in.meta_path = meta_path;
+		in.meta_path = cli.meta_path;
 	}
 	int status = 0;
 	for (size_t c = 0; c < in.ncrawls && status != 1; c++) {
@@ -279,8 +236,6 @@ main(int argc, char **argv)
 		free(in.crawls[c].date);
 	}
 	free(in.crawls);
-	metric_defs_free(defs);
-	stats_meta_free(meta);
-	free(wanted);
+	stats_cli_fini(&cli);
 	return status;
 }

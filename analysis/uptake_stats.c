@@ -29,6 +29,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "stats.h"
+#include "stats_cli.h"
 #include "util.h"
 
 static void
@@ -64,86 +65,39 @@ out_open(const char *path, char **tmp)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "meta", required_argument, NULL, 'M' },
-		{ "country-source", required_argument, NULL, 'c' },
-		{ "min-n", required_argument, NULL, 'n' },
+	static const struct option own[] = {
 		{ "weight", required_argument, NULL, 'w' },
-		{ "metrics", required_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "layout", required_argument, NULL, 'l' },
-		{ "allow-partial", no_argument, NULL, 'P' },
-		{ "dedupe", required_argument, NULL, 'D' },
-		{ "threads", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-metrics", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct stats_options so;
+	struct option *longopts = stats_cli_options("bMcnmfPDt", own);
+	struct stats_cli cli;
 	struct stats_print_options po = { .tool = "uptake-stats", .min_n = 1 };
-	const char *meta_path = NULL, *out_path = NULL, *by = NULL;
-	bool format_set = false, list = false, *wanted = NULL;
+	const char *out_path = NULL;
+	bool list = false;
 	char err[1200];
-	int64_t v;
 	int ch;
 
 	log_set_progname("uptake-stats");
-	stats_options_default(&so);
+	stats_cli_init(&cli, 1);
 	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		if (stats_cli_opt(&cli, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'b':
-			by = optarg;
-			break;
-		case 'M':
-			meta_path = optarg;
-			break;
-		case 'c':
-			so.country_source = stats_csrc_arg(optarg);
-			break;
-		case 'n':
-			po.min_n = stats_min_n_arg(optarg);
-			break;
 		case 'w':
 			if (strcmp(optarg, "rank") != 0)
 				fatal(2, "--weight: only 'rank' is known");
-			so.weight_rank = true;
-			break;
-		case 'm':
-			if (wanted == NULL)
-				wanted = xcalloc(metric_count(), sizeof(*wanted));
-			if (stats_metrics_parse(optarg, wanted, err,
-			    sizeof(err)) < 0)
-				fatal(2, "%s", err);
-			break;
-		case 'f':
-			if (stats_format_parse(optarg, &po.format) < 0)
-				fatal(2, "--format: '%s' is not csv, json or md",
-				    optarg);
-			format_set = true;
+			cli.so.weight_rank = true;
 			break;
 		case 'l':
 			if (strcmp(optarg, "wide") && strcmp(optarg, "long"))
 				fatal(2, "--layout: '%s' is not long or wide",
 				    optarg);
 			po.wide = strcmp(optarg, "wide") == 0;
-			break;
-		case 'P':
-			so.allow_partial = true;
-			break;
-		case 'D':
-			if (snapshot_dedupe_parse(optarg, &so.dedupe) < 0)
-				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
-				    optarg);
-			break;
-		case 't':
-			if (parse_i64(optarg, strlen(optarg), 1,
-			    STATS_MAX_THREADS, &v) < 0)
-				fatal(2, "--threads: '%s' is not 1..%d", optarg,
-				    STATS_MAX_THREADS);
-			so.threads = (unsigned)v;
 			break;
 		case 'o':
 			out_path = optarg;
@@ -163,15 +117,16 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!format_set)
-		po.format = isatty(STDOUT_FILENO) ? STATS_FORMAT_MD :
-		    STATS_FORMAT_CSV;
+	free(longopts);
+	po.min_n = cli.min_n;
+	po.format = cli.format_set ? cli.format :
+	    isatty(STDOUT_FILENO) ? STATS_FORMAT_MD : STATS_FORMAT_CSV;
 	if (list) {
 		if (optind != argc) {
 			usage(stderr);
 			return 2;
 		}
-		if (!format_set)
+		if (!cli.format_set)
 			po.format = STATS_FORMAT_MD;
 		return stats_print_metrics(stdout, po.format) < 0 ? 1 : 0;
 	}
@@ -179,38 +134,17 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (by && stats_keys_parse(by, so.keys, &so.nkeys, err,
-	    sizeof(err)) < 0)
-		fatal(2, "%s", err);
-	for (size_t i = 0; i < so.nkeys; i++)
-		if (so.keys[i] == STATS_KEY_SECTOR && meta_path == NULL)
-			fatal(2, "--by sector needs --meta FILE (domain,country,sector)");
-	if (so.country_source == STATS_CSRC_META && meta_path == NULL)
-		fatal(2, "--country-source meta needs --meta FILE");
-
-	struct stats_meta *meta = NULL;
-	if (meta_path) {
-		meta = stats_meta_load(meta_path, err, sizeof(err));
-		if (meta == NULL)
-			fatal(2, "%s", err);
-	}
-	struct metric_def *defs = metric_defs_new(err, sizeof(err));
-	if (defs == NULL)
-		fatal(1, "internal error: %s", err);
-	so.defs = defs;
-	so.meta = meta;
-	so.wanted = wanted;
+	stats_cli_check(&cli);
+	stats_cli_load(&cli);
 
 	struct stats_result *res = NULL;
-	int rc = stats_run(argv + optind, (size_t)(argc - optind), &so, &res,
+	int rc = stats_run(argv + optind, (size_t)(argc - optind), &cli.so, &res,
 	    err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "uptake-stats: %s\n", err);
 		if (rc == -2)
 			fprintf(stderr, "uptake-stats: no results: a snapshot part could not be read (--allow-partial leaves unreadable parts out, marked in the output)\n");
-		metric_defs_free(defs);
-		stats_meta_free(meta);
-		free(wanted);
+		stats_cli_fini(&cli);
 		return 1;
 	}
 	for (size_t m = 0; m < res->nmetrics; m++)
@@ -256,8 +190,6 @@ main(int argc, char **argv)
 		status = 3;
 	}
 	stats_result_free(res);
-	metric_defs_free(defs);
-	stats_meta_free(meta);
-	free(wanted);
+	stats_cli_fini(&cli);
 	return status;
 }

@@ -29,14 +29,14 @@
 #include "metrics.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "stats_cli.h"
 #include "util.h"
 
 struct trend_row {
 	size_t g;		/* group index in the new table */
 	const struct stats_group *old, *new;
 	size_t m;
-	bool tested;
-	double r1, r2, z, p, q;
+	struct stats_change c;	/* the trend model (stats.h) */
 	const char *note;	/* why there is no test */
 };
 
@@ -127,62 +127,35 @@ csv_field(FILE *f, const char *s)
 static bool
 significant(const struct trend_row *t, double alpha, bool bh)
 {
-	return t->tested && (bh ? t->q : t->p) < alpha;
+	return stats_change_significant(&t->c, alpha, bh);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "meta", required_argument, NULL, 'M' },
-		{ "country-source", required_argument, NULL, 'c' },
-		{ "min-n", required_argument, NULL, 'n' },
-		{ "metrics", required_argument, NULL, 'm' },
+	static const struct option own[] = {
 		{ "only-significant", no_argument, NULL, 's' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "adjust", required_argument, NULL, 'A' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "allow-partial", no_argument, NULL, 'P' },
-		{ "dedupe", required_argument, NULL, 'D' },
-		{ "threads", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct stats_options so;
-	enum stats_format format = STATS_FORMAT_CSV;
-	const char *meta_path = NULL, *by = NULL;
-	bool format_set = false, only_sig = false, bh = true, *wanted = NULL;
+	struct option *longopts = stats_cli_options("bMcnmfPDt", own);
+	struct stats_cli cli;
+	enum stats_format format;
+	bool only_sig = false, bh = true;
 	double alpha = 0.05;
-	uint64_t min_n = 1;
+	uint64_t min_n;
 	char err[1200];
-	int64_t v;
 	int ch;
 
 	log_set_progname("uptake-trend");
-	stats_options_default(&so);
+	stats_cli_init(&cli, 1);
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (stats_cli_opt(&cli, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'b':
-			by = optarg;
-			break;
-		case 'M':
-			meta_path = optarg;
-			break;
-		case 'c':
-			so.country_source = stats_csrc_arg(optarg);
-			break;
-		case 'n':
-			min_n = stats_min_n_arg(optarg);
-			break;
-		case 'm':
-			if (wanted == NULL)
-				wanted = xcalloc(metric_count(), sizeof(*wanted));
-			if (stats_metrics_parse(optarg, wanted, err,
-			    sizeof(err)) < 0)
-				fatal(2, "%s", err);
-			break;
 		case 's':
 			only_sig = true;
 			break;
@@ -199,27 +172,6 @@ main(int argc, char **argv)
 				    optarg);
 			bh = strcmp(optarg, "bh") == 0;
 			break;
-		case 'f':
-			if (stats_format_parse(optarg, &format) < 0)
-				fatal(2, "--format: '%s' is not csv, json or md",
-				    optarg);
-			format_set = true;
-			break;
-		case 'P':
-			so.allow_partial = true;
-			break;
-		case 'D':
-			if (snapshot_dedupe_parse(optarg, &so.dedupe) < 0)
-				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
-				    optarg);
-			break;
-		case 't':
-			if (parse_i64(optarg, strlen(optarg), 1,
-			    STATS_MAX_THREADS, &v) < 0)
-				fatal(2, "--threads: '%s' is not 1..%d", optarg,
-				    STATS_MAX_THREADS);
-			so.threads = (unsigned)v;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -232,38 +184,23 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	free(longopts);
 	if (optind + 2 != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (!format_set)
-		format = isatty(STDOUT_FILENO) ? STATS_FORMAT_MD :
-		    STATS_FORMAT_CSV;
-	if (by && stats_keys_parse(by, so.keys, &so.nkeys, err,
-	    sizeof(err)) < 0)
-		fatal(2, "%s", err);
-	for (size_t i = 0; i < so.nkeys; i++)
-		if (so.keys[i] == STATS_KEY_SECTOR && meta_path == NULL)
-			fatal(2, "--by sector needs --meta FILE (domain,country,sector)");
-	if (so.country_source == STATS_CSRC_META && meta_path == NULL)
-		fatal(2, "--country-source meta needs --meta FILE");
-	struct stats_meta *meta = NULL;
-	if (meta_path && (meta = stats_meta_load(meta_path, err,
-	    sizeof(err))) == NULL)
-		fatal(2, "%s", err);
-	struct metric_def *defs = metric_defs_new(err, sizeof(err));
-	if (defs == NULL)
-		fatal(1, "internal error: %s", err);
-	so.defs = defs;
-	so.meta = meta;
-	so.wanted = wanted;
+	format = cli.format_set ? cli.format : isatty(STDOUT_FILENO) ?
+	    STATS_FORMAT_MD : STATS_FORMAT_CSV;
+	min_n = cli.min_n;
+	stats_cli_check(&cli);
+	stats_cli_load(&cli);
 
 	struct stats_result *res[2] = { NULL, NULL };
 	int status = 0;
 	for (int side = 0; side < 2; side++) {
 		size_t np;
 		char **paths = split_paths(argv[optind + side], &np);
-		int rc = stats_run(paths, np, &so, &res[side], err,
+		int rc = stats_run(paths, np, &cli.so, &res[side], err,
 		    sizeof(err));
 		free_paths(paths);
 		if (rc < 0) {
@@ -272,9 +209,7 @@ main(int argc, char **argv)
 			if (rc == -2)
 				fprintf(stderr, "uptake-trend: no results: a snapshot part could not be read (--allow-partial leaves unreadable parts out, marked in the output)\n");
 			stats_result_free(res[0]);
-			metric_defs_free(defs);
-			stats_meta_free(meta);
-			free(wanted);
+			stats_cli_fini(&cli);
 			return 1;
 		}
 		if (rc == 1)
@@ -336,7 +271,6 @@ main(int argc, char **argv)
 				r->old = a;
 				r->new = b;
 				r->m = m;
-				r->r1 = r->r2 = r->z = r->p = r->q = NAN;
 				if (!stats_result_available(res[0], m))
 					r->note = "not available in OLD";
 				else if (!stats_result_available(res[1], m))
@@ -345,34 +279,19 @@ main(int argc, char **argv)
 					r->note = "group only in NEW";
 				else if (b == NULL)
 					r->note = "group only in OLD";
-				if (a && a->c[m].n)
-					r->r1 = (double)a->c[m].k /
-					    (double)a->c[m].n;
-				if (b && b->c[m].n)
-					r->r2 = (double)b->c[m].k /
-					    (double)b->c[m].n;
-				if (r->note)
-					continue;
-				r->tested = stats_ztest(a->c[m].k, a->c[m].n,
-				    b->c[m].k, b->c[m].n, &r->z, &r->p);
-				if (!r->tested)
+				if (!stats_change_compute(a, b, m, r->note == NULL,
+				    &r->c) && r->note == NULL)
 					r->note = "no denominator on one side";
 			}
 		}
 	}
-	double *p = xcalloc(nrows ? nrows : 1, sizeof(*p));
-	double *q = xcalloc(nrows ? nrows : 1, sizeof(*q));
+	struct stats_change **cv = xcalloc(nrows ? nrows : 1, sizeof(*cv));
 	for (size_t i = 0; i < nrows; i++)
-		p[i] = rows[i].tested ? rows[i].p : NAN;
-	stats_bh(p, nrows, q);
-	size_t ntests = 0, nsig = 0;
-	for (size_t i = 0; i < nrows; i++) {
-		rows[i].q = q[i];
-		ntests += rows[i].tested;
+		cv[i] = &rows[i].c;
+	size_t ntests = stats_change_adjust(cv, nrows), nsig = 0;
+	for (size_t i = 0; i < nrows; i++)
 		nsig += significant(&rows[i], alpha, bh);
-	}
-	free(p);
-	free(q);
+	free(cv);
 
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
@@ -394,7 +313,7 @@ main(int argc, char **argv)
 			printf("%s,", metric_get(r->m)->name);
 			for (int s = 0; s < 2; s++) {
 				const struct stats_group *x = s ? r->new : r->old;
-				double rt = s ? r->r2 : r->r1;
+				double rt = s ? r->c.r2 : r->c.r1;
 				if (x && stats_result_available(res[s], r->m))
 					printf("%" PRIu64 ",%" PRIu64 ",",
 					    x->c[r->m].n, x->c[r->m].k);
@@ -405,9 +324,9 @@ main(int argc, char **argv)
 				else
 					putchar(',');
 			}
-			if (r->tested)
-				printf("%.4f,%.4f,%.6g,%.6g,%s,", 100 * (r->r2 - r->r1),
-				    r->z, r->p, r->q,
+			if (r->c.tested)
+				printf("%.4f,%.4f,%.6g,%.6g,%s,", 100 * (r->c.r2 - r->c.r1),
+				    r->c.z, r->c.p, r->c.q,
 				    significant(r, alpha, bh) ? "yes" : "no");
 			else
 				fputs(",,,,,", stdout);
@@ -465,17 +384,17 @@ main(int argc, char **argv)
 					json_object_set_new(so2, "k",
 					    json_integer((json_int_t)x->c[r->m].k));
 				}
-				double rt = s ? r->r2 : r->r1;
+				double rt = s ? r->c.r2 : r->c.r1;
 				json_object_set_new(so2, "rate",
 				    isnan(rt) ? json_null() : json_real(rt));
 				json_object_set_new(o, s ? "new" : "old", so2);
 			}
-			if (r->tested) {
+			if (r->c.tested) {
 				json_object_set_new(o, "change_pts",
-				    json_real(100 * (r->r2 - r->r1)));
-				json_object_set_new(o, "z", json_real(r->z));
-				json_object_set_new(o, "p", json_real(r->p));
-				json_object_set_new(o, "q", json_real(r->q));
+				    json_real(100 * (r->c.r2 - r->c.r1)));
+				json_object_set_new(o, "z", json_real(r->c.z));
+				json_object_set_new(o, "p", json_real(r->c.p));
+				json_object_set_new(o, "q", json_real(r->c.q));
 				json_object_set_new(o, "significant",
 				    json_boolean(significant(r, alpha, bh)));
 			}
@@ -516,7 +435,7 @@ main(int argc, char **argv)
 			const struct stats_group *g = r->new ? r->new : r->old;
 			if (only_sig && !significant(r, alpha, bh))
 				continue;
-			if (!r->tested && r->note && strncmp(r->note, "not available", 13) == 0)
+			if (!r->c.tested && r->note && strncmp(r->note, "not available", 13) == 0)
 				continue;
 			putchar('|');
 			for (size_t k = 0; k < tk->nkeys; k++) {
@@ -529,16 +448,16 @@ main(int argc, char **argv)
 			printf(" %s |", metric_get(r->m)->name);
 			for (int s = 0; s < 2; s++) {
 				const struct stats_group *x = s ? r->new : r->old;
-				double rt = s ? r->r2 : r->r1;
+				double rt = s ? r->c.r2 : r->c.r1;
 				if (isnan(rt))
 					fputs(" - |", stdout);
 				else
 					printf(" %.1f (%" PRIu64 ") |", 100 * rt,
 					    x->c[r->m].n);
 			}
-			if (r->tested)
+			if (r->c.tested)
 				printf(" %+.1f | %.3g | %.3g | %s |\n",
-				    100 * (r->r2 - r->r1), r->p, r->q,
+				    100 * (r->c.r2 - r->c.r1), r->c.p, r->c.q,
 				    significant(r, alpha, bh) ? "*" : "");
 			else
 				printf(" - | - | - | %s |\n", r->note ? r->note : "");
@@ -572,8 +491,6 @@ main(int argc, char **argv)
 	free(rows);
 	stats_result_free(res[0]);
 	stats_result_free(res[1]);
-	metric_defs_free(defs);
-	stats_meta_free(meta);
-	free(wanted);
+	stats_cli_fini(&cli);
 	return status;
 }

@@ -109,6 +109,29 @@ test_ztest_bh(void)
 	    near(q[2], 0.04, 1e-12) && near(q[3], 0.02, 1e-12) && isnan(q[4]),
 	    "Benjamini-Hochberg q = [%.3f %.3f %.3f %.3f]", q[0], q[1], q[2],
 	    q[3]);
+
+	/* The trend model shared by uptake-trend and uptake-report. */
+	struct stats_count ca[2] = { { .n = 100, .k = 10 }, { .n = 0 } };
+	struct stats_count cb[2] = { { .n = 200, .k = 60 }, { .n = 5, .k = 1 } };
+	struct stats_group ga = { .c = ca }, gb = { .c = cb };
+	struct stats_change ch[4], *cv[4] = { &ch[0], &ch[1], &ch[2], &ch[3] };
+	tap_ok(stats_change_compute(&ga, &gb, 0, true, &ch[0]) &&
+	    near(ch[0].r1, 0.1, 1e-12) && near(ch[0].r2, 0.3, 1e-12) &&
+	    ch[0].n1 == 100 && ch[0].n2 == 200 && ch[0].z > 0 &&
+	    ch[0].p < 0.001, "change: rates and test");
+	tap_ok(!stats_change_compute(&ga, &gb, 1, true, &ch[1]) &&
+	    isnan(ch[1].r1) && near(ch[1].r2, 0.2, 1e-12) && isnan(ch[1].p),
+	    "change: no OLD denominator, no test");
+	tap_ok(!stats_change_compute(NULL, &gb, 0, true, &ch[2]) &&
+	    ch[2].n1 == 0 && isnan(ch[2].r1), "change: group only in NEW");
+	tap_ok(!stats_change_compute(&ga, &gb, 0, false, &ch[3]) &&
+	    near(ch[3].r2, 0.3, 1e-12) && isnan(ch[3].z),
+	    "change: rates without a test");
+	tap_eq_i64((int64_t)stats_change_adjust(cv, 4), 1, "one test");
+	tap_ok(near(ch[0].q, ch[0].p, 1e-15) && isnan(ch[1].q) &&
+	    stats_change_significant(&ch[0], 0.05, true) &&
+	    !stats_change_significant(&ch[1], 0.99, false),
+	    "change: q and significance");
 }
 
 static void
