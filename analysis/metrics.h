@@ -111,10 +111,6 @@ int metric_expr_parse(const char *text, struct metric_expr *out, char *err,
 
 void metric_expr_fini(struct metric_expr *e);
 
-/* Value of one atom for a cell of its column. */
-bool metric_atom_eval(const struct metric_atom *a,
-	const struct schema_value *v);
-
 /* Value of e for row[SCHEMA_COL_COUNT] (borrowed). */
 bool metric_expr_eval(const struct metric_expr *e,
 	const struct schema_value *row);

@@ -342,7 +342,8 @@ metric_expr_fini(struct metric_expr *e)
 	memset(e, 0, sizeof(*e));
 }
 
-bool
+/* Value of one atom for a cell of its column. */
+static bool
 metric_atom_eval(const struct metric_atom *a, const struct schema_value *v)
 {
 	int64_t x;

@@ -97,7 +97,4 @@ void report_heat_colour(double rate, char bg[8], const char **fg);
  */
 void report_esc(FILE *f, const char *s);
 
-/* Okabe-Ito colour i (cycled). */
-const char *report_palette(size_t i);
-
 #endif

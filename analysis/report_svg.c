@@ -97,7 +97,8 @@ report_esc(FILE *f, const char *s)
 	}
 }
 
-const char *
+/* Okabe-Ito colour i (cycled). */
+static const char *
 report_palette(size_t i)
 {
 	/* Okabe & Ito, distinguishable with colour-vision deficiencies. */

@@ -27,16 +27,9 @@ uint32_t *stats_strmap_get(const struct stats_strmap *m, const void *key,
 uint32_t *stats_strmap_put(struct stats_strmap *m, const void *key,
 	size_t len, bool *inserted);
 
-size_t stats_strmap_count(const struct stats_strmap *m);
-
-uint64_t stats_hash(const void *key, size_t len);
-
 /* A zeroed group with its count array. */
 void stats_group_init(struct stats_group *g, size_t nkeys);
-void stats_group_fini(struct stats_group *g, size_t nkeys);
 /* Free the groups of an embedded table. */
 void stats_table_fini(struct stats_table *t);
-/* Add the counts of src to dst. */
-void stats_group_add(struct stats_group *dst, const struct stats_group *src);
 
 #endif

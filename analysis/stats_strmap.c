@@ -31,7 +31,7 @@ struct stats_strmap {
 	struct chunk *chunks;
 };
 
-uint64_t
+static uint64_t
 stats_hash(const void *key, size_t len)
 {
 	const uint8_t *p = key;
@@ -163,10 +163,4 @@ stats_strmap_put(struct stats_strmap *m, const void *key, size_t len,
 	m->count++;
 	*inserted = true;
 	return &s->value;
-}
-
-size_t
-stats_strmap_count(const struct stats_strmap *m)
-{
-	return m->count;
 }

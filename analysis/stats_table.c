@@ -18,7 +18,7 @@ stats_group_init(struct stats_group *g, size_t nkeys)
 	(void)nkeys;
 }
 
-void
+static void
 stats_group_fini(struct stats_group *g, size_t nkeys)
 {
 	for (size_t i = 0; i < nkeys; i++)
@@ -27,7 +27,8 @@ stats_group_fini(struct stats_group *g, size_t nkeys)
 	memset(g, 0, sizeof(*g));
 }
 
-void
+/* Add the counts of src to dst. */
+static void
 stats_group_add(struct stats_group *dst, const struct stats_group *src)
 {
 	dst->rows += src->rows;

@@ -719,6 +719,9 @@ list_open_mem(const void *buf, size_t len, const char *name,
 	return reader_start(r, fmt, err, errlen);
 }
 
+/* One line of totals for the log (the crawl's summary); into buf. */
+static void list_summary(const struct list_reader *r, char *buf, size_t len);
+
 static void
 report_summary(struct list_reader *r)
 {
@@ -779,12 +782,6 @@ list_format(const struct list_reader *r)
 	return r->fmt;
 }
 
-const char *
-list_name(const struct list_reader *r)
-{
-	return r->name;
-}
-
 void
 list_stats(const struct list_reader *r, struct list_stats *out)
 {
@@ -795,12 +792,6 @@ int64_t
 list_size(const struct list_reader *r)
 {
 	return r->size;
-}
-
-const char *
-list_error(const struct list_reader *r)
-{
-	return r->err;
 }
 
 /* Append to buf at *o; false when it no longer fits. */
@@ -827,7 +818,7 @@ sum_add(char *buf, size_t len, size_t *o, const char *fmt, ...)
 	return true;
 }
 
-void
+static void
 list_summary(const struct list_reader *r, char *buf, size_t len)
 {
 	const struct list_stats *st = &r->st;

@@ -126,7 +126,6 @@ struct list_reader;
 const char *list_format_str(enum list_format f);
 /* Parse a --list-format value.  Returns 0, or -1 if unknown. */
 int list_format_parse(const char *s, enum list_format *out);
-const char *list_bad_str(enum list_bad b);
 
 /*
  * Open path ("-" for standard input) as a list of format fmt (AUTO:
@@ -148,7 +147,8 @@ struct list_reader *list_open_mem(const void *buf, size_t len,
 
 /*
  * Next name into *e (caller's).  Returns 1 with an entry, 0 at the end,
- * -1 on a read error (list_error() says which; the reader stays failed).
+ * -1 on a read error (logged with the file's name; the reader stays
+ * failed).
  * Deterministic: the same file gives the same entries and indices.
  */
 int list_next(struct list_reader *r, struct list_entry *e)
@@ -156,16 +156,12 @@ int list_next(struct list_reader *r, struct list_entry *e)
 
 /* The format in use (detected for AUTO). */
 enum list_format list_format(const struct list_reader *r);
-/* Name used in messages: the path, or the name given; borrowed. */
-const char *list_name(const struct list_reader *r);
 /* Counters so far, copied into *out. */
 void list_stats(const struct list_reader *r, struct list_stats *out);
 /* Size of the file in bytes if known (regular file), else -1. */
 int64_t list_size(const struct list_reader *r);
-/* One line of totals, e.g. for the crawl's summary; into buf. */
-void list_summary(const struct list_reader *r, char *buf, size_t len);
-/* The last read error as one line, or "" if none; borrowed. */
-const char *list_error(const struct list_reader *r);
+/* "line_too_long", ...: the names in the log's totals. */
+const char *list_bad_str(enum list_bad b);
 
 /*
  * SHA-256 of the whole file as 64 lower-case hex digits and a NUL into
