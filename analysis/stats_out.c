@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "csv.h"
 #include "stats.h"
 #include "util.h"
 
@@ -28,24 +29,6 @@ stats_format_parse(const char *s, enum stats_format *out)
 	else
 		return -1;
 	return 0;
-}
-
-static void
-csv_field(FILE *f, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (!quote) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 void
@@ -120,7 +103,7 @@ print_csv(FILE *f, const struct stats_result *r)
 			if (!r->wanted[m])
 				continue;
 			for (size_t i = 0; i < t->nkeys; i++) {
-				csv_field(f, gr->key[i]);
+				csv_field_write(f, gr->key[i]);
 				fputc(',', f);
 			}
 			if (cs)
@@ -134,7 +117,7 @@ print_csv(FILE *f, const struct stats_result *r)
 				snprintf(note, sizeof(note), "not available: %s%s%s",
 				    r->missing[m], r->dup_dropped ? "; " : "",
 				    r->dup_dropped ? dup_note : "");
-				csv_field(f, note);
+				csv_field_write(f, note);
 				fputc('\n', f);
 				continue;
 			}
@@ -150,7 +133,7 @@ print_csv(FILE *f, const struct stats_result *r)
 				fprintf(f, "%.1f,", neff);
 			fprintf(f, "%s,", complete);
 			if (r->dup_dropped)
-				csv_field(f, dup_note);
+				csv_field_write(f, dup_note);
 			fputc('\n', f);
 		}
 	}
@@ -502,7 +485,7 @@ stats_print_metrics(FILE *f, enum stats_format format)
 			for (size_t j = 0; j < 7; j++) {
 				if (j)
 					fputc(',', f);
-				csv_field(f, v[j]);
+				csv_field_write(f, v[j]);
 			}
 			fputc('\n', f);
 		}

@@ -394,22 +394,6 @@ read_list(struct set *s, const char *path, bool prefer)
 
 /* ---- output ---------------------------------------------------------- */
 
-static void
-csv_field(FILE *fp, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 /*
  * Write the kept rows (all when all) to out ("-": standard output) as
  * domain,country,sector,organisation, through a temporary file renamed
@@ -446,7 +430,7 @@ write_rows(const struct set *s, const char *out, bool all)
 			continue;
 		fprintf(fp, "%s,%s,%s,", r->domain, r->country,
 		    sectors[r->sector]);
-		csv_field(fp, r->org);
+		csv_field_write(fp, r->org);
 		fputc('\n', fp);
 	}
 	if (to_stdout)

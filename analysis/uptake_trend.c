@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "csv.h"
 #include "log.h"
 #include "metrics.h"
 #include "snapshot.h"
@@ -106,22 +107,6 @@ crawl_date(const struct stats_result *r)
 			return v;
 	}
 	return "unknown";
-}
-
-static void
-csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 static bool
@@ -307,7 +292,7 @@ main(int argc, char **argv)
 			if (only_sig && !significant(r, alpha, bh))
 				continue;
 			for (size_t k = 0; k < tk->nkeys; k++) {
-				csv_field(stdout, g->key[k]);
+				csv_field_write(stdout, g->key[k]);
 				putchar(',');
 			}
 			printf("%s,", metric_get(r->m)->name);
@@ -337,7 +322,7 @@ main(int argc, char **argv)
 				snprintf(note, sizeof(note), "%s%s%s",
 				    r->note ? r->note : "", r->note ? "; " : "",
 				    dup_note);
-				csv_field(stdout, note);
+				csv_field_write(stdout, note);
 				putchar('\n');
 			} else
 				printf("%s\n", r->note ? r->note : "");

@@ -137,6 +137,22 @@ csv_trim(char *s)
 	return s;
 }
 
+void
+csv_field_write(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 struct csv_file {
 	FILE *fp;
 	const char *name;	/* for messages: the path or <stdin> */

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Longest line (bytes, without its line break): the list reader's limit. */
 #define CSV_MAX_LINE 4096
@@ -56,6 +57,10 @@ int csv_split(char *line, size_t len, char **f, int maxf,
 
 /* Blanks (space, tab) at both ends of s cut off in place; returns s+k. */
 char *csv_trim(char *s);
+
+/* Write s to f as one CSV field: quoted ("" for ") when it holds a
+ * comma, quote or line break, as it is otherwise. */
+void csv_field_write(FILE *f, const char *s);
 
 struct csv_file;
 

@@ -170,6 +170,25 @@ main(void)
 		tap_eq_str(got + CSV_MAX_LINE + 1, want, "overlong line");
 		free(data);
 	}
+	/* Writing: quoted only when needed; reads back as written. */
+	{
+		char *buf = NULL, *f[4];
+		size_t sz = 0;
+		enum csv_error why;
+		FILE *m = open_memstream(&buf, &sz);
+
+		csv_field_write(m, "plain");
+		fputc(',', m);
+		csv_field_write(m, "a,\"b\"");
+		fputc(',', m);
+		csv_field_write(m, "");
+		fclose(m);
+		tap_eq_str(buf, "plain,\"a,\"\"b\"\"\",", "field written");
+		tap_ok(csv_split(buf, sz, f, 4, &why) == 3 &&
+		    strcmp(f[1], "a,\"b\"") == 0 && f[2][0] == '\0',
+		    "written field reads back");
+		free(buf);
+	}
 	/* A missing file names itself. */
 	{
 		char err[256];
