@@ -24,12 +24,6 @@ log_set_level(enum log_level level)
 	cur_level = level;
 }
 
-enum log_level
-log_get_level(void)
-{
-	return cur_level;
-}
-
 void
 log_set_progname(const char *name)
 {
@@ -37,7 +31,7 @@ log_set_progname(const char *name)
 		progname = name;
 }
 
-void
+static void __attribute__((format(printf, 3, 0)))
 log_vmsg(enum log_level level, const char *group, const char *fmt, va_list ap)
 {
 	if (level > cur_level)

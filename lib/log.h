@@ -18,15 +18,12 @@ enum log_level {
 
 /* Messages above this level are dropped.  Default LOG_LEVEL_WARN. */
 void log_set_level(enum log_level level);
-enum log_level log_get_level(void);
 
 /* Program name printed before each message; borrowed, must outlive use. */
 void log_set_progname(const char *name);
 
 void log_msg(enum log_level level, const char *group, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void log_vmsg(enum log_level level, const char *group, const char *fmt,
-	va_list ap) __attribute__((format(printf, 3, 0)));
 
 #define log_err(group, ...)   log_msg(LOG_LEVEL_ERR, group, __VA_ARGS__)
 #define log_warn(group, ...)  log_msg(LOG_LEVEL_WARN, group, __VA_ARGS__)

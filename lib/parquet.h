@@ -93,9 +93,6 @@ int parquet_writer_append(struct parquet_writer *w,
 /* Rows appended so far. */
 uint64_t parquet_writer_rows(const struct parquet_writer *w);
 
-/* Bytes written to fd so far. */
-uint64_t parquet_writer_bytes(const struct parquet_writer *w);
-
 /*
  * Write the last row group and the footer.  Does not fsync or close fd.
  * Returns 0 or -errno.
@@ -202,9 +199,6 @@ struct parquet_column_reader *parquet_column_reader_new(
  */
 int parquet_column_reader_next(struct parquet_column_reader *cr, size_t max,
 	struct parquet_column_data *out) __attribute__((warn_unused_result));
-
-/* Rows of the row group not yet returned. */
-size_t parquet_column_reader_rows_left(const struct parquet_column_reader *cr);
 
 void parquet_column_reader_free(struct parquet_column_reader *cr);
 

@@ -1233,12 +1233,6 @@ parquet_column_reader_next(struct parquet_column_reader *c, size_t max,
 	return (int)n;
 }
 
-size_t
-parquet_column_reader_rows_left(const struct parquet_column_reader *c)
-{
-	return c->nrows - c->row;
-}
-
 void
 parquet_column_reader_free(struct parquet_column_reader *c)
 {

@@ -246,12 +246,6 @@ parquet_writer_rows(const struct parquet_writer *w)
 	return w->rows;
 }
 
-uint64_t
-parquet_writer_bytes(const struct parquet_writer *w)
-{
-	return w->offset;
-}
-
 static size_t
 type_size(enum schema_type t)
 {

@@ -597,18 +597,6 @@ snapshot_writer_is_done(const struct snapshot_writer *w, int64_t input_index)
 	return snapshot_done_has(w->done, input_index);
 }
 
-uint64_t
-snapshot_writer_rows(const struct snapshot_writer *w)
-{
-	return w->rows;
-}
-
-uint64_t
-snapshot_writer_parts(const struct snapshot_writer *w)
-{
-	return w->parts;
-}
-
 static void part_abandon(struct snapshot_writer *w);
 
 static int
@@ -766,7 +754,8 @@ fail:
 	return rc;
 }
 
-int
+/* Finish the current part now (nothing when it is empty).  0 or -errno. */
+static int
 snapshot_writer_roll(struct snapshot_writer *w)
 {
 	if (w->pw == NULL)

@@ -173,13 +173,6 @@ bool snapshot_writer_is_done(const struct snapshot_writer *w,
 int snapshot_writer_append(struct snapshot_writer *w,
 	const struct schema_value *row) __attribute__((warn_unused_result));
 
-/* Finish the current part now (nothing when it is empty).  0 or -errno. */
-int snapshot_writer_roll(struct snapshot_writer *w)
-	__attribute__((warn_unused_result));
-
-/* Rows appended in this session / parts written in this session. */
-uint64_t snapshot_writer_rows(const struct snapshot_writer *w);
-uint64_t snapshot_writer_parts(const struct snapshot_writer *w);
 
 /*
  * Finish the current part; if the directory holds no part at all, write
