@@ -810,6 +810,10 @@ dns_stage_end(struct job *j)
 		j->stage_done(j);	/* may free j */
 		return;
 	}
+	/* The apex resolved: the parent's DS answer was needed only for a
+	 * verdict without the child (dnssecprobe_start). */
+	ldns_pkt_free(j->dns->ds_reply);
+	j->dns->ds_reply = NULL;
 	use_www = j->dns->www_sent && j->dns->www_a_count + j->dns->www_aaaa_count > 0;
 	pa = use_www ? j->dns->www_a_reply : j->dns->a_reply;
 	p6 = use_www ? j->dns->www_aaaa_reply : j->dns->aaaa_reply;

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,28 +204,55 @@ join_argv(int argc, char **argv)
 	return s;
 }
 
+/*
+ * SHA-256 of what fd in holds, as hex, read to its end; every chunk is
+ * also written to fd out unless out is -1.  Returns 0, or -1 with errno.
+ */
 static int
-sha256_file(const char *path, char hex[65])
+sha256_fd(int in, int out, char hex[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
 	unsigned int mdlen = 0, i;
-	EVP_MD_CTX *ctx;
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	ssize_t n;
+	int e;
 
-	if (f == NULL)
-		return -1;
-	ctx = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		EVP_DigestUpdate(ctx, buf, n);
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		if (out >= 0 && write(out, buf, (size_t)n) != n)
+			goto fail;
+	}
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	fclose(f);
 	for (i = 0; i < mdlen; i++)
 		sprintf(hex + 2 * i, "%02x", md[i]);
 	hex[2 * mdlen] = '\0';
 	return 0;
+fail:
+	e = errno;
+	EVP_MD_CTX_free(ctx);
+	errno = e;
+	return -1;
+}
+
+static int
+sha256_file(const char *path, char hex[65])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = sha256_fd(fd, -1, hex);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }
 
 /*
@@ -239,10 +267,6 @@ spool_stdin(char hex[65])
 {
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
-	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
-	unsigned int mdlen = 0, i;
-	EVP_MD_CTX *ctx;
-	ssize_t n;
 	int fd, e;
 
 	snprintf(path, sizeof(path), "%s/uptake-list-XXXXXX",
@@ -250,33 +274,15 @@ spool_stdin(char hex[65])
 	if ((fd = mkstemp(path)) < 0)
 		return -1;
 	unlink(path);
-	ctx = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		if (write(fd, buf, (size_t)n) != n)
-			goto fail;
+	if (sha256_fd(STDIN_FILENO, fd, hex) != 0 ||
+	    lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
 	}
-	if (lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0)
-		goto fail;
 	close(fd);
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	for (i = 0; i < mdlen; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
-	hex[2 * mdlen] = '\0';
 	return 0;
-fail:
-	e = errno;
-	EVP_MD_CTX_free(ctx);
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 static void

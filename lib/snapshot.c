@@ -215,9 +215,11 @@ snapshot_done_add(struct snapshot_done *d, int64_t i)
 	return true;
 }
 
-static void
-done_remove(struct snapshot_done *d, int64_t i)
+void
+snapshot_done_remove(struct snapshot_done *d, int64_t i)
 {
+	if (i < 0 || i >= SNAPSHOT_MAX_INPUT_INDEX)
+		return;
 	uint64_t *leaf = d->leaves[i >> DONE_LEAF_BITS];
 	uint64_t bit = (uint64_t)i & ((1u << DONE_LEAF_BITS) - 1);
 	uint64_t m = (uint64_t)1 << (bit % 64);
@@ -657,7 +659,7 @@ static void
 part_abandon(struct snapshot_writer *w)
 {
 	for (size_t i = 0; i < w->npending; i++)
-		done_remove(w->done, w->pending[i]);
+		snapshot_done_remove(w->done, w->pending[i]);
 	w->rows -= w->npending;
 	w->npending = 0;
 	parquet_writer_free(w->pw);

@@ -91,6 +91,8 @@ struct snapshot_done *snapshot_done_new(void);
 bool snapshot_done_has(const struct snapshot_done *d, int64_t input_index);
 /* Add; returns false if it was there already or is out of range. */
 bool snapshot_done_add(struct snapshot_done *d, int64_t input_index);
+/* Take input_index out of the set (absent or out of range: nothing). */
+void snapshot_done_remove(struct snapshot_done *d, int64_t input_index);
 uint64_t snapshot_done_count(const struct snapshot_done *d);
 void snapshot_done_free(struct snapshot_done *d);
 

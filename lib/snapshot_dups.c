@@ -11,16 +11,14 @@
 #include "snapshot_dups.h"
 #include "util.h"
 
-/* Bits per leaf of a list's input_index bitmap (2^20 bits = 128 KiB). */
-#define KEY_LEAF_BITS 20
-#define KEY_LEAVES (SNAPSHOT_MAX_INPUT_INDEX >> KEY_LEAF_BITS)
 /* Longest list name kept for the example (a name is a short label). */
 #define EX_LIST_MAX 200
 
 struct klist {
 	char *name;
 	size_t len;
-	uint64_t **leaves;	/* [KEY_LEAVES], leaves allocated on use */
+	struct snapshot_done *set;	/* its input_index values seen (the
+					 * resume's bitmap set, snapshot.h) */
 };
 
 struct keys {
@@ -65,45 +63,18 @@ keys_list(struct keys *k, const uint8_t *p, uint32_t len)
 	k->l = xreallocarray(k->l, k->n + 1, sizeof(*k->l));
 	k->l[k->n].name = xstrndup((const char *)p, len);
 	k->l[k->n].len = len;
-	k->l[k->n].leaves = xcalloc(KEY_LEAVES, sizeof(uint64_t *));
+	k->l[k->n].set = snapshot_done_new();
 	k->last_p = p;
 	k->last_len = len;
 	k->last = k->n;
 	return (long)k->n++;
 }
 
-/* Set the bit of i in list l; returns whether it was set before. */
-static bool
-keys_test_set(struct klist *l, int64_t i)
-{
-	uint64_t **leaf = &l->leaves[i >> KEY_LEAF_BITS];
-	uint64_t bit = (uint64_t)i & ((1u << KEY_LEAF_BITS) - 1);
-
-	if (*leaf == NULL)
-		*leaf = xcalloc((1u << KEY_LEAF_BITS) / 64, sizeof(uint64_t));
-	uint64_t m = (uint64_t)1 << (bit % 64);
-	bool was = ((*leaf)[bit / 64] & m) != 0;
-	(*leaf)[bit / 64] |= m;
-	return was;
-}
-
-static void
-keys_clear(struct klist *l, int64_t i)
-{
-	uint64_t *leaf = l->leaves[i >> KEY_LEAF_BITS];
-	uint64_t bit = (uint64_t)i & ((1u << KEY_LEAF_BITS) - 1);
-
-	if (leaf)
-		leaf[bit / 64] &= ~((uint64_t)1 << (bit % 64));
-}
-
 static void
 keys_free(struct keys *k)
 {
 	for (size_t i = 0; i < k->n; i++) {
-		for (size_t j = 0; j < KEY_LEAVES; j++)
-			free(k->l[i].leaves[j]);
-		free(k->l[i].leaves);
+		snapshot_done_free(k->l[i].set);
 		free(k->l[i].name);
 	}
 	free(k->l);
@@ -226,10 +197,11 @@ scan_part(struct snapshot_dups *d, struct keys *k, size_t p,
 			}
 			if (undo_rows) {
 				if (!snapshot_dups_is_dropped(d, p, row))
-					keys_clear(&k->l[li], ix);
+					snapshot_done_remove(k->l[li].set, ix);
 				continue;
 			}
-			if (!keys_test_set(&k->l[li], ix))
+			/* ix is in range: add is false only when present. */
+			if (snapshot_done_add(k->l[li].set, ix))
 				continue;
 			if (d->dropped_in[p]++ == 0)
 				d->parts_with++;
