@@ -3,7 +3,7 @@
  * short-input PRF", 2012), the one 64-bit hash of uptake.
  *
  * Used where a hash must be stable across runs, machines and versions:
- * the shard a domain belongs to (crawler/shard.h) and the duplicate set of
+ * the shard a domain belongs to (crawler/input/shard.h) and the duplicate set of
  * the list readers (list.h).  Each use has its own fixed key, so the two
  * are independent.  The function is the reference SipHash-2-4: key bytes
  * 0-7 and 8-15 read little-endian, the 64-bit result as a number; the

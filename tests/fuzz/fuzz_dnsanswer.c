@@ -1,13 +1,13 @@
 /*
  * fuzz_dnsanswer.c - libFuzzer target for the DNS probe's reply reduction
- * (crawler/dnsanswer.c): wire bytes -> ldns_wire2pkt -> every dnsanswer_*
+ * (crawler/dns/dnsanswer.c): wire bytes -> ldns_wire2pkt -> every dnsanswer_*
  * function, for the reply's question name, a fixed apex, www.apex and
  * _dmarc.apex, over the types the probe asks.  No crash, no leak (ASan),
  * and what each returns keeps its contract: the records are of the type
  * asked and at a name reached from qname in at most DNS_MAX_CNAME links,
  * TXT texts fit their buffers, the field list is a terminated "a,b,c",
  * a negative answer's zone holds the apex.  The joined TXT texts go on to
- * the mail-policy parsers (crawler/mailpol.c) as the probe passes them.
+ * the mail-policy parsers (crawler/mail/mailpol.c) as the probe passes them.
  */
 #include "config.h"
 

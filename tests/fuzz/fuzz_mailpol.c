@@ -1,6 +1,6 @@
 /*
  * fuzz_mailpol.c - libFuzzer target for the mail-policy parsers
- * (crawler/mailpol.c: SPF, DMARC, MTA-STS, TLS-RPT): the bytes are split
+ * (crawler/mail/mailpol.c: SPF, DMARC, MTA-STS, TLS-RPT): the bytes are split
  * at '\n' into at most DNS_MAX_TXT record texts (the probe's bound), each
  * handed as (pointer, length) in an exact-size copy so that ASan sees any
  * read past its end; no crash, and every verdict is one of mailpol.h's.

@@ -1,7 +1,7 @@
 /*
  * fuzz_validator.c - libFuzzer target for the DNSSEC validator
- * (crawler/dnssec.h) fed hostile packets through the replay engine
- * (crawler/query_replay.c) over the recorded core world
+ * (crawler/dnssec/dnssec.h) fed hostile packets through the replay engine
+ * (crawler/engine/query_replay.c) over the recorded core world
  * (FUZZ_REPLAY_DIR/core.rpl, its trust anchor core.key and time
  * core.time, as tests/replay/test_replay_val.c).
  *

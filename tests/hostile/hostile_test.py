@@ -404,7 +404,7 @@ def main():
 
         # Three crawls, each case between control sites: the web cases;
         # the DNS cases but dns-oversized; dns-oversized alone (its TCP
-        # retry is refused: only its own queries may fail, crawler/query.c).
+        # retry is refused: only its own queries may fail, crawler/engine/query.c).
         groups = [[c for c in CASES if not c.startswith("dns-")],
                   ["dns-malformed", "dns-truncated", "dns-mismatch"],
                   ["dns-oversized"]] if "cases" in parts else []

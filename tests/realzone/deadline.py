@@ -17,7 +17,7 @@ the namespace's loopback and starts on them:
 Then crawls one domain, once per --timeout value:
   - with --resolver STUB_DNS and --probes dns,tls: the TLS handshake never
     completes; --timeout below, equal to and above the web stage's own
-    handshake timeout (crawler/webprobe.h: WEB_HANDSHAKE_TIMEOUT_MS 5000 ms
+    handshake timeout (crawler/web/webprobe.h: WEB_HANDSHAKE_TIMEOUT_MS 5000 ms
     after a connect that succeeds at once): tls_status is timeout each time;
   - with --resolver SILENT_DNS and --probes dns: no reply ever;
     --timeout below one query's timeout, equal to the stage's own bound,
@@ -54,7 +54,7 @@ SILENT_DNS = "203.0.113.221"
 STUB_DNS = "203.0.113.222"
 ADDRESSES = (SILENT_WEB, SILENT_DNS, STUB_DNS)
 
-# The stages' own timeouts (crawler/webprobe.h, crawler/main.c).
+# The stages' own timeouts (crawler/web/webprobe.h, crawler/main.c).
 WEB_HANDSHAKE_S = 5
 DNS_QUERY_S, DNS_TRIES = 2, 3
 # Each try waits twice as long as the one before (c-ares): 2 + 4 + 8 s.

@@ -1,8 +1,8 @@
 /*
  * test_replay_probe.c - the DNS probe and the validator together
- * (crawler/dnsprobe.c, addrprobe.c, mailpol.c, row.c, loop.c and the
+ * (crawler/dns/dnsprobe.c, addrprobe.c, mailpol.c, row.c, loop.c and the
  * DNSSEC modules), their queries answered by the replay engine
- * (crawler/query_replay.c, linked instead of query.c) from the recorded
+ * (crawler/engine/query_replay.c, linked instead of query.c) from the recorded
  * core world (docs/replay.md).  No root, no namespace, no network.
  *
  *   test_replay_probe DIR      DIR: tests/replay

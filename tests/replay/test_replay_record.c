@@ -1,6 +1,6 @@
 /*
  * test_replay_record.c - the real query engine's record mode
- * (crawler/query.c, UPTAKE_QUERY_RECORD=FILE; docs/replay.md) against a
+ * (crawler/engine/query.c, UPTAKE_QUERY_RECORD=FILE; docs/replay.md) against a
  * small responder on 127.0.0.1 that runs on the same loop: an answer, a
  * silence (timeout), a truncated answer (asked again over TCP, where
  * nothing listens: an error), and an answer that comes after its query

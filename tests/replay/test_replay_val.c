@@ -1,6 +1,6 @@
 /*
- * test_replay_val.c - the DNSSEC validator alone (crawler/dnssec.h),
- * its queries answered by the replay engine (crawler/query_replay.c) from
+ * test_replay_val.c - the DNSSEC validator alone (crawler/dnssec/dnssec.h),
+ * its queries answered by the replay engine (crawler/engine/query_replay.c) from
  * the recorded core world and crafted overlays (docs/replay.md).
  *
  *   test_replay_val DIR      DIR: tests/replay

@@ -1,5 +1,5 @@
 /*
- * test_headers.c - header and security.txt verdicts (crawler/headers.c),
+ * test_headers.c - header and security.txt verdicts (crawler/web/headers.c),
  * against the rules of docs/testbed-web.md and the core world's cases.
  */
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * test_http.c - the bounded HTTP/1.1 response parser (crawler/http.c),
+ * test_http.c - the bounded HTTP/1.1 response parser (crawler/web/http.c),
  * and its resumable head search and chunked decoder fed one byte at a time
  * (issue 14 point 9): the same results, and no byte looked at twice.
  */

@@ -1,5 +1,5 @@
 /*
- * test_query.c - the query wire form (crawler/query.c build_query): byte
+ * test_query.c - the query wire form (crawler/engine/query.c build_query): byte
  * for byte what ldns_pkt2wire writes for the same query (RD, CD, one
  * question, EDNS0 with our UDP size and DO), for every type the crawler
  * asks and names of every shape, and a reply-shaped parse back by ldns.

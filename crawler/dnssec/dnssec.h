@@ -63,7 +63,7 @@ const char *val_reason_str(enum val_reason r);	/* NULL for NONE */
  * The outcome of one job: a verdict and its reason, nothing else.  The
  * zone facts of the schema (DS digest types, DNSKEY algorithms, denial
  * type, NSEC3 iterations, signer) have one source, the DNS probe's own
- * answers (crawler/dnsprobe.c, docs/dnssec.md "Which answer each column
+ * answers (crawler/dns/dnsprobe.c, docs/dnssec.md "Which answer each column
  * comes from"); the validator does not compute them again.
  */
 struct val_result {

@@ -19,7 +19,7 @@ struct loop_timer;
 struct dns;
 struct web;
 
-/* The stages of a domain, in pipeline order (crawler/pipeline.c). */
+/* The stages of a domain, in pipeline order (crawler/engine/pipeline.c). */
 enum job_stage {
 	JOB_DNS = 0,		/* dnsprobe.c: the apex's records */
 	JOB_ADDR,		/* addrprobe.c: route, ROV, geo of the web addresses */

@@ -43,7 +43,7 @@
 /*
  * Record mode (docs/replay.md): with this variable naming a file, every
  * query and what it got is appended to the file in the replay format that
- * crawler/query_replay.c reads.  Unset (the default), nothing is done.
+ * crawler/engine/query_replay.c reads.  Unset (the default), nothing is done.
  */
 #define QUERY_RECORD_ENV "UPTAKE_QUERY_RECORD"
 

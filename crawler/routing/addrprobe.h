@@ -1,7 +1,7 @@
 /*
  * addrprobe.h - the address stage of a domain job: once the DNS stage has
  * set web_ipv4/web_ipv6, fill the rpki and geo columns from the data
- * loaded at start-up (crawler/addr.h).  No I/O, no waiting.
+ * loaded at start-up (crawler/routing/addr.h).  No I/O, no waiting.
  */
 #ifndef UPTAKE_CRAWLER_ADDRPROBE_H
 #define UPTAKE_CRAWLER_ADDRPROBE_H
