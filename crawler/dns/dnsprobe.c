@@ -104,6 +104,7 @@ struct dns {
 	unsigned val_pending;
 	enum val_status web_status;
 	bool tlsa_web_secure, tlsa_mx_secure;
+	bool ds_present;		/* the DS answer had records */
 };
 
 static bool dq_reply(void *arg, enum query_status st, ldns_pkt *p);
@@ -183,21 +184,47 @@ scan_denial(struct job *j, const ldns_pkt *p)
 	}
 }
 
-static const char *
-rcode_status(int rcode)
+/* The apex A query's outcome. */
+static enum dns_outcome
+apex_outcome(enum query_status st, int rcode)
 {
+	if (st == QUERY_TIMEOUT)
+		return DNS_OUT_TIMEOUT;
+	if (st != QUERY_OK)
+		return DNS_OUT_ERROR;
 	switch (rcode) {
 	case LDNS_RCODE_NOERROR:
-		return "ok";
+		return DNS_OUT_OK;
 	case LDNS_RCODE_NXDOMAIN:
-		return "nxdomain";
+		return DNS_OUT_NXDOMAIN;
 	case LDNS_RCODE_SERVFAIL:
-		return "servfail";
+		return DNS_OUT_SERVFAIL;
 	case LDNS_RCODE_REFUSED:
-		return "refused";
+		return DNS_OUT_REFUSED;
 	default:
-		return "error";
+		return DNS_OUT_ERROR;
 	}
+}
+
+const char *
+dnsprobe_outcome_str(enum dns_outcome o)
+{
+	switch (o) {
+	case DNS_OUT_OK:
+		return "ok";
+	case DNS_OUT_NXDOMAIN:
+		return "nxdomain";
+	case DNS_OUT_SERVFAIL:
+		return "servfail";
+	case DNS_OUT_REFUSED:
+		return "refused";
+	case DNS_OUT_ERROR:
+		return "error";
+	case DNS_OUT_NONE:
+	case DNS_OUT_TIMEOUT:
+		break;
+	}
+	return "timeout";
 }
 
 /* Cancel the job's queries in flight, but the DS query if keep_ds. */
@@ -284,6 +311,17 @@ mx_cmp(const void *a, const void *b)
 	return ldns_dname_compare(x->host, y->host);
 }
 
+/* The hosts named qn (one name may be listed more than once) have AAAA. */
+static void
+host_has_v6(struct job_host *h, unsigned n, const ldns_rdf *qn)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (ldns_dname_compare(h[i].name, qn) == 0)
+			h[i].v6 = true;
+}
+
 static void
 on_ns(struct job *j, const ldns_pkt *p)
 {
@@ -298,6 +336,9 @@ on_ns(struct job *j, const ldns_pkt *p)
 		if (ldns_rr_rd_count(rr) < 1)
 			continue;
 		j->dns->ns_hosts_asked++;
+		if (j->facts.nns < JOB_MAX_HOSTS)
+			j->facts.ns[j->facts.nns++].name =
+			    ldns_rdf_clone(ldns_rr_rdf(rr, 0));
 		ask(j, DQ_NS_AAAA, ldns_rr_rdf(rr, 0), LDNS_RR_TYPE_AAAA);
 	}
 	ldns_rr_list_free(l);
@@ -326,6 +367,13 @@ on_mx(struct job *j, const ldns_pkt *p)
 		qsort(ent, m, sizeof(ent[0]), mx_cmp);
 		row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, false);
 		for (i = 0; i < m; i++) {
+			if (j->facts.nmx < JOB_MAX_HOSTS) {
+				struct job_host *h =
+				    &j->facts.mx[j->facts.nmx++];
+
+				h->name = ldns_rdf_clone(ent[i].host);
+				h->pref = ent[i].pref;
+			}
 			j->dns->mx_hosts_asked++;
 			ask(j, DQ_MX_AAAA, ent[i].host, LDNS_RR_TYPE_AAAA);
 		}
@@ -416,9 +464,9 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 	if (d->kind == DQ_A) {
 		j->dns->apex_qstatus = st;
 		j->dns->apex_rcode = st == QUERY_OK ? (int)ldns_pkt_get_rcode(p) : -1;
+		j->facts.dns = apex_outcome(st, j->dns->apex_rcode);
 		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
-		    st == QUERY_OK ? rcode_status(j->dns->apex_rcode) :
-		    st == QUERY_TIMEOUT ? "timeout" : "error");
+		    dnsprobe_outcome_str(j->facts.dns));
 		if (j->dns->apex_rcode != LDNS_RCODE_NOERROR) {
 			if (st != QUERY_OK)
 				job_error(j, st == QUERY_TIMEOUT ?
@@ -512,8 +560,10 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		j->dns->https_www = dnsanswer_count(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_DS:
-		row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT, apex_field_list(j,
-		    p, LDNS_RR_TYPE_DS, SCHEMA_COL_DS_DIGEST_TYPES) > 0);
+		j->dns->ds_present = apex_field_list(j, p, LDNS_RR_TYPE_DS,
+		    SCHEMA_COL_DS_DIGEST_TYPES) > 0;
+		row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT,
+		    j->dns->ds_present);
 		j->dns->ds_reply = p;
 		kept = true;
 		break;
@@ -527,12 +577,16 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		on_txt_policy(j, p, qn, d->kind);
 		break;
 	case DQ_NS_AAAA:
-		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0)
+		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0) {
+			host_has_v6(j->facts.ns, j->facts.nns, qn);
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_NS, true);
+		}
 		break;
 	case DQ_MX_AAAA:
-		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0)
+		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0) {
+			host_has_v6(j->facts.mx, j->facts.nmx, qn);
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, true);
+		}
 		break;
 	case DQ_TLSA_WEB:
 		j->dns->tlsa_web_reply = p;
@@ -710,13 +764,14 @@ val_done(void *arg, const struct val_result *r)
 			/* The parent's DS answer is proven: no DS means an
 			 * insecure delegation; a DS means keys that the
 			 * child's servers did not give (docs/dnssec.md). */
-			bool ds = row_is_set(&j->row, SCHEMA_COL_DS_PRESENT) &&
-			    j->row.v[SCHEMA_COL_DS_PRESENT].u.b;
+			bool ds = j->dns->ds_present;
 
 			st = ds ? VAL_INDETERMINATE : VAL_INSECURE;
 			rs = ds ? VAL_REASON_NO_RESPONSE : VAL_REASON_NO_DS;
 		}
 		j->dns->web_status = st;
+		j->facts.have_dnssec = true;
+		j->facts.dnssec = st;
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS,
 		    val_status_str(st));
 		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON,
@@ -738,34 +793,39 @@ static void
 dnssec_stage_end(struct job *j)
 {
 	/* DANE: a TLSA RRset that validates secure. */
-	if (row_is_set(&j->row, SCHEMA_COL_MX_COUNT) &&
-	    j->row.v[SCHEMA_COL_MX_COUNT].u.i32 > 0 && j->dns->tlsa_mx_reply != NULL)
+	if (j->facts.nmx > 0 && j->dns->tlsa_mx_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_MX,
 		    dnsanswer_count(j->dns->tlsa_mx_reply, dq_qname(j->dns->tlsa_mx_reply),
 		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_mx_secure);
-	if ((row_is_set(&j->row, SCHEMA_COL_WEB_IPV4) ||
-	    row_is_set(&j->row, SCHEMA_COL_WEB_IPV6)) &&
+	if ((j->facts.have_web[NETADDR_V4] || j->facts.have_web[NETADDR_V6]) &&
 	    j->dns->tlsa_web_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_WEB,
 		    dnsanswer_count(j->dns->tlsa_web_reply, dq_qname(j->dns->tlsa_web_reply),
 		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_web_secure);
 }
 
-/* Text form of the first address RR answering qname. */
+/* The first address RR answering qname: the fact, and its column. */
 static void
-set_first_addr(struct job *j, const ldns_pkt *p, ldns_rr_type t,
+set_first_addr(struct job *j, const ldns_pkt *p, enum netaddr_af af,
 	enum schema_col col)
 {
-	ldns_rr_list *l = dnsanswer_rrs(p, dq_qname(p), t, NULL);
+	ldns_rr_list *l = dnsanswer_rrs(p, dq_qname(p), af == NETADDR_V4 ?
+	    LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA, NULL);
 
 	if (ldns_rr_list_rr_count(l) > 0) {
 		ldns_rr *rr = ldns_rr_list_rr(l, 0);
-		char *s = ldns_rr_rd_count(rr) ? ldns_rdf2str(ldns_rr_rdf(rr, 0)) :
+		const ldns_rdf *rd = ldns_rr_rd_count(rr) ? ldns_rr_rdf(rr, 0) :
 		    NULL;
+		struct netaddr *a = &j->facts.web[af];
 
-		if (s != NULL)
+		if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
+		    ldns_rdf_size(rd), a) == 0 && a->af == af) {
+			char s[NETADDR_STRLEN];
+
+			j->facts.have_web[af] = true;
+			netaddr_format(a, s, sizeof(s));
 			row_set_str(&j->row, col, s);
-		free(s);
+		}
 	}
 	ldns_rr_list_free(l);
 }
@@ -820,6 +880,7 @@ dns_stage_end(struct job *j)
 	na = use_www ? j->dns->www_a_count : j->dns->a_count;
 	n6 = use_www ? j->dns->www_aaaa_count : j->dns->aaaa_count;
 
+	j->facts.probed = ldns_rdf_clone(j->dns->probed);
 	probed = ldns_rdf2str(j->dns->probed);
 	if (probed != NULL) {
 		size_t n = strlen(probed);
@@ -831,12 +892,12 @@ dns_stage_end(struct job *j)
 	}
 	if (pa != NULL) {
 		row_set_i32(&j->row, SCHEMA_COL_A_COUNT, na);
-		set_first_addr(j, pa, LDNS_RR_TYPE_A, SCHEMA_COL_WEB_IPV4);
+		set_first_addr(j, pa, NETADDR_V4, SCHEMA_COL_WEB_IPV4);
 	}
 	if (p6 != NULL) {
 		row_set_i32(&j->row, SCHEMA_COL_AAAA_COUNT, n6);
 		row_set_bool(&j->row, SCHEMA_COL_IPV6_WEB, n6 > 0);
-		set_first_addr(j, p6, LDNS_RR_TYPE_AAAA, SCHEMA_COL_WEB_IPV6);
+		set_first_addr(j, p6, NETADDR_V6, SCHEMA_COL_WEB_IPV6);
 	}
 	row_set_bool(&j->row, SCHEMA_COL_HTTPS_RR,
 	    use_www ? j->dns->https_www : j->dns->https_apex);
@@ -851,11 +912,6 @@ dns_stage_end(struct job *j)
 	j->stage_done(j);	/* may free j */
 }
 
-bool
-dnsprobe_resolved(const struct job *j)
-{
-	return j->dns != NULL && j->dns->apex_rcode == LDNS_RCODE_NOERROR;
-}
 
 bool
 dnssecprobe_start(struct job *j)

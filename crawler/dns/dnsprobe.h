@@ -17,11 +17,12 @@
 struct crawl;
 struct job;
 struct val_job;
+enum dns_outcome;
 
 /* Send the apex queries (always true: the answers come later). */
 bool dnsprobe_start(struct job *j);
-/* The DNS stage ended with the apex resolved (NOERROR). */
-bool dnsprobe_resolved(const struct job *j);
+/* The row's dns_status for an outcome ("ok", "nxdomain", ...); static. */
+const char *dnsprobe_outcome_str(enum dns_outcome o);
 /* Validate what the DNS stage kept: the probed host's address answer and
  * the TLSA answers, or for a lame domain the parent's DS answer alone. */
 bool dnssecprobe_start(struct job *j);

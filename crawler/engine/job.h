@@ -10,6 +10,7 @@
 #include <ldns/ldns.h>
 
 #include "dnssec.h"
+#include "netaddr.h"
 #include "row.h"
 
 struct crawl;
@@ -28,6 +29,51 @@ enum job_stage {
 	JOB_DONE,
 };
 
+/* The apex's DNS outcome: the row's dns_status, as the stages see it. */
+enum dns_outcome {
+	DNS_OUT_NONE = 0,	/* not known yet (the deadline: "timeout") */
+	DNS_OUT_OK,
+	DNS_OUT_NXDOMAIN,
+	DNS_OUT_SERVFAIL,
+	DNS_OUT_REFUSED,
+	DNS_OUT_ERROR,		/* another rcode, or the query failed */
+	DNS_OUT_TIMEOUT,
+};
+
+/* MX or NS hosts kept per domain, in preference order (MX) or answer
+ * order (NS): the ones whose addresses the DNS stage asks for. */
+#define JOB_MAX_HOSTS 8
+
+/* A host a domain depends on, as the DNS stage found it. */
+struct job_host {
+	ldns_rdf *name;			/* owned */
+	uint16_t pref;			/* MX preference; 0 for NS */
+	bool v6;			/* its AAAA answer had records */
+};
+
+/*
+ * What the stages learn, typed, for the stages after them.  Each stage
+ * reads these, never the row's text; the row is written as output.
+ */
+struct job_facts {
+	/* dns stage */
+	enum dns_outcome dns;
+	ldns_rdf *probed;		/* the host probed (apex or www), owned;
+					 * NULL until the apex resolved */
+	bool have_web[2];		/* index enum netaddr_af */
+	struct netaddr web[2];		/* the probed host's first A / AAAA */
+	struct job_host mx[JOB_MAX_HOSTS];
+	unsigned nmx;
+	struct job_host ns[JOB_MAX_HOSTS];
+	unsigned nns;
+	/* dnssec stage: the verdict on the probed host's answer */
+	bool have_dnssec;
+	enum val_status dnssec;
+};
+
+/* Free what the facts own. */
+void job_facts_free(struct job_facts *f);
+
 /* Called when a job's row is complete (the pipeline's last stage ended). */
 typedef void (*job_done_cb)(struct job *j);
 
@@ -39,7 +85,8 @@ struct job {
 	int64_t rank;
 	char *domain;
 	ldns_rdf *apex;
-	struct row row;
+	struct row row;			/* the output, written once done */
+	struct job_facts facts;
 	uint64_t t_start;
 	uint64_t deadline_at;		/* t_start + --timeout (loop us) */
 	struct loop_timer *deadline;

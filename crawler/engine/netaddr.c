@@ -112,8 +112,10 @@ netaddr_unmap(const struct netaddr *a, struct netaddr *out)
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		0xff, 0xff };
 
-	if (a->af == NETADDR_V6 && memcmp(a->b, mapped, sizeof(mapped)) == 0)
-		netaddr_from_bytes(a->b + 12, 4, out);
+	struct netaddr in = *a;		/* out may be a */
+
+	if (in.af == NETADDR_V6 && memcmp(in.b, mapped, sizeof(mapped)) == 0)
+		(void)netaddr_from_bytes(in.b + 12, 4, out);
 	else
-		*out = *a;
+		*out = in;
 }

@@ -28,7 +28,7 @@ struct stage {
 static bool
 addr_wanted(const struct job *j)
 {
-	return j->crawl->addr != NULL && dnsprobe_resolved(j);
+	return j->crawl->addr != NULL && j->facts.dns == DNS_OUT_OK;
 }
 
 static bool
@@ -47,7 +47,7 @@ web_wanted(const struct job *j)
 }
 
 /* The stages, in order.  Each reads what the stages before it put in the
- * job (j->dns, the row's address columns). */
+ * job's facts (j->facts), never the row. */
 static const struct stage stages[] = {
 	{ JOB_DNS, "dns", NULL, dnsprobe_start },
 	{ JOB_ADDR, "addr", addr_wanted, addr_start },
@@ -141,4 +141,19 @@ pipeline_fini(struct job *j)
 {
 	webprobe_fini(j);
 	dnsprobe_fini(j);
+	job_facts_free(&j->facts);
+}
+
+void
+job_facts_free(struct job_facts *f)
+{
+	unsigned i;
+
+	ldns_rdf_deep_free(f->probed);
+	f->probed = NULL;
+	for (i = 0; i < f->nmx; i++)
+		ldns_rdf_deep_free(f->mx[i].name);
+	for (i = 0; i < f->nns; i++)
+		ldns_rdf_deep_free(f->ns[i].name);
+	f->nmx = f->nns = 0;
 }

@@ -15,6 +15,8 @@
 #include <ldns/ldns.h>
 
 #include "crawl.h"
+#include "dnsprobe.h"
+#include "dnssec.h"
 #include "job.h"
 #include "list.h"
 #include "log.h"
@@ -67,40 +69,43 @@ unlink_job(struct crawl *c, struct job *j)
 	c->inflight--;
 }
 
+/* The summary's counts, from the job's facts. */
 static void
-count_outcome(struct crawl *c, const struct row *r)
+count_outcome(struct crawl *c, const struct job_facts *f)
 {
-	const struct schema_value *v = &r->v[SCHEMA_COL_DNS_STATUS];
-	const struct schema_value *d = &r->v[SCHEMA_COL_DNSSEC_STATUS];
-
-	if (!v->present)
-		c->n.dns_other++;
-	else if (v->u.str.len == 2)		/* ok */
+	switch (f->dns) {
+	case DNS_OUT_OK:
 		c->n.dns_ok++;
-	else if (strncmp(v->u.str.ptr, "nxdomain", v->u.str.len) == 0)
+		break;
+	case DNS_OUT_NXDOMAIN:
 		c->n.dns_nxdomain++;
-	else if (strncmp(v->u.str.ptr, "servfail", v->u.str.len) == 0)
+		break;
+	case DNS_OUT_SERVFAIL:
 		c->n.dns_servfail++;
-	else if (strncmp(v->u.str.ptr, "timeout", v->u.str.len) == 0)
+		break;
+	case DNS_OUT_NONE:		/* the deadline came first */
+	case DNS_OUT_TIMEOUT:
 		c->n.dns_timeout++;
-	else
+		break;
+	case DNS_OUT_REFUSED:
+	case DNS_OUT_ERROR:
 		c->n.dns_other++;
-	if (!d->present)
+		break;
+	}
+	if (!f->have_dnssec)
 		return;
-	switch (d->u.str.ptr[0]) {
-	case 's':
+	switch (f->dnssec) {
+	case VAL_SECURE:
 		c->n.secure++;
 		break;
-	case 'i':
-		if (d->u.str.len == 8)
-			c->n.insecure++;
-		else
-			c->n.indeterminate++;
+	case VAL_INSECURE:
+		c->n.insecure++;
 		break;
-	case 'b':
+	case VAL_INDETERMINATE:
+		c->n.indeterminate++;
+		break;
+	case VAL_BOGUS:
 		c->n.bogus++;
-		break;
-	default:
 		break;
 	}
 }
@@ -117,13 +122,14 @@ finish(struct job *j)
 	if (!row_is_set(&j->row, SCHEMA_COL_PROBED_HOST))
 		row_set_str(&j->row, SCHEMA_COL_PROBED_HOST, j->domain);
 	if (!row_is_set(&j->row, SCHEMA_COL_DNS_STATUS))
-		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS, "timeout");
+		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
+		    dnsprobe_outcome_str(j->facts.dns));
 	/* dns_ms: set when the DNS stages ended (pipeline.c), else
 	 * the time until the deadline. */
 	if (!row_is_set(&j->row, SCHEMA_COL_DNS_MS))
 		row_set_i32(&j->row, SCHEMA_COL_DNS_MS, ms > INT32_MAX ?
 		    INT32_MAX : (int32_t)ms);
-	count_outcome(c, &j->row);
+	count_outcome(c, &j->facts);
 	rc = snapshot_writer_append(c->snap, j->row.v);
 	if (rc != 0 && snapshot_writer_failure(c->snap) != NULL) {
 		/* Nothing more can be written: stop probing (kick_cb);
@@ -172,10 +178,13 @@ deadline_cb(void *arg)
 
 	j->crawl->n.deadline++;
 	pipeline_abort(j);
-	if (stage == JOB_DNSSEC &&
-	    !row_is_set(&j->row, SCHEMA_COL_DNSSEC_STATUS)) {
-		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS, "indeterminate");
-		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON, "no_response");
+	if (stage == JOB_DNSSEC && !j->facts.have_dnssec) {
+		j->facts.have_dnssec = true;
+		j->facts.dnssec = VAL_INDETERMINATE;
+		row_set_str(&j->row, SCHEMA_COL_DNSSEC_STATUS,
+		    val_status_str(VAL_INDETERMINATE));
+		row_set_str(&j->row, SCHEMA_COL_DNSSEC_REASON,
+		    val_reason_str(VAL_REASON_NO_RESPONSE));
 	}
 	n = snprintf(msg, sizeof(msg), "deadline: --timeout %u s reached in "
 	    "the %s stage", j->crawl->cfg->timeout_s,

@@ -250,11 +250,11 @@ judge(const struct blocklist *bl, const struct cidr_addr *a)
 static const char unknown_reason[] = "not an IPv4 or IPv6 address";
 
 const char *
-blocklist_reason(const struct blocklist *bl, const struct sockaddr *sa)
+blocklist_reason(const struct blocklist *bl, const struct netaddr *addr)
 {
 	struct cidr_addr a;
 
-	if (cidr_addr_from_sockaddr(sa, &a) < 0)
+	if (cidr_addr_from_netaddr(addr, &a) < 0)
 		return unknown_reason;
 	return judge(bl, &a);
 }
@@ -270,9 +270,9 @@ blocklist_reason_text(const struct blocklist *bl, const char *addr)
 }
 
 bool
-blocklist_is_blocked(const struct blocklist *bl, const struct sockaddr *sa)
+blocklist_is_blocked(const struct blocklist *bl, const struct netaddr *addr)
 {
-	return blocklist_reason(bl, sa) != NULL;
+	return blocklist_reason(bl, addr) != NULL;
 }
 
 bool

@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct sockaddr;
+struct netaddr;
 
 /* Prefixes one --allow-prefix value may name. */
 #define BLOCKLIST_MAX_ALLOW 1024
@@ -40,21 +40,21 @@ struct blocklist *blocklist_new(const char *allow, char *err, size_t errlen)
 void blocklist_free(struct blocklist *bl);
 
 /*
- * True if the crawler must not contact sa (a complete sockaddr_in or
- * sockaddr_in6; the port is ignored).
+ * True if the crawler must not contact addr (NULL or an unknown family:
+ * true, fail closed).
  */
 bool blocklist_is_blocked(const struct blocklist *bl,
-	const struct sockaddr *sa);
+	const struct netaddr *addr);
 /* The same for an address in text form (NUL-terminated). */
 bool blocklist_is_blocked_text(const struct blocklist *bl, const char *addr);
 
 /*
- * Why sa is blocked: the matched range and its registry name, e.g.
+ * Why addr is blocked: the matched range and its registry name, e.g.
  * "127.0.0.0/8 loopback (RFC 1122)"; NULL if it is not blocked.  Static
  * storage, valid for the life of the program.
  */
 const char *blocklist_reason(const struct blocklist *bl,
-	const struct sockaddr *sa);
+	const struct netaddr *addr);
 const char *blocklist_reason_text(const struct blocklist *bl,
 	const char *addr);
 

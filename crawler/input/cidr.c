@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "cidr.h"
+#include "netaddr.h"
 #include "util.h"
 
 struct entry {
@@ -80,17 +81,9 @@ from_v4(const uint8_t b[4], struct cidr_addr *out)
 	out->lo = 0;
 }
 
-/* An IPv6 address, or the IPv4 address an IPv4-mapped one carries. */
 static void
 from_v6(const uint8_t b[16], struct cidr_addr *out)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff };
-
-	if (memcmp(b, mapped, sizeof(mapped)) == 0) {
-		from_v4(b + 12, out);
-		return;
-	}
 	out->family = AF_INET6;
 	out->hi = load_be64(b);
 	out->lo = load_be64(b + 8);
@@ -99,44 +92,27 @@ from_v6(const uint8_t b[16], struct cidr_addr *out)
 int
 cidr_addr_parse(const char *s, size_t len, struct cidr_addr *out)
 {
-	char buf[CIDR_MAX_TEXT + 1];
-	uint8_t b[16];
+	struct netaddr a;
 
-	if (s == NULL || len == 0 || len > CIDR_MAX_TEXT ||
-	    memchr(s, '\0', len) != NULL)
+	if (netaddr_parse(s, len, &a) != 0)
 		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (inet_pton(AF_INET, buf, b) == 1) {
-		from_v4(b, out);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, buf, b) == 1) {
-		from_v6(b, out);
-		return 0;
-	}
-	return -1;
+	return cidr_addr_from_netaddr(&a, out);
 }
 
 int
-cidr_addr_from_sockaddr(const struct sockaddr *sa, struct cidr_addr *out)
+cidr_addr_from_netaddr(const struct netaddr *a, struct cidr_addr *out)
 {
-	if (sa == NULL)
+	struct netaddr u;
+
+	if (a == NULL || a->af > NETADDR_V6)
 		return -1;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-
-		from_v4((const uint8_t *)&sin->sin_addr, out);
-		return 0;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 =
-		    (const struct sockaddr_in6 *)sa;
-
-		from_v6(sin6->sin6_addr.s6_addr, out);
-		return 0;
-	}
-	return -1;
+	/* The IPv4 address an IPv4-mapped one carries. */
+	netaddr_unmap(a, &u);
+	if (u.af == NETADDR_V4)
+		from_v4(u.b, out);
+	else
+		from_v6(u.b, out);
+	return 0;
 }
 
 static void

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct sockaddr;
+struct netaddr;
 
 /* Longest prefix text looked at: an IPv6 address (45) and "/128". */
 #define CIDR_MAX_TEXT 50
@@ -31,7 +31,10 @@ struct sockaddr;
 #define CIDR_SET_MAX 10000000
 
 /*
- * An address: family AF_INET or AF_INET6, bits left-aligned in hi:lo
+ * The bit form of an address, for prefix arithmetic (the crawler's
+ * address type is struct netaddr, netaddr.h; this is how a prefix set
+ * stores and compares one): family AF_INET or AF_INET6, bits left-aligned
+ * in hi:lo
  * (IPv4: the 32 bits in the top of hi; the rest zero).
  */
 struct cidr_addr {
@@ -50,8 +53,9 @@ struct cidr {
  */
 int cidr_addr_parse(const char *s, size_t len, struct cidr_addr *out);
 
-/* The address of sa (AF_INET or AF_INET6).  Returns 0, or -1. */
-int cidr_addr_from_sockaddr(const struct sockaddr *sa, struct cidr_addr *out);
+/* The bit form of an address (the crawler's netaddr; an IPv4-mapped one
+ * as its IPv4 address).  Returns 0, or -1 for NULL or an unknown family. */
+int cidr_addr_from_netaddr(const struct netaddr *a, struct cidr_addr *out);
 
 /*
  * Parse "ADDR/LEN" or "ADDR" (a host: /32 or /128) from s[0..len).  Bits

@@ -264,11 +264,11 @@ optout_has_domain(const struct optout *o, const char *domain)
 }
 
 bool
-optout_has_addr(const struct optout *o, const struct sockaddr *sa)
+optout_has_addr(const struct optout *o, const struct netaddr *addr)
 {
 	struct cidr_addr a;
 
-	if (o == NULL || cidr_addr_from_sockaddr(sa, &a) < 0)
+	if (o == NULL || cidr_addr_from_netaddr(addr, &a) < 0)
 		return false;
 	return cidr_set_match(o->prefixes, &a, NULL, NULL);
 }

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct sockaddr;
+struct netaddr;
 
 /* Largest opt-out file read (bytes): far more than any real one. */
 #define OPTOUT_MAX_BYTES (64u << 20)
@@ -48,9 +48,9 @@ void optout_free(struct optout *o);
 const char *optout_match_domain(const struct optout *o, const char *domain);
 bool optout_has_domain(const struct optout *o, const char *domain);
 
-/* True if the address (sockaddr_in/_in6, or text) is in an opted-out
+/* True if the address (netaddr, or text) is in an opted-out
  * prefix.  IPv4-mapped IPv6 addresses are judged as IPv4 (cidr.h). */
-bool optout_has_addr(const struct optout *o, const struct sockaddr *sa);
+bool optout_has_addr(const struct optout *o, const struct netaddr *addr);
 bool optout_has_addr_text(const struct optout *o, const char *addr);
 
 /* Entries read: domains and prefixes (after removing duplicates). */

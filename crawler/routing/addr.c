@@ -18,10 +18,10 @@
 #include "vrp.h"
 
 void
-addr_lookup(const struct addr_ctx *c, const struct lpm_prefix *v4,
-	const struct lpm_prefix *v6, struct addr_result *out)
+addr_lookup(const struct addr_ctx *c, const struct netaddr *v4,
+	const struct netaddr *v6, struct addr_result *out)
 {
-	const struct lpm_prefix *a[2] = { v4, v6 }, *probed;
+	const struct netaddr *a[2] = { v4, v6 }, *probed;
 	int i;
 
 	memset(out, 0, sizeof(*out));

@@ -44,8 +44,8 @@ struct addr_result {
  * none in that family).  Geo and ASN are for the address probed: v4 when
  * present, else v6.
  */
-void addr_lookup(const struct addr_ctx *c, const struct lpm_prefix *v4,
-	const struct lpm_prefix *v6, struct addr_result *out);
+void addr_lookup(const struct addr_ctx *c, const struct netaddr *v4,
+	const struct netaddr *v6, struct addr_result *out);
 
 /* The data of a crawl, loaded once before it starts. */
 struct addr_data {

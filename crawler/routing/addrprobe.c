@@ -13,18 +13,6 @@
 #include "row.h"
 #include "schema.h"
 
-/* The address in column c of the row, or NULL. */
-static const struct lpm_prefix *
-row_addr(const struct row *r, enum schema_col c, struct lpm_prefix *out)
-{
-	const struct schema_value *v = &r->v[c];
-
-	if (!v->present || lpm_addr_parse(v->u.str.ptr, v->u.str.len,
-	    out) != 0)
-		return NULL;
-	return out;
-}
-
 void
 addrprobe_run(struct job *j)
 {
@@ -35,14 +23,14 @@ addrprobe_run(struct job *j)
 		    SCHEMA_COL_V6_ROV },
 	};
 	const struct addr_ctx *c = j->crawl->addr;
-	struct lpm_prefix a4, a6;
+	const struct job_facts *f = &j->facts;
 	struct addr_result r;
 	int af;
 
 	if (c == NULL)
 		return;
-	addr_lookup(c, row_addr(&j->row, SCHEMA_COL_WEB_IPV4, &a4),
-	    row_addr(&j->row, SCHEMA_COL_WEB_IPV6, &a6), &r);
+	addr_lookup(c, f->have_web[NETADDR_V4] ? &f->web[NETADDR_V4] : NULL,
+	    f->have_web[NETADDR_V6] ? &f->web[NETADDR_V6] : NULL, &r);
 	for (af = 0; af < 2; af++) {
 		struct addr_columns col;
 

@@ -140,7 +140,8 @@ bgp_pfx2as_line(struct bgp_table *t, const char *line, size_t len,
 {
 	const char *f[3];
 	size_t fl[3], n = 0, i = 0, start, k, norig = 0;
-	struct lpm_prefix a, p;
+	struct netaddr a;
+	struct lpm_prefix p;
 	uint64_t plen;
 
 	while (i < len && is_blank(line[i]))
@@ -164,7 +165,7 @@ bgp_pfx2as_line(struct bgp_table *t, const char *line, size_t len,
 		*why = "expected PREFIX TAB LENGTH TAB ORIGINS";
 		return -1;
 	}
-	if (lpm_addr_parse(f[0], fl[0], &a) != 0) {
+	if (netaddr_parse(f[0], fl[0], &a) != 0) {
 		*why = "not an IP address";
 		return -1;
 	}
@@ -172,8 +173,8 @@ bgp_pfx2as_line(struct bgp_table *t, const char *line, size_t len,
 		*why = "not a prefix length";
 		return -1;
 	}
-	(void)lpm_prefix_make(a.af, a.addr, (unsigned)plen, &p);
-	if (memcmp(p.addr, a.addr, sizeof(p.addr)) != 0) {
+	(void)lpm_prefix_make(a.af, a.b, (unsigned)plen, &p);
+	if (memcmp(p.addr, a.b, sizeof(p.addr)) != 0) {
 		*why = "address has bits set past the prefix length";
 		return -1;
 	}
@@ -470,16 +471,18 @@ bgp_table_load(const char *path, bool quiet, char *err, size_t errlen)
 }
 
 bool
-bgp_table_match(const struct bgp_table *t, const struct lpm_prefix *addr,
+bgp_table_match(const struct bgp_table *t, const struct netaddr *addr,
 	struct bgp_match *m)
 {
 	const struct lpm *l;
+	struct lpm_prefix host;
 	uint32_t id;
 
 	if (addr->af > LPM_AF_V6)
 		return false;
 	l = t->t[addr->af];
-	id = lpm_match(l, addr);
+	lpm_prefix_host(addr, &host);
+	id = lpm_match(l, &host);
 	if (id == LPM_NONE)
 		return false;
 	lpm_get(l, id, &m->prefix);

@@ -84,7 +84,7 @@ void bgp_table_build(struct bgp_table *t);
 
 /* The longest announced prefix containing addr, with its origins.
  * Returns false when none covers it (the address is unrouted). */
-bool bgp_table_match(const struct bgp_table *t, const struct lpm_prefix *addr,
+bool bgp_table_match(const struct bgp_table *t, const struct netaddr *addr,
 	struct bgp_match *m);
 
 /* Provenance: the file, and the table's time (the newest bgpdump record

@@ -131,26 +131,14 @@ geo_db_errors(const struct geo_db *db)
 
 /* The record of addr; false when none (or on a lookup error, counted). */
 static bool
-lookup(struct geo_db *db, const struct lpm_prefix *addr, MMDB_entry_s *e)
+lookup(struct geo_db *db, const struct netaddr *addr, MMDB_entry_s *e)
 {
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
-	const struct sockaddr *sa;
+	struct sockaddr_storage ss;
 	MMDB_lookup_result_s r;
 	int mm = MMDB_SUCCESS;
 
-	if (addr->af == LPM_AF_V4) {
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		memcpy(&sin.sin_addr, addr->addr, 4);
-		sa = (const struct sockaddr *)&sin;
-	} else {
-		memset(&sin6, 0, sizeof(sin6));
-		sin6.sin6_family = AF_INET6;
-		memcpy(&sin6.sin6_addr, addr->addr, 16);
-		sa = (const struct sockaddr *)&sin6;
-	}
-	r = MMDB_lookup_sockaddr(&db->mmdb, sa, &mm);
+	(void)netaddr_to_sockaddr(addr, 0, &ss);
+	r = MMDB_lookup_sockaddr(&db->mmdb, (const struct sockaddr *)&ss, &mm);
 	if (mm != MMDB_SUCCESS) {
 		/* An IPv6 address in an IPv4-only database is not an error
 		 * of the file. */
@@ -183,7 +171,7 @@ get_string(struct geo_db *db, MMDB_entry_s *e, const char *const *path,
 }
 
 bool
-geo_country(struct geo_db *db, const struct lpm_prefix *addr, char cc[3])
+geo_country(struct geo_db *db, const struct netaddr *addr, char cc[3])
 {
 	static const char *const country[] = { "country", "iso_code", NULL };
 	static const char *const reg[] = { "registered_country", "iso_code",
@@ -207,7 +195,7 @@ geo_country(struct geo_db *db, const struct lpm_prefix *addr, char cc[3])
 }
 
 bool
-geo_asn(struct geo_db *db, const struct lpm_prefix *addr, uint32_t *asn,
+geo_asn(struct geo_db *db, const struct netaddr *addr, uint32_t *asn,
 	char *org, size_t orglen)
 {
 	static const char *const num[] = { "autonomous_system_number", NULL };

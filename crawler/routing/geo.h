@@ -46,7 +46,7 @@ uint64_t geo_db_errors(const struct geo_db *db);
  * true with cc set (NUL-terminated), false when there is no record or no
  * code.
  */
-bool geo_country(struct geo_db *db, const struct lpm_prefix *addr,
+bool geo_country(struct geo_db *db, const struct netaddr *addr,
 	char cc[3]);
 
 /*
@@ -55,7 +55,7 @@ bool geo_country(struct geo_db *db, const struct lpm_prefix *addr,
  * (UTF-8, cut at orglen - 1 bytes on a character boundary), or "" when
  * absent.
  */
-bool geo_asn(struct geo_db *db, const struct lpm_prefix *addr, uint32_t *asn,
+bool geo_asn(struct geo_db *db, const struct netaddr *addr, uint32_t *asn,
 	char *org, size_t orglen);
 
 #endif

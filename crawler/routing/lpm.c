@@ -171,10 +171,13 @@ addr_parse(const char *s, size_t len, struct lpm_prefix *out)
 	return 0;
 }
 
-int
-lpm_addr_parse(const char *s, size_t len, struct lpm_prefix *out)
+void
+lpm_prefix_host(const struct netaddr *a, struct lpm_prefix *out)
 {
-	return addr_parse(s, len, out);
+	memset(out, 0, sizeof(*out));
+	out->af = a->af;
+	out->len = (uint8_t)(a->af == NETADDR_V4 ? 32 : 128);
+	memcpy(out->addr, a->b, a->af == NETADDR_V4 ? 4 : 16);
 }
 
 int
@@ -209,8 +212,8 @@ lpm_prefix_parse(const char *s, size_t len, struct lpm_prefix *out)
 	return 0;
 }
 
-void
-lpm_addr_format(const struct lpm_prefix *p, char *buf, size_t len)
+static void
+addr_format(const struct lpm_prefix *p, char *buf, size_t len)
 {
 	if (inet_ntop(p->af == LPM_AF_V4 ? AF_INET : AF_INET6, p->addr, buf,
 	    (socklen_t)len) == NULL && len > 0)
@@ -222,7 +225,7 @@ lpm_prefix_format(const struct lpm_prefix *p, char *buf, size_t len)
 {
 	char a[LPM_PREFIX_STRLEN];
 
-	lpm_addr_format(p, a, sizeof(a));
+	addr_format(p, a, sizeof(a));
 	snprintf(buf, len, "%s/%u", a, (unsigned)p->len);
 }
 

@@ -18,9 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netaddr.h"
+
+/* The same numbers as enum netaddr_af: an address's af indexes tables. */
 enum lpm_af {
-	LPM_AF_V4 = 0,
-	LPM_AF_V6 = 1,
+	LPM_AF_V4 = NETADDR_V4,
+	LPM_AF_V6 = NETADDR_V6,
 };
 
 #define LPM_NONE UINT32_MAX	/* no prefix */
@@ -41,8 +44,8 @@ struct lpm_prefix {
  * past LEN must be zero.  Returns 0, or -1 when it is not a prefix.
  */
 int lpm_prefix_parse(const char *s, size_t len, struct lpm_prefix *out);
-/* Parse an address (no length) from s[0..len): out->len is 32 or 128. */
-int lpm_addr_parse(const char *s, size_t len, struct lpm_prefix *out);
+/* The host prefix of an address (length 32 or 128). */
+void lpm_prefix_host(const struct netaddr *a, struct lpm_prefix *out);
 /* Build a prefix from an address and a length; bits past plen are zeroed.
  * Returns -1 when plen is too long for the family. */
 int lpm_prefix_make(enum lpm_af af, const uint8_t *addr, unsigned plen,
@@ -50,7 +53,6 @@ int lpm_prefix_make(enum lpm_af af, const uint8_t *addr, unsigned plen,
 /* "198.51.100.0/28", "2001:db8::/32"; buf holds LPM_PREFIX_STRLEN. */
 void lpm_prefix_format(const struct lpm_prefix *p, char *buf, size_t len);
 /* The address alone, without "/LEN". */
-void lpm_addr_format(const struct lpm_prefix *p, char *buf, size_t len);
 /* outer covers inner: same family, outer->len <= inner->len, and inner's
  * first outer->len bits equal outer's. */
 bool lpm_prefix_covers(const struct lpm_prefix *outer,

@@ -88,7 +88,7 @@ rov_validate(const struct vrp_set *v, const struct lpm_prefix *route,
 
 void
 rov_check(const struct bgp_table *b, const struct vrp_set *v,
-	const struct lpm_prefix *addr, struct rov_result *out)
+	const struct netaddr *addr, struct rov_result *out)
 {
 	struct bgp_match m;
 	size_t i;

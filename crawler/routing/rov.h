@@ -54,6 +54,6 @@ struct rov_result {
  * routed address (callers leave the ROV column null then).
  */
 void rov_check(const struct bgp_table *b, const struct vrp_set *v,
-	const struct lpm_prefix *addr, struct rov_result *out);
+	const struct netaddr *addr, struct rov_result *out);
 
 #endif

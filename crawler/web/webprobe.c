@@ -102,7 +102,8 @@ struct web {
 	struct web_ctx *ctx;
 	enum web_step step;
 	enum web_state state;
-	struct sockaddr_storage addr;
+	struct netaddr na;		/* the address probed */
+	struct sockaddr_storage addr;	/* na as a socket address */
 	socklen_t addrlen;
 	char host[256];			/* probed host: SNI and Host */
 	int fd;				/* before the bufferevent owns it */
@@ -372,11 +373,10 @@ step_next(struct web *w)
 static bool
 addr_blocked(struct web *w)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)&w->addr;
-	const char *why = blocklist_reason(w->ctx->bl, sa);
+	const char *why = blocklist_reason(w->ctx->bl, &w->na);
 
 	if (why == NULL && w->ctx->optout != NULL &&
-	    optout_has_addr(w->ctx->optout, sa))
+	    optout_has_addr(w->ctx->optout, &w->na))
 		why = "opted out (--opt-out)";
 	if (why == NULL)
 		return false;
@@ -978,35 +978,34 @@ timer_cb(void *arg)
 	}
 }
 
+/* The probed host's name, without the final dot (the domain's name when
+ * the DNS stage did not say). */
+static void
+probed_host(const struct job *j, char *buf, size_t len)
+{
+	char *s = j->facts.probed != NULL ? ldns_rdf2str(j->facts.probed) :
+	    NULL;
+	size_t n;
+
+	snprintf(buf, len, "%s", s != NULL ? s : j->domain);
+	free(s);
+	n = strlen(buf);
+	if (n > 1 && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+}
+
 /* The probed host's address: IPv4 first, IPv6 when it has no A. */
 static bool
 pick_addr(struct web *w)
 {
-	const struct schema_value *v4 = &w->job->row.v[SCHEMA_COL_WEB_IPV4];
-	const struct schema_value *v6 = &w->job->row.v[SCHEMA_COL_WEB_IPV6];
-	char text[INET6_ADDRSTRLEN + 1];
-	const struct schema_value *v = v4->present ? v4 : v6;
+	const struct job_facts *f = &w->job->facts;
+	enum netaddr_af af = f->have_web[NETADDR_V4] ? NETADDR_V4 :
+	    NETADDR_V6;
 
-	if (!v->present || v->u.str.len >= sizeof(text))
+	if (!f->have_web[af])
 		return false;
-	memcpy(text, v->u.str.ptr, v->u.str.len);
-	text[v->u.str.len] = '\0';
-	memset(&w->addr, 0, sizeof(w->addr));
-	if (v == v4) {
-		struct sockaddr_in *s = (struct sockaddr_in *)&w->addr;
-
-		s->sin_family = AF_INET;
-		if (inet_pton(AF_INET, text, &s->sin_addr) != 1)
-			return false;
-		w->addrlen = sizeof(*s);
-	} else {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&w->addr;
-
-		s->sin6_family = AF_INET6;
-		if (inet_pton(AF_INET6, text, &s->sin6_addr) != 1)
-			return false;
-		w->addrlen = sizeof(*s);
-	}
+	w->na = f->web[af];
+	w->addrlen = (socklen_t)netaddr_to_sockaddr(&w->na, 0, &w->addr);
 	return true;
 }
 
@@ -1014,7 +1013,6 @@ bool
 webprobe_start(struct job *j)
 {
 	struct crawl *c = j->crawl;
-	const struct schema_value *ph = &j->row.v[SCHEMA_COL_PROBED_HOST];
 	struct web *w;
 
 	if (c->web == NULL)
@@ -1032,12 +1030,7 @@ webprobe_start(struct job *j)
 			    "no_address");
 		return false;
 	}
-	if (ph->present && ph->u.str.len < sizeof(w->host)) {
-		memcpy(w->host, ph->u.str.ptr, ph->u.str.len);
-		w->host[ph->u.str.len] = '\0';
-	} else {
-		snprintf(w->host, sizeof(w->host), "%s", j->domain);
-	}
+	probed_host(j, w->host, sizeof(w->host));
 	if (addr_blocked(w))
 		return false;
 	w->timer = loop_timer_new(c->loop, timer_cb, w);

@@ -194,7 +194,13 @@ gen(const char *dir, unsigned long nvrps, unsigned long npfx)
 
 		random_prefix(next() % V6_SHARE == 0, &p);
 		bits = lpm_af_bits((enum lpm_af)p.af);
-		lpm_addr_format(&p, a, sizeof(a));
+		{
+			struct netaddr na;
+
+			(void)netaddr_from_bytes(p.addr, p.af == LPM_AF_V4 ?
+			    4 : 16, &na);
+			netaddr_format(&na, a, sizeof(a));
+		}
 		lpm_prefix_format(&p, s, sizeof(s));
 		if (moas)
 			fprintf(px, "%s\t%u\t%u_%u\n", a, p.len, o1, o2);
@@ -322,7 +328,7 @@ lookup(const char *dir, unsigned long n)
 	struct vrp_options o;
 	struct vrp_set *v;
 	struct bgp_table *b;
-	struct lpm_prefix *addrs;
+	struct netaddr *addrs;
 	uint64_t t0, c0, sum = 0, states[ROV_VALID + 1];
 	double lpm_s, rov_s, lpm_cpu, rov_cpu;
 	unsigned long i, nset, routed = 0, covering = 0;
@@ -345,21 +351,24 @@ lookup(const char *dir, unsigned long n)
 	for (i = 0; i < LOOKUP_SET && f != NULL &&
 	    fgets(line, sizeof(line), f) != NULL; i++) {
 		char *t1 = strchr(line, '\t');
-		struct lpm_prefix *a = &addrs[i];
+		struct netaddr *a = &addrs[i];
 		unsigned k, len;
 
 		if (next() % 100 >= ROUTED_SHARE || t1 == NULL ||
-		    lpm_addr_parse(line, (size_t)(t1 - line), a) != 0) {
-			random_prefix(next() % V6_SHARE == 0, a);
+		    netaddr_parse(line, (size_t)(t1 - line), a) != 0) {
+			struct lpm_prefix rp;
+
+			random_prefix(next() % V6_SHARE == 0, &rp);
+			(void)netaddr_from_bytes(rp.addr, rp.af == LPM_AF_V4 ?
+			    4 : 16, a);
 		} else {
 			/* random host bits past the prefix length */
 			len = (unsigned)strtoul(t1 + 1, NULL, 10);
 			for (k = len; k < lpm_af_bits((enum lpm_af)a->af); k++)
 				if (next() & 1)
-					a->addr[k / 8] |= (uint8_t)(0x80 >>
+					a->b[k / 8] |= (uint8_t)(0x80 >>
 					    (k % 8));
 		}
-		a->len = (uint8_t)lpm_af_bits((enum lpm_af)a->af);
 	}
 	if (f != NULL)
 		fclose(f);

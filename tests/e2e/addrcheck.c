@@ -55,16 +55,16 @@ computed(const struct addr_ctx *c, const json_t *truth)
 {
 	const json_t *w4 = json_object_get(truth, "web_ipv4");
 	const json_t *w6 = json_object_get(truth, "web_ipv6");
-	struct lpm_prefix a4, a6;
-	const struct lpm_prefix *p4 = NULL, *p6 = NULL;
+	struct netaddr a4, a6;
+	const struct netaddr *p4 = NULL, *p6 = NULL;
 	struct addr_result r;
 	json_t *o = json_object();
 	int af;
 
-	if (json_is_string(w4) && lpm_addr_parse(json_string_value(w4),
+	if (json_is_string(w4) && netaddr_parse(json_string_value(w4),
 	    json_string_length(w4), &a4) == 0)
 		p4 = &a4;
-	if (json_is_string(w6) && lpm_addr_parse(json_string_value(w6),
+	if (json_is_string(w6) && netaddr_parse(json_string_value(w6),
 	    json_string_length(w6), &a6) == 0)
 		p6 = &a6;
 	addr_lookup(c, p4, p6, &r);

@@ -30,17 +30,20 @@ lookups(const struct bgp_table *b, const struct vrp_set *v)
 	size_t i;
 
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		struct lpm_prefix a;
+		struct netaddr a;
 		struct rov_result r;
 
-		if (lpm_addr_parse(probes[i], strlen(probes[i]), &a) != 0)
+		if (netaddr_parse(probes[i], strlen(probes[i]), &a) != 0)
 			abort();
 		rov_check(b, v, &a, &r);
 		if (r.routed != (r.state != ROV_UNROUTED))
 			abort();
 		if (v != NULL) {
-			a.len = (uint8_t)(a.af == LPM_AF_V4 ? 24 : 48);
-			(void)rov_validate(v, &a, 64496, false);
+			struct lpm_prefix p;
+
+			(void)lpm_prefix_make((enum lpm_af)a.af, a.b,
+			    a.af == LPM_AF_V4 ? 24 : 48, &p);
+			(void)rov_validate(v, &p, 64496, false);
 		}
 	}
 }

@@ -19,11 +19,11 @@ static const char *
 lookup(const struct bgp_table *t, const char *addr)
 {
 	static char buf[256];
-	struct lpm_prefix a;
+	struct netaddr a;
 	struct bgp_match m;
 	size_t i, n;
 
-	if (lpm_addr_parse(addr, strlen(addr), &a) != 0)
+	if (netaddr_parse(addr, strlen(addr), &a) != 0)
 		return "(bad address)";
 	if (!bgp_table_match(t, &a, &m))
 		return "unrouted";

@@ -13,6 +13,7 @@
 
 #include "blocklist.h"
 #include "cidr.h"
+#include "netaddr.h"
 #include "tap.h"
 
 static void
@@ -115,21 +116,27 @@ test_cidr_set(void)
 }
 
 static void
-sa4(struct sockaddr_in *sin, const char *a)
+sa4(struct netaddr *out, const char *a)
 {
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(443);
-	inet_pton(AF_INET, a, &sin->sin_addr);
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(443);
+	inet_pton(AF_INET, a, &sin.sin_addr);
+	(void)netaddr_from_sockaddr((struct sockaddr *)&sin, out);
 }
 
 static void
-sa6(struct sockaddr_in6 *sin6, const char *a)
+sa6(struct netaddr *out, const char *a)
 {
-	memset(sin6, 0, sizeof(*sin6));
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(443);
-	inet_pton(AF_INET6, a, &sin6->sin6_addr);
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(443);
+	inet_pton(AF_INET6, a, &sin6.sin6_addr);
+	(void)netaddr_from_sockaddr((struct sockaddr *)&sin6, out);
 }
 
 /* The first and last address of every built-in range are blocked. */
@@ -171,9 +178,8 @@ static void
 test_blocklist(void)
 {
 	struct blocklist *bl;
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
-	struct sockaddr un = { .sa_family = AF_UNIX };
+	struct netaddr sin, sin6;
+	struct netaddr un = { .af = 7 };
 	char err[256];
 	const char *r;
 	static const char *const blocked[] = {
@@ -226,25 +232,25 @@ test_blocklist(void)
 	test_builtin_edges(bl);
 
 	sa4(&sin, "127.0.0.1");
-	tap_ok(blocklist_is_blocked(bl, (struct sockaddr *)&sin),
+	tap_ok(blocklist_is_blocked(bl, &sin),
 	    "sockaddr_in 127.0.0.1 blocked");
-	r = blocklist_reason(bl, (struct sockaddr *)&sin);
+	r = blocklist_reason(bl, &sin);
 	tap_ok(r != NULL && strstr(r, "127.0.0.0/8") && strstr(r, "loopback"),
 	    "reason names the range: %s", r ? r : "(null)");
 	sa4(&sin, "255.255.255.255");
-	r = blocklist_reason(bl, (struct sockaddr *)&sin);
+	r = blocklist_reason(bl, &sin);
 	tap_ok(r != NULL && strstr(r, "255.255.255.255/32") != NULL,
 	    "most specific range named: %s", r ? r : "(null)");
 	sa4(&sin, "93.184.216.34");
-	tap_ok(!blocklist_is_blocked(bl, (struct sockaddr *)&sin) &&
-	    blocklist_reason(bl, (struct sockaddr *)&sin) == NULL,
+	tap_ok(!blocklist_is_blocked(bl, &sin) &&
+	    blocklist_reason(bl, &sin) == NULL,
 	    "public sockaddr_in not blocked, no reason");
 	sa6(&sin6, "::ffff:192.168.1.1");
-	r = blocklist_reason(bl, (struct sockaddr *)&sin6);
+	r = blocklist_reason(bl, &sin6);
 	tap_ok(r != NULL && strstr(r, "192.168.0.0/16") != NULL,
 	    "IPv4-mapped sockaddr_in6 judged as IPv4: %s", r ? r : "(null)");
 	sa6(&sin6, "2001:db8::443");
-	tap_ok(blocklist_is_blocked(bl, (struct sockaddr *)&sin6),
+	tap_ok(blocklist_is_blocked(bl, &sin6),
 	    "sockaddr_in6 documentation blocked");
 	r = blocklist_reason_text(bl, "64:ff9b::a00:1");
 	tap_ok(r != NULL && strstr(r, "NAT64") != NULL, "NAT64 reason: %s",
@@ -260,7 +266,8 @@ test_blocklist(void)
 	tap_ok(r != NULL && strstr(r, "fec0::/10") != NULL &&
 	    strstr(r, "site-local") != NULL, "site-local reason: %s",
 	    r ? r : "(null)");
-	tap_ok(blocklist_is_blocked(bl, &un), "AF_UNIX blocked (fail closed)");
+	tap_ok(blocklist_is_blocked(bl, &un),
+	    "address of an unknown family blocked (fail closed)");
 	tap_ok(blocklist_is_blocked(bl, NULL), "NULL blocked");
 	tap_ok(blocklist_is_blocked_text(bl, "not-an-address") &&
 	    blocklist_is_blocked_text(bl, "") &&

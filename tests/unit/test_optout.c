@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "netaddr.h"
 #include "optout.h"
 #include "tap.h"
 
@@ -36,6 +37,7 @@ test_good(void)
 	    sizeof(err));
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
+	struct netaddr na;
 
 	if (!tap_ok(o != NULL, "opt-out list parses")) {
 		tap_diag("%s", err);
@@ -71,12 +73,13 @@ test_good(void)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	inet_pton(AF_INET, "192.0.2.1", &sin.sin_addr);
-	tap_ok(optout_has_addr(o, (struct sockaddr *)&sin), "sockaddr_in");
+	tap_ok(netaddr_from_sockaddr((struct sockaddr *)&sin, &na) == 0 &&
+	    optout_has_addr(o, &na), "sockaddr_in");
 	memset(&sin6, 0, sizeof(sin6));
 	sin6.sin6_family = AF_INET6;
 	inet_pton(AF_INET6, "::ffff:192.0.2.1", &sin6.sin6_addr);
-	tap_ok(optout_has_addr(o, (struct sockaddr *)&sin6),
-	    "IPv4-mapped sockaddr_in6");
+	tap_ok(netaddr_from_sockaddr((struct sockaddr *)&sin6, &na) == 0 &&
+	    optout_has_addr(o, &na), "IPv4-mapped sockaddr_in6");
 	optout_free(o);
 
 	o = optout_parse("", 0, "empty", err, sizeof(err));

@@ -157,7 +157,7 @@ main(void)
 	struct vrp_set *v = make_vrps();
 	struct bgp_table *b = bgp_table_new("routes", BGP_FORMAT_PFX2AS);
 	struct rov_result r;
-	struct lpm_prefix a;
+	struct netaddr a;
 	size_t i;
 
 	tap_eq_i64((int64_t)vrp_set_count(v), 13, "13 VRPs (one in two TAs)");
@@ -193,7 +193,7 @@ main(void)
 	for (i = 0; i < sizeof(lookups) / sizeof(lookups[0]); i++) {
 		char pfx[LPM_PREFIX_STRLEN];
 
-		lpm_addr_parse(lookups[i].addr, strlen(lookups[i].addr), &a);
+		netaddr_parse(lookups[i].addr, strlen(lookups[i].addr), &a);
 		rov_check(b, v, &a, &r);
 		tap_eq_str(rov_state_name(r.state),
 		    rov_state_name(lookups[i].want), lookups[i].addr);
@@ -211,7 +211,7 @@ main(void)
 		    "  roa_covered");
 	}
 	/* Without VRPs the route is still found. */
-	lpm_addr_parse("10.0.6.1", 8, &a);
+	netaddr_parse("10.0.6.1", 8, &a);
 	rov_check(b, NULL, &a, &r);
 	tap_ok(r.routed && r.has_origin && r.origin == 100 &&
 	    r.state == ROV_NOT_FOUND, "no VRP set: route and origin only");
