@@ -281,7 +281,8 @@ tls_error_str(char *buf, size_t len)
  * ssl_server, no key-size limits, the first error stops it.
  */
 static long
-verify_chain(const struct tls_ctx *t, SSL *ssl, X509 *leaf, const char *host)
+verify_chain(const struct tls_ctx *t, SSL *ssl, X509 *leaf, const char *host,
+	bool dane)
 {
 	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
 	STACK_OF(X509) *untrusted = NULL;
@@ -307,8 +308,17 @@ verify_chain(const struct tls_ctx *t, SSL *ssl, X509 *leaf, const char *host)
 	X509_VERIFY_PARAM_set_depth(param, TLS_MAX_CHAIN);
 	if (host != NULL && !is_ip_literal(host))
 		X509_VERIFY_PARAM_set1_host(param, host, 0);
+	/* As SSL_dane_enable does for its reference identifier. */
+	if (dane)
+		X509_VERIFY_PARAM_set_hostflags(param,
+		    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 	else if (host != NULL)
 		X509_VERIFY_PARAM_set1_ip_asc(param, host);
+	/* DANE (RFC 7671): the TLSA records of ssl's DANE state decide, as
+	 * in OpenSSL's own handshake-time check, but at our validation time
+	 * and with our roots for the PKIX usages. */
+	if (dane)
+		X509_STORE_CTX_set0_dane(vc, SSL_get0_dane(ssl));
 	(void)X509_verify_cert(vc);
 	res = X509_STORE_CTX_get_error(vc);
 out:
@@ -426,6 +436,52 @@ tls_record(const struct tls_ctx *t, SSL *ssl, const char *host,
 		return;
 	}
 	row_set_str(r, SCHEMA_COL_CERT_VERIFY,
-	    tls_verify_str(verify_chain(t, ssl, leaf, host)));
+	    tls_verify_str(verify_chain(t, ssl, leaf, host, false)));
 	record_cert(t, leaf, r);
+}
+
+long
+tls_verify(const struct tls_ctx *t, SSL *ssl, const char *host, bool dane)
+{
+	X509 *leaf = SSL_get0_peer_certificate(ssl);
+
+	if (leaf == NULL)
+		return X509_V_ERR_UNSPECIFIED;
+	return verify_chain(t, ssl, leaf, host, dane);
+}
+
+int
+tls_ctx_dane_enable(struct tls_ctx *t)
+{
+	if (SSL_CTX_dane_enable(t->ssl) <= 0) {
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
+int
+tls_dane_set(SSL *ssl, const char *host, const struct tls_tlsa *rr,
+	size_t n, bool smtp)
+{
+	int usable = 0;
+	size_t i;
+
+	if (SSL_dane_enable(ssl, host) <= 0) {
+		ERR_clear_error();
+		return -1;
+	}
+	if (smtp)
+		SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (i = 0; i < n; i++) {
+		if (smtp && rr[i].usage <= 1)
+			continue;
+		/* 0: unusable (unknown parameter, wrong digest length),
+		 * skipped as RFC 7671 4.1 says; < 0: OpenSSL's own error. */
+		if (SSL_dane_tlsa_add(ssl, rr[i].usage, rr[i].selector,
+		    rr[i].mtype, rr[i].data, rr[i].len) > 0)
+			usable++;
+	}
+	ERR_clear_error();
+	return usable;
 }

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <openssl/ssl.h>
@@ -89,6 +90,43 @@ bool tls_is_h2(SSL *ssl);
  * host in r. */
 void tls_record(const struct tls_ctx *t, SSL *ssl, const char *host,
 	struct row *r);
+
+/*
+ * The served chain of ssl's completed handshake verified on the side, as
+ * tls_record does for cert_verify: against the context's roots, host name
+ * host, at the validation time.  With dane, OpenSSL's DANE state of ssl
+ * (tls_dane_set) takes part: X509_V_OK then means a usable TLSA record
+ * matched by RFC 7671's rules (X509_V_ERR_DANE_NO_MATCH: none did).
+ * Returns an X509_V_* code (tls_verify_str names it).
+ */
+long tls_verify(const struct tls_ctx *t, SSL *ssl, const char *host,
+	bool dane);
+
+/* A TLSA record (RFC 6698 2.1); data is borrowed. */
+struct tls_tlsa {
+	uint8_t usage, selector, mtype;
+	const uint8_t *data;
+	size_t len;
+};
+
+/* Turn on OpenSSL's DANE support in the context (once; idempotent).  It
+ * changes nothing for a connection without tls_dane_set.  0 or -1. */
+int tls_ctx_dane_enable(struct tls_ctx *t);
+
+/*
+ * Before the handshake: DANE for ssl with base name host (RFC 7671 and
+ * OpenSSL's SSL_dane_enable), each of rr[0..n) added when usable
+ * (SSL_dane_tlsa_add: a known usage, selector and matching type, a digest
+ * of the right length); with smtp, usages PKIX-TA(0) and PKIX-EE(1) are
+ * unusable (RFC 7672 3.1.3) and DANE-EE(3) skips the name check (RFC 7672
+ * 3.1.1; OpenSSL does so for every DANE-EE match with
+ * DANE_FLAG_NO_DANE_EE_NAMECHECKS).  The handshake itself never fails on
+ * DANE (the context does not verify); tls_verify(..., true) judges after.
+ * Returns the number of usable records (0: DANE does not apply), -1 when
+ * OpenSSL refused (tls_ctx_dane_enable not called).
+ */
+int tls_dane_set(SSL *ssl, const char *host, const struct tls_tlsa *rr,
+	size_t n, bool smtp);
 
 /* The cert_verify value of an X509_V_ERR_* code ("ok", "expired", ...);
  * static storage. */
