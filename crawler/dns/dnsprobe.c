@@ -446,65 +446,70 @@ dq_qname(const ldns_pkt *p)
 	return ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(p), 0));
 }
 
+/*
+ * The apex A's outcome is the domain's dns_status.  False when the apex
+ * did not resolve: the other queries are cancelled then.
+ */
 static bool
-dq_reply(void *arg, enum query_status st, ldns_pkt *p)
+on_apex_status(struct job *j, enum query_status st, const ldns_pkt *p)
 {
-	struct dq *d = arg;
-	struct job *j = d->job;
-	const ldns_rdf *qn;
+	j->dns->apex_qstatus = st;
+	j->dns->apex_rcode = st == QUERY_OK ? (int)ldns_pkt_get_rcode(p) : -1;
+	j->facts.dns = apex_outcome(st, j->dns->apex_rcode);
+	row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
+	    dnsprobe_outcome_str(j->facts.dns));
+	if (j->dns->apex_rcode == LDNS_RCODE_NOERROR)
+		return true;
+	if (st != QUERY_OK)
+		job_error(j, st == QUERY_TIMEOUT ? "dns: apex A timed out" :
+		    "dns: apex A failed");
+	/* The name exists in its parent but its own servers failed (lame):
+	 * the parent's DS answer is a fact of its own, so that query is
+	 * left to finish. */
+	cancel_all(j, j->dns->apex_rcode != LDNS_RCODE_NXDOMAIN);
+	return false;
+}
+
+/* A query without a usable answer: its facts stay null; the stage goes
+ * on. */
+static void
+on_failed(struct job *j, const struct dq *d, enum query_status st)
+{
+	if (st != QUERY_OK)
+		job_error(j, st == QUERY_TIMEOUT ? "dns: timeout" :
+		    "dns: query failed");
+	switch (d->kind) {
+	case DQ_AAAA:
+		j->dns->aaaa_done = true;
+		break;
+	case DQ_WWW_A:
+		j->dns->www_a_done = true;
+		break;
+	case DQ_WWW_AAAA:
+		j->dns->www_aaaa_done = true;
+		break;
+	default:
+		break;
+	}
+	if (d->kind == DQ_AAAA && j->dns->a_done)
+		apex_addresses_known(j);
+	if ((d->kind == DQ_WWW_A || d->kind == DQ_WWW_AAAA) &&
+	    j->dns->www_a_done && j->dns->www_aaaa_done)
+		www_known(j);
+}
+
+/*
+ * A usable answer (NOERROR or NXDOMAIN): the facts and columns it gives.
+ * Returns true when the packet is kept (the stage frees it).  One case
+ * per kind of query, in the order dnsprobe_start asks them; the cases are
+ * short, so they stay one table rather than one function each.
+ */
+static bool
+on_answer(struct job *j, const struct dq *d, ldns_pkt *p)
+{
+	const ldns_rdf *qn = dq_qname(p);
 	bool kept = false;
-	bool ok = st == QUERY_OK &&
-	    (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
-	    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
 
-	d->done = true;
-	j->dns->pending--;
-	d->q = NULL;
-
-	if (d->kind == DQ_A) {
-		j->dns->apex_qstatus = st;
-		j->dns->apex_rcode = st == QUERY_OK ? (int)ldns_pkt_get_rcode(p) : -1;
-		j->facts.dns = apex_outcome(st, j->dns->apex_rcode);
-		row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
-		    dnsprobe_outcome_str(j->facts.dns));
-		if (j->dns->apex_rcode != LDNS_RCODE_NOERROR) {
-			if (st != QUERY_OK)
-				job_error(j, st == QUERY_TIMEOUT ?
-				    "dns: apex A timed out" :
-				    "dns: apex A failed");
-			/* The name exists in its parent but its own servers
-			 * failed (lame): the parent's DS answer is a fact of
-			 * its own, so that query is left to finish. */
-			cancel_all(j, j->dns->apex_rcode != LDNS_RCODE_NXDOMAIN);
-			goto out;
-		}
-	}
-	if (!ok) {
-		if (st != QUERY_OK)
-			job_error(j, st == QUERY_TIMEOUT ? "dns: timeout" :
-			    "dns: query failed");
-		/* The facts of this query stay null; the stage goes on. */
-		switch (d->kind) {
-		case DQ_AAAA:
-			j->dns->aaaa_done = true;
-			break;
-		case DQ_WWW_A:
-			j->dns->www_a_done = true;
-			break;
-		case DQ_WWW_AAAA:
-			j->dns->www_aaaa_done = true;
-			break;
-		default:
-			break;
-		}
-		if (d->kind == DQ_AAAA && j->dns->a_done)
-			apex_addresses_known(j);
-		if ((d->kind == DQ_WWW_A || d->kind == DQ_WWW_AAAA) &&
-		    j->dns->www_a_done && j->dns->www_aaaa_done)
-			www_known(j);
-		goto out;
-	}
-	qn = dq_qname(p);
 	switch (d->kind) {
 	case DQ_A:
 		j->dns->a_count = (int)dnsanswer_count(p, j->apex, LDNS_RR_TYPE_A);
@@ -612,7 +617,29 @@ dq_reply(void *arg, enum query_status st, ldns_pkt *p)
 		if (dnssec_on(j) && dnsanswer_is_negative(p, qn, t))
 			scan_denial(j, p);
 	}
-out:
+	return kept;
+}
+
+static bool
+dq_reply(void *arg, enum query_status st, ldns_pkt *p)
+{
+	struct dq *d = arg;
+	struct job *j = d->job;
+	bool kept = false;
+	bool ok = st == QUERY_OK &&
+	    (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
+	    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+
+	d->done = true;
+	j->dns->pending--;
+	d->q = NULL;
+	/* An apex that did not resolve cancelled the other queries. */
+	if (d->kind != DQ_A || on_apex_status(j, st, p)) {
+		if (ok)
+			kept = on_answer(j, d, p);
+		else
+			on_failed(j, d, st);
+	}
 	if (j->dns->pending == 0 && j->stage == JOB_DNS)
 		dns_stage_end(j);	/* may free j */
 	return kept;
