@@ -200,6 +200,13 @@ run(void *arg)
 struct fake_srv *
 fake_srv_start(const char *ip, enum fake_mode mode, SSL_CTX *ctx)
 {
+	return fake_srv_start_port(ip, 0, mode, ctx);
+}
+
+struct fake_srv *
+fake_srv_start_port(const char *ip, uint16_t port, enum fake_mode mode,
+	SSL_CTX *ctx)
+{
 	struct fake_srv *s = calloc(1, sizeof(*s));
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sin);
@@ -210,6 +217,7 @@ fake_srv_start(const char *ip, enum fake_mode mode, SSL_CTX *ctx)
 	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	inet_pton(AF_INET, ip, &sin.sin_addr);
+	sin.sin_port = htons(port);
 	if (bind(s->lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
 	    listen(s->lfd, 64) != 0 ||
 	    getsockname(s->lfd, (struct sockaddr *)&sin, &sl) != 0) {

@@ -32,6 +32,9 @@ struct fake_srv;
  * server's TLS context (borrowed; NULL when the mode never does TLS). */
 struct fake_srv *fake_srv_start(const char *ip, enum fake_mode mode,
 	SSL_CTX *ctx);
+/* The same on a given port (0: any). */
+struct fake_srv *fake_srv_start_port(const char *ip, uint16_t port,
+	enum fake_mode mode, SSL_CTX *ctx);
 uint16_t fake_srv_port(const struct fake_srv *s);
 /* Connections accepted so far. */
 unsigned fake_srv_conns(struct fake_srv *s);

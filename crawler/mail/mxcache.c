@@ -1,0 +1,392 @@
+/*
+ * mxcache.c - the per-crawl cache of SMTP probe results (mxcache.h).
+ *
+ * Entries live in a chained hash table keyed by SipHash of (name, address
+ * family, address bytes).  Done entries also sit on a FIFO, oldest first,
+ * for eviction at the bound.  Waiters sit on their entry's queue while
+ * its probe runs, then on the cache's ready list with a copy of the
+ * result until a zero timer delivers them: an answer never comes from
+ * inside mxcache_lookup, and delivery does not depend on the entry still
+ * being there.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "loop.h"
+#include "mxcache.h"
+#include "netaddr.h"
+#include "smtpprobe.h"
+#include "util.h"
+
+/* The table's SipHash key (fixed: the table is private to a crawl and
+ * its keys come from the crawl's own DNS answers). */
+static const uint8_t mxcache_key[HASH_KEY_LEN] = "uptake-mxcache-1";
+
+enum entry_state {
+	E_IN_FLIGHT = 0,
+	E_DONE,
+};
+
+struct mxcache_entry;
+
+struct mxcache_wait {
+	struct mxcache_wait *prev, *next;	/* entry queue or ready list */
+	struct mxcache *c;
+	struct mxcache_entry *e;	/* NULL once on the ready list */
+	struct smtp_result res;		/* valid once ready */
+	mxcache_cb cb;
+	void *arg;
+};
+
+struct wait_list {
+	struct mxcache_wait *head, *tail;
+};
+
+struct mxcache_entry {
+	struct mxcache_entry *hnext;		/* hash chain */
+	struct mxcache_entry *dprev, *dnext;	/* done FIFO, or the
+						 * uncached list */
+	struct mxcache *c;
+	uint64_t hash;
+	bool hashed;			/* false: an uncached probe */
+	enum entry_state state;
+	char name[SMTP_MAX_NAME + 1];	/* lower case */
+	struct netaddr addr;
+	struct smtp_probe *probe;	/* in flight */
+	struct smtp_result res;		/* done */
+	struct wait_list waiters;
+};
+
+struct mxcache {
+	struct loop *loop;
+	struct smtp_ctx *smtp;
+	size_t max;
+	struct mxcache_entry *buckets[MXCACHE_BUCKETS];
+	struct mxcache_entry *done_head, *done_tail;
+	struct wait_list ready;
+	struct loop_timer *ready_timer;
+	struct mxcache_entry *uncached;	/* uncached probes in flight */
+	struct mxcache_stats st;
+};
+
+static void
+list_push(struct wait_list *l, struct mxcache_wait *w)
+{
+	w->next = NULL;
+	w->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = w;
+	else
+		l->head = w;
+	l->tail = w;
+}
+
+static void
+list_remove(struct wait_list *l, struct mxcache_wait *w)
+{
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		l->head = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	else
+		l->tail = w->prev;
+	w->prev = w->next = NULL;
+}
+
+static uint64_t
+key_hash(const char *name, const struct netaddr *a)
+{
+	uint8_t buf[SMTP_MAX_NAME + 1 + 1 + 16];
+	size_t n = strlen(name);
+
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	buf[n + 1] = a->af;
+	memcpy(buf + n + 2, a->b, 16);
+	return hash_siphash24(mxcache_key, buf, n + 2 + 16);
+}
+
+static void
+lower_name(const char *s, char *out)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < SMTP_MAX_NAME; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	out[i] = '\0';
+}
+
+static struct mxcache_entry *
+find(struct mxcache *c, uint64_t h, const char *name, const struct netaddr *a)
+{
+	struct mxcache_entry *e;
+
+	for (e = c->buckets[h & (MXCACHE_BUCKETS - 1)]; e != NULL;
+	    e = e->hnext)
+		if (e->hash == h && strcmp(e->name, name) == 0 &&
+		    netaddr_equal(&e->addr, a))
+			return e;
+	return NULL;
+}
+
+static void
+unhash(struct mxcache *c, struct mxcache_entry *e)
+{
+	struct mxcache_entry **pp = &c->buckets[e->hash & (MXCACHE_BUCKETS -
+	    1)];
+
+	while (*pp != NULL && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp == e)
+		*pp = e->hnext;
+	e->hashed = false;
+	c->st.entries--;
+}
+
+static void
+done_unlink(struct mxcache *c, struct mxcache_entry *e)
+{
+	if (e->dprev != NULL)
+		e->dprev->dnext = e->dnext;
+	else
+		c->done_head = e->dnext;
+	if (e->dnext != NULL)
+		e->dnext->dprev = e->dprev;
+	else
+		c->done_tail = e->dprev;
+	e->dprev = e->dnext = NULL;
+}
+
+/* Deliver the ready waiters, oldest first (from the loop). */
+static void
+ready_cb(void *arg)
+{
+	struct mxcache *c = arg;
+	struct mxcache_wait *w;
+
+	while ((w = c->ready.head) != NULL) {
+		list_remove(&c->ready, w);
+		c->st.waiting--;
+		w->cb(&w->res, w->arg);
+		free(w);
+	}
+}
+
+static void
+make_ready(struct mxcache *c, struct mxcache_wait *w,
+	const struct smtp_result *r)
+{
+	w->e = NULL;
+	w->res = *r;
+	list_push(&c->ready, w);
+	if (!loop_timer_pending(c->ready_timer))
+		loop_timer_start(c->ready_timer, 0);
+}
+
+/* The probe of e ended: store, answer its waiters (through the loop). */
+static void
+probe_done(const struct smtp_result *r, void *arg)
+{
+	struct mxcache_entry *e = arg;
+	struct mxcache *c = e->c;
+	struct mxcache_wait *w;
+
+	e->probe = NULL;
+	e->state = E_DONE;
+	e->res = *r;
+	while ((w = e->waiters.head) != NULL) {
+		list_remove(&e->waiters, w);
+		make_ready(c, w, r);
+	}
+	if (!e->hashed) {
+		if (e->dprev != NULL)
+			e->dprev->dnext = e->dnext;
+		else
+			c->uncached = e->dnext;
+		if (e->dnext != NULL)
+			e->dnext->dprev = e->dprev;
+		free(e);
+		return;
+	}
+	e->dprev = c->done_tail;
+	if (c->done_tail != NULL)
+		c->done_tail->dnext = e;
+	else
+		c->done_head = e;
+	c->done_tail = e;
+}
+
+struct mxcache *
+mxcache_new(struct loop *l, struct smtp_ctx *smtp, size_t max_entries)
+{
+	struct mxcache *c = xcalloc(1, sizeof(*c));
+
+	c->loop = l;
+	c->smtp = smtp;
+	c->max = max_entries != 0 ? max_entries : MXCACHE_MAX_ENTRIES;
+	c->ready_timer = loop_timer_new(l, ready_cb, c);
+	return c;
+}
+
+static void
+entry_free(struct mxcache_entry *e)
+{
+	struct mxcache_wait *w;
+
+	smtpprobe_abort(e->probe);
+	while ((w = e->waiters.head) != NULL) {
+		list_remove(&e->waiters, w);
+		free(w);
+	}
+	free(e);
+}
+
+void
+mxcache_free(struct mxcache *c)
+{
+	struct mxcache_wait *w;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < MXCACHE_BUCKETS; i++) {
+		struct mxcache_entry *e = c->buckets[i], *next;
+
+		for (; e != NULL; e = next) {
+			next = e->hnext;
+			entry_free(e);
+		}
+	}
+	while (c->uncached != NULL) {
+		struct mxcache_entry *e = c->uncached;
+
+		c->uncached = e->dnext;
+		entry_free(e);
+	}
+	while ((w = c->ready.head) != NULL) {
+		list_remove(&c->ready, w);
+		free(w);
+	}
+	loop_timer_free(c->ready_timer);
+	free(c);
+}
+
+/* Make room for one key: evict the oldest done entry.  False when every
+ * key is in flight. */
+static bool
+make_room(struct mxcache *c)
+{
+	struct mxcache_entry *e = c->done_head;
+
+	if (c->st.entries < c->max)
+		return true;
+	if (e == NULL)
+		return false;
+	done_unlink(c, e);
+	unhash(c, e);
+	free(e);
+	c->st.evicted++;
+	return true;
+}
+
+struct mxcache_wait *
+mxcache_lookup(struct mxcache *c, const struct smtp_target *t, mxcache_cb cb,
+	void *arg, char *err, size_t errlen)
+{
+	char name[SMTP_MAX_NAME + 1];
+	struct smtp_target pt;
+	struct mxcache_entry *e;
+	struct mxcache_wait *w;
+	uint64_t h;
+
+	if (t->mx == NULL || strlen(t->mx) > SMTP_MAX_NAME) {
+		snprintf(err, errlen, "MX name missing or over %d bytes",
+		    SMTP_MAX_NAME);
+		c->st.refused++;
+		return NULL;
+	}
+	lower_name(t->mx, name);
+	h = key_hash(name, &t->addr);
+	e = find(c, h, name, &t->addr);
+	w = xcalloc(1, sizeof(*w));
+	w->c = c;
+	w->cb = cb;
+	w->arg = arg;
+	if (e != NULL && e->state == E_DONE) {
+		c->st.lookups++;
+		c->st.cached++;
+		c->st.waiting++;
+		make_ready(c, w, &e->res);
+		return w;
+	}
+	if (e != NULL) {
+		c->st.lookups++;
+		c->st.joined++;
+		c->st.waiting++;
+		w->e = e;
+		list_push(&e->waiters, w);
+		return w;
+	}
+	e = xcalloc(1, sizeof(*e));
+	e->c = c;
+	e->hash = h;
+	memcpy(e->name, name, sizeof(name));
+	e->addr = t->addr;
+	pt = *t;
+	pt.mx = name;
+	pt.deadline_us = 0;	/* shared: no one domain's deadline */
+	e->probe = smtpprobe_start(c->smtp, &pt, probe_done, e, err, errlen);
+	if (e->probe == NULL) {
+		free(e);
+		free(w);
+		c->st.refused++;
+		return NULL;
+	}
+	c->st.probes++;
+	c->st.lookups++;
+	c->st.waiting++;
+	if (make_room(c)) {
+		e->hashed = true;
+		e->hnext = c->buckets[h & (MXCACHE_BUCKETS - 1)];
+		c->buckets[h & (MXCACHE_BUCKETS - 1)] = e;
+		c->st.entries++;
+	} else {
+		c->st.uncached++;
+		e->dnext = c->uncached;
+		if (c->uncached != NULL)
+			c->uncached->dprev = e;
+		c->uncached = e;
+	}
+	w->e = e;
+	list_push(&e->waiters, w);
+	return w;
+}
+
+void
+mxcache_cancel(struct mxcache_wait *w)
+{
+	struct mxcache *c;
+
+	if (w == NULL)
+		return;
+	c = w->c;
+	if (w->e != NULL)
+		list_remove(&w->e->waiters, w);
+	else
+		list_remove(&c->ready, w);
+	c->st.waiting--;
+	free(w);
+}
+
+void
+mxcache_stats(const struct mxcache *c, struct mxcache_stats *out)
+{
+	*out = c->st;
+}
