@@ -208,23 +208,34 @@ fake_srv_start_port(const char *ip, uint16_t port, enum fake_mode mode,
 	SSL_CTX *ctx)
 {
 	struct fake_srv *s = calloc(1, sizeof(*s));
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sin);
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	bool v6 = strchr(ip, ':') != NULL;
+	socklen_t sl = v6 ? sizeof(*sin6) : sizeof(*sin);
 	int one = 1;
 
 	s->mode = mode;
 	s->ctx = ctx;
-	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	s->lfd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+	    0);
 	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	inet_pton(AF_INET, ip, &sin.sin_addr);
-	sin.sin_port = htons(port);
-	if (bind(s->lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	if (v6) {
+		sin6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, ip, &sin6->sin6_addr);
+		sin6->sin6_port = htons(port);
+	} else {
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, ip, &sin->sin_addr);
+		sin->sin_port = htons(port);
+	}
+	if (bind(s->lfd, (struct sockaddr *)&ss, sl) != 0 ||
 	    listen(s->lfd, 64) != 0 ||
-	    getsockname(s->lfd, (struct sockaddr *)&sin, &sl) != 0) {
+	    getsockname(s->lfd, (struct sockaddr *)&ss, &sl) != 0) {
 		perror("fake_srv_start");
 		exit(1);
 	}
-	s->port = ntohs(sin.sin_port);
+	s->port = ntohs(v6 ? sin6->sin6_port : sin->sin_port);
 	pthread_create(&s->th, NULL, run, s);
 	return s;
 }

@@ -28,7 +28,7 @@ enum fake_mode {
 
 struct fake_srv;
 
-/* Listen on ip (e.g. "127.0.0.1"), port chosen by the kernel; ctx: the
+/* Listen on ip (e.g. "127.0.0.1" or "::1"), port chosen by the kernel; ctx: the
  * server's TLS context (borrowed; NULL when the mode never does TLS). */
 struct fake_srv *fake_srv_start(const char *ip, enum fake_mode mode,
 	SSL_CTX *ctx);

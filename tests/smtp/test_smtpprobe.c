@@ -23,6 +23,7 @@
 #include <openssl/ssl.h>
 
 #include "blocklist.h"
+#include "conncap.h"
 #include "fakesmtp.h"
 #include "loop.h"
 #include "netaddr.h"
@@ -49,12 +50,16 @@ done_cb(const struct smtp_result *r, void *arg)
 	loop_break(lp);
 }
 
+static struct conncap *ctx_cap;		/* for the next ctx_for */
+static uint32_t ctx_connect_ms;
+
 static struct smtp_ctx *
 ctx_for(uint16_t port)
 {
 	struct smtp_ctx_options o = {
 		.loop = lp, .tls = tls, .blocklist = bl,
 		.ehlo_name = "crawler.uptake.test", .port = port,
+		.cap = ctx_cap, .connect_ms = ctx_connect_ms,
 	};
 	char err[256];
 	struct smtp_ctx *c = smtp_ctx_new(&o, err, sizeof(err));
@@ -66,7 +71,10 @@ ctx_for(uint16_t port)
 	return c;
 }
 
-/* Probe mx at 127.0.0.1:port; the result in got. */
+/* Probe mx at ip:port (127.0.0.1 unless probe_ip says); the result in
+ * got. */
+static const char *probe_ip = "127.0.0.1";
+
 static bool
 probe(uint16_t port, const char *mx, const struct tls_tlsa *rr, size_t n,
 	bool secure, uint64_t deadline_ms)
@@ -76,7 +84,7 @@ probe(uint16_t port, const char *mx, const struct tls_tlsa *rr, size_t n,
 	char err[256];
 	struct smtp_probe *p;
 
-	netaddr_parse("127.0.0.1", 9, &t.addr);
+	netaddr_parse(probe_ip, strlen(probe_ip), &t.addr);
 	if (deadline_ms != 0)
 		t.deadline_us = loop_now_us(lp) + deadline_ms * 1000;
 	sctx = ctx_for(port);
@@ -160,7 +168,7 @@ main(void)
 	PEM_write_X509(f, ca);
 	fclose(f);
 	lp = loop_new(err, sizeof(err));
-	bl = blocklist_new("127.0.0.0/8", err, sizeof(err));
+	bl = blocklist_new("127.0.0.0/8,::1/128", err, sizeof(err));
 	tls = tls_ctx_new(cafile, time(NULL), err, sizeof(err));
 	if (lp == NULL || bl == NULL || tls == NULL) {
 		fprintf(stderr, "setup: %s\n", err);
@@ -298,6 +306,81 @@ main(void)
 		smtp_ctx_free(sctx);
 	}
 	fake_srv_stop(s);
+
+	/* IPv6: the same probe on ::1. */
+	s = fake_srv_start("::1", FAKE_NORMAL, s_pkix);
+	probe_ip = "::1";
+	if (probe(fake_srv_port(s), "mx.test", NULL, 0, false, 0)) {
+		check("IPv6", SMTP_TLS, "", 1000);
+		tap_eq_str(got.cert_verify, "ok", "IPv6: cert_verify");
+	}
+	probe_ip = "127.0.0.1";
+	fake_srv_stop(s);
+
+	/* The per-address cap (1 here): a second probe of a busy address
+	 * waits for the slot; the caller's deadline ends the wait. */
+	s = fake_srv_start("127.0.0.1", FAKE_TARPIT, NULL);
+	{
+		struct conncap *cap = conncap_new(1);
+		struct smtp_target t = { .mx = "mx.test" };
+		struct smtp_probe *first;
+		struct smtp_ctx *first_ctx;
+		uint64_t held, waiting, waits;
+
+		netaddr_parse("127.0.0.1", 9, &t.addr);
+		ctx_cap = cap;
+		first_ctx = ctx_for(fake_srv_port(s));
+		first = smtpprobe_start(first_ctx, &t, done_cb, NULL, err,
+		    sizeof(err));
+		if (probe(fake_srv_port(s), "mx.test", NULL, 0, false, 700)) {
+			check("slot wait, deadline", SMTP_TIMEOUT,
+			    "mx.test [127.0.0.1]: wait for a connection slot "
+			    "cut by the deadline", 700 - SLACK_MS + 100);
+			tap_ok(got.deadline_cut, "slot wait: deadline_cut");
+		}
+		conncap_stats(cap, &held, &waiting, &waits);
+		tap_ok(held == 1 && waiting == 0 && waits == 1,
+		    "the first probe holds the slot, the second waited once "
+		    "and left the queue");
+		smtpprobe_abort(first);
+		smtp_ctx_free(first_ctx);
+		conncap_stats(cap, &held, &waiting, &waits);
+		tap_ok(held == 0 && waiting == 0, "abort gives the slot back");
+		ctx_cap = NULL;
+		conncap_free(cap);
+	}
+	fake_srv_stop(s);
+
+	/* A connect that never completes: a listener whose accept queue is
+	 * full drops the SYN.  The bound is shortened to 1000 ms here (the
+	 * option; SMTP_CONNECT_TIMEOUT_MS is 5000). */
+	{
+		int lfd = socket(AF_INET, SOCK_STREAM, 0);
+		int fill[4];
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+		socklen_t sl = sizeof(sin);
+		size_t i;
+
+		sin.sin_addr.s_addr = htonl(0x7f000001);
+		bind(lfd, (struct sockaddr *)&sin, sizeof(sin));
+		listen(lfd, 0);
+		getsockname(lfd, (struct sockaddr *)&sin, &sl);
+		for (i = 0; i < 4; i++) {
+			fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+			    0);
+			connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
+		}
+		usleep(100000);
+		ctx_connect_ms = 1000;
+		if (probe(ntohs(sin.sin_port), "mx.test", NULL, 0, false, 0))
+			check("connect timeout", SMTP_TIMEOUT,
+			    "mx.test [127.0.0.1]: connect not complete within "
+			    "1000 ms", 1000);
+		ctx_connect_ms = 0;
+		for (i = 0; i < 4; i++)
+			close(fill[i]);
+		close(lfd);
+	}
 
 	/* A closed port: connect refused. */
 	{
