@@ -154,6 +154,7 @@ main(void)
 	X509 *taleaf = fake_cert(takey, "mx.test", "mx.test", false, ca2,
 	    ca2key);
 	SSL_CTX *s_pkix = fake_server_ctx(leaf, k, ca);
+	SSL_CTX *s_pkix12 = fake_server_ctx(leaf, k, ca);
 	SSL_CTX *s_ss = fake_server_ctx(ss, sskey, NULL);
 	SSL_CTX *s_ta = fake_server_ctx(taleaf, takey, ca2);
 	uint8_t d_ss[32], d_bad[32], d_ca2[32], d_leaf[32];
@@ -200,6 +201,15 @@ main(void)
 		check("PKIX-EE only", SMTP_TLS, "", 1000);
 		tap_eq_str(smtp_dane_str(got.dane), "none",
 		    "PKIX-EE only: DANE not applicable");
+	}
+	fake_srv_stop(s);
+	/* A server of TLS 1.2 at most: the version as negotiated. */
+	SSL_CTX_set_max_proto_version(s_pkix12, TLS1_2_VERSION);
+	s = fake_srv_start("127.0.0.1", FAKE_NORMAL, s_pkix12);
+	if (probe(fake_srv_port(s), "mx.test", NULL, 0, false, 0)) {
+		check("TLS 1.2 server", SMTP_TLS, "", 1000);
+		tap_eq_str(got.tls_version, "TLSv1.2", "TLS 1.2 server: version");
+		tap_eq_str(got.cert_verify, "ok", "TLS 1.2 server: cert_verify");
 	}
 	fake_srv_stop(s);
 
@@ -424,6 +434,7 @@ main(void)
 	blocklist_free(bl);
 	loop_free(lp);
 	SSL_CTX_free(s_pkix);
+	SSL_CTX_free(s_pkix12);
 	SSL_CTX_free(s_ss);
 	SSL_CTX_free(s_ta);
 	X509_free(ca);
