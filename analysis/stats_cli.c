@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "metrics.h"
+#include "schema.h"
 #include "snapshot.h"
 #include "stats.h"
 #include "stats_cli.h"
@@ -29,6 +30,13 @@ static const struct option shared_options[] = {
 };
 #define NSHARED (sizeof(shared_options) / sizeof(shared_options[0]))
 
+/* Every tool's, handled by stats_cli_opt_other. */
+static const struct option common_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+};
+#define NCOMMON (sizeof(common_options) / sizeof(common_options[0]))
+
 void
 stats_cli_init(struct stats_cli *c, uint64_t min_n)
 {
@@ -45,12 +53,14 @@ stats_cli_options(const char *shared, const struct option *own)
 
 	while (own[nown].name != NULL)
 		nown++;
-	v = xcalloc(NSHARED + nown + 1, sizeof(*v));
+	v = xcalloc(NSHARED + nown + NCOMMON + 1, sizeof(*v));
 	for (size_t i = 0; i < NSHARED; i++)
 		if (strchr(shared, shared_options[i].val) != NULL)
 			v[n++] = shared_options[i];
 	for (size_t i = 0; i < nown; i++)
 		v[n++] = own[i];
+	for (size_t i = 0; i < NCOMMON; i++)
+		v[n++] = common_options[i];
 	return v;	/* v[n] is zero: the end */
 }
 
@@ -106,6 +116,23 @@ stats_cli_opt(struct stats_cli *c, int ch, const char *arg)
 		return true;
 	default:
 		return false;
+	}
+}
+
+void
+stats_cli_opt_other(int ch, const char *tool, void (*usage)(FILE *))
+{
+	switch (ch) {
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case 'V':
+		printf("%s %s (schema v%d)\n", tool, UPTAKE_VERSION,
+		    SCHEMA_VERSION);
+		exit(0);
+	default:
+		usage(stderr);
+		exit(2);
 	}
 }
 

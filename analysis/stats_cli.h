@@ -2,7 +2,8 @@
  * stats_cli.h - the command-line flags uptake-stats, uptake-trend and
  * uptake-report share (--by, --meta, --country-source, --min-n, --metrics,
  * --format, --allow-partial, --dedupe, --threads): one table, one parser,
- * one set of messages.
+ * one set of messages; and --help, --version and the usage exit of these
+ * three and uptake-dump.
  */
 #ifndef UPTAKE_ANALYSIS_STATS_CLI_H
 #define UPTAKE_ANALYSIS_STATS_CLI_H
@@ -10,6 +11,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "stats.h"
 
@@ -31,7 +33,8 @@ void stats_cli_init(struct stats_cli *c, uint64_t min_n);
 /*
  * The long options of a tool: the shared flags whose short values are in
  * shared (of "bMcnmfPDt"), then the tool's own (own, ended by a zero
- * entry).  Returns an array ended by a zero entry; the caller frees it.
+ * entry), then --help ('h') and --version ('V') for stats_cli_opt_other.
+ * Returns an array ended by a zero entry; the caller frees it.
  */
 struct option *stats_cli_options(const char *shared,
     const struct option *own);
@@ -42,6 +45,15 @@ struct option *stats_cli_options(const char *shared,
  * line naming the flag.
  */
 bool stats_cli_opt(struct stats_cli *c, int ch, const char *arg);
+
+/*
+ * The last case of every analysis tool's option switch: -h (--help) prints
+ * usage to stdout and exits 0, -V (--version) prints "TOOL VERSION (schema
+ * vN)" and exits 0, anything else prints usage to stderr and exits 2.
+ * tool is the program's name; usage(f) prints the tool's usage to f.
+ */
+void stats_cli_opt_other(int ch, const char *tool, void (*usage)(FILE *))
+	__attribute__((noreturn));
 
 /*
  * After the options: the --by keys and what --meta must come with (--by

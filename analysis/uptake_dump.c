@@ -29,6 +29,7 @@
 #include "schema.h"
 #include "snapshot.h"
 #include "snapshot_dups.h"
+#include "stats_cli.h"
 #include "util.h"
 
 enum dump_mode {
@@ -482,17 +483,17 @@ summary(char **parts, int nparts, const char *snapshot,
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option own[] = {
 		{ "csv", no_argument, NULL, 'c' },
 		{ "jsonl", no_argument, NULL, 'j' },
 		{ "columns", required_argument, NULL, 'C' },
 		{ "schema", no_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "dedupe", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* Its -c and -f are not the shared ones: only --help, --version. */
+	struct option *longopts = stats_cli_options("", own);
 	enum dump_mode mode = DUMP_SUMMARY;
 	struct selection sel = { NULL, 0 };
 	const char *format = "text";
@@ -526,18 +527,11 @@ main(int argc, char **argv)
 				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
 				    optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("uptake-dump %s (schema v%d)\n", UPTAKE_VERSION,
-			    SCHEMA_VERSION);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			stats_cli_opt_other(ch, "uptake-dump", usage);
 		}
 	}
+	free(longopts);
 	if (schema) {
 		if (optind != argc) {
 			usage(stderr);

@@ -85,8 +85,6 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "top", required_argument, NULL, 'T' },
 		{ "title", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *longopts = stats_cli_options("McnmPDt", own);
@@ -117,16 +115,8 @@ main(int argc, char **argv)
 		case 'H':
 			in.title = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("uptake-report %s (schema v%d)\n", UPTAKE_VERSION,
-			    SCHEMA_VERSION);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			stats_cli_opt_other(ch, "uptake-report", usage);
 		}
 	}
 	free(longopts);

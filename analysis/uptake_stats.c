@@ -70,8 +70,6 @@ main(int argc, char **argv)
 		{ "layout", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-metrics", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *longopts = stats_cli_options("bMcnmfPDt", own);
@@ -105,16 +103,8 @@ main(int argc, char **argv)
 		case 'L':
 			list = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("uptake-stats %s (schema v%d)\n", UPTAKE_VERSION,
-			    SCHEMA_VERSION);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			stats_cli_opt_other(ch, "uptake-stats", usage);
 		}
 	}
 	free(longopts);

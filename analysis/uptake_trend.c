@@ -122,8 +122,6 @@ main(int argc, char **argv)
 		{ "only-significant", no_argument, NULL, 's' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "adjust", required_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *longopts = stats_cli_options("bMcnmfPDt", own);
@@ -157,16 +155,8 @@ main(int argc, char **argv)
 				    optarg);
 			bh = strcmp(optarg, "bh") == 0;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("uptake-trend %s (schema v%d)\n", UPTAKE_VERSION,
-			    SCHEMA_VERSION);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			stats_cli_opt_other(ch, "uptake-trend", usage);
 		}
 	}
 	free(longopts);
