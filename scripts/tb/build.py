@@ -25,11 +25,14 @@ import world as worldmod  # noqa: E402
 import plan as planmod    # noqa: E402
 import dnsgen             # noqa: E402
 import webgen             # noqa: E402
+import mailgen            # noqa: E402
 import routegen           # noqa: E402
 
 # Each generator: generate(world, plan, state_dir, T) writes its files and
 # STATE_DIR/<part>/start.sh; truth(world, plan, T) -> {domain: {column: value}}.
-GENERATORS = (dnsgen, webgen, routegen)
+# webgen first (the test PKI), then mailgen (certificates, and the records it
+# hands dnsgen in mail/records.json: TLSA made from them), then the zones.
+GENERATORS = (webgen, mailgen, dnsgen, routegen)
 
 
 def identity_truth(world, plan, list_name):

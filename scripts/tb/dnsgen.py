@@ -361,7 +361,10 @@ def _host_records(z, d, p, T):
     if d["mtasts"] == "yes":
         z.add("_mta-sts." + d.name, "TXT", _txt("v=STSv1; id=%d" % T))
     if d["tlsrpt"] == "yes":
-        z.add("_smtp._tls." + d.name, "TXT", _txt("v=TLSRPTv1; rua=mailto:tlsrpt@%s" % d.name))
+        rua = d.get("tlsrpt_rua") or "mailto:tlsrpt@%s" % d.name
+        z.add("_smtp._tls." + d.name, "TXT", _txt("v=TLSRPTv1; rua=%s" % rua))
+    # dane_web=ee|ta: the record matches the served chain; it is made by
+    # scripts/tb/mailgen.py from the certificates (STATE/mail/records.json).
     if d["dane_web"] == "yes":
         z.add("_443._tcp." + p.web_host, "TLSA", TLSA_DATA)
     if d["caa"] == "yes":
@@ -370,7 +373,20 @@ def _host_records(z, d, p, T):
         z.add(p.web_host, "HTTPS", '1 . alpn="h2,http/1.1"')
 
 
+def _extra_records(state):
+    """{zone: [[owner, type, rdata]]}: the records scripts/tb/mailgen.py
+    (which runs first) puts into zones: its mail hosts' addresses and TLSA,
+    the MTA-STS hosts, TLSA made from certificates."""
+    path = os.path.join(state, "mail", "records.json")
+    if not os.path.exists(path):
+        return {}
+    import json
+    with open(path) as f:
+        return json.load(f)
+
+
 def generate(world, plan, state, T):
+    extra = _extra_records(state)
     ddir = os.path.join(state, "dns")
     if os.path.exists(ddir):
         shutil.rmtree(ddir)
@@ -415,6 +431,8 @@ def generate(world, plan, state, T):
             if d["ns6"] == "yes":
                 z.add(h, "AAAA", planmod.LEAF_V6)
         _host_records(z, d, p, T)
+        for owner, rtype, rdata in extra.get(d.name, []):
+            z.add(owner, rtype, rdata)
         if d["sign"] != "none":
             z.ksk = keys.get(d["sign"], True, i)
             z.zsk = keys.get(d["sign"], False, i)
@@ -448,6 +466,8 @@ def generate(world, plan, state, T):
             z.add(h, "A", planmod.LEAF_V4)
             z.add(h, "AAAA", planmod.LEAF_V6)
         for h in pp.mx_hosts:
+            if h in world.mailhosts:
+                continue        # a mailhost line of that name: its records are mailgen's
             z.add(h, "A", pp.mx_v4)
             z.add(h, "AAAA", pp.mx_v6)
             if pv["dane"] == "yes":
@@ -455,6 +475,8 @@ def generate(world, plan, state, T):
         if pp.web_v4:
             z.add(pp.web_host, "A", pp.web_v4)
             z.add(pp.web_host, "AAAA", pp.web_v6)
+        for owner, rtype, rdata in extra.get(pname, []):
+            z.add(owner, rtype, rdata)
         if pv["sign"] != "none":
             idx = len(world.domains) + k
             z.ksk = keys.get(pv["sign"], True, idx)
@@ -670,6 +692,29 @@ def lame_truth(world, d):
     }
 
 
+def zone_status(world, zone):
+    """The verdict on answers from a served zone of the world: a listed
+    domain's own zone or a provider's."""
+    if zone in world.providers:
+        return provider_truth(world, world.providers[zone])[0]
+    return dnssec_truth(world, world.by_name[zone])[0]
+
+
+def _dane_mx(world, d, mxp, own_status):
+    """A TLSA RRset at _25._tcp of the first MX host, validated secure."""
+    if d.get("mxhosts") is not None:
+        mh = world.mailhosts[d["mxhosts"][0]]
+        return mh["tlsa"] != "none" and zone_status(world, plan_zone(world, mh.name)) == "secure"
+    if mxp is None:
+        return d["dane_mx"] == "yes" and own_status == "secure"
+    return mxp["dane"] == "yes" and provider_truth(world, mxp)[0] == "secure"
+
+
+def plan_zone(world, name):
+    import world as worldmod
+    return worldmod.mailhost_zone(world, name)
+
+
 def truth(world, plan, T):
     out = {}
     for d in world.domains:
@@ -707,7 +752,9 @@ def truth(world, plan, T):
             "ipv6_web": p.web_v6 is not None,
             # A provider's name and mail hosts all have AAAA.
             "ipv6_ns": True if nsp is not None else d["ns6"] == "yes",
-            "ipv6_mx": (mxp is not None or d["mx6"] == "yes") if d["mx"] > 0 else None,
+            "ipv6_mx": ((any(plan.mailhosts[n].v6 for n in d["mxhosts"])
+                         if d.get("mxhosts") is not None else
+                         mxp is not None or d["mx6"] == "yes") if d["mx"] > 0 else None),
             "caa": d["caa"] == "yes",
             "https_rr": d["https_rr"] == "yes",
             "dnssec_status": status,
@@ -725,10 +772,8 @@ def truth(world, plan, T):
             "dmarc": dmarc_truth(d["dmarc"]),
             "mta_sts": d["mtasts"] == "yes",
             "tlsrpt": d["tlsrpt"] == "yes",
-            "dane_mx": ((d["dane_mx"] == "yes" and own_status == "secure") if mxp is None else
-                        (mxp["dane"] == "yes" and provider_truth(world, mxp)[0] == "secure"))
-            if d["mx"] > 0 else None,
-            "dane_web": (d["dane_web"] == "yes" and status == "secure")
+            "dane_mx": _dane_mx(world, d, mxp, own_status) if d["mx"] > 0 else None,
+            "dane_web": (d["dane_web"] != "no" and status == "secure")
             if (p.web_v4 or p.web_v6) else None,
         })
         if d["inline"]:

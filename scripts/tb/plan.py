@@ -27,6 +27,13 @@ network's prefixes; a network needs a /28 and a /124 or larger):
     4     nothing             HTTP       tls=none
     5-7   as 1-3              nothing    http80=none
     8     nothing             nothing    tls=none http80=none
+
+Mail hosts (mailhost lines, scripts/tb/mailgen.py) take the network's host
+indexes 9-14, in the order the world file lists them: one Postfix instance
+per host, each on addresses of its own (a port listens on an address for
+all names or none, and Postfix picks no certificate by name).  The MTA-STS
+policy hosts (mta-sts.<domain>, stspolicy=) all live on one nginx at
+192.0.2.26 / 2001:db8::26, configured only in worlds that have a policy.
 """
 
 import ipaddress
@@ -37,6 +44,11 @@ LEAF_V4, LEAF_V6 = "192.0.2.3", "2001:db8::3"
 RTR_V4, RTR_V6 = "192.0.2.8", "2001:db8::8"
 RTR_PORT = 8282
 MXFALLBACK_V4, MXFALLBACK_V6 = "192.0.2.25", "2001:db8::25"
+# The MTA-STS policy server (nginx, every mta-sts.<domain> by SNI).
+MTASTS_V4, MTASTS_V6 = "192.0.2.26", "2001:db8::26"
+# Host indexes of a world network that hold mail hosts: after the web
+# slots 1-8, inside the /28 every network has at least.
+MAIL_SLOTS = range(9, 15)
 RESOLVER_V4, RESOLVER_V6 = "192.0.2.53", "2001:db8::53"
 # Lame delegations (world key lame=): the glue of a silent delegation points
 # at an address where a responder reads every query and never answers
@@ -97,8 +109,13 @@ class DomainPlan:
         nsp, mxp = d.get("nsp"), d.get("mxp")
         self.ns_in_bailiwick = nsp is None
         self.ns_hosts = ["ns%d.%s" % (i, nsp or d.name) for i in range(1, d["ns"] + 1)]
-        self.mx_in_zone = mxp is None
-        self.mx_hosts = ["mx%d.%s" % (i, mxp or d.name) for i in range(1, d["mx"] + 1)]
+        # mxhosts=: the MX hosts are mailhost lines (their records are in
+        # their own zones).
+        self.mx_in_zone = mxp is None and d.get("mxhosts") is None
+        if d.get("mxhosts") is not None:
+            self.mx_hosts = list(d["mxhosts"])
+        else:
+            self.mx_hosts = ["mx%d.%s" % (i, mxp or d.name) for i in range(1, d["mx"] + 1)]
         if net is not None:
             self.mx_v4, self.mx_v6 = _host(net["v4"], 1), _host(net["v6"], 1)
         else:
@@ -148,12 +165,40 @@ class ProviderPlan:
         self.web_host = "web." + pv.name
 
 
+class MailhostPlan:
+    """Addresses and zone of a mailhost (None: no address of that family)."""
+
+    def __init__(self, mh, index, world):
+        import world as worldmod
+        self.name = mh.name
+        net = world.networks[mh["net"]]
+        slot = MAIL_SLOTS[index]
+        self.slot = slot
+        self.v4 = _host(net["v4"], slot) if mh["v4"] == "yes" else None
+        self.v6 = _host(net["v6"], slot) if mh["v6"] == "yes" else None
+        self.zone = worldmod.mailhost_zone(world, mh.name)
+
+    def addresses(self):
+        return [a for a in (self.v4, self.v6) if a]
+
+
 class Plan:
     def __init__(self, world):
         self.world = world
         self.domains = {d.name: DomainPlan(d, world) for d in world.domains}
         self.providers = {n: ProviderPlan(pv, world) for n, pv in world.providers.items()}
         self.has_silent = any(d.get("lame") == "silent" for d in world.domains)
+        self.mailhosts = {}
+        used = {}
+        for name, mh in getattr(world, "mailhosts", {}).items():
+            k = used.get(mh["net"], 0)
+            if k >= len(MAIL_SLOTS):     # world.py refuses such a world first
+                raise ValueError("%s: network %s has no mail slot left for %s (at most %d "
+                                 "mail hosts per network)" % (mh.where, mh["net"], name,
+                                                              len(MAIL_SLOTS)))
+            used[mh["net"]] = k + 1
+            self.mailhosts[name] = MailhostPlan(mh, k, world)
+        self.has_mtasts = any(d.get("stspolicy") is not None for d in world.domains)
 
     def __getitem__(self, name):
         return self.domains[name]
@@ -164,10 +209,19 @@ class Plan:
         if self.has_silent:
             v4.append(SILENT_V4)
             v6.append(SILENT_V6)
+        if self.has_mtasts:
+            v4.append(MTASTS_V4)
+            v6.append(MTASTS_V6)
         for net in self.world.networks.values():
             for slot in sorted(WEB_SLOTS):
                 v4.append(_host(net["v4"], slot))
                 v6.append(_host(net["v6"], slot))
+        # Every mail slot in use, both families: an address a host does not
+        # publish is still configured (nothing listens there).
+        for mp in self.mailhosts.values():
+            net = self.world.networks[self.world.mailhosts[mp.name]["net"]]
+            for a in (_host(net["v4"], mp.slot), _host(net["v6"], mp.slot)):
+                (v6 if ":" in a else v4).append(a)
         return v4, v6
 
     def web_listeners(self):

@@ -10,10 +10,15 @@ shell would (shlex), so values with spaces are quoted.  Four kinds of line:
                  [rov4=STATE] [rov6=STATE] [geo=country|registered] [regcountry=CC]
     provider NAME [sign=ALG|none] [denial=nsec|nsec3] [iterations=N] [ds=yes|no]
                  [net=NETWORK] [dane=yes|no]
+    mailhost NAME net=NETWORK [v4=yes|no] [v6=yes|no] [smtp=starttls|plain|none]
+                 [tlsver=any|1.2|1.3] [cert=ok|selfsigned|untrusted|expired|wrongname]
+                 [tlsa=none|ee|ee-bad|ta]
     domain  NAME key=value ...
 
 A provider is a zone that is not in the list: name servers, mail hosts and a
-web host that listed domains point at (nsp=, mxp=, wwwcname=).
+web host that listed domains point at (nsp=, mxp=, wwwcname=).  A mailhost is
+a real SMTP server (Postfix, scripts/tb/mailgen.py) named NAME inside a
+listed domain's or a provider's zone; domains point at it with mxhosts=.
 
 Every key, its values and its default are in DOMAIN_KEYS below; docs/testbed.md
 explains them.  A bad line raises WorldError naming the file and line.
@@ -64,6 +69,20 @@ def _text(v):
 
 
 YESNO = _choice("yes", "no")
+
+
+def _names(v):
+    out = [n.strip() for n in v.split(",")]
+    if not all(out):
+        raise ValueError("empty name in the list")
+    return out
+
+
+def _patterns(v):
+    out = [n.strip() for n in v.split(",")]
+    if not all(out) or any(c.isspace() for n in out for c in n):
+        raise ValueError("empty or blank-holding pattern in the list")
+    return out
 
 # key: (parser, default, meaning).  A default of None means "absent".
 DOMAIN_KEYS = {
@@ -123,7 +142,20 @@ DOMAIN_KEYS = {
     "mtasts":    (YESNO, "no", "_mta-sts TXT record (v=STSv1)"),
     "tlsrpt":    (YESNO, "no", "_smtp._tls TXT record (v=TLSRPTv1)"),
     "dane_mx":   (YESNO, "no", "TLSA at _25._tcp of each MX host"),
-    "dane_web":  (YESNO, "no", "TLSA at _443._tcp of the web host"),
+    "dane_web":  (_choice("yes", "no", "ee", "ta"), "no",
+                  "TLSA at _443._tcp of the web host: yes a record matching nothing, ee "
+                  "3 1 1 of the served key, ta 2 0 1 of the issuing intermediate CA"),
+    "mxhosts":   (_names, None, "comma-separated mailhost names: the MX records, in "
+                  "preference order (instead of mx=/mxp=)"),
+    "stspolicy": (_choice("enforce", "testing", "none", "invalid", "404", "untrusted"), None,
+                  "MTA-STS policy served at https://mta-sts.<domain>/.well-known/mta-sts.txt "
+                  "(implies mtasts=yes): a valid policy of that mode, one with a bad mode "
+                  "value, a 404, or a certificate from the untrusted CA; absent: no "
+                  "mta-sts host at all"),
+    "stsmx":     (_patterns, None, "comma-separated mx patterns of the policy "
+                  "(default: the MX host names)"),
+    "tlsrpt_rua": (_text, None, "rua= value of the _smtp._tls TXT (implies tlsrpt=yes; "
+                   "default mailto:tlsrpt@<domain>)"),
     "caa":       (YESNO, "no", "CAA record at the apex"),
     "https_rr":  (YESNO, "no", "HTTPS (type 65) record at the web host"),
 }
@@ -147,6 +179,20 @@ PROVIDER_KEYS = {
     "ds":        (YESNO, "yes", "DS at the parent"),
     "net":       (_text, None, "network of web.<provider> and of its mail hosts"),
     "dane":      (YESNO, "no", "TLSA at _25._tcp of each mail host"),
+}
+
+MAILHOST_KEYS = {
+    "net":       (_text, None, "network whose mail slots (plan.py) hold the host's addresses"),
+    "v4":        (YESNO, "yes", "the host has an A record (and a server on it)"),
+    "v6":        (YESNO, "yes", "the host has an AAAA record (and a server on it)"),
+    "smtp":      (_choice("starttls", "plain", "none"), "starttls",
+                  "Postfix offering STARTTLS, Postfix without STARTTLS, nothing listening"),
+    "tlsver":    (_choice("any", "1.2", "1.3"), "any", "TLS versions the server allows"),
+    "cert":      (_choice("ok", "selfsigned", "untrusted", "expired", "wrongname"), "ok",
+                  "certificate case (as tls= of a domain)"),
+    "tlsa":      (_choice("none", "ee", "ee-bad", "ta"), "none",
+                  "TLSA at _25._tcp.NAME: none, 3 1 1 of the host's key, 3 1 1 matching "
+                  "nothing, 2 0 1 of the issuing intermediate CA (needs cert=ok)"),
 }
 
 ROOT_KEYS = {
@@ -200,6 +246,7 @@ class World:
         self.domains = []   # in list order
         self.by_name = {}
         self.providers = {}  # name -> Entity (zones not in the list)
+        self.mailhosts = {}  # name -> Entity (Postfix servers), in file order
 
     def tld_of(self, domain):
         return domain.name.rsplit(".", 1)[-1]
@@ -290,6 +337,12 @@ def parse(path):
                     raise WorldError("%s: provider %r defined twice" % (where, name))
                 world.providers[name] = Entity("provider", name,
                                                _parse_attrs(tokens[2:], PROVIDER_KEYS, where), where)
+            elif kind == "mailhost":
+                _check_name(name, where)
+                if name in world.mailhosts:
+                    raise WorldError("%s: mailhost %r defined twice" % (where, name))
+                world.mailhosts[name] = Entity("mailhost", name,
+                                               _parse_attrs(tokens[2:], MAILHOST_KEYS, where), where)
             elif kind == "domain":
                 _check_name(name, where)
                 if name.count(".") < 1:
@@ -301,7 +354,7 @@ def parse(path):
                 world.domains.append(ent)
                 world.by_name[name] = ent
             else:
-                raise WorldError("%s: unknown line kind %r (root, tld, network, provider, domain)" % (where, kind))
+                raise WorldError("%s: unknown line kind %r (root, tld, network, provider, mailhost, domain)" % (where, kind))
     _check_world(world)
     return world
 
@@ -367,7 +420,7 @@ def _check_domain_refs(world, d):
         if d["web"] == "www" and d["net"] is None:
             # The web host's addresses are the provider's: no own network needed.
             d.attrs["net"] = world.providers[d["wwwcname"]]["net"]
-        if d["web"] == "www" and (d["dane_web"] == "yes" or d["https_rr"] == "yes"):
+        if d["web"] == "www" and (d["dane_web"] != "no" or d["https_rr"] == "yes"):
             raise WorldError("%s: web=www with wwwcname=: www is a CNAME and can hold no "
                              "TLSA or HTTPS record (dane_web, https_rr)" % d.where)
     if d["lame"] is not None:
@@ -377,6 +430,68 @@ def _check_domain_refs(world, d):
             raise WorldError("%s: lame= and nsp= together: a lame delegation has NS of its own"
                              % d.where)
         d.attrs["dns"] = "servfail"
+
+
+# Host indexes 9-14 of a network hold mail hosts (plan.MAIL_SLOTS): the
+# /28 every network has at least, after the web slots 1-8.
+MAIL_SLOTS_PER_NETWORK = 6
+
+
+def mailhost_zone(world, name):
+    """The zone that holds a mailhost: the longest listed (delegated, served,
+    not inline) domain or provider that the name lies under; None if none."""
+    labels = name.split(".")
+    for i in range(1, len(labels) - 1):
+        z = ".".join(labels[i:])
+        if z in world.providers:
+            return z
+        d = world.by_name.get(z)
+        if d is not None:
+            if d["dns"] != "ok" or d["inline"]:
+                return None
+            return z
+    return None
+
+
+def _check_mail(world):
+    """mailhost lines and the mail keys of domain lines (after the domains'
+    own checks: a mailhost's zone must be a served, delegated zone)."""
+    per_net = {}
+    for mh in world.mailhosts.values():
+        if mh["net"] is None or mh["net"] not in world.networks:
+            raise WorldError("%s: mailhost %s needs net= naming a network line" % (mh.where, mh.name))
+        per_net[mh["net"]] = per_net.get(mh["net"], 0) + 1
+        if per_net[mh["net"]] > MAIL_SLOTS_PER_NETWORK:
+            raise WorldError("%s: mailhost %s: network %s has no mail slot left (at most %d "
+                             "mail hosts per network)" % (mh.where, mh.name, mh["net"],
+                                                          MAIL_SLOTS_PER_NETWORK))
+        if mh["v4"] == "no" and mh["v6"] == "no":
+            raise WorldError("%s: mailhost %s has neither v4 nor v6" % (mh.where, mh.name))
+        if mailhost_zone(world, mh.name) is None:
+            raise WorldError("%s: mailhost %s lies in no served, delegated zone of the world "
+                             "(a listed domain with dns=ok, or a provider)" % (mh.where, mh.name))
+        if mh["tlsa"] == "ta" and mh["cert"] != "ok":
+            raise WorldError("%s: tlsa=ta needs cert=ok (a chain to the testbed CA)" % mh.where)
+    for d in world.domains:
+        if d["mxhosts"] is not None:
+            if d["mx"] != 0 or d["mxp"] is not None:
+                raise WorldError("%s: mxhosts= with mx= or mxp=" % d.where)
+            if len(set(d["mxhosts"])) != len(d["mxhosts"]) or len(d["mxhosts"]) > 4:
+                raise WorldError("%s: mxhosts= needs 1-4 distinct names" % d.where)
+            for n in d["mxhosts"]:
+                if n not in world.mailhosts:
+                    raise WorldError("%s: mxhosts: no mailhost line named %s" % (d.where, n))
+            d.attrs["mx"] = len(d["mxhosts"])
+        if d["stspolicy"] is not None:
+            if d["inline"]:
+                raise WorldError("%s: stspolicy= needs a delegated zone" % d.where)
+            d.attrs["mtasts"] = "yes"
+        if d["stsmx"] is not None and d["stspolicy"] is None:
+            raise WorldError("%s: stsmx= without stspolicy=" % d.where)
+        if d["tlsrpt_rua"] is not None:
+            d.attrs["tlsrpt"] = "yes"
+        if d["dane_web"] == "ta" and d["tls"] != "ok":
+            raise WorldError("%s: dane_web=ta needs tls=ok (a chain to the testbed CA)" % d.where)
 
 
 def _check_world(world):
@@ -414,3 +529,4 @@ def _check_world(world):
             d.attrs["ds"] = "no"
         if d["country"] is None:
             d.attrs["country"] = world.tlds[tld]["country"] or ""
+    _check_mail(world)

@@ -266,7 +266,8 @@ def run(state, truth, tap):
         eq("ipv6_web", bool(a6.rrs("AAAA")))
 
         mx = dig(dom, "MX")
-        mx_hosts = [r[5].rstrip(".") for r in mx.rrs("MX")]
+        # in preference order: dane_mx is about the first (most preferred)
+        mx_hosts = [r[5].rstrip(".") for r in sorted(mx.rrs("MX"), key=lambda r: int(r[4]))]
         eq("mx_count", len(mx_hosts))
         eq("ipv6_mx", any(dig(m, "AAAA").rrs("AAAA") for m in mx_hosts) if mx_hosts else None)
         eq("caa", bool(dig(dom, "CAA").rrs("CAA")))
