@@ -26,7 +26,7 @@ generate(world, plan, state, T) writes STATE/mail/:
 
 truth(world, plan, T) -> {domain: {column: value}} for mx_tested,
 mx_starttls, mx_tls_version, mx_cert_verify, mx_dane, dane_web_valid,
-mta_sts_mode, mta_sts_mx_match and tlsrpt_valid (docs/mail-contract).
+mta_sts_mode, mta_sts_mx_match and tlsrpt_valid (docs/mail.md, issue 16).
 """
 
 import hashlib
@@ -51,7 +51,7 @@ STS_MAX_AGE = 86400
 POSTFIX_PROTOCOLS = {"any": ">=TLSv1.2", "1.2": ">=TLSv1.2, <=TLSv1.2", "1.3": ">=TLSv1.3"}
 # The negotiated version with a client offering TLS 1.2 and 1.3.
 NEGOTIATED = {"any": "TLSv1.3", "1.2": "TLSv1.2", "1.3": "TLSv1.3"}
-# cert_verify badness (docs/mail-contract.md): the worst is first.
+# cert_verify badness (the mail stage's order, docs/mail.md): the worst first.
 VERIFY_ORDER = ("other", "hostname_mismatch", "self_signed", "untrusted", "expired",
                 "not_yet_valid", "ok")
 

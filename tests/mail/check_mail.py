@@ -19,7 +19,7 @@ namespace against the world's servers:
   rules of RFC 8461 3.2 and 4.1; TLS-RPT rua URIs by RFC 8460 3.
 
 The per-domain columns are folded from those measurements by the rules of
-docs/mail-contract.md, written again here independently of
+docs/testbed-mail.md (the mail stage's, docs/mail.md), written again here independently of
 scripts/tb/mailgen.py.  Run inside the namespace.
 """
 
