@@ -41,6 +41,18 @@ BAD = [
      ["too small"]),
     ("network n2 v4=198.51.100.16/28 v6=2001:db8:102::/48 asn=1 org=Y country=SE\n", 4,
      ["shares the /27"]),
+    # mail hosts (issue 16, docs/testbed-mail.md)
+    ("mailhost mx.a.se net=n1\n", 4, ["mailhost mx.a.se lies in no served"]),
+    ("domain a.se net=n1\nmailhost mx.a.se net=n1 smtp=maybe\n", 5,
+     ["bad value 'maybe'", "smtp"]),
+    ("domain a.se net=n1 mxhosts=mx.nope.se\n", 4, ["no mailhost line named mx.nope.se"]),
+    ("domain a.se net=n1\nmailhost mx.a.se net=n1 cert=selfsigned tlsa=ta\n", 5,
+     ["tlsa=ta needs cert=ok"]),
+    ("domain a.se net=n1 mx=1 mxhosts=mx.a.se\nmailhost mx.a.se net=n1\n", 4,
+     ["mxhosts= with mx="]),
+    ("domain a.se net=n1 stsmx=mx.a.se\n", 4, ["stsmx= without stspolicy="]),
+    ("domain a.se net=n1\n" + "".join("mailhost m%d.a.se net=n1\n" % i for i in range(7)), 11,
+     ["no mail slot left"]),
 ]
 
 
@@ -102,6 +114,35 @@ def main():
     bw = world.parse(bench)
     tap.eq(len(bw.domains), 5000, "bench world: 5000 domains")
     tap.ok(all(d["inline"] for d in bw.domains), "bench world: every domain inline")
+    # The mail world covers every mail case of issue 16.
+    mail = world.parse(os.path.join(TOP, "tests/worlds/mail/world"))
+    mh = list(mail.mailhosts.values())
+    for key, want in (("smtp", {"starttls", "plain", "none"}), ("tlsver", {"any", "1.2", "1.3"}),
+                      ("cert", {"ok", "selfsigned", "untrusted", "expired", "wrongname"}),
+                      ("tlsa", {"none", "ee", "ee-bad", "ta"}), ("v4", {"no"})):
+        got = {m[key] for m in mh}
+        tap.ok(want <= got, "mail world covers mailhost %s=%s" % (key, ",".join(sorted(want))),
+               "missing: %s" % (want - got))
+    sts = {d["stspolicy"] for d in mail.domains}
+    tap.ok({"enforce", "testing", "none", "invalid", "404", "untrusted", None} <= sts,
+           "mail world covers every stspolicy", "have: %s" % sts)
+    tap.ok({"ee", "ta", "yes", "no"} <= {d["dane_web"] for d in mail.domains},
+           "mail world covers dane_web=yes,no,ee,ta")
+    shared = [n for n in mail.mailhosts
+              if sum(n in (d["mxhosts"] or []) for d in mail.domains) >= 5]
+    tap.ok(shared, "mail world: a mail host shared by >= 5 domains")
+    mb = os.path.join(tmp, "mailbench")
+    for _ in range(2):
+        subprocess.run([sys.executable, os.path.join(TOP, "scripts/tb/gen_mailbench.py"), mb],
+                       check=True)
+        if _ == 0:
+            first = open(mb).read()
+    mbw = world.parse(mb)
+    tap.ok(open(mb).read() == first, "mail bench world: deterministic")
+    tap.eq((len(mbw.domains), len(mbw.mailhosts)), (1000, 3),
+           "mail bench world: 1000 domains, 3 mail hosts")
+    tap.ok(all(set(d["mxhosts"]) <= set(mbw.mailhosts) for d in mbw.domains),
+           "mail bench world: every MX is one of the 3")
     # docs/testbed-cases.md is what cases_doc.py makes of the core world now.
     r = subprocess.run([sys.executable, os.path.join(TOP, "scripts/tb/cases_doc.py")],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
