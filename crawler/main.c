@@ -30,6 +30,8 @@
 #include "list.h"
 #include "log.h"
 #include "loop.h"
+#include "mailprobe.h"
+#include "mailsum.h"
 #include "optout.h"
 #include "query.h"
 #include "regdom.h"
@@ -59,7 +61,7 @@ enum {
 	OPT_QUERY_TIMEOUT, OPT_QUERY_TRIES, OPT_HELP, OPT_VERSION, OPT_VERBOSE,
 	OPT_QUERIES_IN_FLIGHT, OPT_VRPS, OPT_BGP, OPT_GEOIP, OPT_ASN_DB,
 	OPT_CA_FILE, OPT_CONNS_PER_ADDR,
-	OPT_REGISTRABLE, OPT_RTR_WAIT,
+	OPT_REGISTRABLE, OPT_RTR_WAIT, OPT_MX_MAX, OPT_EHLO_NAME, OPT_SMTP_PORT,
 };
 
 static const struct option long_opts[] = {
@@ -90,6 +92,9 @@ static const struct option long_opts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "registrable", no_argument, NULL, OPT_REGISTRABLE },
 	{ "rtr-wait", required_argument, NULL, OPT_RTR_WAIT },
+	{ "mx-max", required_argument, NULL, OPT_MX_MAX },
+	{ "ehlo-name", required_argument, NULL, OPT_EHLO_NAME },
+	{ "smtp-port", required_argument, NULL, OPT_SMTP_PORT },
 	{ "part-rows", required_argument, NULL, OPT_PART_ROWS },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -114,6 +119,7 @@ usage(FILE *f)
 "         [--bgp FILE]\n"
 "         [--geoip FILE] [--asn-db FILE] [--ca-file FILE] [--conns-per-addr N]\n"
 "         [--opt-out FILE] [--allow-prefix CIDR[,CIDR...]] [--user-agent STRING]\n"
+"         [--mx-max N] [--ehlo-name NAME] [--smtp-port PORT]\n"
 "         [--part-rows N] [--progress|--quiet] [--verbose]\n"
 "See docs/uptake-crawl.md.\n");
 }
@@ -136,7 +142,7 @@ static const struct {
 } probe_names[] = {
 	{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
 	{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
-	{ "tls", PROBE_TLS }, { "http", PROBE_HTTP },
+	{ "tls", PROBE_TLS }, { "http", PROBE_HTTP }, { "mail", PROBE_MAIL },
 };
 #define NPROBE_NAMES (sizeof(probe_names) / sizeof(probe_names[0]))
 
@@ -158,7 +164,7 @@ parse_probes(const char *s)
 				break;
 		if (i == NPROBE_NAMES)
 			fatal(2, "--probes: unknown probe '%s' (dns, dnssec, "
-			    "rpki, geo, tls, http)", tok);
+			    "rpki, geo, tls, http, mail)", tok);
 		out |= probe_names[i].bit;
 	}
 	free(copy);
@@ -346,7 +352,10 @@ main(int argc, char **argv)
 	unsigned rtr_wait = 0;	/* 0: VRP_RTR_TIMEOUT_S */
 	struct blocklist *blocklist = NULL;
 	struct web_ctx_options wo;
-	char web_summary[512] = "";
+	struct mail_ctx_options mo;
+	char web_summary[512] = "", mail_summary[512] = "";
+	char host[256];
+	unsigned smtp_port = 0;	/* 0: 25 */
 	char *write_failure = NULL;	/* the snapshot could not be written */
 	struct snapshot_writer *snap;
 	struct query_stats qs;
@@ -365,6 +374,7 @@ main(int argc, char **argv)
 	cfg.trust_anchor = DEFAULT_TRUST_ANCHOR;
 	cfg.user_agent = DEFAULT_USER_AGENT;
 	cfg.validation_time = time(NULL);
+	cfg.mx_max = MAIL_MX_MAX_DEFAULT;
 
 	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
 		switch (opt) {
@@ -429,6 +439,15 @@ main(int argc, char **argv)
 		case OPT_RTR_WAIT:
 			rtr_wait = (unsigned)num_arg("--rtr-wait", optarg, 1,
 			    VRP_RTR_MAX_TIMEOUT_S);
+			break;
+		case OPT_MX_MAX:
+			cfg.mx_max = (unsigned)num_arg("--mx-max", optarg, 1,
+			    MAIL_MX_MAX_LIMIT);
+			break;
+		case OPT_EHLO_NAME: cfg.ehlo_name = optarg; break;
+		case OPT_SMTP_PORT:
+			smtp_port = (unsigned)num_arg("--smtp-port", optarg, 1,
+			    65535);
 			break;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_VERSION:
@@ -567,6 +586,29 @@ main(int argc, char **argv)
 			fatal(2, "--ca-file %s", err);
 	}
 
+	/* Mail: its own TLS context (DANE on), the SMTP probe, the MX
+	 * cache. */
+	if (cfg.probes & PROBE_MAIL) {
+		if (cfg.ehlo_name == NULL) {
+			if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
+				snprintf(host, sizeof(host), "localhost");
+			host[sizeof(host) - 1] = '\0';
+			cfg.ehlo_name = host;
+		}
+		memset(&mo, 0, sizeof(mo));
+		mo.ca_file = cfg.ca_file;
+		mo.now = (int64_t)cfg.validation_time;
+		mo.ehlo_name = cfg.ehlo_name;
+		mo.mx_max = cfg.mx_max;
+		mo.max_per_addr = conns_per_addr;
+		mo.blocklist = blocklist;
+		mo.optout = optout;
+		mo.port = (uint16_t)smtp_port;
+		c.mail = mail_ctx_new(&c, &mo, err, sizeof(err));
+		if (c.mail == NULL)
+			fatal(2, "mail probe: %s", err);
+	}
+
 	c.snap = snap;
 	start = time(NULL);
 	rfc3339(start, tbuf, sizeof(tbuf));
@@ -581,6 +623,12 @@ main(int argc, char **argv)
 	if (c.web != NULL)
 		snapshot_writer_kv_set(c.snap, "uptake.ca_file",
 		    cfg.ca_file != NULL ? cfg.ca_file : "system default");
+	if (c.mail != NULL) {
+		snprintf(abuf, sizeof(abuf), "%u", cfg.mx_max);
+		snapshot_writer_kv_set(c.snap, "uptake.mx_max", abuf);
+		snapshot_writer_kv_set(c.snap, "uptake.ehlo_name",
+		    cfg.ehlo_name);
+	}
 	snapshot_writer_kv_set(c.snap, SNAPSHOT_KEY_COMMAND_LINE,
 	    cfg.command_line);
 	addr_data_provenance(&addr, kv_set_cb, c.snap);
@@ -651,7 +699,12 @@ main(int argc, char **argv)
 		web_ctx_summary(c.web, web_summary, sizeof(web_summary));
 		fprintf(stderr, "uptake-crawl: %s\n", web_summary);
 	}
+	if (c.mail != NULL) {
+		mail_ctx_summary(c.mail, mail_summary, sizeof(mail_summary));
+		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
+	}
 
+	mail_ctx_free(c.mail);
 	web_ctx_free(c.web);
 	val_ctx_free(c.val);
 	addr_data_free(&addr);

@@ -1,5 +1,5 @@
 /*
- * schema.h - the one table of snapshot columns (schema v1).
+ * schema.h - the one table of snapshot columns (schema v2).
  *
  * The snapshot writer, the reader's checks, `uptake-dump --schema` and
  * docs/snapshot-format.md all come from this table.  Changing a column's
@@ -12,7 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCHEMA_VERSION 1
+/* v2 (issue 16): the mail stage's columns, mx_tested .. mail_error and
+ * mail_ms.  Readers take v1 parts as well (the new columns are null). */
+#define SCHEMA_VERSION 2
 
 /* Logical column types; each maps to one Parquet physical/logical pair. */
 enum schema_type {
@@ -92,9 +94,20 @@ enum schema_col {
 	SCHEMA_COL_TLSRPT,
 	SCHEMA_COL_DANE_MX,
 	SCHEMA_COL_DANE_WEB,
+	SCHEMA_COL_MX_TESTED,
+	SCHEMA_COL_MX_STARTTLS,
+	SCHEMA_COL_MX_TLS_VERSION,
+	SCHEMA_COL_MX_CERT_VERIFY,
+	SCHEMA_COL_MX_DANE,
+	SCHEMA_COL_DANE_WEB_VALID,
+	SCHEMA_COL_MTA_STS_MODE,
+	SCHEMA_COL_MTA_STS_MX_MATCH,
+	SCHEMA_COL_TLSRPT_VALID,
+	SCHEMA_COL_MAIL_ERROR,
 	SCHEMA_COL_DNS_MS,
 	SCHEMA_COL_TLS_MS,
 	SCHEMA_COL_HTTP_MS,
+	SCHEMA_COL_MAIL_MS,
 	SCHEMA_COL_ERROR,
 	SCHEMA_COL_COUNT
 };

@@ -224,3 +224,19 @@ dnsanswer_denial_scan(const ldns_pkt *p, const ldns_rdf *apex,
 	}
 	return DNSANSWER_DENIAL_NONE;
 }
+
+ldns_rdf *
+dnsanswer_sub_name(const ldns_rdf *name, const char *prefix)
+{
+	char *a = ldns_rdf2str(name);
+	char buf[LDNS_MAX_DOMAINLEN * 4 + 64];
+	ldns_rdf *out = NULL;
+
+	if (a == NULL)
+		return NULL;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s.%s", prefix, a) <
+	    sizeof(buf))
+		out = ldns_dname_new_frm_str(buf);
+	free(a);
+	return out;
+}

@@ -52,6 +52,9 @@ ldns_rr_list *dnsanswer_own_rrs(const ldns_pkt *p, const ldns_rdf *name,
 size_t dnsanswer_count(const ldns_pkt *p, const ldns_rdf *qname,
 	ldns_rr_type t);
 
+/* prefix + "." + name (e.g. "_25._tcp" and an MX host), or NULL when
+ * too long.  The caller frees it (ldns_rdf_deep_free). */
+ldns_rdf *dnsanswer_sub_name(const ldns_rdf *name, const char *prefix);
 /* name equals zone or lies under it. */
 bool dnsanswer_name_in_zone(const ldns_rdf *name, const ldns_rdf *zone);
 

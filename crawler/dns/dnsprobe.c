@@ -140,23 +140,6 @@ ask(struct job *j, enum dq_kind kind, const ldns_rdf *name, ldns_rr_type type)
 	d->q = query_send(j->crawl->qe, name, type, dq_reply, d);
 }
 
-/* prefix + "." + apex, or NULL when too long. */
-static ldns_rdf *
-sub_name(const ldns_rdf *apex, const char *prefix)
-{
-	char *a = ldns_rdf2str(apex);
-	char buf[LDNS_MAX_DOMAINLEN * 4 + 64];
-	ldns_rdf *out = NULL;
-
-	if (a == NULL)
-		return NULL;
-	if ((size_t)snprintf(buf, sizeof(buf), "%s.%s", prefix, a) <
-	    sizeof(buf))
-		out = ldns_dname_new_frm_str(buf);
-	free(a);
-	return out;
-}
-
 /*
  * Denial records in the authority section of a negative answer from the
  * domain's own zone (docs/dnssec.md: `denial` never comes from a zone met
@@ -257,7 +240,7 @@ host_followups(struct job *j)
 	/* DANE needs a secure TLSA answer: without the validator, no ask. */
 	if (!dnssec_on(j) || j->crawl->val == NULL)
 		return;
-	tlsa = sub_name(j->dns->probed, "_443._tcp");
+	tlsa = dnsanswer_sub_name(j->dns->probed, "_443._tcp");
 	if (tlsa != NULL) {
 		ask(j, DQ_TLSA_WEB, tlsa, LDNS_RR_TYPE_TLSA);
 		ldns_rdf_deep_free(tlsa);
@@ -274,7 +257,7 @@ apex_addresses_known(struct job *j)
 		host_followups(j);
 		return;
 	}
-	www = sub_name(j->apex, "www");
+	www = dnsanswer_sub_name(j->apex, "www");
 	if (www == NULL) {
 		host_followups(j);
 		return;
@@ -291,7 +274,7 @@ www_known(struct job *j)
 {
 	if (j->dns->www_a_count + j->dns->www_aaaa_count > 0) {
 		ldns_rdf_deep_free(j->dns->probed);
-		j->dns->probed = sub_name(j->apex, "www");
+		j->dns->probed = dnsanswer_sub_name(j->apex, "www");
 	}
 	host_followups(j);
 }
@@ -378,7 +361,7 @@ on_mx(struct job *j, const ldns_pkt *p)
 			ask(j, DQ_MX_AAAA, ent[i].host, LDNS_RR_TYPE_AAAA);
 		}
 		tlsa = dnssec_on(j) && j->crawl->val != NULL ?
-		    sub_name(ent[0].host, "_25._tcp") : NULL;
+		    dnsanswer_sub_name(ent[0].host, "_25._tcp") : NULL;
 		if (tlsa != NULL) {
 			ask(j, DQ_TLSA_MX, tlsa, LDNS_RR_TYPE_TLSA);
 			ldns_rdf_deep_free(tlsa);
@@ -682,7 +665,7 @@ dnsprobe_start(struct job *j)
 		    apex_q[i].kind == DQ_DNSKEY || apex_q[i].kind == DQ_NX))
 			continue;
 		name = apex_q[i].prefix != NULL ?
-		    sub_name(j->apex, apex_q[i].prefix) :
+		    dnsanswer_sub_name(j->apex, apex_q[i].prefix) :
 		    ldns_rdf_clone(j->apex);
 		if (name == NULL)
 			continue;

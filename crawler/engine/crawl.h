@@ -21,6 +21,7 @@ struct optout;
 struct shard;
 struct sched;
 struct web_ctx;
+struct mail_ctx;
 
 /* Probes selectable with --probes. */
 enum probe {
@@ -30,9 +31,10 @@ enum probe {
 	PROBE_GEO = 1 << 3,
 	PROBE_TLS = 1 << 4,
 	PROBE_HTTP = 1 << 5,
+	PROBE_MAIL = 1 << 6,
 };
 #define PROBE_ALL (PROBE_DNS | PROBE_DNSSEC | PROBE_RPKI | PROBE_GEO | \
-	PROBE_TLS | PROBE_HTTP)
+	PROBE_TLS | PROBE_HTTP | PROBE_MAIL)
 
 struct crawl_config {
 	const char *list_path;
@@ -61,6 +63,8 @@ struct crawl_config {
 	const char *bgp;		/* --bgp FILE */
 	const char *geoip;		/* --geoip FILE */
 	const char *asn_db;		/* --asn-db FILE */
+	unsigned mx_max;		/* --mx-max: MX hosts tested */
+	const char *ehlo_name;		/* --ehlo-name: our name in EHLO */
 	char *command_line;
 };
 
@@ -88,6 +92,7 @@ struct crawl {
 	bool stopping;			/* SIGINT/SIGTERM: abandon in-flight work */
 	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
 	struct web_ctx *web;		/* TLS and HTTP probes, or NULL */
+	struct mail_ctx *mail;		/* the mail probe, or NULL */
 	struct sched *sched;		/* the scheduler running the crawl */
 	struct vq *vqs;			/* validator queries outstanding
 					 * (dnsprobe.c) */

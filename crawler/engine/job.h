@@ -19,6 +19,7 @@ struct query;
 struct loop_timer;
 struct dns;
 struct web;
+struct mail;
 
 /* The stages of a domain, in pipeline order (crawler/engine/pipeline.c). */
 enum job_stage {
@@ -26,6 +27,7 @@ enum job_stage {
 	JOB_ADDR,		/* addrprobe.c: route, ROV, geo of the web addresses */
 	JOB_DNSSEC,		/* dnsprobe.c: the validator's verdicts */
 	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */
+	JOB_MAIL,		/* mailprobe.c: SMTP and STARTTLS of the MX */
 	JOB_DONE,
 };
 
@@ -99,6 +101,7 @@ struct job {
 	/* Each stage's private state, owned by its module. */
 	struct dns *dns;		/* dnsprobe.c: DNS and DNSSEC */
 	struct web *web;		/* webprobe.c: TLS, HTTPS, port 80 */
+	struct mail *mail;		/* mailprobe.c: the MX hosts */
 };
 
 #endif

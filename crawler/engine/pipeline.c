@@ -11,6 +11,7 @@
 #include "dnsprobe.h"
 #include "job.h"
 #include "loop.h"
+#include "mailprobe.h"
 #include "pipeline.h"
 #include "row.h"
 #include "schema.h"
@@ -53,6 +54,7 @@ static const struct stage stages[] = {
 	{ JOB_ADDR, "addr", addr_wanted, addr_start },
 	{ JOB_DNSSEC, "dnssec", NULL, dnssecprobe_start },
 	{ JOB_WEB, "web", web_wanted, webprobe_start },
+	{ JOB_MAIL, "mail", mailprobe_wanted, mailprobe_start },
 };
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
 
@@ -89,7 +91,7 @@ run(struct job *j, size_t next)
 
 		if (s->wanted != NULL && !s->wanted(j))
 			continue;
-		if (s->id == JOB_WEB)
+		if (s->id >= JOB_WEB)
 			dns_time(j);
 		j->stage = s->id;
 		if (s->start(j))
@@ -134,11 +136,13 @@ pipeline_abort(struct job *j)
 	j->stage_done = stage_ignored;
 	dnsprobe_abort(j);
 	webprobe_abort(j);
+	mailprobe_abort(j);
 }
 
 void
 pipeline_fini(struct job *j)
 {
+	mailprobe_fini(j);
 	webprobe_fini(j);
 	dnsprobe_fini(j);
 	job_facts_free(&j->facts);

@@ -151,8 +151,7 @@ mail_summarize(const struct mail_host *h, size_t n, struct mail_summary *out)
 		out->tls_version = tls_names[low_tls];
 	if (worst_verify >= 0)
 		out->cert_verify = verify_names[worst_verify];
-	if (hosts_some_tls > 0)
-		out->dane = dane_have == 0 ? "none" :
-		    dane_valid == dane_have ? "valid" :
-		    dane_valid == 0 ? "invalid" : "partial";
+	out->dane = dane_have == 0 ? "none" :
+	    dane_valid == dane_have ? "valid" :
+	    dane_valid == 0 ? "invalid" : "partial";
 }

@@ -54,9 +54,10 @@ struct mail_summary {
  * tls_failed); it completed STARTTLS when every address that answered
  * did (outcome tls).  mx_starttls: all, some or none over the hosts that
  * answered; unreachable when none did.  The TLS columns are over the
- * addresses with outcome tls: the lowest version, the worst verification,
- * and DANE valid (every one with a secure TLSA matched), invalid (none
- * did), partial, or none (no secure TLSA among them).
+ * addresses with outcome tls: the lowest version and the worst
+ * verification.  DANE, whenever a host was tested: valid (every address
+ * with outcome tls and a secure TLSA matched it), invalid (none did),
+ * partial, or none (no such address: not applicable).
  */
 void mail_summarize(const struct mail_host *h, size_t n,
 	struct mail_summary *out);

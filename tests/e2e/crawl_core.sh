@@ -7,7 +7,7 @@
 # realzone (truth, plus every DS fact against the parents' zone files).
 # In truth and realzone modes compare.py also checks the invariants of
 # tests/realzone/invariants.py over every row (--probes PROBES).
-# With tls or http in PROBES the crawl trusts the world's test CA
+# With tls, http or mail in PROBES the crawl trusts the world's test CA
 # (--ca-file STATE/web/ca.pem).
 # UPTAKE_E2E_VRPS=json|csv|rtr adds the world's routing and geo data:
 # --vrps (vrps.json, vrps-rpki-client.csv or the RTR server), --bgp
@@ -25,7 +25,7 @@ csv) data=(--vrps "$S/routing/vrps-rpki-client.csv" --bgp "$S/routing/rib.txt") 
 rtr) data=(--vrps rtr://192.0.2.8:8282 --bgp "$S/routing/pfx2as.txt") ;;
 esac
 case ,$probes, in
-*,tls,*|*,http,*) data+=(--ca-file "$S/web/ca.pem") ;;
+*,tls,*|*,http,*|*,mail,*) data+=(--ca-file "$S/web/ca.pem") ;;
 esac
 if [ -n "${UPTAKE_E2E_VRPS:-}" ]; then
 	data+=(--geoip "$S/routing/geo.mmdb" --asn-db "$S/routing/asn.mmdb")

@@ -120,14 +120,14 @@ main(void)
 	eq(s.starttls, "unreachable", "nothing answered: unreachable");
 	eq(s.tls_version, NULL, "no version");
 	eq(s.cert_verify, NULL, "no verify");
-	eq(s.dane, NULL, "no dane");
+	eq(s.dane, "none", "no TLS: dane not applicable");
 
 	/* Answered, none TLS: none; a refused STARTTLS counts as answered. */
 	res(&h[0].r[0], SMTP_STARTTLS_REFUSED, "", "", SMTP_DANE_NONE,
 	    "mx1.example.se [192.0.2.25]: 454 to STARTTLS");
 	mail_summarize(h, 2, &s);
 	eq(s.starttls, "none", "answered without TLS: none");
-	eq(s.dane, NULL, "no TLS: dane null");
+	eq(s.dane, "none", "no TLS: dane none");
 
 	/* A host whose name has no address is not tested. */
 	h[0].naddr = 0;

@@ -56,7 +56,7 @@ sys.path.insert(0, os.path.join(TOP, "tests", "testbed"))
 
 from tap import Tap  # noqa: E402
 
-ALL_PROBES = ("dns", "dnssec", "rpki", "geo", "tls", "http")
+ALL_PROBES = ("dns", "dnssec", "rpki", "geo", "tls", "http", "mail")
 
 DNS_COUNTS = ("ns_count", "a_count", "aaaa_count", "mx_count")
 NAME_COLUMNS = ("ns_count", "a_count", "aaaa_count", "mx_count", "web_ipv4", "web_ipv6",
@@ -73,8 +73,11 @@ HTTPS_COLUMNS = ("http_status", "hsts", "hsts_max_age", "hsts_include_subdomains
 HTTP_COLUMNS = HTTPS_COLUMNS + ("http_redirects_https",)
 RPKI_COLUMNS = ("v4_origin_asn", "v6_origin_asn", "v4_prefix", "v6_prefix", "v4_rov", "v6_rov")
 GEO_COLUMNS = ("hosting_country", "hosting_asn", "hosting_as_org")
-PROBE_COLUMNS = {"dnssec": DNSSEC_COLUMNS, "tls": TLS_COLUMNS, "http": HTTP_COLUMNS,
-                 "rpki": RPKI_COLUMNS, "geo": GEO_COLUMNS}
+MAIL_COLUMNS = ("mx_tested", "mx_starttls", "mx_tls_version", "mx_cert_verify", "mx_dane",
+                "mta_sts_mode", "mta_sts_mx_match", "tlsrpt_valid", "mail_error", "mail_ms")
+PROBE_COLUMNS = {"dnssec": DNSSEC_COLUMNS, "tls": TLS_COLUMNS + ("dane_web_valid",),
+                 "http": HTTP_COLUMNS, "rpki": RPKI_COLUMNS, "geo": GEO_COLUMNS,
+                 "mail": MAIL_COLUMNS}
 
 # Violations listed per rule in the TAP diagnostics: a 100,000-row crawl
 # can break a rule on every row; the count is always given in full.

@@ -33,6 +33,7 @@
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "mailprobe.h"
 #include "pipeline.h"
 #include "query.h"
 #include "query_replay.h"
@@ -94,6 +95,33 @@ webprobe_abort(struct job *j)
 
 void
 webprobe_fini(struct job *j)
+{
+	(void)j;
+}
+
+/* Nor the mail stage (no mail context). */
+bool
+mailprobe_wanted(const struct job *j)
+{
+	(void)j;
+	return false;
+}
+
+bool
+mailprobe_start(struct job *j)
+{
+	(void)j;
+	return false;
+}
+
+void
+mailprobe_abort(struct job *j)
+{
+	(void)j;
+}
+
+void
+mailprobe_fini(struct job *j)
 {
 	(void)j;
 }

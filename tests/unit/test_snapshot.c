@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "schema.h"
 #include "snapshot.h"
 #include "tap.h"
 #include "util.h"
@@ -196,7 +197,11 @@ test_basic(void)
 	    sizeof(err));
 	const char *sv = r ? parquet_reader_kv_get(r,
 	    SNAPSHOT_KEY_SCHEMA_VERSION) : NULL;
-	tap_ok(sv && strcmp(sv, "1") == 0, "schema version in metadata");
+	char want_sv[16];
+
+	snprintf(want_sv, sizeof(want_sv), "%d", SCHEMA_VERSION);
+	tap_ok(sv && strcmp(sv, want_sv) == 0, "schema version in metadata: "
+	    "%s", sv ? sv : "(none)");
 	parquet_reader_free(r);
 	snapshot_parts_free(parts);
 
