@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loop.h"
 #include "query.h"
+#include "query_check.h"
 #include "replay.h"
 #include "util.h"
 
@@ -83,22 +84,6 @@ struct query_engine {
 	ldns_buffer *wire;	/* the query being sent (build_query) */
 	FILE *record;		/* record mode: the replay file, or NULL */
 };
-
-const char *
-query_status_str(enum query_status s)
-{
-	switch (s) {
-	case QUERY_OK:
-		return "ok";
-	case QUERY_TIMEOUT:
-		return "timeout";
-	case QUERY_ERROR:
-		return "error";
-	case QUERY_BAD_REPLY:
-		return "bad_reply";
-	}
-	return "unknown";
-}
 
 void
 query_engine_options_default(struct query_engine_options *opt)
@@ -318,29 +303,6 @@ query_free(struct query *q)
 	free(q);
 }
 
-/* Does the reply answer our question (name and type, class IN)? */
-static enum query_status
-check_reply(struct query_engine *e, const struct query *q, const ldns_pkt *p)
-{
-	const ldns_rr_list *qs = ldns_pkt_question(p);
-	const ldns_rr *qr;
-
-	if (qs == NULL || ldns_rr_list_rr_count(qs) != 1) {
-		e->st.bad_replies++;
-		return QUERY_BAD_REPLY;
-	}
-	qr = ldns_rr_list_rr(qs, 0);
-	if (ldns_dname_compare(ldns_rr_owner(qr), q->name) != 0) {
-		e->st.mismatch_name++;
-		return QUERY_BAD_REPLY;
-	}
-	if (ldns_rr_get_type(qr) != q->type) {
-		e->st.mismatch_type++;
-		return QUERY_BAD_REPLY;
-	}
-	return QUERY_OK;
-}
-
 static void
 ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
@@ -381,7 +343,7 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 			e->st.bad_replies++;
 			st = QUERY_BAD_REPLY;
 		} else {
-			st = check_reply(e, q, pkt);
+			st = query_reply_check(pkt, q->name, q->type, &e->st);
 			if (st == QUERY_OK && ldns_pkt_tc(pkt) && !q->tcp) {
 				/* Truncated: ask again over TCP (the same
 				 * query, a new ID). */
@@ -394,10 +356,8 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 				send_now(e, q);
 				return;
 			}
-			if (st == QUERY_OK) {
-				e->st.replies++;
-				e->st.rcode[ldns_pkt_get_rcode(pkt) & 15]++;
-			}
+			if (st == QUERY_OK)
+				query_stats_reply(&e->st, pkt);
 		}
 	} else if (status == ARES_ETIMEOUT) {
 		e->st.timeouts++;

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "loop.h"
 #include "query.h"
+#include "query_check.h"
 #include "query_replay.h"
 #include "replay.h"
 #include "util.h"
@@ -76,22 +77,6 @@ struct query_engine {
 	size_t unmatched;
 	char unmatched_text[REPLAY_UNMATCHED_TEXT];
 };
-
-const char *
-query_status_str(enum query_status s)
-{
-	switch (s) {
-	case QUERY_OK:
-		return "ok";
-	case QUERY_TIMEOUT:
-		return "timeout";
-	case QUERY_ERROR:
-		return "error";
-	case QUERY_BAD_REPLY:
-		return "bad_reply";
-	}
-	return "unknown";
-}
 
 void
 query_engine_options_default(struct query_engine_options *opt)
@@ -354,29 +339,6 @@ take_entry(struct slot *s)
 	return en;
 }
 
-/* Does the reply answer our question (name and type)?  As query.c. */
-static enum query_status
-check_reply(struct query_engine *e, const struct query *q, const ldns_pkt *p)
-{
-	const ldns_rr_list *qs = ldns_pkt_question(p);
-	const ldns_rr *qr;
-
-	if (qs == NULL || ldns_rr_list_rr_count(qs) != 1) {
-		e->st.bad_replies++;
-		return QUERY_BAD_REPLY;
-	}
-	qr = ldns_rr_list_rr(qs, 0);
-	if (ldns_dname_compare(ldns_rr_owner(qr), q->name) != 0) {
-		e->st.mismatch_name++;
-		return QUERY_BAD_REPLY;
-	}
-	if (ldns_rr_get_type(qr) != q->type) {
-		e->st.mismatch_type++;
-		return QUERY_BAD_REPLY;
-	}
-	return QUERY_OK;
-}
-
 static void
 note_unmatched(struct query_engine *e, const struct query *q)
 {
@@ -438,11 +400,10 @@ deliver(struct query *q)
 			st = QUERY_BAD_REPLY;
 		} else {
 			pkt = ldns_pkt_clone(reply);
-			st = check_reply(e, q, pkt);
-			if (st == QUERY_OK) {
-				e->st.replies++;
-				e->st.rcode[ldns_pkt_get_rcode(pkt) & 15]++;
-			}
+			/* The check and the counting are query.c's. */
+			st = query_reply_check(pkt, q->name, q->type, &e->st);
+			if (st == QUERY_OK)
+				query_stats_reply(&e->st, pkt);
 		}
 	} else if (en->outcome == REPLAY_TIMEOUT) {
 		e->st.timeouts++;

@@ -1,0 +1,27 @@
+/*
+ * query_check.h - what the two implementations of query.h (query.c over
+ * the network, query_replay.c from replay files) do alike with a reply:
+ * check that it answers the question asked, and count it.  Pure over the
+ * packet and the counters: no I/O, no clock.
+ */
+#ifndef UPTAKE_CRAWLER_ENGINE_QUERY_CHECK_H
+#define UPTAKE_CRAWLER_ENGINE_QUERY_CHECK_H
+
+#include <ldns/ldns.h>
+
+#include "query.h"
+
+/*
+ * Does p answer (name, type)?  It must hold one question, of that name
+ * (compared as DNS names, case-insensitive) and that type; the class is
+ * not checked.  Returns QUERY_OK, or QUERY_BAD_REPLY after counting the
+ * kind of mismatch in st: bad_replies (not exactly one question),
+ * mismatch_name or mismatch_type.  p, name and st are borrowed.
+ */
+enum query_status query_reply_check(const ldns_pkt *p, const ldns_rdf *name,
+	ldns_rr_type type, struct query_stats *st);
+
+/* Count a reply that answers its query in st: replies and its rcode. */
+void query_stats_reply(struct query_stats *st, const ldns_pkt *p);
+
+#endif
