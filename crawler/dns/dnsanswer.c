@@ -240,3 +240,28 @@ dnsanswer_sub_name(const ldns_rdf *name, const char *prefix)
 	free(a);
 	return out;
 }
+
+size_t
+dnsanswer_tlsa(const ldns_pkt *p, const ldns_rdf *qname,
+    struct tls_tlsa *out, size_t max)
+{
+	ldns_rr_list *l = dnsanswer_rrs(p, qname, LDNS_RR_TYPE_TLSA, NULL);
+	size_t i, k = 0, n = ldns_rr_list_rr_count(l);
+
+	for (i = 0; i < n && k < max; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		const ldns_rdf *d;
+
+		if (ldns_rr_rd_count(rr) != 4)
+			continue;
+		d = ldns_rr_rdf(rr, 3);
+		out[k].usage = ldns_rdf2native_int8(ldns_rr_rdf(rr, 0));
+		out[k].selector = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
+		out[k].mtype = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
+		out[k].data = ldns_rdf_data(d);
+		out[k].len = ldns_rdf_size(d);
+		k++;
+	}
+	ldns_rr_list_free(l);
+	return k;
+}

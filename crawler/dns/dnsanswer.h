@@ -15,6 +15,7 @@
 #include <ldns/ldns.h>
 
 #include "mailpol.h"
+#include "tlsa.h"
 
 /* CNAME links followed in one answer: real chains are one to three long
  * (a CDN's); a loop or a chain past this is cut. */
@@ -52,6 +53,12 @@ ldns_rr_list *dnsanswer_own_rrs(const ldns_pkt *p, const ldns_rdf *name,
 size_t dnsanswer_count(const ldns_pkt *p, const ldns_rdf *qname,
 	ldns_rr_type t);
 
+/*
+ * The TLSA records answering qname (at most max), their data pointing
+ * into p: valid while p lives.  Returns how many.
+ */
+size_t dnsanswer_tlsa(const ldns_pkt *p, const ldns_rdf *qname,
+	struct tls_tlsa *out, size_t max);
 /* prefix + "." + name (e.g. "_25._tcp" and an MX host), or NULL when
  * too long.  The caller frees it (ldns_rdf_deep_free). */
 ldns_rdf *dnsanswer_sub_name(const ldns_rdf *name, const char *prefix);

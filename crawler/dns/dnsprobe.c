@@ -798,6 +798,24 @@ val_done(void *arg, const struct val_result *r)
 	}
 }
 
+/* The web host's TLSA records, for the web stage's DANE check. */
+static void
+keep_tlsa_web(struct job *j, const ldns_pkt *p)
+{
+	struct tls_tlsa *t = j->facts.tlsa_web;
+	size_t i, n = dnsanswer_tlsa(p, dq_qname(p), t, JOB_MAX_TLSA);
+
+	/* The packet is freed with the DNS stage: the facts own copies. */
+	for (i = 0; i < n; i++) {
+		uint8_t *copy = xmalloc(t[i].len ? t[i].len : 1);
+
+		memcpy(copy, t[i].data, t[i].len);
+		t[i].data = copy;
+	}
+	j->facts.ntlsa_web = n;
+	j->facts.tlsa_web_secure = j->dns->tlsa_web_secure;
+}
+
 /* Every verdict is in: the columns that need them. */
 static void
 dnssec_stage_end(struct job *j)
@@ -807,6 +825,8 @@ dnssec_stage_end(struct job *j)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_MX,
 		    dnsanswer_count(j->dns->tlsa_mx_reply, dq_qname(j->dns->tlsa_mx_reply),
 		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_mx_secure);
+	if (j->dns->tlsa_web_reply != NULL)
+		keep_tlsa_web(j, j->dns->tlsa_web_reply);
 	if ((j->facts.have_web[NETADDR_V4] || j->facts.have_web[NETADDR_V6]) &&
 	    j->dns->tlsa_web_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_WEB,

@@ -12,6 +12,7 @@
 #include "dnssec.h"
 #include "netaddr.h"
 #include "row.h"
+#include "tlsa.h"
 
 struct crawl;
 struct job;
@@ -45,6 +46,9 @@ enum dns_outcome {
 /* MX or NS hosts kept per domain, in preference order (MX) or answer
  * order (NS): the ones whose addresses the DNS stage asks for. */
 #define JOB_MAX_HOSTS 8
+/* TLSA records kept of the web host's RRset: one to four in practice (a
+ * rollover publishes two per usage). */
+#define JOB_MAX_TLSA 8
 
 /* A host a domain depends on, as the DNS stage found it. */
 struct job_host {
@@ -68,9 +72,13 @@ struct job_facts {
 	unsigned nmx;
 	struct job_host ns[JOB_MAX_HOSTS];
 	unsigned nns;
-	/* dnssec stage: the verdict on the probed host's answer */
+	/* dnssec stage: the verdict on the probed host's answer, and the
+	 * probed host's _443._tcp TLSA RRset (data owned) with its own */
 	bool have_dnssec;
 	enum val_status dnssec;
+	struct tls_tlsa tlsa_web[JOB_MAX_TLSA];
+	size_t ntlsa_web;
+	bool tlsa_web_secure;
 };
 
 /* Free what the facts own. */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "addrprobe.h"
 #include "crawl.h"
@@ -159,5 +160,8 @@ job_facts_free(struct job_facts *f)
 		ldns_rdf_deep_free(f->mx[i].name);
 	for (i = 0; i < f->nns; i++)
 		ldns_rdf_deep_free(f->ns[i].name);
+	for (i = 0; i < f->ntlsa_web; i++)
+		free((void *)f->tlsa_web[i].data);
 	f->nmx = f->nns = 0;
+	f->ntlsa_web = 0;
 }

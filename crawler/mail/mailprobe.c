@@ -74,7 +74,6 @@ struct mhost {
 	size_t naddr;
 	bool answered;			/* A or AAAA answered NOERROR */
 	ldns_pkt *tlsa_pkt;		/* kept: tlsa[].data points into it */
-	ldns_rr_list *tlsa_rrs;
 	struct tls_tlsa tlsa[MAIL_MAX_TLSA];
 	size_t ntlsa;
 	bool tlsa_secure;
@@ -192,28 +191,11 @@ take_tlsa(struct mhost *h, ldns_pkt *p)
 {
 	const ldns_rdf *qn = ldns_rr_owner(ldns_rr_list_rr(
 	    ldns_pkt_question(p), 0));
-	ldns_rr_list *l = dnsanswer_rrs(p, qn, LDNS_RR_TYPE_TLSA, NULL);
-	size_t i, n = ldns_rr_list_rr_count(l);
 
-	for (i = 0; i < n && h->ntlsa < MAIL_MAX_TLSA; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		struct tls_tlsa *t = &h->tlsa[h->ntlsa];
-
-		if (ldns_rr_rd_count(rr) != 4)
-			continue;
-		t->usage = ldns_rdf2native_int8(ldns_rr_rdf(rr, 0));
-		t->selector = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
-		t->mtype = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
-		t->data = ldns_rdf_data(ldns_rr_rdf(rr, 3));
-		t->len = ldns_rdf_size(ldns_rr_rdf(rr, 3));
-		h->ntlsa++;
-	}
-	if (h->ntlsa == 0) {
-		ldns_rr_list_free(l);
+	h->ntlsa = dnsanswer_tlsa(p, qn, h->tlsa, MAIL_MAX_TLSA);
+	if (h->ntlsa == 0)
 		return false;
-	}
 	h->tlsa_pkt = p;
-	h->tlsa_rrs = l;
 	return true;
 }
 
@@ -503,10 +485,8 @@ mailprobe_fini(struct job *j)
 	if (m == NULL)
 		return;
 	mailprobe_abort(j);
-	for (i = 0; i < m->nh; i++) {
-		ldns_rr_list_free(m->h[i].tlsa_rrs);
+	for (i = 0; i < m->nh; i++)
 		ldns_pkt_free(m->h[i].tlsa_pkt);
-	}
 	free(m);
 	j->mail = NULL;
 }

@@ -471,8 +471,9 @@ tls_dane_set(SSL *ssl, const char *host, const struct tls_tlsa *rr,
 		ERR_clear_error();
 		return -1;
 	}
-	if (smtp)
-		SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	/* DANE-EE binds the key to the name: neither the names nor the
+	 * dates of the certificate count (RFC 7671 5.1, RFC 7672 3.1.1). */
+	SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
 	for (i = 0; i < n; i++) {
 		if (smtp && rr[i].usage <= 1)
 			continue;

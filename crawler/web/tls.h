@@ -20,6 +20,8 @@
 
 #include <openssl/ssl.h>
 
+#include "tlsa.h"
+
 struct row;
 
 /* Longest certificate chain a server may send that we verify (leaf
@@ -102,12 +104,6 @@ void tls_record(const struct tls_ctx *t, SSL *ssl, const char *host,
 long tls_verify(const struct tls_ctx *t, SSL *ssl, const char *host,
 	bool dane);
 
-/* A TLSA record (RFC 6698 2.1); data is borrowed. */
-struct tls_tlsa {
-	uint8_t usage, selector, mtype;
-	const uint8_t *data;
-	size_t len;
-};
 
 /* Turn on OpenSSL's DANE support in the context (once; idempotent).  It
  * changes nothing for a connection without tls_dane_set.  0 or -1. */
@@ -118,8 +114,8 @@ int tls_ctx_dane_enable(struct tls_ctx *t);
  * OpenSSL's SSL_dane_enable), each of rr[0..n) added when usable
  * (SSL_dane_tlsa_add: a known usage, selector and matching type, a digest
  * of the right length); with smtp, usages PKIX-TA(0) and PKIX-EE(1) are
- * unusable (RFC 7672 3.1.3) and DANE-EE(3) skips the name check (RFC 7672
- * 3.1.1; OpenSSL does so for every DANE-EE match with
+ * unusable (RFC 7672 3.1.3).  A DANE-EE(3) match skips the name check for
+ * web and mail alike (RFC 7671 5.1, RFC 7672 3.1.1; OpenSSL's
  * DANE_FLAG_NO_DANE_EE_NAMECHECKS).  The handshake itself never fails on
  * DANE (the context does not verify); tls_verify(..., true) judges after.
  * Returns the number of usable records (0: DANE does not apply), -1 when

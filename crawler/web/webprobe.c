@@ -115,6 +115,7 @@ struct web {
 	bool tls_conn;			/* the connection speaks TLS */
 	bool reuse_for_root;		/* STEP_TLS conn carries GET / */
 	bool tls_ok;
+	bool dane_on;			/* the measured handshake checks DANE */
 	bool first_byte;
 	bool clipped;			/* the timer is the domain's deadline */
 	uint64_t t_req;			/* request sent (us) */
@@ -163,6 +164,13 @@ web_ctx_new(struct crawl *c, const struct web_ctx_options *o, char *err,
 	w->user_agent = xstrdup(o->user_agent);
 	w->tls = tls_ctx_new(o->ca_file, (time_t)o->now, err, errlen);
 	if (w->tls == NULL) {
+		free(w->user_agent);
+		free(w);
+		return NULL;
+	}
+	if (tls_ctx_dane_enable(w->tls) != 0) {
+		snprintf(err, errlen, "OpenSSL refused DANE");
+		tls_ctx_free(w->tls);
 		free(w->user_agent);
 		free(w);
 		return NULL;
@@ -703,6 +711,11 @@ handshake_done(struct web *w)
 		w->tls_ok = true;
 		if (probes(w) & PROBE_TLS) {
 			tls_record(w->ctx->tls, ssl, w->host, row_of(w));
+			/* DANE for the web host: its secure TLSA RRset
+			 * against the chain served (docs/mail.md). */
+			row_set_str(row_of(w), SCHEMA_COL_DANE_WEB_VALID,
+			    !w->dane_on ? "none" : tls_verify(w->ctx->tls, ssl,
+			    w->host, true) == X509_V_OK ? "valid" : "invalid");
 			set_ms(w, SCHEMA_COL_TLS_MS, w->t_tls);
 		}
 		if (!(probes(w) & PROBE_HTTP)) {
@@ -781,6 +794,17 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/* The measured handshake matches the web host's TLSA RRset when the
+ * validator judged it secure (RFC 7671). */
+static void
+dane_set(struct web *w, SSL *ssl)
+{
+	const struct job_facts *f = &w->job->facts;
+
+	w->dane_on = f->tlsa_web_secure && f->ntlsa_web > 0 &&
+	    tls_dane_set(ssl, w->host, f->tlsa_web, f->ntlsa_web, false) > 0;
+}
+
 static void
 connected(struct web *w)
 {
@@ -799,6 +823,8 @@ connected(struct web *w)
 			step_failed(w, "error", "cannot create a TLS session");
 			return;
 		}
+		if (w->step == STEP_TLS)
+			dane_set(w, ssl);
 		w->bev = bufferevent_openssl_socket_new(ctx->base, w->fd, ssl,
 		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 		if (w->bev == NULL) {
