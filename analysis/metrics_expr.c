@@ -154,6 +154,66 @@ parse_string(struct lexer *lx, struct metric_atom *a)
 	return 0;
 }
 
+/* "IS [NOT] NULL", "IS TRUE", "IS FALSE" after column name (of type). */
+static int
+parse_is(struct lexer *lx, struct metric_atom *a, enum schema_type type,
+    const char *name)
+{
+	next(lx);
+	if (is_kw(lx, "NOT")) {
+		next(lx);
+		a->op = METRIC_OP_NOT_NULL;
+		return expect_kw(lx, "NULL");
+	}
+	if (is_kw(lx, "NULL")) {
+		a->op = METRIC_OP_IS_NULL;
+		next(lx);
+		return 0;
+	}
+	if (is_kw(lx, "TRUE") || is_kw(lx, "FALSE")) {
+		if (type != SCHEMA_TYPE_BOOLEAN)
+			return perr(lx, "IS TRUE/FALSE on '%s', which is not BOOLEAN",
+			    name);
+		a->op = is_kw(lx, "TRUE") ? METRIC_OP_IS_TRUE :
+		    METRIC_OP_IS_FALSE;
+		next(lx);
+		return 0;
+	}
+	return perr(lx, "expected NULL, NOT NULL, TRUE or FALSE after IS");
+}
+
+/* "[NOT] IN ('a', 'b', ...)" after column name (a STRING one if is_str). */
+static int
+parse_in(struct lexer *lx, struct metric_atom *a, bool is_str,
+    const char *name)
+{
+	bool neg = is_kw(lx, "NOT");
+
+	if (neg) {
+		next(lx);
+		if (!is_kw(lx, "IN"))
+			return perr(lx, "expected IN after NOT");
+	}
+	if (!is_str)
+		return perr(lx, "IN on '%s', which is not STRING", name);
+	next(lx);
+	if (lx->kind != TOK_LPAREN)
+		return perr(lx, "expected ( after IN");
+	next(lx);
+	a->op = neg ? METRIC_OP_NOT_IN : METRIC_OP_IN;
+	for (;;) {
+		if (parse_string(lx, a) < 0)
+			return -1;
+		if (lx->kind == TOK_RPAREN)
+			break;
+		if (lx->kind != TOK_COMMA)
+			return perr(lx, "expected , or ) in IN list");
+		next(lx);
+	}
+	next(lx);
+	return 0;
+}
+
 static int
 parse_atom(struct lexer *lx, struct metric_atom *a)
 {
@@ -176,55 +236,10 @@ parse_atom(struct lexer *lx, struct metric_atom *a)
 	bool is_int = type == SCHEMA_TYPE_INT32 || type == SCHEMA_TYPE_INT64;
 	next(lx);
 
-	if (is_kw(lx, "IS")) {
-		next(lx);
-		if (is_kw(lx, "NOT")) {
-			next(lx);
-			a->op = METRIC_OP_NOT_NULL;
-			return expect_kw(lx, "NULL");
-		}
-		if (is_kw(lx, "NULL")) {
-			a->op = METRIC_OP_IS_NULL;
-			next(lx);
-			return 0;
-		}
-		if (is_kw(lx, "TRUE") || is_kw(lx, "FALSE")) {
-			if (type != SCHEMA_TYPE_BOOLEAN)
-				return perr(lx, "IS TRUE/FALSE on '%s', which is not BOOLEAN",
-				    name);
-			a->op = is_kw(lx, "TRUE") ? METRIC_OP_IS_TRUE :
-			    METRIC_OP_IS_FALSE;
-			next(lx);
-			return 0;
-		}
-		return perr(lx, "expected NULL, NOT NULL, TRUE or FALSE after IS");
-	}
-	if (is_kw(lx, "NOT") || is_kw(lx, "IN")) {
-		bool neg = is_kw(lx, "NOT");
-		if (neg) {
-			next(lx);
-			if (!is_kw(lx, "IN"))
-				return perr(lx, "expected IN after NOT");
-		}
-		if (!is_str)
-			return perr(lx, "IN on '%s', which is not STRING", name);
-		next(lx);
-		if (lx->kind != TOK_LPAREN)
-			return perr(lx, "expected ( after IN");
-		next(lx);
-		a->op = neg ? METRIC_OP_NOT_IN : METRIC_OP_IN;
-		for (;;) {
-			if (parse_string(lx, a) < 0)
-				return -1;
-			if (lx->kind == TOK_RPAREN)
-				break;
-			if (lx->kind != TOK_COMMA)
-				return perr(lx, "expected , or ) in IN list");
-			next(lx);
-		}
-		next(lx);
-		return 0;
-	}
+	if (is_kw(lx, "IS"))
+		return parse_is(lx, a, type, name);
+	if (is_kw(lx, "NOT") || is_kw(lx, "IN"))
+		return parse_in(lx, a, is_str, name);
 	if (lx->kind != TOK_OP)
 		return perr(lx, "expected IS, IN, NOT IN or a comparison after '%s'",
 		    name);

@@ -534,25 +534,21 @@ cmp_change(const void *a, const void *b)
 	return dx < dy ? 1 : dx > dy ? -1 : 0;
 }
 
+/* One trend chart per metric, by group: all domains of each crawl. */
 static void
-trends(struct doc *d)
+trend_figures(struct doc *d)
 {
 	FILE *f = d->f;
 	const struct report_input *in = d->in;
 	size_t nc = in->ncrawls;
-
-	if (nc < 2)
-		return;
 	struct stats_table **alls = xcalloc(nc, sizeof(*alls));
 	const char **labels = xcalloc(nc, sizeof(*labels));
 	struct report_point *pts = xcalloc(nc, sizeof(*pts));
+
 	for (size_t c = 0; c < nc; c++) {
 		alls[c] = stats_table_rollup(&in->crawls[c].res->table, NULL, 0);
 		labels[c] = in->crawls[c].date;
 	}
-	fputs("<section class=\"major\"><h2>Trends</h2>\n", f);
-	fprintf(f, "<p>All domains of each crawl, %zu crawls. Bands are 95%% Wilson intervals; the vertical axis is zoomed to the data (labelled).</p>\n",
-	    nc);
 	for (const char *const *grp = metric_groups(); *grp; grp++) {
 		bool head = false;
 		for (size_t m = 0; m < d->nm; m++) {
@@ -583,14 +579,27 @@ trends(struct doc *d)
 		if (head)
 			fputs("</div>\n", f);
 	}
+	for (size_t c = 0; c < nc; c++)
+		stats_table_free(alls[c]);
+	free(alls);
+	free(labels);
+	free(pts);
+}
 
-	/* What moved by country between the last two crawls. */
-	const struct report_crawl *prev = &in->crawls[nc - 2];
+/* What moved by country between the last two crawls: the significant
+ * changes (Benjamini-Hochberg), largest first. */
+static void
+trend_changes(struct doc *d)
+{
+	FILE *f = d->f;
+	const struct report_input *in = d->in;
+	const struct report_crawl *prev = &in->crawls[in->ncrawls - 2];
 	struct stats_table *pc = stats_table_rollup(&prev->res->table,
 	    (size_t[]){ 0 }, 1);
 	const struct stats_table *cc = d->country;
 	size_t cap = cc->ngroups * d->nm, n = 0;
 	struct change *ch = xcalloc(cap ? cap : 1, sizeof(*ch));
+
 	for (size_t i = 0; i < cc->ngroups; i++) {
 		const struct stats_group *b = &cc->groups[i];
 		if (is_special(b->key[0]))
@@ -638,14 +647,25 @@ trends(struct doc *d)
 		}
 		fputs("</tbody></table>\n", f);
 	}
-	fputs("</section>\n", f);
 	free(ch);
 	stats_table_free(pc);
-	for (size_t c = 0; c < nc; c++)
-		stats_table_free(alls[c]);
-	free(alls);
-	free(labels);
-	free(pts);
+}
+
+static void
+trends(struct doc *d)
+{
+	FILE *f = d->f;
+	const struct report_input *in = d->in;
+	size_t nc = in->ncrawls;
+
+	if (nc < 2)
+		return;
+	fputs("<section class=\"major\"><h2>Trends</h2>\n", f);
+	fprintf(f, "<p>All domains of each crawl, %zu crawls. Bands are 95%% Wilson intervals; the vertical axis is zoomed to the data (labelled).</p>\n",
+	    nc);
+	trend_figures(d);
+	trend_changes(d);
+	fputs("</section>\n", f);
 }
 
 static void

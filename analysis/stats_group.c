@@ -235,6 +235,73 @@ meta_fail(struct stats_meta *m, struct csv_file *cf, char *err,
 	return NULL;
 }
 
+/*
+ * Check a row's labels and put the country in normal form (upper case, UK
+ * as GB) in place.  cc is empty or two letters; sec is short and free of
+ * control characters.  Returns false with why (in whylen bytes).
+ */
+static bool
+norm_labels(char *cc, const char *sec, char *why, size_t whylen)
+{
+	if (*cc && (strlen(cc) != 2 || !isalpha((unsigned char)cc[0]) ||
+	    !isalpha((unsigned char)cc[1]))) {
+		snprintf(why, whylen, "country '%.40s' is not a two-letter "
+		    "ISO 3166-1 code", cc);
+		return false;
+	}
+	cc[0] = (char)toupper((unsigned char)cc[0]);
+	if (*cc)
+		cc[1] = (char)toupper((unsigned char)cc[1]);
+	if (strcmp(cc, "UK") == 0)
+		memcpy(cc, "GB", 2);
+	if (strlen(sec) > META_MAX_SECTOR) {
+		snprintf(why, whylen, "sector longer than %d bytes",
+		    META_MAX_SECTOR);
+		return false;
+	}
+	for (const char *p = sec; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f) {
+			snprintf(why, whylen, "control character in sector");
+			return false;
+		}
+	return true;
+}
+
+/* Columns of the meta file; the default order when it has no header. */
+struct meta_cols {
+	int domain, country, sector;	/* -1: not in the file */
+	int n;				/* fields a row has */
+};
+
+/*
+ * The first line, when it names a domain column, is the header: its
+ * columns into c.  Returns 1 for a header, 0 for a data line, -1 for a
+ * header with neither country nor sector.
+ */
+static int
+meta_header(char **f, int n, struct meta_cols *c)
+{
+	int d = -1, cc = -1, s = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (strcasecmp(f[i], "domain") == 0)
+			d = i;
+		else if (strcasecmp(f[i], "country") == 0)
+			cc = i;
+		else if (strcasecmp(f[i], "sector") == 0)
+			s = i;
+	}
+	if (d < 0)
+		return 0;
+	if (cc < 0 && s < 0)
+		return -1;
+	c->domain = d;
+	c->country = cc;
+	c->sector = s;
+	c->n = n;
+	return 1;
+}
+
 struct stats_meta *
 stats_meta_load(const char *path, char *err, size_t errlen)
 {
@@ -243,7 +310,7 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 	char **f;
 	int n, rc;
 	unsigned long lineno = 0;
-	int col_domain = 0, col_country = 1, col_sector = 2, nwant = 3;
+	struct meta_cols col = { 0, 1, 2, 3 };
 	bool first = true;
 
 	if (cf == NULL)
@@ -263,62 +330,29 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 			f[i] = csv_trim(f[i]);
 		if (first) {
 			first = false;
-			int d = -1, c = -1, s = -1;
-			for (int i = 0; i < n; i++) {
-				if (strcasecmp(f[i], "domain") == 0)
-					d = i;
-				else if (strcasecmp(f[i], "country") == 0)
-					c = i;
-				else if (strcasecmp(f[i], "sector") == 0)
-					s = i;
-			}
-			if (d >= 0) {
-				if (c < 0 && s < 0) {
-					return meta_fail(m, cf, err, errlen,
-					    "%s:%lu: the header names no country or sector column",
-					    path, lineno);
-				}
-				col_domain = d;
-				col_country = c;
-				col_sector = s;
-				nwant = n;
+			rc = meta_header(f, n, &col);
+			if (rc < 0)
+				return meta_fail(m, cf, err, errlen,
+				    "%s:%lu: the header names no country or sector column",
+				    path, lineno);
+			if (rc > 0)
 				continue;
-			}
 		}
-		if (n != nwant) {
+		if (n != col.n) {
 			return meta_fail(m, cf, err, errlen,
 			    "%s:%lu: %d fields, expected %d (domain,country,sector)",
-			    path, lineno, n, nwant);
+			    path, lineno, n, col.n);
 		}
 		char dom[DNAME_BUF_SIZE], dwhy[128];
-		if (!norm_domain(f[col_domain], dom, dwhy, sizeof(dwhy))) {
+		if (!norm_domain(f[col.domain], dom, dwhy, sizeof(dwhy))) {
 			return meta_fail(m, cf, err, errlen, "%s:%lu: %s",
 			    path, lineno, dwhy);
 		}
-		char *cc = col_country >= 0 ? f[col_country] : "";
-		char *sec = col_sector >= 0 ? f[col_sector] : "";
-		if (*cc && (strlen(cc) != 2 || !isalpha((unsigned char)cc[0]) ||
-		    !isalpha((unsigned char)cc[1]))) {
-			return meta_fail(m, cf, err, errlen,
-			    "%s:%lu: country '%.40s' is not a two-letter ISO 3166-1 code",
-			    path, lineno, cc);
-		}
-		cc[0] = (char)toupper((unsigned char)cc[0]);
-		if (*cc)
-			cc[1] = (char)toupper((unsigned char)cc[1]);
-		if (strcmp(cc, "UK") == 0)
-			memcpy(cc, "GB", 2);
-		if (strlen(sec) > META_MAX_SECTOR) {
-			return meta_fail(m, cf, err, errlen,
-			    "%s:%lu: sector longer than %d bytes", path, lineno,
-			    META_MAX_SECTOR);
-		}
-		for (const char *p = sec; *p; p++)
-			if ((unsigned char)*p < ' ' || *p == 0x7f) {
-				return meta_fail(m, cf, err, errlen,
-				    "%s:%lu: control character in sector",
-				    path, lineno);
-			}
+		char *cc = col.country >= 0 ? f[col.country] : "";
+		char *sec = col.sector >= 0 ? f[col.sector] : "";
+		if (!norm_labels(cc, sec, dwhy, sizeof(dwhy)))
+			return meta_fail(m, cf, err, errlen, "%s:%lu: %s",
+			    path, lineno, dwhy);
 		if (m->nlabels + 2 > META_MAX_LABELS) {
 			return meta_fail(m, cf, err, errlen,
 			    "%s:%lu: more than %d distinct labels", path,

@@ -145,6 +145,80 @@ json_num_or_null(bool ok, double v)
 	return ok && !isnan(v) ? json_real(v) : json_null();
 }
 
+/* The "snapshots" array: each source's path, parts, rows, provenance. */
+static json_t *
+json_sources(const struct stats_result *r)
+{
+	json_t *a = json_array();
+
+	for (size_t s = 0; s < r->nsources; s++) {
+		const struct stats_source *src = &r->sources[s];
+		json_t *so = json_object(), *pv = json_object();
+		json_object_set_new(so, "path", json_string(src->path));
+		json_object_set_new(so, "parts", json_integer((json_int_t)src->nparts));
+		json_object_set_new(so, "rows", json_integer(src->rows));
+		for (size_t i = 0; i < src->nkv; i++)
+			json_object_set_new(pv, src->kv[i].key,
+			    json_string(src->kv[i].value));
+		json_object_set_new(so, "provenance", pv);
+		json_array_append_new(a, so);
+	}
+	return a;
+}
+
+/* One metric's figures in a group: n, k, rate, interval (and weights). */
+static json_t *
+json_count(const struct stats_count *c, bool weighted)
+{
+	double rate, lo, hi, neff;
+	bool ok = stats_count_rate(c, weighted, &rate, &lo, &hi, &neff);
+	json_t *v = json_object();
+
+	json_object_set_new(v, "n", json_integer((json_int_t)c->n));
+	json_object_set_new(v, "k", json_integer((json_int_t)c->k));
+	json_object_set_new(v, "rate", json_num_or_null(ok, rate));
+	json_object_set_new(v, "ci_low", json_num_or_null(ok, lo));
+	json_object_set_new(v, "ci_high", json_num_or_null(ok, hi));
+	if (weighted) {
+		json_object_set_new(v, "n_eff", json_num_or_null(ok, neff));
+		json_object_set_new(v, "weight_n", json_real(c->wn));
+		json_object_set_new(v, "weight_k", json_real(c->wk));
+	}
+	return v;
+}
+
+/* One element of "groups": its key, rows, country sources, metrics. */
+static json_t *
+json_group(const struct stats_result *r, const struct stats_group *gr)
+{
+	const struct stats_table *t = &r->table;
+	json_t *go = json_object(), *ko = json_object(), *mo, *o;
+
+	for (size_t i = 0; i < t->nkeys; i++)
+		json_object_set_new(ko, stats_key_name(t->keys[i]),
+		    json_string(gr->key[i]));
+	json_object_set_new(go, "key", ko);
+	json_object_set_new(go, "rows", json_integer((json_int_t)gr->rows));
+	if (has_country(r)) {
+		o = json_object();
+		for (int s = 0; s < STATS_CSRC_COUNT; s++)
+			if (gr->csrc[s])
+				json_object_set_new(o,
+				    stats_csrc_name((enum stats_csrc)s),
+				    json_integer((json_int_t)gr->csrc[s]));
+		json_object_set_new(go, "country_source", o);
+	}
+	mo = json_object();
+	for (size_t m = 0; m < r->nmetrics; m++) {
+		if (!stats_result_available(r, m))
+			continue;
+		json_object_set_new(mo, metric_get(m)->name,
+		    json_count(&gr->c[m], r->weighted));
+	}
+	json_object_set_new(go, "metrics", mo);
+	return go;
+}
+
 static int
 print_json(FILE *f, const struct stats_result *r,
     const struct stats_print_options *po)
@@ -160,20 +234,7 @@ print_json(FILE *f, const struct stats_result *r,
 	if (r->dup_dropped)
 		json_object_set_new(root, "duplicates",
 		    json_string(r->dup_text));
-	a = json_array();
-	for (size_t s = 0; s < r->nsources; s++) {
-		const struct stats_source *src = &r->sources[s];
-		json_t *so = json_object(), *pv = json_object();
-		json_object_set_new(so, "path", json_string(src->path));
-		json_object_set_new(so, "parts", json_integer((json_int_t)src->nparts));
-		json_object_set_new(so, "rows", json_integer(src->rows));
-		for (size_t i = 0; i < src->nkv; i++)
-			json_object_set_new(pv, src->kv[i].key,
-			    json_string(src->kv[i].value));
-		json_object_set_new(so, "provenance", pv);
-		json_array_append_new(a, so);
-	}
-	json_object_set_new(root, "snapshots", a);
+	json_object_set_new(root, "snapshots", json_sources(r));
 	a = json_array();
 	for (size_t p = 0; p < r->nparts; p++) {
 		if (!r->parts[p].error)
@@ -206,48 +267,8 @@ print_json(FILE *f, const struct stats_result *r,
 			    json_string(r->missing[m]));
 	json_object_set_new(root, "metrics_not_available", o);
 	a = json_array();
-	for (size_t g = 0; g < t->ngroups; g++) {
-		const struct stats_group *gr = &t->groups[g];
-		json_t *go = json_object(), *ko = json_object(), *mo;
-		for (size_t i = 0; i < t->nkeys; i++)
-			json_object_set_new(ko, stats_key_name(t->keys[i]),
-			    json_string(gr->key[i]));
-		json_object_set_new(go, "key", ko);
-		json_object_set_new(go, "rows", json_integer((json_int_t)gr->rows));
-		if (has_country(r)) {
-			o = json_object();
-			for (int s = 0; s < STATS_CSRC_COUNT; s++)
-				if (gr->csrc[s])
-					json_object_set_new(o,
-					    stats_csrc_name((enum stats_csrc)s),
-					    json_integer((json_int_t)gr->csrc[s]));
-			json_object_set_new(go, "country_source", o);
-		}
-		mo = json_object();
-		for (size_t m = 0; m < r->nmetrics; m++) {
-			if (!stats_result_available(r, m))
-				continue;
-			const struct stats_count *c = &gr->c[m];
-			double rate, lo, hi, neff;
-			bool ok = stats_count_rate(c, r->weighted, &rate, &lo,
-			    &hi, &neff);
-			json_t *v = json_object();
-			json_object_set_new(v, "n", json_integer((json_int_t)c->n));
-			json_object_set_new(v, "k", json_integer((json_int_t)c->k));
-			json_object_set_new(v, "rate", json_num_or_null(ok, rate));
-			json_object_set_new(v, "ci_low", json_num_or_null(ok, lo));
-			json_object_set_new(v, "ci_high", json_num_or_null(ok, hi));
-			if (r->weighted) {
-				json_object_set_new(v, "n_eff",
-				    json_num_or_null(ok, neff));
-				json_object_set_new(v, "weight_n", json_real(c->wn));
-				json_object_set_new(v, "weight_k", json_real(c->wk));
-			}
-			json_object_set_new(mo, metric_get(m)->name, v);
-		}
-		json_object_set_new(go, "metrics", mo);
-		json_array_append_new(a, go);
-	}
+	for (size_t g = 0; g < t->ngroups; g++)
+		json_array_append_new(a, json_group(r, &t->groups[g]));
 	json_object_set_new(root, "groups", a);
 	int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(10));

@@ -412,6 +412,54 @@ key_put(char *buf, size_t len, const void *s, size_t n)
 
 #define KEY_LIT(buf, len, lit) key_put(buf, len, lit, sizeof(lit) - 1)
 
+/*
+ * Append row i's country key: from the --meta file (mc, NULL when the
+ * domain is not in it), the ccTLD or the hosting country, the first that
+ * has one unless force (--country-source, -1 when not given) names one;
+ * "unknown" else.  *src says which gave it.
+ */
+static size_t
+country_key(char *buf, size_t len, int force, const char *mc,
+    const char *tld, size_t tlen, const struct parquet_column_data *hc,
+    size_t i, enum stats_csrc *src)
+{
+	char cc[3];
+
+	if ((force < 0 || force == STATS_CSRC_META) && mc != NULL && mc[0]) {
+		*src = STATS_CSRC_META;
+		return key_put(buf, len, mc, strlen(mc));
+	}
+	if ((force < 0 || force == STATS_CSRC_CCTLD) && tld &&
+	    stats_cctld_country(tld, tlen, cc)) {
+		*src = STATS_CSRC_CCTLD;
+		return key_put(buf, len, cc, 2);
+	}
+	if ((force < 0 || force == STATS_CSRC_HOSTING) && hc->present[i] &&
+	    hc->str_len[i] > 0) {
+		*src = STATS_CSRC_HOSTING;
+		return key_put(buf, len, hc->str[i], hc->str_len[i]);
+	}
+	return KEY_LIT(buf, len, STATS_LABEL_UNKNOWN);
+}
+
+/* The group id of a key: from the worker's cache, else interned (and
+ * cached).  UINT32_MAX when there are too many groups. */
+static uint32_t
+key_group(struct worker *w, const char *buf, size_t len)
+{
+	uint32_t *v = stats_strmap_get(w->cache, buf, len);
+	uint32_t g;
+	bool ins;
+
+	if (v)
+		return *v;
+	g = group_intern(w->run, buf, len);
+	if (g == UINT32_MAX)
+		return UINT32_MAX;
+	*stats_strmap_put(w->cache, buf, len, &ins) = g;
+	return g;
+}
+
 /* Group id and country source of every row of a unit. */
 static int
 unit_groups(struct worker *w, size_t nrows)
@@ -444,29 +492,11 @@ unit_groups(struct worker *w, size_t nrows)
 			in_meta = stats_meta_lookup(o->meta, d, dlen, &mc, &ms);
 		for (size_t k = 0; k < o->nkeys; k++) {
 			switch (o->keys[k]) {
-			case STATS_KEY_COUNTRY: {
-				char cc[3];
-				int force = o->country_source;
-				if ((force < 0 || force == STATS_CSRC_META) &&
-				    in_meta && mc[0]) {
-					len = key_put(buf, len, mc, strlen(mc));
-					src = STATS_CSRC_META;
-				} else if ((force < 0 ||
-				    force == STATS_CSRC_CCTLD) && tld &&
-				    stats_cctld_country(tld, tlen, cc)) {
-					len = key_put(buf, len, cc, 2);
-					src = STATS_CSRC_CCTLD;
-				} else if ((force < 0 ||
-				    force == STATS_CSRC_HOSTING) &&
-				    hc->present[i] && hc->str_len[i] > 0) {
-					len = key_put(buf, len, hc->str[i],
-					    hc->str_len[i]);
-					src = STATS_CSRC_HOSTING;
-				} else
-					len = KEY_LIT(buf, len,
-					    STATS_LABEL_UNKNOWN);
+			case STATS_KEY_COUNTRY:
+				len = country_key(buf, len, o->country_source,
+				    in_meta ? mc : NULL, tld, tlen, hc, i,
+				    &src);
 				break;
-			}
 			case STATS_KEY_SECTOR:
 				if (in_meta && ms[0])
 					len = key_put(buf, len, ms, strlen(ms));
@@ -511,17 +541,9 @@ unit_groups(struct worker *w, size_t nrows)
 				break;
 			}
 		}
-		uint32_t *v = stats_strmap_get(w->cache, buf, len);
-		uint32_t g;
-		if (v)
-			g = *v;
-		else {
-			bool ins;
-			g = group_intern(r, buf, len);
-			if (g == UINT32_MAX)
-				return -1;
-			*stats_strmap_put(w->cache, buf, len, &ins) = g;
-		}
+		uint32_t g = key_group(w, buf, len);
+		if (g == UINT32_MAX)
+			return -1;
 		w->gid[i] = g;
 		w->src[i] = (uint8_t)src;
 	}
@@ -1383,6 +1405,55 @@ run_result(struct run *r, struct stats_result *res)
 	res->bad_parts = r->bad_parts;
 }
 
+/* The units of work: every row group of every readable part, in order. */
+static void
+run_units(struct run *r)
+{
+	size_t nunits = 0;
+
+	for (size_t p = 0; p < r->nparts; p++)
+		if (!r->parts[p].error)
+			nunits += r->parts[p].nrg;
+	r->units = xcalloc(nunits ? nunits : 1, sizeof(*r->units));
+	for (size_t p = 0; p < r->nparts; p++) {
+		if (r->parts[p].error)
+			continue;
+		r->parts[p].remaining = r->parts[p].nrg;
+		for (size_t g = 0; g < r->parts[p].nrg; g++)
+			r->units[r->nunits++] = (struct unit){ (uint32_t)p,
+				(uint32_t)g };
+	}
+	atomic_init(&r->next, 0);
+	atomic_init(&r->abort, false);
+}
+
+/* Count every unit: the workers' threads and this one, until done. */
+static void
+run_workers(struct run *r)
+{
+	unsigned nt = thread_count(r->o, r->nunits);
+	struct worker *ws = xcalloc(nt, sizeof(*ws));
+	unsigned started = 0;
+
+	for (unsigned t = 0; t < nt; t++) {
+		ws[t].run = r;
+		ws[t].cache = stats_strmap_new();
+		ws[t].masks = xcalloc(r->plan.natoms ? r->plan.natoms : 1,
+		    sizeof(*ws[t].masks));
+	}
+	for (unsigned t = 1; t < nt; t++) {
+		if (pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]) != 0)
+			break;
+		started = t;
+	}
+	worker_main(&ws[0]);
+	for (unsigned t = 1; t <= started; t++)
+		pthread_join(ws[t].tid, NULL);
+	for (unsigned t = 0; t < nt; t++)
+		worker_fini(&ws[t]);
+	free(ws);
+}
+
 int
 stats_run(char *const *paths, size_t npaths, const struct stats_options *o,
     struct stats_result **out, char *err, size_t errlen)
@@ -1435,43 +1506,8 @@ stats_run(char *const *paths, size_t npaths, const struct stats_options *o,
 		dups_main(&dj);
 	run_plan(&r, res);
 
-	/* Units: every row group of every readable part, in order. */
-	size_t nunits = 0;
-	for (size_t p = 0; p < r.nparts; p++)
-		if (!r.parts[p].error)
-			nunits += r.parts[p].nrg;
-	r.units = xcalloc(nunits ? nunits : 1, sizeof(*r.units));
-	for (size_t p = 0; p < r.nparts; p++) {
-		if (r.parts[p].error)
-			continue;
-		r.parts[p].remaining = r.parts[p].nrg;
-		for (size_t g = 0; g < r.parts[p].nrg; g++)
-			r.units[r.nunits++] = (struct unit){ (uint32_t)p,
-				(uint32_t)g };
-	}
-	atomic_init(&r.next, 0);
-	atomic_init(&r.abort, false);
-
-	unsigned nt = thread_count(o, r.nunits);
-	struct worker *ws = xcalloc(nt, sizeof(*ws));
-	for (unsigned t = 0; t < nt; t++) {
-		ws[t].run = &r;
-		ws[t].cache = stats_strmap_new();
-		ws[t].masks = xcalloc(r.plan.natoms ? r.plan.natoms : 1,
-		    sizeof(*ws[t].masks));
-	}
-	unsigned started = 0;
-	for (unsigned t = 1; t < nt; t++) {
-		if (pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]) != 0)
-			break;
-		started = t;
-	}
-	worker_main(&ws[0]);
-	for (unsigned t = 1; t <= started; t++)
-		pthread_join(ws[t].tid, NULL);
-	for (unsigned t = 0; t < nt; t++)
-		worker_fini(&ws[t]);
-	free(ws);
+	run_units(&r);
+	run_workers(&r);
 	if (dups_thread)
 		pthread_join(dups_tid, NULL);
 	if (o->dedupe == SNAPSHOT_DEDUPE_REFUSE) {

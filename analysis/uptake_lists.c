@@ -230,6 +230,125 @@ row_error(struct set *s, const char *path, unsigned long line,
 	fputc('\n', stderr);
 }
 
+/* Where the header puts each column; -1 while no header was read. */
+struct columns {
+	int domain, country, sector, org;	/* org: -1 when absent */
+	int nf;					/* fields of the header */
+};
+
+/*
+ * The header line: find the columns.  Returns false (message printed,
+ * counted) when domain, country or sector is missing.
+ */
+static bool
+read_header(struct set *s, const char *where, unsigned long lineno,
+    char **f, int n, struct columns *c)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcasecmp(f[i], "domain") == 0)
+			c->domain = i;
+		else if (strcasecmp(f[i], "country") == 0)
+			c->country = i;
+		else if (strcasecmp(f[i], "sector") == 0)
+			c->sector = i;
+		else if (strcasecmp(f[i], "organisation") == 0)
+			c->org = i;
+	}
+	if (c->domain < 0 || c->country < 0 || c->sector < 0) {
+		fprintf(stderr, "%s:%lu: the header must name the columns "
+		    "domain, country and sector (and maybe organisation)\n",
+		    where, lineno);
+		s->errors++;
+		return false;
+	}
+	if (c->org >= 0)
+		s->has_org = true;
+	c->nf = n;
+	return true;
+}
+
+/*
+ * Check one data row: its field count, domain (normal form into norm),
+ * country, sector (index into *si) and organisation.  Returns false after
+ * reporting the first error (row_error).
+ */
+static bool
+check_row(struct set *s, const char *where, unsigned long lineno, char **f,
+    int n, const struct columns *c, char norm[DNAME_BUF_SIZE], int *si)
+{
+	enum dname_error de;
+
+	if (n != c->nf) {
+		row_error(s, where, lineno, "%d fields, the header has %d", n,
+		    c->nf);
+		return false;
+	}
+	de = dname_normalize(f[c->domain], strlen(f[c->domain]), norm,
+	    DNAME_BUF_SIZE);
+	if (de != DNAME_OK) {
+		row_error(s, where, lineno, "bad domain '%.80s': %s",
+		    f[c->domain], dname_error_str(de));
+		return false;
+	}
+	if (strcmp(norm, f[c->domain]) != 0) {
+		row_error(s, where, lineno, "domain '%.80s' is not in "
+		    "normal form (lower case, A-labels, no trailing "
+		    "dot): write '%s'", f[c->domain], norm);
+		return false;
+	}
+	if (!valid_country(f[c->country])) {
+		row_error(s, where, lineno, "country '%.20s' is not an "
+		    "ISO 3166-1 alpha-2 code (upper case; the United "
+		    "Kingdom is GB)", f[c->country]);
+		return false;
+	}
+	*si = sector_index(f[c->sector]);
+	if (*si < 0) {
+		row_error(s, where, lineno, "sector '%.40s' is not in "
+		    "the vocabulary (lists/README.md)", f[c->sector]);
+		return false;
+	}
+	if (c->org >= 0 && strlen(f[c->org]) > LISTS_MAX_ORG) {
+		row_error(s, where, lineno, "organisation longer than "
+		    "%d bytes", LISTS_MAX_ORG);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A valid row whose domain an earlier file already gave (row p): count
+ * it, note other labels, and with prefer let this file's labels win.
+ */
+static void
+merge_row(struct set *s, struct row *p, const char *path,
+    unsigned long lineno, char **f, const struct columns *c, int si,
+    bool prefer, unsigned fileno)
+{
+	bool same = strcmp(p->country, f[c->country]) == 0 &&
+	    p->sector == (unsigned)si;
+
+	s->xdup++;
+	if (!same) {
+		s->xconflict++;
+		fprintf(stderr, "uptake-lists: note: %s:%lu: "
+		    "%s is also in %s:%lu with other labels "
+		    "(%s,%s there, %s,%s here); %s wins\n",
+		    path, lineno, p->domain,
+		    s->files[p->file], p->line, p->country,
+		    sectors[p->sector], f[c->country], f[c->sector],
+		    prefer ? "this file" : "the first");
+	}
+	if (prefer) {
+		memcpy(p->country, f[c->country], 3);
+		p->sector = (unsigned)si;
+		free(p->org);
+		p->org = xstrdup(c->org >= 0 ? f[c->org] : "");
+		p->file = fileno;
+		p->line = lineno;
+	}
+}
+
 /*
  * Read path into s.  Rows with errors are reported and counted (s->errors)
  * and not added; a domain already in s (from an earlier file) is counted
@@ -243,7 +362,7 @@ read_list(struct set *s, const char *path, bool prefer)
 	char **f, msg[LISTS_MAX_MESSAGE];
 	const char *where;
 	unsigned long lineno = 0;
-	int cd = -1, cc = -1, cs = -1, co = -1, nf = 0;
+	struct columns c = { -1, -1, -1, -1, 0 };
 	unsigned fileno = (unsigned)s->nfiles;
 	size_t first_row = s->n;
 	int rc = 0, got, n_fields;
@@ -264,10 +383,9 @@ read_list(struct set *s, const char *path, bool prefer)
 	s->files[s->nfiles++] = path;
 	while ((got = csv_file_next(cf, &f, &n_fields, msg, sizeof(msg))) != 0) {
 		char norm[DNAME_BUF_SIZE];
-		enum dname_error de;
 		struct row r;
 		long prev;
-		int n = n_fields, si;
+		int si;
 
 		lineno = csv_file_line(cf);
 		if (got == -2) {
@@ -279,66 +397,15 @@ read_list(struct set *s, const char *path, bool prefer)
 			row_report(s, where, msg);
 			continue;
 		}
-		if (cd < 0) {
-			for (int i = 0; i < n; i++) {
-				if (strcasecmp(f[i], "domain") == 0)
-					cd = i;
-				else if (strcasecmp(f[i], "country") == 0)
-					cc = i;
-				else if (strcasecmp(f[i], "sector") == 0)
-					cs = i;
-				else if (strcasecmp(f[i], "organisation") == 0)
-					co = i;
-			}
-			if (cd < 0 || cc < 0 || cs < 0) {
-				fprintf(stderr, "%s:%lu: the header must name "
-				    "the columns domain, country and sector "
-				    "(and maybe organisation)\n", where,
-				    lineno);
+		if (c.domain < 0) {
+			if (!read_header(s, where, lineno, f, n_fields, &c)) {
 				rc = -1;
-				s->errors++;
 				break;
 			}
-			if (co >= 0)
-				s->has_org = true;
-			nf = n;
 			continue;
 		}
-		if (n != nf) {
-			row_error(s, where, lineno, "%d fields, the header "
-			    "has %d", n, nf);
+		if (!check_row(s, where, lineno, f, n_fields, &c, norm, &si))
 			continue;
-		}
-		de = dname_normalize(f[cd], strlen(f[cd]), norm,
-		    sizeof(norm));
-		if (de != DNAME_OK) {
-			row_error(s, where, lineno, "bad domain '%.80s': %s",
-			    f[cd], dname_error_str(de));
-			continue;
-		}
-		if (strcmp(norm, f[cd]) != 0) {
-			row_error(s, where, lineno, "domain '%.80s' is not in "
-			    "normal form (lower case, A-labels, no trailing "
-			    "dot): write '%s'", f[cd], norm);
-			continue;
-		}
-		if (!valid_country(f[cc])) {
-			row_error(s, where, lineno, "country '%.20s' is not an "
-			    "ISO 3166-1 alpha-2 code (upper case; the United "
-			    "Kingdom is GB)", f[cc]);
-			continue;
-		}
-		si = sector_index(f[cs]);
-		if (si < 0) {
-			row_error(s, where, lineno, "sector '%.40s' is not in "
-			    "the vocabulary (lists/README.md)", f[cs]);
-			continue;
-		}
-		if (co >= 0 && strlen(f[co]) > LISTS_MAX_ORG) {
-			row_error(s, where, lineno, "organisation longer than "
-			    "%d bytes", LISTS_MAX_ORG);
-			continue;
-		}
 		prev = index_find(s, norm);
 		if (prev >= 0 && (size_t)prev >= first_row) {
 			row_error(s, where, lineno, "duplicate domain %s "
@@ -347,44 +414,23 @@ read_list(struct set *s, const char *path, bool prefer)
 			continue;
 		}
 		s->file_rows[fileno]++;
-		if (co >= 0 && f[co][0] != '\0')
+		if (c.org >= 0 && f[c.org][0] != '\0')
 			s->file_org[fileno]++;
 		if (prev >= 0) {
-			struct row *p = &s->rows[prev];
-			bool same = strcmp(p->country, f[cc]) == 0 &&
-			    p->sector == (unsigned)si;
-
-			s->xdup++;
-			if (!same) {
-				s->xconflict++;
-				fprintf(stderr, "uptake-lists: note: %s:%lu: "
-				    "%s is also in %s:%lu with other labels "
-				    "(%s,%s there, %s,%s here); %s wins\n",
-				    path, lineno, norm,
-				    s->files[p->file], p->line, p->country,
-				    sectors[p->sector], f[cc], f[cs],
-				    prefer ? "this file" : "the first");
-			}
-			if (prefer) {
-				memcpy(p->country, f[cc], 3);
-				p->sector = (unsigned)si;
-				free(p->org);
-				p->org = xstrdup(co >= 0 ? f[co] : "");
-				p->file = fileno;
-				p->line = lineno;
-			}
+			merge_row(s, &s->rows[prev], path, lineno, f, &c, si,
+			    prefer, fileno);
 			continue;
 		}
 		memset(&r, 0, sizeof(r));
 		r.domain = xstrdup(norm);
-		memcpy(r.country, f[cc], 3);
+		memcpy(r.country, f[c.country], 3);
 		r.sector = (unsigned)si;
-		r.org = xstrdup(co >= 0 ? f[co] : "");
+		r.org = xstrdup(c.org >= 0 ? f[c.org] : "");
 		r.file = fileno;
 		r.line = lineno;
 		set_add(s, &r);
 	}
-	if (rc == 0 && cd < 0) {
+	if (rc == 0 && c.domain < 0) {
 		fprintf(stderr, "%s: empty: no header line\n", where);
 		s->errors++;
 	}

@@ -108,6 +108,47 @@ snapshot_dups_is_dropped(const struct snapshot_dups *d, size_t p,
 }
 
 /*
+ * Row row of part p has the key (list li, input_index ix; ls, ll the
+ * list's bytes).  Watching: returns true when it is the watched key (the
+ * scan stops).  undo: take back the key this row added.  Else add the key,
+ * and when it was there mark the row a repeat (the first one kept as the
+ * example).  Returns false but for the watched key.
+ */
+static bool
+key_row(struct snapshot_dups *d, struct keys *k, size_t p, uint64_t row,
+    long li, int64_t ix, const uint8_t *ls, uint32_t ll, bool undo)
+{
+	if (k->watching) {
+		if (li == k->watch_li && ix == k->watch_ix) {
+			k->watch_hit = true;
+			return true;
+		}
+		return false;
+	}
+	if (undo) {
+		if (!snapshot_dups_is_dropped(d, p, row))
+			snapshot_done_remove(k->l[li].set, ix);
+		return false;
+	}
+	/* ix is in range: add is false only when present. */
+	if (snapshot_done_add(k->l[li].set, ix))
+		return false;
+	if (d->dropped_in[p]++ == 0)
+		d->parts_with++;
+	d->dropped++;
+	drop_mark(d, p, row);
+	if (!d->have_example) {
+		d->have_example = true;
+		d->ex_list = xstrndup((const char *)ls,
+		    ll < EX_LIST_MAX ? ll : EX_LIST_MAX);
+		d->ex_index = ix;
+		d->ex_dup = p;
+		d->ex_first = p;	/* until found earlier */
+	}
+	return false;
+}
+
+/*
  * Scan part p.  undo_rows == 0: add its keys, marking repeats.  Else take
  * back the keys its first undo_rows rows added (after a failed scan).
  * Returns 0; -1 with err (the part failed: *rows_ok rows were done);
@@ -188,33 +229,9 @@ scan_part(struct snapshot_dups *d, struct keys *k, size_t p,
 				rc = -2;
 				break;
 			}
-			if (k->watching) {
-				if (li == k->watch_li && ix == k->watch_ix) {
-					k->watch_hit = true;
-					break;
-				}
-				continue;
-			}
-			if (undo_rows) {
-				if (!snapshot_dups_is_dropped(d, p, row))
-					snapshot_done_remove(k->l[li].set, ix);
-				continue;
-			}
-			/* ix is in range: add is false only when present. */
-			if (snapshot_done_add(k->l[li].set, ix))
-				continue;
-			if (d->dropped_in[p]++ == 0)
-				d->parts_with++;
-			d->dropped++;
-			drop_mark(d, p, row);
-			if (!d->have_example) {
-				d->have_example = true;
-				d->ex_list = xstrndup((const char *)ls,
-				    ll < EX_LIST_MAX ? ll : EX_LIST_MAX);
-				d->ex_index = ix;
-				d->ex_dup = p;
-				d->ex_first = p;	/* until found earlier */
-			}
+			if (key_row(d, k, p, row, li, ix, ls, ll,
+			    undo_rows != 0))
+				break;
 		}
 		if (rc == -1 && parquet_reader_error(r)[0])
 			snprintf(err, errlen, "%s", parquet_reader_error(r));

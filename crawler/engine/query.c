@@ -174,21 +174,19 @@ servers_text(ares_channel ch)
 	return len ? xstrdup(buf) : NULL;
 }
 
-struct query_engine *
-query_engine_new(struct loop *loop, const struct query_engine_options *opt,
+/*
+ * The two c-ares channels of e: UDP, truncation left to us, to opt's
+ * servers (the system's when none), and TCP only to the same servers.
+ * Returns those servers as "ADDR:PORT,..." (the caller's), or NULL with
+ * err set and no channel left open.
+ */
+static char *
+channels_init(struct query_engine *e, const struct query_engine_options *opt,
 	char *err, size_t errlen)
 {
-	struct query_engine *e = xcalloc(1, sizeof(*e));
 	struct ares_options ao;
 	int mask, rc;
-	char *csv = NULL;
-
-	e->wire = ldns_buffer_new(LDNS_MAX_PACKETLEN);
-	if (e->wire == NULL) {
-		snprintf(err, errlen, "out of memory");
-		free(e);
-		return NULL;
-	}
+	char *csv;
 
 	memset(&ao, 0, sizeof(ao));
 	/*
@@ -219,7 +217,6 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	rc = ares_init_options(&e->channel, &ao, mask);
 	if (rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
-		free(e);
 		return NULL;
 	}
 	if (opt->servers != NULL) {
@@ -228,7 +225,6 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 			snprintf(err, errlen, "--resolver %s: %s",
 			    opt->servers, ares_strerror(rc));
 			ares_destroy(e->channel);
-			free(e);
 			return NULL;
 		}
 	}
@@ -236,7 +232,6 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 	if (csv == NULL) {
 		snprintf(err, errlen, "no resolver configured (--resolver)");
 		ares_destroy(e->channel);
-		free(e);
 		return NULL;
 	}
 	ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
@@ -257,10 +252,29 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 		    ares_strerror(rc));
 		ares_destroy(e->channel);
 		free(csv);
+		return NULL;
+	}
+	return csv;
+}
+
+struct query_engine *
+query_engine_new(struct loop *loop, const struct query_engine_options *opt,
+	char *err, size_t errlen)
+{
+	struct query_engine *e = xcalloc(1, sizeof(*e));
+
+	e->wire = ldns_buffer_new(LDNS_MAX_PACKETLEN);
+	if (e->wire == NULL) {
+		snprintf(err, errlen, "out of memory");
 		free(e);
 		return NULL;
 	}
-	e->servers = csv;
+	e->servers = channels_init(e, opt, err, errlen);
+	if (e->servers == NULL) {
+		ldns_buffer_free(e->wire);
+		free(e);
+		return NULL;
+	}
 	e->loop = loop;
 	if (getenv(QUERY_RECORD_ENV) != NULL) {
 		const char *path = getenv(QUERY_RECORD_ENV);
@@ -272,7 +286,7 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 			ldns_buffer_free(e->wire);
 			ares_destroy(e->channel);
 			ares_destroy(e->tcp);
-			free(csv);
+			free(e->servers);
 			free(e);
 			return NULL;
 		}

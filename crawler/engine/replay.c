@@ -391,20 +391,108 @@ query_line(struct replay_entry *e, const char *s, char *err, size_t errlen)
 	return e->name != NULL;
 }
 
+/* Where the text of the entry being read stands, set as its lines come. */
+struct entry_text {
+	bool have_reply;	/* a REPLY block was seen */
+	size_t reply_at, reply_end;	/* its bytes in the buffer */
+	unsigned reply_line;
+	const char *wire;	/* a WIRE line's hex, or NULL */
+	size_t wire_len;
+	unsigned wire_line;
+};
+
+/* "ENTRY": a new entry at the end of f, or NULL (err set) when full. */
+static struct replay_entry *
+entry_open(struct replay_file *f, unsigned lineno, char *err, size_t errlen)
+{
+	struct replay_entry *e;
+
+	if (f->n >= REPLAY_MAX_ENTRIES) {
+		snprintf(err, errlen, "%s:%u: more than %d entries", f->path,
+		    lineno, REPLAY_MAX_ENTRIES);
+		return NULL;
+	}
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		f->e = xreallocarray(f->e, f->cap, sizeof(*f->e));
+	}
+	e = &f->e[f->n++];
+	memset(e, 0, sizeof(*e));
+	e->line = lineno;
+	return e;
+}
+
+/* "DELAY ms" into e. */
+static bool
+delay_line(struct replay_entry *e, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > REPLAY_MAX_DELAY_MS)
+		return false;
+	e->delay_ms = (unsigned)v;
+	return true;
+}
+
+/*
+ * "END": give e its text (the WIRE line, else the REPLY block of buf),
+ * parse it now unless lazy, and check that the entry is whole.  Returns
+ * false with err set.
+ */
+static bool
+entry_close(struct replay_entry *e, const struct entry_text *t,
+	const char *path, const char *buf, bool lazy, char *err, size_t errlen)
+{
+	if (e->name == NULL) {
+		snprintf(err, errlen, "%s:%u: entry without QUERY", path,
+		    e->line);
+		return false;
+	}
+	if (t->wire != NULL) {
+		e->wire = true;
+		e->text = xstrndup(t->wire, t->wire_len);
+		e->text_len = t->wire_len;
+		e->text_line = t->wire_line;
+	} else if (t->have_reply) {
+		e->text = xstrndup(buf + t->reply_at,
+		    t->reply_end - t->reply_at);
+		e->text_len = t->reply_end - t->reply_at;
+		e->text_line = t->reply_line;
+	}
+	if (!lazy && e->text != NULL) {
+		bool ok;
+
+		e->file = path;
+		replay_entry_reply(e, &ok, err, errlen);
+		if (!ok)
+			return false;
+	}
+	if (e->text == NULL && e->reply == NULL &&
+	    (e->outcome == REPLAY_OK || e->outcome == REPLAY_TRUNCATED)) {
+		snprintf(err, errlen, "%s:%u: OUTCOME %s wants a REPLY", path,
+		    e->line, replay_outcome_str(e->outcome));
+		return false;
+	}
+	return true;
+}
+
 struct replay_file *
 replay_file_parse(const char *path, const char *buf, size_t len, bool lazy,
 	char *err, size_t errlen)
 {
 	struct replay_file *f = xcalloc(1, sizeof(*f));
 	struct replay_entry *e = NULL;
-	size_t pos = 0, n, reply_at = 0, reply_end = 0;
+	struct entry_text t;
+	size_t pos = 0, n;
 	const char *line;
 	char *s = xmalloc(REPLAY_MAX_LINE + 1), msg[256];
-	unsigned lineno = 0, reply_line = 0, wire_line = 0;
-	bool in_reply = false, have_reply = false;
-	const char *wire = NULL;
-	size_t wire_len = 0;
+	unsigned lineno = 0;
+	bool in_reply = false;
 
+	memset(&t, 0, sizeof(t));
 	f->path = xstrdup(path);
 	while (next_line(buf, len, &pos, &line, &n)) {
 		lineno++;
@@ -416,7 +504,7 @@ replay_file_parse(const char *path, const char *buf, size_t len, bool lazy,
 		if (in_reply) {
 			if (starts(line, n, "WIRE ") || starts(line, n, "END")) {
 				in_reply = false;
-				reply_end = (size_t)(line - buf);
+				t.reply_end = (size_t)(line - buf);
 			} else
 				continue;
 		}
@@ -430,21 +518,10 @@ replay_file_parse(const char *path, const char *buf, size_t len, bool lazy,
 				    "entry (END missing)", path, lineno);
 				goto fail;
 			}
-			if (f->n >= REPLAY_MAX_ENTRIES) {
-				snprintf(err, errlen, "%s:%u: more than %d "
-				    "entries", path, lineno, REPLAY_MAX_ENTRIES);
+			if ((e = entry_open(f, lineno, err, errlen)) == NULL)
 				goto fail;
-			}
-			if (f->n == f->cap) {
-				f->cap = f->cap ? f->cap * 2 : 64;
-				f->e = xreallocarray(f->e, f->cap,
-				    sizeof(*f->e));
-			}
-			e = &f->e[f->n++];
-			memset(e, 0, sizeof(*e));
-			e->line = lineno;
-			have_reply = false;
-			wire = NULL;
+			t.have_reply = false;
+			t.wire = NULL;
 			continue;
 		}
 		if (e == NULL) {
@@ -466,61 +543,24 @@ replay_file_parse(const char *path, const char *buf, size_t len, bool lazy,
 				goto fail;
 			}
 		} else if (strncmp(s, "DELAY ", 6) == 0) {
-			char *end;
-			long v;
-
-			errno = 0;
-			v = strtol(s + 6, &end, 10);
-			if (errno != 0 || *end != '\0' || v < 0 ||
-			    v > REPLAY_MAX_DELAY_MS) {
+			if (!delay_line(e, s + 6)) {
 				snprintf(err, errlen, "%s:%u: DELAY wants "
 				    "milliseconds, 0 to %d", path, lineno,
 				    REPLAY_MAX_DELAY_MS);
 				goto fail;
 			}
-			e->delay_ms = (unsigned)v;
 		} else if (strcmp(s, "REPLY") == 0) {
 			in_reply = true;
-			have_reply = true;
-			reply_at = pos;
-			reply_line = lineno;
+			t.have_reply = true;
+			t.reply_at = pos;
+			t.reply_line = lineno;
 		} else if (strncmp(s, "WIRE ", 5) == 0) {
-			wire = line + 5;
-			wire_len = n - 5;
-			wire_line = lineno;
+			t.wire = line + 5;
+			t.wire_len = n - 5;
+			t.wire_line = lineno;
 		} else if (strcmp(s, "END") == 0) {
-			if (e->name == NULL) {
-				snprintf(err, errlen, "%s:%u: entry without "
-				    "QUERY", path, e->line);
+			if (!entry_close(e, &t, path, buf, lazy, err, errlen))
 				goto fail;
-			}
-			if (wire != NULL) {
-				e->wire = true;
-				e->text = xstrndup(wire, wire_len);
-				e->text_len = wire_len;
-				e->text_line = wire_line;
-			} else if (have_reply) {
-				e->text = xstrndup(buf + reply_at,
-				    reply_end - reply_at);
-				e->text_len = reply_end - reply_at;
-				e->text_line = reply_line;
-			}
-			if (!lazy && e->text != NULL) {
-				bool ok;
-
-				e->file = path;
-				replay_entry_reply(e, &ok, err, errlen);
-				if (!ok)
-					goto fail;
-			}
-			if (e->text == NULL && e->reply == NULL &&
-			    (e->outcome == REPLAY_OK ||
-			    e->outcome == REPLAY_TRUNCATED)) {
-				snprintf(err, errlen, "%s:%u: OUTCOME %s wants "
-				    "a REPLY", path, e->line,
-				    replay_outcome_str(e->outcome));
-				goto fail;
-			}
 			e = NULL;
 		} else {
 			snprintf(err, errlen, "%s:%u: unknown line '%.40s'",

@@ -320,6 +320,79 @@ enum attempt_result {
 	ATTEMPT_FATAL,		/* no version both sides speak */
 };
 
+/* What one attempt has read of the cache's answer so far. */
+struct rtr_read {
+	struct vrp_set *v;
+	const struct vrp_options *o;
+	uint8_t version;	/* the protocol version asked with */
+	bool in_set;		/* after a Cache Response */
+	uint64_t n;		/* prefix PDUs of the current set */
+};
+
+/*
+ * One PDU of the answer into r.  Returns true to read on; false when the
+ * attempt ends here, *res (left as it is unless the PDU decides it) and
+ * why saying how.
+ */
+static bool
+pdu_handle(struct rtr_read *r, const struct vrp_rtr_pdu *p,
+	enum attempt_result *res, char *why, size_t whylen)
+{
+	switch (p->type) {
+	case RTR_CACHE_RESPONSE:
+		set_clear(r->v);
+		r->in_set = true;
+		r->n = 0;
+		return true;
+	case RTR_IPV4_PREFIX:
+	case RTR_IPV6_PREFIX: {
+		struct lpm_prefix lp;
+		const char *awhy = NULL;
+
+		if (!r->in_set) {
+			snprintf(why, whylen, "a prefix PDU outside a Cache "
+			    "Response");
+			return false;
+		}
+		r->n++;
+		r->v->stats.entries++;
+		if (!p->announce) {
+			vrp_bad(r->v, r->o, r->n, "withdrawal in a full data "
+			    "set");
+			return true;
+		}
+		(void)lpm_prefix_make(p->af, p->addr, p->plen, &lp);
+		if (vrp_set_add(r->v, &lp, p->asn, p->maxlen, NULL, 0,
+		    &awhy) != 0)
+			vrp_bad(r->v, r->o, r->n, awhy);
+		return true;
+	}
+	case RTR_END_OF_DATA:
+		if (r->in_set) {
+			*res = ATTEMPT_OK;
+			return false;
+		}
+		return true;	/* the end of something we did not ask */
+	case RTR_CACHE_RESET:
+		snprintf(why, whylen, "Cache Reset (no data to give yet)");
+		return false;
+	case RTR_ERROR_REPORT: {
+		char text[RTR_REASON_LEN / 2];
+
+		safe_text(p->text, p->text_len, text, sizeof(text));
+		snprintf(why, whylen, "Error Report %u, %s%s%s", p->session,
+		    vrp_rtr_error_name(p->session),
+		    text[0] != '\0' ? ": " : "", text);
+		if (p->session == RTR_ERR_UNSUPPORTED_VERSION)
+			*res = r->version > 0 ? ATTEMPT_DOWNGRADE :
+			    ATTEMPT_FATAL;
+		return false;
+	}
+	default:
+		return true;	/* Serial Notify, Router Key, ASPA */
+	}
+}
+
 /* One attempt: connect, Reset Query, read a full set into v before
  * deadline_ms. */
 static enum attempt_result
@@ -330,10 +403,11 @@ attempt(struct vrp_set *v, const struct vrp_options *o, const char *host,
 	uint8_t q[RTR_LEN_RESET_QUERY] = { version, RTR_RESET_QUERY, 0, 0,
 		0, 0, 0, RTR_LEN_RESET_QUERY };
 	enum attempt_result res = ATTEMPT_RETRY;
+	struct rtr_read r = { .v = v, .o = o, .version = version };
 	size_t have = 0;
-	uint64_t now = mono_ms(), n = 0, silent_since;
+	uint64_t now = mono_ms(), silent_since;
 	uint64_t left = now < deadline_ms ? deadline_ms - now : 0;
-	bool in_set = false, clipped = left < RTR_CONNECT_TIMEOUT_S * 1000u;
+	bool clipped = left < RTR_CONNECT_TIMEOUT_S * 1000u;
 	int fd;
 
 	if (left == 0) {
@@ -363,10 +437,10 @@ attempt(struct vrp_set *v, const struct vrp_options *o, const char *host,
 
 		now = mono_ms();
 		if (now >= end) {
-			if (now >= deadline_ms && !in_set && n == 0)
+			if (now >= deadline_ms && !r.in_set && r.n == 0)
 				res = ATTEMPT_CUT;
 			snprintf(why, whylen, "%s, then nothing for %.0f s",
-			    in_set ? "part of a data set" : "connected, no "
+			    r.in_set ? "part of a data set" : "connected, no "
 			    "answer to the Reset Query",
 			    (double)(now - silent_since) / 1000);
 			goto out;
@@ -380,8 +454,9 @@ attempt(struct vrp_set *v, const struct vrp_options *o, const char *host,
 		if (got < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (got <= 0) {
-			snprintf(why, whylen, "%s (%s)", in_set ? "closed the "
-			    "connection in the middle of a data set" :
+			snprintf(why, whylen, "%s (%s)", r.in_set ?
+			    "closed the connection in the middle of a data "
+			    "set" :
 			    "closed the connection without an answer",
 			    got < 0 ? strerror(errno) : "end of stream");
 			goto out;
@@ -398,62 +473,8 @@ attempt(struct vrp_set *v, const struct vrp_options *o, const char *host,
 				goto out;
 			}
 			off += (size_t)rc;
-			switch (p.type) {
-			case RTR_CACHE_RESPONSE:
-				set_clear(v);
-				in_set = true;
-				n = 0;
-				break;
-			case RTR_IPV4_PREFIX:
-			case RTR_IPV6_PREFIX: {
-				struct lpm_prefix lp;
-				const char *awhy = NULL;
-
-				if (!in_set) {
-					snprintf(why, whylen, "a prefix PDU "
-					    "outside a Cache Response");
-					goto out;
-				}
-				n++;
-				v->stats.entries++;
-				if (!p.announce) {
-					vrp_bad(v, o, n, "withdrawal in a "
-					    "full data set");
-					break;
-				}
-				(void)lpm_prefix_make(p.af, p.addr, p.plen,
-				    &lp);
-				if (vrp_set_add(v, &lp, p.asn, p.maxlen, NULL,
-				    0, &awhy) != 0)
-					vrp_bad(v, o, n, awhy);
-				break;
-			}
-			case RTR_END_OF_DATA:
-				if (in_set) {
-					res = ATTEMPT_OK;
-					goto out;
-				}
-				break;	/* the end of something we did not ask */
-			case RTR_CACHE_RESET:
-				snprintf(why, whylen, "Cache Reset (no data "
-				    "to give yet)");
+			if (!pdu_handle(&r, &p, &res, why, whylen))
 				goto out;
-			case RTR_ERROR_REPORT: {
-				char text[RTR_REASON_LEN / 2];
-
-				safe_text(p.text, p.text_len, text,
-				    sizeof(text));
-				snprintf(why, whylen, "Error Report %u, %s%s%s",
-				    p.session, vrp_rtr_error_name(p.session),
-				    text[0] != '\0' ? ": " : "", text);
-				if (p.session == RTR_ERR_UNSUPPORTED_VERSION)
-					res = version > 0 ? ATTEMPT_DOWNGRADE :
-					    ATTEMPT_FATAL;
-				goto out;
-			}
-			default:
-				break;	/* Serial Notify, Router Key, ASPA */
-			}
 		}
 		memmove(buf, buf + off, have - off);
 		have -= off;

@@ -74,11 +74,85 @@ struct hsts_dir {
 	size_t qlen;
 };
 
+/*
+ * One directive at v[*ip] (not OWS, not ';'): a token name, then maybe
+ * "=" and a token or a quoted string, and the OWS after it, into x;
+ * *ip moves past it.  Returns false when it is not one.
+ */
+static bool
+hsts_dir_read(const char *v, size_t n, size_t *ip, struct hsts_dir *x)
+{
+	size_t i = *ip, j = i;
+
+	while (j < n && is_tchar((unsigned char)v[j]))
+		j++;
+	if (j == i)
+		return false;
+	memset(x, 0, sizeof(*x));
+	x->name = v + i;
+	x->name_len = j - i;
+	i = j;
+	while (i < n && is_ows(v[i]))
+		i++;
+	if (i < n && v[i] == '=') {
+		i++;
+		while (i < n && is_ows(v[i]))
+			i++;
+		x->has_value = true;
+		if (i < n && v[i] == '"') {
+			x->quoted = true;
+			i++;
+			while (i < n && v[i] != '"') {
+				if (v[i] == '\\' && i + 1 < n)
+					i++;
+				if (x->qlen < sizeof(x->qbuf))
+					x->qbuf[x->qlen] = v[i];
+				x->qlen++;
+				i++;
+			}
+			if (i >= n)
+				return false;
+			i++;
+		} else {
+			j = i;
+			while (j < n && is_tchar((unsigned char)v[j]))
+				j++;
+			if (j == i)
+				return false;
+			x->value = v + i;
+			x->value_len = j - i;
+			i = j;
+		}
+		while (i < n && is_ows(v[i]))
+			i++;
+	}
+	*ip = i;
+	return true;
+}
+
+/* Each directive name at most once (RFC 6797 6.1, 6.1.1). */
+static bool
+hsts_names_unique(const struct hsts_dir *d, size_t nd)
+{
+	for (size_t k = 0; k < nd; k++)
+		for (size_t m = k + 1; m < nd; m++) {
+			size_t a;
+			bool same = d[k].name_len == d[m].name_len;
+
+			for (a = 0; same && a < d[k].name_len; a++)
+				same = lower(d[k].name[a]) ==
+				    lower(d[m].name[a]);
+			if (same)
+				return false;
+		}
+	return true;
+}
+
 bool
 headers_hsts_parse(const char *v, size_t n, struct hsts *out)
 {
 	struct hsts_dir d[HEADERS_HSTS_MAX_DIRECTIVES];
-	size_t i = 0, nd = 0, k, m;
+	size_t i = 0, nd = 0, k;
 	const char *age = NULL;
 	size_t age_len = 0;
 	int64_t val = 0;
@@ -90,53 +164,9 @@ headers_hsts_parse(const char *v, size_t n, struct hsts *out)
 		while (i < n && is_ows(v[i]))
 			i++;
 		if (i < n && v[i] != ';') {
-			struct hsts_dir *x;
-			size_t j = i;
-
-			while (j < n && is_tchar((unsigned char)v[j]))
-				j++;
-			if (j == i || nd == HEADERS_HSTS_MAX_DIRECTIVES)
+			if (nd == HEADERS_HSTS_MAX_DIRECTIVES ||
+			    !hsts_dir_read(v, n, &i, &d[nd++]))
 				return false;
-			x = &d[nd++];
-			memset(x, 0, sizeof(*x));
-			x->name = v + i;
-			x->name_len = j - i;
-			i = j;
-			while (i < n && is_ows(v[i]))
-				i++;
-			if (i < n && v[i] == '=') {
-				i++;
-				while (i < n && is_ows(v[i]))
-					i++;
-				x->has_value = true;
-				if (i < n && v[i] == '"') {
-					x->quoted = true;
-					i++;
-					while (i < n && v[i] != '"') {
-						if (v[i] == '\\' && i + 1 < n)
-							i++;
-						if (x->qlen < sizeof(x->qbuf))
-							x->qbuf[x->qlen] = v[i];
-						x->qlen++;
-						i++;
-					}
-					if (i >= n)
-						return false;
-					i++;
-				} else {
-					j = i;
-					while (j < n &&
-					    is_tchar((unsigned char)v[j]))
-						j++;
-					if (j == i)
-						return false;
-					x->value = v + i;
-					x->value_len = j - i;
-					i = j;
-				}
-				while (i < n && is_ows(v[i]))
-					i++;
-			}
 		}
 		if (i >= n)
 			break;
@@ -144,17 +174,8 @@ headers_hsts_parse(const char *v, size_t n, struct hsts *out)
 			return false;
 		i++;
 	}
-	/* Each directive name at most once (RFC 6797 6.1, 6.1.1). */
-	for (k = 0; k < nd; k++)
-		for (m = k + 1; m < nd; m++) {
-			size_t a;
-			bool same = d[k].name_len == d[m].name_len;
-
-			for (a = 0; same && a < d[k].name_len; a++)
-				same = lower(d[k].name[a]) == lower(d[m].name[a]);
-			if (same)
-				return false;
-		}
+	if (!hsts_names_unique(d, nd))
+		return false;
 	for (k = 0; k < nd; k++) {
 		if (ieq(d[k].name, d[k].name_len, "max-age")) {
 			if (!d[k].has_value)
