@@ -394,6 +394,18 @@ on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
 		row_set_str(&j->row, SCHEMA_COL_DMARC,
 		    mailpol_dmarc((const char *const *)t.s, t.len, t.n));
 	} else {
+		/* The facts for the mail stage, which writes mta_sts_mode and
+		 * tlsrpt_valid (their null rules are the mail columns'). */
+		if (kind == DQ_MTASTS) {
+			j->facts.mta_sts_record = mailpol_mta_sts_record(
+			    (const char *const *)t.s, t.len, t.n);
+		} else {
+			enum mailpol_tlsrpt v = mailpol_tlsrpt(
+			    (const char *const *)t.s, t.len, t.n);
+
+			j->facts.have_tlsrpt = v != MAILPOL_TLSRPT_ABSENT;
+			j->facts.tlsrpt_valid = v == MAILPOL_TLSRPT_VALID;
+		}
 		for (i = 0; i < t.n; i++) {
 			if (kind == DQ_MTASTS ?
 			    mailpol_is_mta_sts(t.s[i], t.len[i]) :

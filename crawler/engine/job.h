@@ -72,6 +72,11 @@ struct job_facts {
 	unsigned nmx;
 	struct job_host ns[JOB_MAX_HOSTS];
 	unsigned nns;
+	/* dns stage: the mail policy records (mailpol.h), for the mail
+	 * stage (docs/mail.md, "MTA-STS" and "TLS-RPT") */
+	bool mta_sts_record;		/* _mta-sts: one valid v=STSv1 record */
+	bool have_tlsrpt;		/* _smtp._tls has TXT records */
+	bool tlsrpt_valid;		/* ... exactly one v=TLSRPTv1, valid */
 	/* dnssec stage: the verdict on the probed host's answer, and the
 	 * probed host's _443._tcp TLSA RRset (data owned) with its own */
 	bool have_dnssec;

@@ -1,11 +1,13 @@
 /*
  * mailpol.h - classify the mail policy TXT records of a domain: SPF's
- * "all" qualifier (RFC 7208) and DMARC's policy (RFC 7489).  Pure functions
+ * "all" qualifier (RFC 7208), DMARC's policy (RFC 7489), the MTA-STS
+ * record (RFC 8461 3.1) and the TLS-RPT record (RFC 8460 3).  Pure functions
  * over the record texts (character-strings already joined).
  */
 #ifndef UPTAKE_CRAWLER_MAILPOL_H
 #define UPTAKE_CRAWLER_MAILPOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Longest record text looked at (RFC 7208 3.3: SPF is short in practice). */
@@ -30,5 +32,33 @@ const char *mailpol_dmarc(const char *const *txt, const size_t *len, size_t n);
 int mailpol_is_mta_sts(const char *txt, size_t len);
 /* True when a TXT record at _smtp._tls starts with v=TLSRPTv1 (RFC 8460 3). */
 int mailpol_is_tlsrpt(const char *txt, size_t len);
+
+/*
+ * The TXT records at _mta-sts.<domain> hold an MTA-STS record (RFC 8461
+ * 3.1): exactly one record starts with "v=STSv1", and it is valid:
+ * "v=STSv1" then ";"-separated fields, one of them id= of 1 to 32 letters
+ * and digits, extensions name=value.  Several records, or one malformed:
+ * false (the RFC: the domain has no policy).
+ */
+bool mailpol_mta_sts_record(const char *const *txt, const size_t *len,
+	size_t n);
+
+/* One TLS-RPT record (RFC 8460 3): "v=TLSRPTv1", then ";"-separated
+ * fields (*WSP ";" *WSP), one of them rua= with one or more URIs
+ * separated by "," (with optional WSP), each a mailto: address
+ * (local@domain) or an https: URL (https://host[:port][/path...]); other
+ * fields name=value (name 1 to 32 of ALPHA, DIGIT, "_", "-", "."; value
+ * printable, no "=", ";" or space).  A trailing ";" is allowed. */
+bool mailpol_tlsrpt_valid(const char *txt, size_t len);
+
+/* The TLS-RPT verdict over the TXT records at _smtp._tls: */
+enum mailpol_tlsrpt {
+	MAILPOL_TLSRPT_ABSENT = 0,	/* no TXT record at all: null */
+	MAILPOL_TLSRPT_VALID,		/* exactly one v=TLSRPTv1 record, valid */
+	MAILPOL_TLSRPT_INVALID,		/* none, several (RFC 8460 3), or
+					 * the one is malformed */
+};
+enum mailpol_tlsrpt mailpol_tlsrpt(const char *const *txt, const size_t *len,
+	size_t n);
 
 #endif

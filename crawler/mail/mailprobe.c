@@ -418,6 +418,11 @@ mailprobe_start(struct job *j)
 	m->ctx = ctx;
 	m->t0 = loop_now_us(j->crawl->loop);
 	j->mail = m;
+	/* TLS-RPT (RFC 8460 3): the DNS stage judged the _smtp._tls TXT;
+	 * null without one, as every mail column without MX hosts. */
+	if (j->facts.have_tlsrpt)
+		row_set_bool(&j->row, SCHEMA_COL_TLSRPT_VALID,
+		    j->facts.tlsrpt_valid);
 	k = mail_select(pref, n, ctx->mx_max, idx);
 	for (i = 0; i < k; i++) {
 		struct mhost *h = &m->h[m->nh++];

@@ -45,9 +45,10 @@ GROUPS = {
     "dnssec": ["dnssec_status", "dnssec_reason", "ds_present", "dnskey_algorithms",
                "ds_digest_types", "denial", "nsec3_iterations", "signer_zone"],
     "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web"],
-    # The mail stage (docs/mail.md): SMTP and STARTTLS of the MX hosts.
+    # The mail stage (docs/mail.md): SMTP and STARTTLS of the MX hosts,
+    # the TLS-RPT record.
     "mail": ["mx_tested", "mx_starttls", "mx_tls_version", "mx_cert_verify", "mx_dane",
-             "dane_web_valid"],
+             "dane_web_valid", "tlsrpt_valid"],
     "rpki": ["v4_origin_asn", "v6_origin_asn", "v4_prefix", "v6_prefix", "v4_rov", "v6_rov"],
     "geo": ["hosting_country", "hosting_asn", "hosting_as_org"],
     "tls": ["tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn", "ocsp_stapled",

@@ -1,6 +1,7 @@
 /*
  * fuzz_mailpol.c - libFuzzer target for the mail-policy parsers
- * (crawler/mail/mailpol.c: SPF, DMARC, MTA-STS, TLS-RPT): the bytes are split
+ * (crawler/mail/mailpol.c: SPF, DMARC, the MTA-STS and TLS-RPT
+ * records and TLS-RPT's rua URIs): the bytes are split
  * at '\n' into at most DNS_MAX_TXT record texts (the probe's bound), each
  * handed as (pointer, length) in an exact-size copy so that ASan sees any
  * read past its end; no crash, and every verdict is one of mailpol.h's.
@@ -61,12 +62,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if ((m != 0 && m != 1) || (r != 0 && r != 1) || (m && r))
 			abort();
+		/* A valid TLS-RPT record is a TLS-RPT record; alone it is
+		 * the set's verdict; a valid STS record starts v=STSv1. */
+		if (mailpol_tlsrpt_valid(txt[i], len[i]) && !r)
+			abort();
+		if ((mailpol_tlsrpt((const char *const *)&txt[i], &len[i], 1) ==
+		    MAILPOL_TLSRPT_VALID) != mailpol_tlsrpt_valid(txt[i], len[i]))
+			abort();
+		if (mailpol_mta_sts_record((const char *const *)&txt[i],
+		    &len[i], 1) && !m)
+			abort();
 		/* Each record alone, as a name with one TXT record. */
 		if (!one_of(mailpol_spf((const char *const *)&txt[i], &len[i],
 		    1), spf_verdicts) ||
 		    !one_of(mailpol_dmarc((const char *const *)&txt[i],
 		    &len[i], 1), dmarc_verdicts))
 			abort();
+	}
+	{
+		enum mailpol_tlsrpt t = mailpol_tlsrpt(
+		    (const char *const *)txt, len, n);
+
+		if (t != MAILPOL_TLSRPT_ABSENT && t != MAILPOL_TLSRPT_VALID &&
+		    t != MAILPOL_TLSRPT_INVALID)
+			abort();
+		(void)mailpol_mta_sts_record((const char *const *)txt, len, n);
 	}
 	for (i = 0; i < n; i++)
 		free(txt[i]);

@@ -34,6 +34,11 @@ static const char *const seeds[] = {
 	"v=STSv10",
 	"v=TLSRPTv1; rua=mailto:x@y",
 	"v=TLSRPT",
+	"v=TLSRPTv1; rua=mailto:a@b.example,https://r.example.nl:8443/x?y#z",
+	"v=TLSRPTv1 ; rua=mailto:a%41@b.example ; ext=1;",
+	"v=TLSRPTv1; rua=ftp://x.example/\nv=TLSRPTv1; rua=mailto:nobody",
+	"v=STSv1; id=abc; ext=x;",
+	"v=STSv1; id=1\nv=STSv1; id=2",
 	"\n\n\n",
 	"v=spf1 a:\xff\x00 -all",
 };
