@@ -1,6 +1,6 @@
 /*
  * metrics.c - the metric table: every adoption figure uptake publishes,
- * with its denominator and numerator as conditions over schema v1
+ * with its denominator and numerator as conditions over schema v2
  * columns (see metrics.h for the condition language).
  *
  * Principles behind the definitions (docs/method.md says them in full):
@@ -22,6 +22,8 @@
 #define ROUTED_V6 "v6_rov IS NOT NULL AND v6_rov <> 'unrouted'"
 #define ROUTED_ANY "(v4_rov <> 'unrouted' OR v6_rov <> 'unrouted')"
 #define VERDICT "dnssec_status IN ('secure', 'insecure', 'bogus')"
+/* An MX host of the domain answered the mail probe (docs/mail.md). */
+#define MX_ANSWERED "mx_starttls IN ('all', 'some', 'none')"
 
 static const struct metric table[] = {
 	/* DNS */
@@ -204,12 +206,38 @@ static const struct metric table[] = {
 	    "dns_status = 'ok' AND mx_count > 0 AND dane_mx IS NOT NULL",
 	    "dane_mx IS TRUE",
 	    "domains that do not resolve or have no MX" },
+	/* Mail transport (the mail stage, docs/mail.md) */
+	{ "starttls_all", "mail", "STARTTLS on all MX",
+	    "every tested MX host that answered completed STARTTLS and the TLS handshake",
+	    MX_ANSWERED,
+	    "mx_starttls = 'all'",
+	    "no MX, mail probe not run, or no tested MX host answered (unreachable: often port 25 blocked on the crawler's side)" },
+	{ "mail_tls12", "mail", "Mail TLS 1.2+",
+	    "every tested MX host that answered completed STARTTLS, the lowest version TLS 1.2 or newer",
+	    MX_ANSWERED,
+	    "mx_starttls = 'all' AND mx_tls_version IN ('TLSv1.2', 'TLSv1.3')",
+	    "no MX, mail probe not run, or no tested MX host answered" },
+	{ "dane_mx_valid", "mail", "DANE valid for mail",
+	    "every MX address reached over TLS with a secure TLSA matched it (RFC 7672)",
+	    MX_ANSWERED,
+	    "mx_dane = 'valid'",
+	    "no MX, mail probe not run, or no tested MX host answered" },
+	{ "mta_sts_enforce", "mail", "MTA-STS enforce",
+	    "the MTA-STS policy fetched is in enforce mode (RFC 8461)",
+	    "mx_tested IS NOT NULL",
+	    "mta_sts_mode = 'enforce'",
+	    "no MX or mail probe not run" },
+	{ "dane_web_valid", "mail", "DANE valid for web",
+	    "the web host's secure TLSA matched the chain it served (RFC 7671)",
+	    "dane_web_valid IS NOT NULL",
+	    "dane_web_valid = 'valid'",
+	    "no TLS handshake with the web host, or TLS probe not run" },
 };
 
 #define NMETRICS (sizeof(table) / sizeof(table[0]))
 
 static const char *const groups[] = { "dns", "dnssec", "rpki", "tls", "http",
-	"email", NULL };
+	"email", "mail", NULL };
 
 size_t
 metric_count(void)
@@ -250,6 +278,7 @@ metric_group_title(const char *group)
 		{ "tls", "TLS and certificates" },
 		{ "http", "Web security headers" },
 		{ "email", "Email security" },
+		{ "mail", "Mail transport" },
 	};
 
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)

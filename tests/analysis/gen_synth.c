@@ -201,6 +201,50 @@ pick_country(void)
 	return &countries[NCOUNTRIES - 1];
 }
 
+/*
+ * The mail stage's columns (schema v2), from a random stream of their own
+ * so that every other column is what it was before they existed.
+ */
+static void
+mail_columns(struct schema_value *row, int64_t i, double lv, bool ds)
+{
+	static const struct wc reach[] = { { "all", .6 }, { "some", .1 },
+		{ "none", .15 }, { "unreachable", .15 } };
+	static const struct wc ver[] = { { "TLSv1.3", .6 }, { "TLSv1.2", .35 },
+		{ "TLSv1", .05 } };
+	static const struct wc verify[] = { { "ok", .7 },
+		{ "self_signed", .12 }, { "hostname_mismatch", .1 },
+		{ "expired", .05 }, { "untrusted", .03 } };
+	static const struct wc sts[] = { { "enforce", .4 }, { "testing", .3 },
+		{ "none", .1 }, { "invalid", .1 }, { "unavailable", .1 } };
+	uint64_t saved = rng;
+	const char *st;
+
+	/* xorshift: any state but zero. */
+	rng = (seed_base ^ ((uint64_t)i * 0x94d049bb133111ebull)) | 1;
+	I32(SCHEMA_COL_MX_TESTED, 1 + (int32_t)un(3));
+	st = PICK(reach);
+	S(SCHEMA_COL_MX_STARTTLS, st);
+	if (strcmp(st, "all") == 0 || strcmp(st, "some") == 0) {
+		S(SCHEMA_COL_MX_TLS_VERSION, PICK(ver));
+		S(SCHEMA_COL_MX_CERT_VERIFY, PICK(verify));
+	}
+	S(SCHEMA_COL_MX_DANE, ds && strcmp(st, "unreachable") != 0 &&
+	    adopt(lv, 0.3) ? (pr(0.9) ? "valid" : pr(0.5) ? "invalid" :
+	    "partial") : "none");
+	if (adopt(lv, 0.15)) {
+		const char *m = PICK(sts);
+
+		S(SCHEMA_COL_MTA_STS_MODE, m);
+		if (strcmp(m, "invalid") != 0 && strcmp(m, "unavailable") != 0)
+			B(SCHEMA_COL_MTA_STS_MX_MATCH, pr(0.9));
+	}
+	if (adopt(lv, 0.15))
+		B(SCHEMA_COL_TLSRPT_VALID, pr(0.85));
+	I32(SCHEMA_COL_MAIL_MS, 5 + (int32_t)un(3000));
+	rng = saved;
+}
+
 static void
 make_row(int64_t i, struct schema_value *row, struct bufs *b, FILE *meta)
 {
@@ -342,6 +386,8 @@ make_row(int64_t i, struct schema_value *row, struct bufs *b, FILE *meta)
 		B(SCHEMA_COL_DANE_MX, ds && adopt(lv, 0.3));
 	if (has4 || has6)
 		B(SCHEMA_COL_DANE_WEB, ds && adopt(lv, 0.05));
+	if (mx)
+		mail_columns(row, i, lv, ds);
 	/* TLS. */
 	if (!has4 && !has6) {
 		S(SCHEMA_COL_TLS_STATUS, "no_address");

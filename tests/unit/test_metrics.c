@@ -221,6 +221,31 @@ static const struct mcase cases[] = {
 	{ "dane_mx", 'K', DNS "mx_count=3 dane_mx=true" },
 	{ "dane_mx", 'N', DNS "mx_count=3 dane_mx=false" },
 	{ "dane_mx", 'O', DNS "mx_count=0" },
+
+	/* Mail transport: n is the domains whose MX answered. */
+	{ "starttls_all", 'K', DNS "mx_tested=2 mx_starttls=all" },
+	{ "starttls_all", 'N', DNS "mx_tested=2 mx_starttls=some" },
+	{ "starttls_all", 'N', DNS "mx_tested=1 mx_starttls=none" },
+	{ "starttls_all", 'O', DNS "mx_tested=1 mx_starttls=unreachable" },
+	{ "starttls_all", 'O', DNS "mx_count=2" },
+	{ "mail_tls12", 'K', DNS "mx_starttls=all mx_tls_version=TLSv1.2" },
+	{ "mail_tls12", 'K', DNS "mx_starttls=all mx_tls_version=TLSv1.3" },
+	{ "mail_tls12", 'N', DNS "mx_starttls=all mx_tls_version=TLSv1.1" },
+	{ "mail_tls12", 'N', DNS "mx_starttls=some mx_tls_version=TLSv1.3" },
+	{ "mail_tls12", 'N', DNS "mx_starttls=none" },
+	{ "mail_tls12", 'O', DNS "mx_starttls=unreachable" },
+	{ "dane_mx_valid", 'K', DNS "mx_starttls=all mx_dane=valid" },
+	{ "dane_mx_valid", 'N', DNS "mx_starttls=all mx_dane=partial" },
+	{ "dane_mx_valid", 'N', DNS "mx_starttls=some mx_dane=none" },
+	{ "dane_mx_valid", 'O', DNS "mx_starttls=unreachable mx_dane=none" },
+	{ "mta_sts_enforce", 'K', DNS "mx_tested=1 mta_sts_mode=enforce" },
+	{ "mta_sts_enforce", 'N', DNS "mx_tested=1 mta_sts_mode=testing" },
+	{ "mta_sts_enforce", 'N', DNS "mx_tested=1" },
+	{ "mta_sts_enforce", 'O', DNS "mx_count=1 mta_sts_mode=enforce" },
+	{ "dane_web_valid", 'K', WEB "dane_web_valid=valid" },
+	{ "dane_web_valid", 'N', WEB "dane_web_valid=invalid" },
+	{ "dane_web_valid", 'N', WEB "dane_web_valid=none" },
+	{ "dane_web_valid", 'O', WEB },
 };
 
 static const char *const must_fail[] = {
