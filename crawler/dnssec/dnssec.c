@@ -20,6 +20,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +60,7 @@ struct val_zone {
 	ldns_rdf *name;
 	uint32_t hash;
 	struct val_zone *hnext;
-	struct val_zone *lprev, *lnext;
+	TAILQ_ENTRY(val_zone) lru;	/* when in_lru */
 	bool in_table, in_lru;
 	unsigned refs;
 	enum zone_kind kind;
@@ -80,7 +82,7 @@ struct val_task {
 	struct val_zone *zone;		/* settled by this task (ref) */
 	struct val_zone *parent;	/* secure parent (ref); NULL: anchor */
 	const struct val_anchor *anchor;
-	struct val_job *waiters;	/* via job->wprev/wnext */
+	LIST_HEAD(, val_job) waiters;	/* via job->waiter */
 	struct val_job *querier;	/* job whose query is outstanding */
 	ldns_rr_list *ds;		/* validated DS RRset (owned) */
 	struct val_verify_budget budget;
@@ -109,11 +111,11 @@ struct val_job {
 	val_done_cb done;
 	void *done_arg;
 	enum job_state state;
-	struct val_job *aprev, *anext;	/* every live job */
-	struct val_job *rprev, *rnext;	/* ready queue */
+	LIST_ENTRY(val_job) live;	/* every live job */
+	TAILQ_ENTRY(val_job) rq;	/* ready queue, when ready */
 	bool ready;
 	struct val_task *task;		/* waiting for it */
-	struct val_job *wprev, *wnext;
+	LIST_ENTRY(val_job) waiter;	/* its waiters, when task */
 	struct val_zone *task_result;	/* ref, handed over by the task */
 	uint32_t token;
 	bool query_out;			/* querier of task, reply pending */
@@ -148,10 +150,10 @@ struct val_ctx {
 	struct val_anchor *anchors;
 	struct val_zone **buckets;
 	size_t nbuckets;
-	struct val_zone *lru_head, *lru_tail;	/* head: most recent */
+	TAILQ_HEAD(zone_lru, val_zone) lru;	/* first: most recent */
 	size_t lru_count;
-	struct val_job *jobs;
-	struct val_job *ready_head, *ready_tail;
+	LIST_HEAD(, val_job) jobs;
+	TAILQ_HEAD(, val_job) ready;
 	bool running, freeing;
 	struct val_stats stats;
 };
@@ -417,15 +419,7 @@ lru_unlink(struct val_ctx *ctx, struct val_zone *z)
 {
 	if (!z->in_lru)
 		return;
-	if (z->lprev)
-		z->lprev->lnext = z->lnext;
-	else
-		ctx->lru_head = z->lnext;
-	if (z->lnext)
-		z->lnext->lprev = z->lprev;
-	else
-		ctx->lru_tail = z->lprev;
-	z->lprev = z->lnext = NULL;
+	TAILQ_REMOVE(&ctx->lru, z, lru);
 	z->in_lru = false;
 	ctx->lru_count--;
 }
@@ -433,13 +427,7 @@ lru_unlink(struct val_ctx *ctx, struct val_zone *z)
 static void
 lru_push(struct val_ctx *ctx, struct val_zone *z)
 {
-	z->lprev = NULL;
-	z->lnext = ctx->lru_head;
-	if (ctx->lru_head)
-		ctx->lru_head->lprev = z;
-	else
-		ctx->lru_tail = z;
-	ctx->lru_head = z;
+	TAILQ_INSERT_HEAD(&ctx->lru, z, lru);
 	z->in_lru = true;
 	ctx->lru_count++;
 }
@@ -447,7 +435,7 @@ lru_push(struct val_ctx *ctx, struct val_zone *z)
 static void
 lru_touch(struct val_ctx *ctx, struct val_zone *z)
 {
-	if (z->in_lru && ctx->lru_head != z) {
+	if (z->in_lru && TAILQ_FIRST(&ctx->lru) != z) {
 		lru_unlink(ctx, z);
 		lru_push(ctx, z);
 	}
@@ -501,8 +489,9 @@ static void
 zone_cache(struct val_ctx *ctx, struct val_zone *z)
 {
 	lru_push(ctx, z);
-	while (ctx->lru_count > ctx->opt.key_cache_zones && ctx->lru_tail)
-		zone_remove(ctx, ctx->lru_tail);
+	while (ctx->lru_count > ctx->opt.key_cache_zones &&
+	    !TAILQ_EMPTY(&ctx->lru))
+		zone_remove(ctx, TAILQ_LAST(&ctx->lru, zone_lru));
 }
 
 /* --- ready queue ---------------------------------------------------------- */
@@ -512,13 +501,7 @@ ready_push(struct val_ctx *ctx, struct val_job *job)
 {
 	if (job->ready)
 		return;
-	job->rnext = NULL;
-	job->rprev = ctx->ready_tail;
-	if (ctx->ready_tail)
-		ctx->ready_tail->rnext = job;
-	else
-		ctx->ready_head = job;
-	ctx->ready_tail = job;
+	TAILQ_INSERT_TAIL(&ctx->ready, job, rq);
 	job->ready = true;
 }
 
@@ -527,30 +510,17 @@ ready_remove(struct val_ctx *ctx, struct val_job *job)
 {
 	if (!job->ready)
 		return;
-	if (job->rprev)
-		job->rprev->rnext = job->rnext;
-	else
-		ctx->ready_head = job->rnext;
-	if (job->rnext)
-		job->rnext->rprev = job->rprev;
-	else
-		ctx->ready_tail = job->rprev;
-	job->rprev = job->rnext = NULL;
+	TAILQ_REMOVE(&ctx->ready, job, rq);
 	job->ready = false;
 }
 
 /* --- zone tasks ----------------------------------------------------------- */
 
+/* Take job out of its task's waiters. */
 static void
-waiter_remove(struct val_task *task, struct val_job *job)
+waiter_remove(struct val_job *job)
 {
-	if (job->wprev)
-		job->wprev->wnext = job->wnext;
-	else
-		task->waiters = job->wnext;
-	if (job->wnext)
-		job->wnext->wprev = job->wprev;
-	job->wprev = job->wnext = NULL;
+	LIST_REMOVE(job, waiter);
 	job->task = NULL;
 }
 
@@ -580,10 +550,10 @@ task_finish(struct val_task *task, enum zone_kind kind,
 	z->task = NULL;
 	if (kind == ZONE_INDETERMINATE)
 		zone_remove(ctx, z);	/* waiters keep their refs */
-	while (task->waiters != NULL) {
-		struct val_job *job = task->waiters;
+	while (!LIST_EMPTY(&task->waiters)) {
+		struct val_job *job = LIST_FIRST(&task->waiters);
 
-		waiter_remove(task, job);
+		waiter_remove(job);
 		if (job->query_out && task->querier == job)
 			job->query_out = false;
 		zone_unref(job->task_result);
@@ -614,6 +584,7 @@ task_new(struct val_ctx *ctx, struct val_zone *z, struct val_zone *parent,
 	struct val_task *task = xcalloc(1, sizeof(*task));
 
 	task->ctx = ctx;
+	LIST_INIT(&task->waiters);
 	task->zone = zone_ref(z);
 	task->parent = parent ? zone_ref(parent) : NULL;
 	task->anchor = anchor;
@@ -630,11 +601,7 @@ static void
 task_join(struct val_task *task, struct val_job *job)
 {
 	job->task = task;
-	job->wprev = NULL;
-	job->wnext = task->waiters;
-	if (task->waiters)
-		task->waiters->wprev = job;
-	task->waiters = job;
+	LIST_INSERT_HEAD(&task->waiters, job, waiter);
 	if (task->querier == NULL)
 		task_send(task);
 }
@@ -648,7 +615,7 @@ task_send(struct val_task *task)
 	ldns_rr_type type = task->state == TASK_DS ? LDNS_RR_TYPE_DS :
 	    LDNS_RR_TYPE_DNSKEY;
 
-	for (job = task->waiters; job; job = job->wnext)
+	LIST_FOREACH(job, &task->waiters, waiter)
 		if (job->queries < ctx->opt.max_queries_per_job)
 			break;
 	if (job == NULL) {
@@ -875,12 +842,7 @@ job_free(struct val_job *job)
 	struct val_ctx *ctx = job->ctx;
 	unsigned i;
 
-	if (job->aprev)
-		job->aprev->anext = job->anext;
-	else
-		ctx->jobs = job->anext;
-	if (job->anext)
-		job->anext->aprev = job->aprev;
+	LIST_REMOVE(job, live);
 	ready_remove(ctx, job);
 	zone_unref(job->task_result);
 	zone_unref(job->zone);
@@ -1379,7 +1341,7 @@ ctx_run(struct val_ctx *ctx)
 	if (ctx->running)
 		return;
 	ctx->running = true;
-	while ((job = ctx->ready_head) != NULL) {
+	while ((job = TAILQ_FIRST(&ctx->ready)) != NULL) {
 		ready_remove(ctx, job);
 		job_step(job);
 	}
@@ -1400,10 +1362,7 @@ val_job_start(struct val_ctx *ctx, const ldns_rdf *qname, ldns_rr_type qtype,
 	job->state = JOB_NEXT;
 	job->status = VAL_SECURE;
 	job->budget.left = VAL_MAX_VERIFY_PER_JOB;
-	job->anext = ctx->jobs;
-	if (ctx->jobs)
-		ctx->jobs->aprev = job;
-	ctx->jobs = job;
+	LIST_INSERT_HEAD(&ctx->jobs, job, live);
 	ctx->stats.jobs++;
 
 	if (val_name_count(qname) < 0 ||
@@ -1452,8 +1411,8 @@ job_detach(struct val_job *job)
 
 	if (task == NULL)
 		return;
-	waiter_remove(task, job);
-	if (task->waiters == NULL) {
+	waiter_remove(job);
+	if (LIST_EMPTY(&task->waiters)) {
 		task_abandon(task);
 		return;
 	}
@@ -1589,6 +1548,9 @@ val_ctx_new(const ldns_rr_list *anchors, const struct val_ctx_options *opt,
 		return NULL;
 	}
 	ctx = xcalloc(1, sizeof(*ctx));
+	TAILQ_INIT(&ctx->lru);
+	TAILQ_INIT(&ctx->ready);
+	LIST_INIT(&ctx->jobs);
 	if (opt != NULL)
 		ctx->opt = *opt;
 	else
@@ -1614,8 +1576,8 @@ val_ctx_free(struct val_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	ctx->freeing = true;
-	while (ctx->jobs != NULL) {
-		struct val_job *job = ctx->jobs;
+	while (!LIST_EMPTY(&ctx->jobs)) {
+		struct val_job *job = LIST_FIRST(&ctx->jobs);
 
 		job_detach(job);
 		job_free(job);

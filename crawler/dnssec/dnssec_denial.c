@@ -65,6 +65,29 @@ bitmap_claims(const ldns_rdf *bm, ldns_rr_type qtype)
 	    bitmap_has(bm, LDNS_RR_TYPE_CNAME);
 }
 
+/*
+ * What an NSEC or NSEC3 record matching name itself (with this type
+ * bitmap) proves.  The name exists: no NXDOMAIN; NODATA when the bitmap
+ * lacks the type and CNAME, and is not the parent side of a cut (which
+ * proves only DS absence).
+ */
+static enum val_proof
+match_proof(const ldns_rdf *bm, const ldns_rdf *name, ldns_rr_type qtype,
+    bool nxdomain)
+{
+	if (nxdomain || bitmap_claims(bm, qtype))
+		return VAL_PROOF_FAIL;
+	if (qtype == LDNS_RR_TYPE_DS) {
+		if (bitmap_has(bm, LDNS_RR_TYPE_SOA) &&
+		    val_name_count(name) > 0)
+			return VAL_PROOF_FAIL;
+		return VAL_PROOF_OK;
+	}
+	if (bitmap_is_delegation(bm))
+		return VAL_PROOF_FAIL;
+	return VAL_PROOF_OK;
+}
+
 /* Labels name and other share from the right. */
 static unsigned
 common_labels(const ldns_rdf *a, const ldns_rdf *b)
@@ -196,22 +219,8 @@ nsec_prove(const ldns_rdf *name, ldns_rr_type qtype, bool nxdomain,
 
 	m = nsec_find_match(s, n, name);
 	*match = m;
-	if (m != NULL) {
-		/* The name exists: no NXDOMAIN; NODATA when the bitmap lacks
-		 * the type and CNAME, and is not the parent side of a cut
-		 * (which proves only DS absence). */
-		if (nxdomain || bitmap_claims(m->bitmap, qtype))
-			return VAL_PROOF_FAIL;
-		if (qtype == LDNS_RR_TYPE_DS) {
-			if (bitmap_has(m->bitmap, LDNS_RR_TYPE_SOA) &&
-			    val_name_count(name) > 0)
-				return VAL_PROOF_FAIL;
-			return VAL_PROOF_OK;
-		}
-		if (bitmap_is_delegation(m->bitmap))
-			return VAL_PROOF_FAIL;
-		return VAL_PROOF_OK;
-	}
+	if (m != NULL)
+		return match_proof(m->bitmap, name, qtype, nxdomain);
 	c = nsec_find_cover(s, n, name);
 	if (c == NULL)
 		return VAL_PROOF_FAIL;
@@ -505,19 +514,8 @@ nsec3_prove(const ldns_rdf *name, ldns_rr_type qtype, bool nxdomain,
 
 	m = n3_match_name(set, name, &ok);
 	*match = m;
-	if (m != NULL) {
-		if (nxdomain || bitmap_claims(m->bitmap, qtype))
-			return VAL_PROOF_FAIL;
-		if (qtype == LDNS_RR_TYPE_DS) {
-			if (bitmap_has(m->bitmap, LDNS_RR_TYPE_SOA) &&
-			    val_name_count(name) > 0)
-				return VAL_PROOF_FAIL;
-			return VAL_PROOF_OK;
-		}
-		if (bitmap_is_delegation(m->bitmap))
-			return VAL_PROOF_FAIL;
-		return VAL_PROOF_OK;
-	}
+	if (m != NULL)
+		return match_proof(m->bitmap, name, qtype, nxdomain);
 	if (!ok)
 		return VAL_PROOF_FAIL;
 	ce = n3_closest_encloser(set, name, &nc);

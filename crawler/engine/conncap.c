@@ -15,7 +15,7 @@ struct conncap_entry {
 	struct conncap_entry *next;	/* bucket chain */
 	uint8_t key[17];		/* family byte + address */
 	unsigned count;
-	struct conncap_wait *head, *tail;
+	TAILQ_HEAD(, conncap_wait) queue;	/* waiting, first come first */
 };
 
 struct conncap {
@@ -81,7 +81,7 @@ entry_drop_if_idle(struct conncap *c, struct conncap_entry *e)
 {
 	struct conncap_entry **pp;
 
-	if (e->count > 0 || e->head != NULL)
+	if (e->count > 0 || !TAILQ_EMPTY(&e->queue))
 		return;
 	for (pp = &c->b[bucket(e->key)]; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == e) {
@@ -107,6 +107,7 @@ conncap_acquire(struct conncap *c, const struct sockaddr *sa,
 			break;
 	if (e == NULL) {
 		e = xcalloc(1, sizeof(*e));
+		TAILQ_INIT(&e->queue);
 		memcpy(e->key, key, sizeof(key));
 		e->next = c->b[bi];
 		c->b[bi] = e;
@@ -114,20 +115,14 @@ conncap_acquire(struct conncap *c, const struct sockaddr *sa,
 	w->entry = e;
 	w->grant = grant;
 	w->arg = arg;
-	w->prev = w->next = NULL;
-	if (e->count < c->max && e->head == NULL) {
+	if (e->count < c->max && TAILQ_EMPTY(&e->queue)) {
 		e->count++;
 		c->held++;
 		w->holding = true;
 		return true;
 	}
 	w->holding = false;
-	w->prev = e->tail;
-	if (e->tail != NULL)
-		e->tail->next = w;
-	else
-		e->head = w;
-	e->tail = w;
+	TAILQ_INSERT_TAIL(&e->queue, w, link);
 	c->waiting++;
 	c->waits_total++;
 	return false;
@@ -144,15 +139,7 @@ conncap_release(struct conncap *c, struct conncap_wait *w)
 	w->entry = NULL;
 	if (!w->holding) {
 		/* Leave the queue. */
-		if (w->prev != NULL)
-			w->prev->next = w->next;
-		else
-			e->head = w->next;
-		if (w->next != NULL)
-			w->next->prev = w->prev;
-		else
-			e->tail = w->prev;
-		w->prev = w->next = NULL;
+		TAILQ_REMOVE(&e->queue, w, link);
 		c->waiting--;
 		entry_drop_if_idle(c, e);
 		return;
@@ -160,14 +147,9 @@ conncap_release(struct conncap *c, struct conncap_wait *w)
 	w->holding = false;
 	e->count--;
 	c->held--;
-	n = e->head;
+	n = TAILQ_FIRST(&e->queue);
 	if (n != NULL && e->count < c->max) {
-		e->head = n->next;
-		if (e->head != NULL)
-			e->head->prev = NULL;
-		else
-			e->tail = NULL;
-		n->prev = n->next = NULL;
+		TAILQ_REMOVE(&e->queue, n, link);
 		n->holding = true;
 		e->count++;
 		c->held++;

@@ -11,6 +11,8 @@
 #ifndef UPTAKE_CRAWLER_CONNCAP_H
 #define UPTAKE_CRAWLER_CONNCAP_H
 
+#include <sys/queue.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +29,7 @@ struct conncap_entry;
 
 /* A job's place in an address's queue (embedded in the job's state). */
 struct conncap_wait {
-	struct conncap_wait *prev, *next;
+	TAILQ_ENTRY(conncap_wait) link;	/* in entry's queue, when waiting */
 	struct conncap_entry *entry;	/* NULL: not waiting, no slot */
 	bool holding;			/* has a slot of entry */
 	void (*grant)(void *arg);

@@ -18,6 +18,8 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,7 @@ struct query {
 	bool tcp;			/* asked again after TRUNCATED */
 	uint64_t due_us;		/* loop time of the answer */
 	uint64_t seq;			/* order among equal due times */
-	struct query *prev, *next;	/* pending, by (due_us, seq) */
+	TAILQ_ENTRY(query) link;	/* pending, by (due_us, seq) */
 };
 
 struct query_engine {
@@ -70,7 +72,7 @@ struct query_engine {
 	struct replay_file *added;	/* query_replay_add */
 	struct slot *buckets[REPLAY_BUCKETS];
 	char *servers;
-	struct query *pending, *pending_tail;
+	TAILQ_HEAD(pending_q, query) pending;
 	struct loop_timer *timer;	/* fires at the head's due time */
 	uint64_t seq;
 	struct query_stats st;
@@ -176,6 +178,7 @@ query_engine_new(struct loop *loop, const struct query_engine_options *opt,
 		return NULL;
 	}
 	e = xcalloc(1, sizeof(*e));
+	TAILQ_INIT(&e->pending);
 	e->loop = loop;
 	e->timer = loop_timer_new(loop, fire, e);
 	e->added = xcalloc(1, sizeof(*e->added));
@@ -274,17 +277,7 @@ query_free(struct query *q)
 static void
 unlink_pending(struct query *q)
 {
-	struct query_engine *e = q->eng;
-
-	if (q->prev != NULL)
-		q->prev->next = q->next;
-	else
-		e->pending = q->next;
-	if (q->next != NULL)
-		q->next->prev = q->prev;
-	else
-		e->pending_tail = q->prev;
-	q->prev = q->next = NULL;
+	TAILQ_REMOVE(&q->eng->pending, q, link);
 }
 
 /*
@@ -300,32 +293,28 @@ queue_at(struct query_engine *e, struct query *q, unsigned delay_ms)
 
 	q->due_us = loop_now_us(e->loop) + (uint64_t)delay_ms * 1000;
 	q->seq = e->seq++;
-	for (p = e->pending_tail; p != NULL && p->due_us > q->due_us;
-	    p = p->prev)
+	for (p = TAILQ_LAST(&e->pending, pending_q);
+	    p != NULL && p->due_us > q->due_us;
+	    p = TAILQ_PREV(p, pending_q, link))
 		;
-	q->prev = p;
-	q->next = p != NULL ? p->next : e->pending;
-	if (q->next != NULL)
-		q->next->prev = q;
-	else
-		e->pending_tail = q;
 	if (p != NULL)
-		p->next = q;
+		TAILQ_INSERT_AFTER(&e->pending, p, q, link);
 	else
-		e->pending = q;
+		TAILQ_INSERT_HEAD(&e->pending, q, link);
 }
 
 static void
 arm(struct query_engine *e)
 {
 	uint64_t now = loop_now_us(e->loop);
+	struct query *first = TAILQ_FIRST(&e->pending);
 
-	if (e->pending == NULL) {
+	if (first == NULL) {
 		loop_timer_stop(e->timer);
 		return;
 	}
-	loop_timer_start(e->timer, e->pending->due_us > now ?
-	    e->pending->due_us - now : 0);
+	loop_timer_start(e->timer, first->due_us > now ?
+	    first->due_us - now : 0);
 }
 
 /* The next entry of q's slot (the last answers again). */
@@ -429,11 +418,10 @@ fire(void *arg)
 {
 	struct query_engine *e = arg;
 	uint64_t now = loop_now_us(e->loop), last = e->seq;
+	struct query *q;
 
-	while (e->pending != NULL && e->pending->due_us <= now &&
-	    e->pending->seq < last) {
-		struct query *q = e->pending;
-
+	while ((q = TAILQ_FIRST(&e->pending)) != NULL && q->due_us <= now &&
+	    q->seq < last) {
 		unlink_pending(q);
 		deliver(q);
 	}
@@ -459,7 +447,7 @@ query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
 	queue_at(e, q, q->entry != NULL ? q->entry->delay_ms : 0);
 	e->st.sent++;
 	e->st.inflight++;
-	if (e->pending == q)
+	if (TAILQ_FIRST(&e->pending) == q)
 		arm(e);
 	return q;
 }
@@ -487,8 +475,8 @@ query_engine_free(struct query_engine *e)
 
 	if (e == NULL)
 		return;
-	while (e->pending != NULL) {
-		struct query *q = e->pending;
+	while (!TAILQ_EMPTY(&e->pending)) {
+		struct query *q = TAILQ_FIRST(&e->pending);
 
 		unlink_pending(q);
 		query_free(q);
