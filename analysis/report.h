@@ -77,6 +77,10 @@ void report_svg_trend(FILE *f, const struct report_point *pts, size_t n,
 /* Colour of a rate on the heat-map scale ("#rrggbb") and its text colour. */
 void report_heat_colour(double rate, char bg[8], const char **fg);
 
+/* v with a comma between groups of three digits ("1,234,567") into buf
+ * (len bytes, cut to fit). */
+void report_count_text(uint64_t v, char *buf, size_t len);
+
 /*
  * Longest text the report copies from its inputs (labels, list names,
  * dates, provenance values, read errors), in bytes: 1024, over any real

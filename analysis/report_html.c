@@ -93,21 +93,6 @@ fig(const struct stats_group *g, size_t m, double *rate, double *lo,
 	return stats_count_rate(&g->c[m], false, rate, lo, hi, NULL);
 }
 
-static void
-count_text(uint64_t v, char *buf, size_t len)
-{
-	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
-	size_t o = 0;
-
-	for (int i = 0; i < n && o + 2 < len; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-}
-
 static bool
 is_special(const char *label)
 {
@@ -208,7 +193,7 @@ header(struct doc *d)
 
 	for (size_t s = 0; s < r->nsources && !list; s++)
 		list = stats_source_kv(&r->sources[s], SNAPSHOT_KEY_LIST_NAME);
-	count_text(r->rows, rows, sizeof(rows));
+	report_count_text(r->rows, rows, sizeof(rows));
 	gmtime_r(&d->in->generated, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
 	fputs("<header class=\"title\"><h1>", f);
@@ -278,7 +263,7 @@ cards(struct doc *d)
 		    100 * rate);
 		report_esc(f, metric_get((size_t)m)->label);
 		char cnt[32];
-		count_text(g->c[m].n, cnt, sizeof(cnt));
+		report_count_text(g->c[m].n, cnt, sizeof(cnt));
 		fprintf(f, "</div><div class=\"ci\">95%% CI %.1f&ndash;%.1f%%<br>n = %s</div></div>\n",
 		    100 * lo, 100 * hi, cnt);
 	}
@@ -343,7 +328,7 @@ heat_table(struct doc *d, const struct stats_table *t, const char *what)
 	fputs("<div class=\"scroll\"><table class=\"heat\"><thead><tr><th class=\"m\">Standard</th>",
 	    f);
 	for (size_t i = 0; i < t->ngroups; i++) {
-		count_text(t->groups[i].rows, cnt, sizeof(cnt));
+		report_count_text(t->groups[i].rows, cnt, sizeof(cnt));
 		fputs("<th>", f);
 		report_esc(f, t->groups[i].key[0]);
 		fprintf(f, "<small>%s</small></th>", cnt);
@@ -745,7 +730,7 @@ provenance(struct doc *d)
 		for (size_t s = 0; s < r->nsources; s++) {
 			const struct stats_source *src = &r->sources[s];
 			char rows[32];
-			count_text((uint64_t)src->rows, rows, sizeof(rows));
+			report_count_text((uint64_t)src->rows, rows, sizeof(rows));
 			fputs("<dl class=\"prov\"><dt>snapshot</dt><dd><code>", f);
 			report_esc(f, src->path);
 			fprintf(f, "</code></dd><dt>parts, rows</dt><dd>%zu, %s</dd>\n",

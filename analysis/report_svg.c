@@ -137,8 +137,8 @@ report_heat_colour(double rate, char bg[8], const char **fg)
 	*fg = rate > 0.55 ? "#ffffff" : "#1f2933";
 }
 
-static void
-fmt_count(uint64_t v, char *buf, size_t len)
+void
+report_count_text(uint64_t v, char *buf, size_t len)
 {
 	char tmp[32];
 	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
@@ -176,7 +176,7 @@ report_svg_bars(FILE *f, const struct report_bar *bars, size_t n,
 		const struct report_bar *b = &bars[i];
 		double y = top + i * BAR_ROW, cy = y + BAR_ROW / 2;
 		char cnt[32];
-		fmt_count(b->n, cnt, sizeof(cnt));
+		report_count_text(b->n, cnt, sizeof(cnt));
 		fputs("<g><title>", f);
 		report_esc(f, b->label);
 		if (isnan(b->rate))
