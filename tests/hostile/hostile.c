@@ -21,6 +21,16 @@
  * loopback, private, link-local, IPv4-mapped, NAT64, IPv4-compatible,
  * site-local), directly or through a CNAME.  Runs until SIGTERM.
  *
+ * SMTP (issue 16): port 25 of HOSTILE_NET.(HOSTILE_SMTP_BASE + SMTP case
+ * index) plays smtp_names[]: "control" (a well-behaved server: banner,
+ * EHLO offering STARTTLS, TLS with the --cert leaf, QUIT), an endless
+ * banner line, 421 at connect, STARTTLS answered 454, garbage instead of a
+ * ServerHello after STARTTLS's 220, garbage in the 220's own segment
+ * ("inject"), a tarpit sending its banner one byte per second, a drop
+ * after EHLO.  DNS: "smtp-CASE.hostile.test" (and "smtp-CASE-N") has the
+ * MX 10 "mx-CASE[-N].hostile.test", whose A is the SMTP case's address
+ * (the leaf's *.hostile.test covers it).
+ *
  * The linear-CPU cases (issue 14 point 9): "drip" sends its port-80
  * response head one byte per segment, HOSTILE_DRIP_PAUSE_NS apart
  * ("dripsmall": a quarter of it); "sectxtdrip" sends its security.txt as a
@@ -42,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -96,6 +107,17 @@
  * the group uses a full-size exponent and pays two 10000-bit powers. */
 #define HOSTILE_BIGDH_BITS 10000
 #define HOSTILE_BIGDH_PRIV 256
+/* SMTP cases: addresses HOSTILE_NET.(HOSTILE_SMTP_BASE + index), above the
+ * web cases' (HOSTILE_BASE + HC_COUNT) and below HOSTILE_DNS. */
+#define HOSTILE_SMTP_BASE 220
+#define HOSTILE_SMTP_PORT 25
+/* endless: banner bytes sent without a line end, far over the crawler's
+ * line bound (SMTP_MAX_LINE, 2048) and its session bound (SMTP_MAX_READ,
+ * 65536): the crawler must stop reading, not this server stop sending. */
+#define HOSTILE_SMTP_ENDLESS (1u << 20)
+/* Command bytes buffered without a line end before the server gives up on
+ * a client (RFC 5321 4.5.3.1.4: a command line is 512 bytes). */
+#define HOSTILE_SMTP_LINE_MAX 4096
 
 enum hcase {
 	HC_CONTROL = 0,		/* a well-behaved site */
@@ -120,6 +142,23 @@ static const char *const case_names[HC_COUNT] = {
 	"control", "silent", "trickle", "bigheaders", "endless", "tlsgarbage",
 	"midhandshake", "reset", "redirect", "gzipbomb", "drip", "sectxtdrip",
 	"bigdh", "bodydrip", "dripsmall",
+};
+
+enum scase {
+	SC_CONTROL = 0,		/* banner, EHLO with STARTTLS, TLS, QUIT */
+	SC_ENDLESS,		/* a banner line that never ends */
+	SC_421,			/* 421 at connect, then close */
+	SC_454,			/* STARTTLS answered 454 */
+	SC_GARBAGE,		/* 220 to STARTTLS, then garbage, not TLS */
+	SC_INJECT,		/* bytes after the 220, in its segment */
+	SC_TARPIT,		/* the banner one byte per second */
+	SC_DROP,		/* closes on EHLO, no reply */
+	SC_COUNT,
+};
+
+static const char *const smtp_names[SC_COUNT] = {
+	"control", "endless", "421", "454", "garbage", "inject", "tarpit",
+	"drop",
 };
 
 /* The blk-* names: what the DNS answers for each (one address, A or AAAA
@@ -632,8 +671,245 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
+/* --- SMTP ----------------------------------------------------------------- */
+
+struct sconn {
+	enum scase sc;
+	struct bufferevent *bev;	/* plain: does not own fd; TLS: owns it */
+	evutil_socket_t fd;
+	bool tls;			/* bev is the TLS one (owns fd) */
+	struct event *tick;		/* tarpit */
+	struct event *rawev;		/* garbage: waits for the ClientHello */
+	size_t sent;
+};
+
 static void
-listen_on(const char *addr, int port, intptr_t arg)
+sconn_free(struct sconn *c)
+{
+	if (c->tick != NULL)
+		event_free(c->tick);
+	if (c->rawev != NULL)
+		event_free(c->rawev);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	if (!c->tls && c->fd >= 0)
+		close(c->fd);
+	free(c);
+}
+
+static void
+smtp_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		sconn_free(arg);
+}
+
+static void
+smtp_close_after_write(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		sconn_free(arg);
+}
+
+/* Close once what was written is sent; read nothing more. */
+static void
+smtp_close_when_sent(struct sconn *c)
+{
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setcb(c->bev, NULL, smtp_close_after_write, smtp_event_cb,
+	    c);
+}
+
+/* garbage: the ClientHello read, garbage sent back (no TLS record: 'G' is
+ * no content type), closed. */
+static void
+smtp_garbage_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sconn *c = arg;
+	char buf[4096];
+	size_t i;
+
+	(void)what;
+	if (read(fd, buf, sizeof(buf)) > 0) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = (char)(rand() & 0xff);
+		buf[0] = 'G';
+		if (write(fd, buf, sizeof(buf)) < 0) {
+			/* the peer is gone: closed below all the same */
+		}
+	}
+	sconn_free(c);
+}
+
+static void smtp_read_cb(struct bufferevent *bev, void *arg);
+
+/* STARTTLS's 220 is sent (reading was off, so no ClientHello byte went
+ * into the plain buffer): the socket goes to TLS, or to the garbage. */
+static void
+smtp_starttls_go(struct bufferevent *bev, void *arg)
+{
+	struct sconn *c = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) != 0)
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	if (c->sc == SC_GARBAGE) {
+		c->rawev = event_new(base, c->fd, EV_READ, smtp_garbage_cb, c);
+		event_add(c->rawev, NULL);
+		return;
+	}
+	c->bev = bufferevent_openssl_socket_new(base, c->fd, SSL_new(ssl_ctx),
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL)
+		die("bufferevent_openssl");
+	c->tls = true;
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	bufferevent_setcb(c->bev, smtp_read_cb, NULL, smtp_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+static bool
+smtp_verb(const char *line, const char *verb)
+{
+	size_t n = strlen(verb);
+
+	return strncasecmp(line, verb, n) == 0 && (line[n] == '\0' ||
+	    line[n] == ' ');
+}
+
+/* One command line; false when c is gone or no longer reads lines. */
+static bool
+smtp_command(struct sconn *c, const char *line)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	if (smtp_verb(line, "EHLO") || smtp_verb(line, "HELO")) {
+		if (c->sc == SC_DROP) {
+			sconn_free(c);
+			return false;
+		}
+		evbuffer_add_printf(out, "250-mx-%s.hostile.test\r\n"
+		    "250-PIPELINING\r\n250-SIZE 10240000\r\n%s"
+		    "250 8BITMIME\r\n", smtp_names[c->sc],
+		    c->tls ? "" : "250-STARTTLS\r\n");
+	} else if (smtp_verb(line, "STARTTLS") && !c->tls) {
+		if (c->sc == SC_454) {
+			evbuffer_add_printf(out, "454 4.7.0 TLS not available "
+			    "due to local problem\r\n");
+		} else if (c->sc == SC_INJECT) {
+			/* one write, one segment: the 220 and the injection */
+			evbuffer_add_printf(out, "220 2.0.0 Ready to start "
+			    "TLS\r\nMAIL FROM:<injected@hostile.test>\r\n");
+		} else {
+			bufferevent_disable(c->bev, EV_READ);
+			evbuffer_add_printf(out, "220 2.0.0 Ready to start "
+			    "TLS\r\n");
+			bufferevent_setcb(c->bev, NULL, smtp_starttls_go,
+			    smtp_event_cb, c);
+			return false;
+		}
+	} else if (smtp_verb(line, "QUIT")) {
+		evbuffer_add_printf(out, "221 2.0.0 Bye\r\n");
+		smtp_close_when_sent(c);
+		return false;
+	} else {
+		evbuffer_add_printf(out, "502 5.5.2 Error: command not "
+		    "recognized\r\n");
+	}
+	return true;
+}
+
+static void
+smtp_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct sconn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line;
+	size_t n;
+
+	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF)) != NULL) {
+		bool go_on = smtp_command(c, line);
+
+		free(line);
+		if (!go_on)
+			return;
+	}
+	if (evbuffer_get_length(in) > HOSTILE_SMTP_LINE_MAX)
+		sconn_free(c);	/* inject: the ClientHello is no command */
+}
+
+/* tarpit: the banner, one byte a second, for as long as the peer stays. */
+static void
+smtp_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static const char banner[] = "220 mx-tarpit.hostile.test ESMTP, one "
+	    "byte per second, for as long as you listen\r\n";
+	struct sconn *c = arg;
+	struct timeval sec = { 1, 0 };
+
+	(void)fd;
+	(void)what;
+	bufferevent_write(c->bev, &banner[c->sent % (sizeof(banner) - 1)], 1);
+	c->sent++;
+	evtimer_add(c->tick, &sec);
+}
+
+static void
+smtp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+	struct sockaddr *sa, int salen, void *arg)
+{
+	struct sconn *c = calloc(1, sizeof(*c));
+	struct evbuffer *out;
+	struct timeval sec = { 1, 0 };
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	if (c == NULL)
+		die("calloc");
+	c->sc = (enum scase)(intptr_t)arg;
+	c->fd = fd;
+	evutil_make_socket_nonblocking(fd);
+	/* Not BEV_OPT_CLOSE_ON_FREE: STARTTLS hands the socket to a TLS
+	 * bufferevent (sconn_free closes it while it is plain). */
+	c->bev = bufferevent_socket_new(base, fd, 0);
+	if (c->bev == NULL)
+		die("bufferevent");
+	bufferevent_setcb(c->bev, smtp_read_cb, NULL, smtp_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	out = bufferevent_get_output(c->bev);
+	switch (c->sc) {
+	case SC_ENDLESS: {
+		char *a = malloc(HOSTILE_SMTP_ENDLESS);
+
+		if (a == NULL)
+			die("malloc");
+		memset(a, 'a', HOSTILE_SMTP_ENDLESS);
+		evbuffer_add_printf(out, "220 ");
+		evbuffer_add(out, a, HOSTILE_SMTP_ENDLESS);
+		free(a);
+		break;
+	}
+	case SC_421:
+		evbuffer_add_printf(out, "421 4.3.2 mx-421.hostile.test Service "
+		    "not available, closing transmission channel\r\n");
+		smtp_close_when_sent(c);
+		break;
+	case SC_TARPIT:
+		c->tick = evtimer_new(base, smtp_tick_cb, c);
+		evtimer_add(c->tick, &sec);
+		break;
+	default:
+		evbuffer_add_printf(out, "220 mx-%s.hostile.test ESMTP "
+		    "hostile\r\n", smtp_names[c->sc]);
+		break;
+	}
+}
+
+static void
+listen_on(const char *addr, int port, evconnlistener_cb cb, intptr_t arg)
 {
 	struct sockaddr_in sin;
 	struct evconnlistener *l;
@@ -643,7 +919,7 @@ listen_on(const char *addr, int port, intptr_t arg)
 	sin.sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
 		die(addr);
-	l = evconnlistener_new_bind(base, accept_cb, (void *)arg,
+	l = evconnlistener_new_bind(base, cb, (void *)arg,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
 	    (struct sockaddr *)&sin, sizeof(sin));
 	if (l == NULL) {
@@ -797,6 +1073,67 @@ dns_blocked(const char *first, uint16_t qtype, uint8_t *r, size_t *len)
 	return true;
 }
 
+/* The SMTP case of a first label "PREFIXCASE" or "PREFIXCASE-N"; -1 for
+ * none. */
+static int
+smtp_case(const char *first, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	int i;
+
+	if (strncmp(first, prefix, pl) != 0)
+		return -1;
+	for (i = 0; i < SC_COUNT; i++) {
+		size_t cl = strlen(smtp_names[i]);
+
+		if (strncmp(first + pl, smtp_names[i], cl) == 0 &&
+		    (first[pl + cl] == '\0' || first[pl + cl] == '-'))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * An SMTP case's names: "smtp-REST" has the MX 10 "mx-REST.hostile.test",
+ * "mx-REST" the A record of the case's address; other types no data.  The
+ * reply in r (question copied, header set), length in *len.  False when
+ * first is neither.
+ */
+static bool
+dns_smtp(const char *first, uint16_t qtype, uint8_t *r, size_t *len)
+{
+	uint8_t d[80];
+	size_t n = 0, rl;
+	int sc;
+
+	if ((sc = smtp_case(first, "smtp-")) >= 0) {
+		if (qtype != 15)
+			return true;
+		rl = strlen(first + 5);
+		d[n++] = 0;
+		d[n++] = 10;		/* preference */
+		d[n++] = (uint8_t)(3 + rl);	/* first is under 64 bytes */
+		memcpy(d + n, "mx-", 3);
+		memcpy(d + n + 3, first + 5, rl);
+		n += 3 + rl;
+		memcpy(d + n, "\x07hostile\x04test\x00", 14);
+		n += 14;
+		dns_rr(r, len, 0, 15, d, n);
+		r[7]++;
+		return true;
+	}
+	if ((sc = smtp_case(first, "mx-")) >= 0) {
+		if (qtype != 1)
+			return true;
+		memcpy(d, "\xcb\x00\x71", 3);
+		d[3] = (uint8_t)(HOSTILE_SMTP_BASE + sc);
+		dns_rr(r, len, 0, 1, d, 4);
+		r[7]++;
+		return true;
+	}
+	return false;
+}
+
 static void
 dns_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -886,7 +1223,8 @@ dns_cb(evutil_socket_t fd, short what, void *arg)
 	r[4] = 0; r[5] = 1;
 	r[6] = r[7] = r[8] = r[9] = r[10] = r[11] = 0;
 	len = qend;
-	if (apex && dns_blocked(first, qtype, r, &len)) {
+	if (apex && (dns_blocked(first, qtype, r, &len) ||
+	    dns_smtp(first, qtype, r, &len))) {
 		sendto(fd, r, len, 0, (struct sockaddr *)&from, flen);
 		return;
 	}
@@ -964,8 +1302,13 @@ main(int argc, char **argv)
 		if (i == HC_BIGDH && dh_ctx == NULL)
 			continue;
 		snprintf(addr, sizeof(addr), HOSTILE_NET "%d", HOSTILE_BASE + i);
-		listen_on(addr, 443, (intptr_t)(i << 1 | 1));
-		listen_on(addr, 80, (intptr_t)(i << 1));
+		listen_on(addr, 443, accept_cb, (intptr_t)(i << 1 | 1));
+		listen_on(addr, 80, accept_cb, (intptr_t)(i << 1));
+	}
+	for (i = 0; i < SC_COUNT; i++) {
+		snprintf(addr, sizeof(addr), HOSTILE_NET "%d",
+		    HOSTILE_SMTP_BASE + i);
+		listen_on(addr, HOSTILE_SMTP_PORT, smtp_accept_cb, (intptr_t)i);
 	}
 	dfd = socket(AF_INET, SOCK_DGRAM, 0);
 	memset(&sin, 0, sizeof(sin));

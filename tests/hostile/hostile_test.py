@@ -5,9 +5,9 @@ Run inside a testbed namespace (scripts/testbed run WORLD -- ...):
 
     hostile_test.py BUILD_DIR [PART...]
 
-PART is any of cases, rss, cpu, blocked (default: all).
+PART is any of cases, rss, cpu, blocked, mail (default: all).
 
-Adds the hostile addresses (203.0.113.200-209 and .253, documentation
+Adds the hostile addresses (203.0.113.200-215, 220-227 and .253, documentation
 space above every world network) to the namespace's loopback, makes a CA,
 a leaf for *.hostile.test and a gzip bomb, starts tests/hostile/hostile.c,
 and crawls, with --resolver pointing straight at its DNS responder:
@@ -29,7 +29,15 @@ and crawls, with --resolver pointing straight at its DNS responder:
 - blocked: names whose A, AAAA or CNAME target is loopback, private,
   link-local, IPv4-mapped, NAT64, IPv4-compatible or site-local, crawled
   with the default blocklist (no --allow-prefix): every row says blocked
-  with the range, and listeners on those addresses saw no connection.
+  with the range, and listeners on those addresses saw no connection;
+- mail: the hostile SMTP peers (issue 16: an endless banner line, 421 at
+  connect, STARTTLS answered 454, garbage instead of a ServerHello after
+  STARTTLS, bytes injected after STARTTLS's 220, a tarpit sending its
+  banner a byte a second, a drop after EHLO), each the MX of a domain,
+  crawled at once (--probes dns,mail) with a well-behaved SMTP control
+  domain between them: each case's mx_starttls and mail_error, its
+  mail_ms within the bound that ends it (crawler/mail/smtpprobe.h), the
+  crawl within the longest such bound, and every control measured exactly.
 """
 
 import json
@@ -46,7 +54,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 
 from tap import Tap  # noqa: E402
 
-ADDRS = ["203.0.113.%d" % i for i in range(200, 216)] + ["203.0.113.253"]
+ADDRS = (["203.0.113.%d" % i for i in range(200, 216)] +
+         ["203.0.113.%d" % i for i in range(220, 228)] + ["203.0.113.253"])
 DNS = "203.0.113.253"
 SMALL, SCALE = 60, 600    # hostile domains of the two RSS crawls
 HEAVY = ("bigheaders", "endless", "gzipbomb", "tlsgarbage", "midhandshake", "reset",
@@ -144,7 +153,53 @@ CPU_CASES = {
 # same body chunked by 8 bytes with a 16-byte chunk extension (29 bytes sent
 # per 8).
 SEGMENTS = {"drip": 65000, "dripsmall": 16250, "sectxtdrip": 43500, "bodydrip": 12000}
-PARTS = ["cases", "cpu", "blocked", "rss"]
+PARTS = ["cases", "cpu", "blocked", "rss", "mail"]
+
+
+# mail: the SMTP probe's bounds, read from the crawler's headers so the
+# test follows them.
+def smtp_bounds():
+    top = os.path.join(HERE, "..", "..", "crawler", "mail")
+    out = {}
+    for h in ("smtpprobe.h", "smtp_reply.h"):
+        with open(os.path.join(top, h)) as f:
+            for m in re.finditer(r"^#define (SMTP_\w+) (\d+)\b", f.read(), re.M):
+                out[m.group(1)] = int(m.group(2))
+    return out
+
+
+SMTP = smtp_bounds()
+# hostile.c's SMTP cases: "smtp-CASE.hostile.test" MX 10 "mx-CASE.hostile.test",
+# A 203.0.113.(SMTP_BASE + index in SMTP_CASES' order); controls the same
+# with CASE "control-N".
+SMTP_BASE = 220
+SMTP_INJECTED = "MAIL FROM:<injected@hostile.test>\r\n"  # hostile.c, inject
+# case: (mx_starttls, the error after "mail: MX [ADDR]: ", the bound in ms
+# that ends the probe: None for a peer that ends it itself, at once)
+SMTP_CASES = {
+    "endless": ("unreachable", r"the greeting: reply line over %d bytes"
+                % SMTP["SMTP_MAX_LINE"], None),
+    "421": ("unreachable", r"421 at connect", None),
+    "454": ("none", r"STARTTLS answered 454", None),
+    "garbage": ("none", r"TLS handshake failed: .+", None),
+    "inject": ("none", r"%d bytes after the STARTTLS reply, before TLS"
+               % len(SMTP_INJECTED), None),
+    "tarpit": ("unreachable", r"the greeting not complete within %d ms"
+               % SMTP["SMTP_BANNER_TIMEOUT_MS"], SMTP["SMTP_BANNER_TIMEOUT_MS"]),
+    "drop": ("unreachable", r"connection closed while waiting for the EHLO reply", None),
+}
+SMTP_ORDER = ["control"] + list(SMTP_CASES)   # hostile.c's smtp_names[]
+SMTP_CONTROL = {"dns_status": "ok", "mx_count": 1, "mx_tested": 1, "mx_starttls": "all",
+                "mx_tls_version": "TLSv1.3", "mx_cert_verify": "ok", "mx_dane": "none",
+                "mail_error": None}
+# Slack over a bound: DNS of the domain and its MX host, a loaded machine.
+SMTP_SLACK_MS = 3000
+# A peer that ends the probe itself must be done before any phase's own
+# bound could have fired (the shortest: connect, handshake).
+SMTP_QUICK_MS = min(SMTP["SMTP_CONNECT_TIMEOUT_MS"], SMTP["SMTP_HANDSHAKE_TIMEOUT_MS"])
+# The crawl: the longest case's bound, QUIT's courtesy wait, and slack.
+SMTP_CRAWL_BOUND_S = (max(b or 0 for _, _, b in SMTP_CASES.values()) +
+                      SMTP["SMTP_QUIT_TIMEOUT_MS"] + SMTP_SLACK_MS) / 1000.0
 # blocked: kind -> (address listened on or None, the range the error names)
 BLOCKED = {
     "loop4": ("127.0.0.1", "127.0.0.0/8 loopback"),
@@ -200,7 +255,7 @@ def make_pki(d):
     return ca, crt, key
 
 
-def crawl(bdir, d, names, tag, extra=(), allow=True):
+def crawl(bdir, d, names, tag, extra=(), allow=True, probes="dns,tls,http"):
     lst = os.path.join(d, tag + ".txt")
     with open(lst, "w") as f:
         f.write("\n".join(names) + "\n")
@@ -213,7 +268,7 @@ def crawl(bdir, d, names, tag, extra=(), allow=True):
     t0 = time.monotonic()
     r = subprocess.run(["/usr/bin/time", "-v", os.path.join(bdir, "crawler", "uptake-crawl"),
                         "--list", lst, "--list-format", "plain", "--out", out,
-                        "--resolver", DNS, "--probes", "dns,tls,http"]
+                        "--resolver", DNS, "--probes", probes]
                        + (["--allow-prefix", "203.0.113.0/24"] if allow else []) + [
                         "--ca-file", os.path.join(d, "ca.pem"),
                         "--timeout", "60", "--query-timeout", "1000", "--query-tries", "2",
@@ -370,6 +425,56 @@ def part_blocked(tap, bdir, d):
         sk.close()
 
 
+def part_mail(tap, bdir, d):
+    """The hostile SMTP peers in one crawl, a control domain after each."""
+    names = []
+    for i, c in enumerate(SMTP_CASES):
+        names += ["smtp-%s.hostile.test" % c, "smtp-control-%d.hostile.test" % i]
+    r, el, _, rows = crawl(bdir, d, names, "mail", probes="dns,mail")
+    tap.eq(r.returncode, 0, "mail: crawl exits 0")
+    if r.returncode != 0:
+        tap.diag(r.stderr[-2000:])
+    m = re.search(r"uptake-crawl: mail: .*", r.stderr)
+    tap.diag(m.group(0) if m else "mail: no mail line in the summary")
+    tap.ok(el <= SMTP_CRAWL_BOUND_S, "mail: the crawl of %d domains ends in %.1f s (bound "
+           "%.1f s: the tarpit's greeting bound, QUIT, slack)"
+           % (len(names), el, SMTP_CRAWL_BOUND_S))
+    tap.eq(len(rows), len(names), "mail: one row per domain")
+    by = {x["domain"]: x for x in rows}
+    for c, (starttls, err, bound) in SMTP_CASES.items():
+        n = "smtp-%s.hostile.test" % c
+        row = by.get(n)
+        if not tap.ok(row is not None, "smtp %s: has a row" % c):
+            continue
+        tap.eq(row.get("dns_status"), "ok", "smtp %s: dns_status" % c)
+        tap.eq(row.get("mx_tested"), 1, "smtp %s: mx_tested" % c)
+        tap.eq(row.get("mx_starttls"), starttls, "smtp %s: mx_starttls" % c)
+        for col in ("mx_tls_version", "mx_cert_verify"):
+            tap.eq(row.get(col), None, "smtp %s: %s null (no TLS completed)" % (c, col))
+        tap.eq(row.get("mx_dane"), "none", "smtp %s: mx_dane" % c)
+        full = r"^mail: mx-%s\.hostile\.test \[203\.0\.113\.%d\]: %s$" % (
+            c, SMTP_BASE + SMTP_ORDER.index(c), err)
+        tap.ok(re.search(full, row.get("mail_error") or ""),
+               "smtp %s: mail_error %r matches %r" % (c, row.get("mail_error"), full))
+        ms = row.get("mail_ms")
+        if bound is None:
+            tap.ok(ms is not None and ms < SMTP_QUICK_MS,
+                   "smtp %s: mail_ms %s under %d ms (the peer ended it, no bound needed)"
+                   % (c, ms, SMTP_QUICK_MS))
+        else:
+            tap.ok(ms is not None and bound <= ms <= bound + SMTP_SLACK_MS,
+                   "smtp %s: mail_ms %s cut by its %d ms bound (slack %d ms)"
+                   % (c, ms, bound, SMTP_SLACK_MS))
+    for i, _ in enumerate(SMTP_CASES):
+        n = "smtp-control-%d.hostile.test" % i
+        row = by.get(n, {})
+        for col, v in SMTP_CONTROL.items():
+            tap.eq(row.get(col), v, "smtp control-%d: %s" % (i, col))
+        tap.ok((row.get("mail_ms") or SMTP_QUICK_MS) < SMTP_QUICK_MS,
+               "smtp control-%d: mail_ms %s under %d ms (not held up by its neighbours)"
+               % (i, row.get("mail_ms"), SMTP_QUICK_MS))
+
+
 def main():
     if len(sys.argv) < 2 or any(p not in PARTS for p in sys.argv[2:]):
         print(__doc__, file=sys.stderr)
@@ -441,6 +546,8 @@ def main():
                     name = "control-%d (crawl %d): %s" % (i, gi, col)
                     tap.eq(row.get(col), v, name)
 
+        if "mail" in parts:
+            part_mail(tap, bdir, d)
         if "cpu" in parts:
             part_cpu(tap, bdir, d)
         if "blocked" in parts:
