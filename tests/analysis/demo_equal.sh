@@ -32,7 +32,7 @@ chmod +x "$work/crawl.sh"
 UPTAKE_TESTBED_DIR=$work/testbed UPTAKE_NETNS=uptake-demo-eq \
 	"$top/scripts/testbed" run "$work/world" -- "$work/crawl.sh" >&2
 if ! python3 "$top/tests/realzone/invariants.py" "$work/snapshot" \
-	--probes dns,dnssec,rpki,geo,tls,http --log "$work/crawl.log" \
+	--probes all --log "$work/crawl.log" \
 	--dump "$bdir/analysis/uptake-dump" >"$work/invariants.tap"; then
 	grep -v '^ok' "$work/invariants.tap" >&2
 	echo "Bail out! the demo crawl breaks the invariants of tests/realzone/invariants.py ($work/invariants.tap)"

@@ -246,6 +246,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     plist = [p for p in probes.split(",") if p]
+    if plist == ["all"]:		# the crawler's --probes all
+        plist = list(ALL_PROBES)
     for p in plist:
         if p not in ALL_PROBES:
             print("invariants: unknown probe %r in --probes" % p, file=sys.stderr)
