@@ -9,7 +9,7 @@ schema's null rules).
 SNAPSHOT is a snapshot directory (read with uptake-dump --jsonl; --dump
 names the binary, default build/analysis/uptake-dump beside this tree) or
 the JSON lines uptake-dump wrote.  --probes: the crawl's --probes (all:
-dns,dnssec,rpki,geo,tls,http); list rpki only when the crawl had both
+dns,dnssec,rpki,geo,tls,http,mail); list rpki only when the crawl had both
 --vrps and --bgp.  --log: the crawl's stderr, whose summary line says how
 many domains the deadline cut.  Prints TAP: one test per rule, every
 violating row in its diagnostics; exits 1 on any violation.
