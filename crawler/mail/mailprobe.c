@@ -6,6 +6,11 @@
  * TLSA answer that has records.  Probes: one mxcache lookup per address
  * (the first MAIL_ADDRS_PER_FAMILY of each family); the shared probe
  * answers every domain that points at the same (name, address).
+ *
+ * In parallel, when the DNS stage found an MTA-STS record: the policy
+ * host's A and AAAA, then the policy fetch (stsfetch.h) and its parse
+ * (stspolicy.h), on a count of their own (sts_pending); the columns are
+ * written when both sides are done.
  */
 #include "config.h"
 
@@ -29,6 +34,8 @@
 #include "row.h"
 #include "schema.h"
 #include "smtpprobe.h"
+#include "stsfetch.h"
+#include "stspolicy.h"
 #include "tls.h"
 #include "util.h"
 
@@ -42,6 +49,7 @@ struct mail_ctx {
 	struct conncap *cap;
 	struct smtp_ctx *smtp;
 	struct mxcache *cache;
+	struct sts_fetch_ctx *sts;
 	unsigned mx_max;
 	uint64_t domains;		/* domains whose MX hosts were probed */
 	uint64_t lookups;		/* (MX, address) results asked for */
@@ -82,6 +90,13 @@ struct mhost {
 	struct mail_host res;
 };
 
+/* One of the policy host's address queries (A, AAAA). */
+struct stsq {
+	struct mail *m;
+	bool v6;
+	struct query *q;
+};
+
 struct mail {
 	struct job *j;
 	struct mail_ctx *ctx;
@@ -91,6 +106,18 @@ struct mail {
 	bool probing;			/* the second phase began */
 	uint64_t t0;
 	char note[SMTP_MAX_ERROR];	/* first failure before the probes */
+
+	/* MTA-STS (docs/mail.md, "MTA-STS") */
+	ldns_rdf *sts_rdf;		/* mta-sts.DOMAIN, owned */
+	char sts_host[STS_MAX_HOST + 1];
+	struct stsq sq[2];
+	struct netaddr sts_addr[STS_MAX_ADDRS];	/* [0] IPv4, [1] IPv6 */
+	bool sts_have[STS_MAX_ADDRS];
+	struct sts_fetch *sf;
+	unsigned sts_pending;		/* queries, the fetch */
+	const char *sts_mode;		/* the column, NULL: null */
+	int sts_match;			/* -1 null, 0, 1 */
+	char sts_note[STS_MAX_ERROR];	/* why the policy was not had */
 };
 
 static void phase_end(struct mail *m);
@@ -122,6 +149,19 @@ mail_ctx_new(struct crawl *c, const struct mail_ctx_options *o, char *err,
 	if (m->smtp == NULL)
 		goto fail;
 	m->cache = mxcache_new(c->loop, m->smtp, 0);
+	{
+		struct sts_fetch_options fo;
+
+		memset(&fo, 0, sizeof(fo));
+		fo.loop = c->loop;
+		fo.tls = m->tls;
+		fo.blocklist = o->blocklist;
+		fo.optout = o->optout;
+		fo.cap = m->cap;
+		fo.user_agent = c->cfg != NULL ? c->cfg->user_agent : NULL;
+		fo.port = o->sts_port;
+		m->sts = stsfetch_ctx_new(&fo);
+	}
 	return m;
 fail:
 	mail_ctx_free(m);
@@ -134,6 +174,7 @@ mail_ctx_free(struct mail_ctx *m)
 	if (m == NULL)
 		return;
 	mxcache_free(m->cache);
+	stsfetch_ctx_free(m->sts);
 	smtp_ctx_free(m->smtp);
 	conncap_free(m->cap);
 	tls_ctx_free(m->tls);
@@ -280,6 +321,16 @@ ask(struct mhost *h, enum mq_kind kind, const ldns_rdf *name,
 
 /* --- the second phase: probes ---------------------------------------- */
 
+static void finish(struct mail *m);
+
+/* Both sides are done (the MX probes, the MTA-STS policy): the row. */
+static void
+maybe_finish(struct mail *m)
+{
+	if (m->probing && m->pending == 0 && m->sts_pending == 0)
+		finish(m);		/* may free the job */
+}
+
 static void
 finish(struct mail *m)
 {
@@ -301,10 +352,17 @@ finish(struct mail *m)
 		row_set_str(&j->row, SCHEMA_COL_MX_CERT_VERIFY, s.cert_verify);
 	if (s.dane != NULL)
 		row_set_str(&j->row, SCHEMA_COL_MX_DANE, s.dane);
+	if (m->sts_mode != NULL)
+		row_set_str(&j->row, SCHEMA_COL_MTA_STS_MODE, m->sts_mode);
+	if (m->sts_match >= 0)
+		row_set_bool(&j->row, SCHEMA_COL_MTA_STS_MX_MATCH,
+		    m->sts_match == 1);
 	if (m->note[0] != '\0')
 		row_set_str(&j->row, SCHEMA_COL_MAIL_ERROR, m->note);
 	else if (s.error[0] != '\0')
 		row_set_str(&j->row, SCHEMA_COL_MAIL_ERROR, s.error);
+	else if (m->sts_note[0] != '\0')
+		row_set_str(&j->row, SCHEMA_COL_MAIL_ERROR, m->sts_note);
 	row_set_i32(&j->row, SCHEMA_COL_MAIL_MS, ms > INT32_MAX ? INT32_MAX :
 	    (int32_t)ms);
 	j->stage_done(j);		/* may free j */
@@ -320,8 +378,7 @@ probe_done(const struct smtp_result *r, void *arg)
 	w->w = NULL;
 	h->res.r[w->slot] = *r;
 	m->pending--;
-	if (m->pending == 0)
-		finish(m);		/* may free the job */
+	maybe_finish(m);		/* may free the job */
 }
 
 static void
@@ -372,8 +429,7 @@ start_probes(struct mail *m)
 	}
 	ctx->domains++;
 	m->pending--;
-	if (m->pending == 0)
-		finish(m);		/* may free the job */
+	maybe_finish(m);		/* may free the job */
 }
 
 /* Every name answer and verdict is in. */
@@ -383,7 +439,148 @@ phase_end(struct mail *m)
 	if (!m->probing)
 		start_probes(m);
 	else
-		finish(m);
+		maybe_finish(m);
+}
+
+/* --- MTA-STS: the policy host's addresses, the fetch, the parse ------- */
+
+/* The policy could not be had: mode "unavailable", the reason kept. */
+static void
+sts_unavailable(struct mail *m, const char *why)
+{
+	m->sts_mode = "unavailable";
+	if (m->sts_note[0] == '\0')
+		snprintf(m->sts_note, sizeof(m->sts_note), "mta-sts: %.300s",
+		    why);
+}
+
+/* The lower-case text of every MX host of the domain (not only the
+ * tested ones: RFC 8461 4.1 applies to each MX a sender may use). */
+static bool
+sts_all_match(struct mail *m, const struct sts_policy *p, const char *body)
+{
+	const struct job_facts *f = &m->j->facts;
+	char names[JOB_MAX_HOSTS][SMTP_MAX_NAME + 1];
+	const char *hosts[JOB_MAX_HOSTS];
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nmx && i < JOB_MAX_HOSTS; i++) {
+		if (ldns_dname_label_count(f->mx[i].name) == 0)
+			continue;	/* a null MX (RFC 7505) */
+		host_name(f->mx[i].name, names[n], sizeof(names[n]));
+		hosts[n] = names[n];
+		n++;
+	}
+	return stspolicy_all_match(p, body, hosts, n);
+}
+
+static void
+sts_fetch_done(const struct sts_fetch_result *r, void *arg)
+{
+	struct mail *m = arg;
+	struct sts_policy p;
+
+	m->sf = NULL;
+	m->sts_pending--;
+	if (r->status == STS_FETCH_DEADLINE) {
+		/* The deadline came first: not measured (null). */
+		snprintf(m->sts_note, sizeof(m->sts_note), "mta-sts: %.300s",
+		    r->error);
+	} else if (r->status != STS_FETCH_OK) {
+		sts_unavailable(m, r->error);
+	} else {
+		m->sts_mode = stspolicy_column(true, r->body, r->len, &p);
+		if (p.err != STS_OK)
+			snprintf(m->sts_note, sizeof(m->sts_note), "mta-sts: "
+			    "%.255s: policy invalid: %s (line %zu)",
+			    m->sts_host, sts_error_str(p.err), p.err_line);
+		else
+			m->sts_match = sts_all_match(m, &p, r->body) ? 1 : 0;
+	}
+	maybe_finish(m);		/* may free the job */
+}
+
+/* Both address answers are in: fetch from IPv4 first, then IPv6. */
+static void
+sts_fetch_begin(struct mail *m)
+{
+	struct netaddr a[STS_MAX_ADDRS];
+	char err[STS_MAX_ERROR];
+	size_t n = 0, i;
+
+	for (i = 0; i < STS_MAX_ADDRS; i++)
+		if (m->sts_have[i])
+			a[n++] = m->sts_addr[i];
+	if (n == 0) {
+		char why[STS_MAX_ERROR];
+
+		snprintf(why, sizeof(why), "%.255s: no address", m->sts_host);
+		sts_unavailable(m, why);
+		return;
+	}
+	m->sf = stsfetch_start(m->ctx->sts, m->sts_host, a, n,
+	    m->j->deadline_at, sts_fetch_done, m, err, sizeof(err));
+	if (m->sf == NULL) {
+		/* Not contacted (blocklist, opt-out): not measured. */
+		snprintf(m->sts_note, sizeof(m->sts_note), "mta-sts: %.300s",
+		    err);
+		return;
+	}
+	m->sts_pending++;
+}
+
+static bool
+sts_reply(void *arg, enum query_status st, ldns_pkt *p)
+{
+	struct stsq *q = arg;
+	struct mail *m = q->m;
+	size_t slot = q->v6 ? 1 : 0;
+
+	q->q = NULL;
+	if (st == QUERY_OK && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR) {
+		ldns_rr_list *l = dnsanswer_rrs(p, m->sts_rdf, q->v6 ?
+		    LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, NULL);
+
+		if (ldns_rr_list_rr_count(l) > 0) {
+			const ldns_rr *rr = ldns_rr_list_rr(l, 0);
+			const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
+			    ldns_rr_rdf(rr, 0) : NULL;
+
+			m->sts_have[slot] = rd != NULL && netaddr_from_bytes(
+			    ldns_rdf_data(rd), ldns_rdf_size(rd),
+			    &m->sts_addr[slot]) == 0;
+		}
+		ldns_rr_list_free(l);
+	}
+	m->sts_pending--;
+	if (m->sq[0].q == NULL && m->sq[1].q == NULL)
+		sts_fetch_begin(m);
+	maybe_finish(m);		/* may free the job */
+	return false;
+}
+
+/* The domain has an MTA-STS record: ask for the policy host's addresses
+ * (answers come from the loop). */
+static void
+sts_start(struct mail *m)
+{
+	struct job *j = m->j;
+	size_t i;
+
+	m->sts_rdf = dnsanswer_sub_name(j->apex, "mta-sts");
+	if (m->sts_rdf == NULL) {
+		sts_unavailable(m, "no policy host name");
+		return;
+	}
+	host_name(m->sts_rdf, m->sts_host, sizeof(m->sts_host));
+	for (i = 0; i < 2; i++) {
+		m->sq[i].m = m;
+		m->sq[i].v6 = i == 1;
+		m->sts_pending++;
+	}
+	for (i = 0; i < 2; i++)
+		m->sq[i].q = query_send(j->crawl->qe, m->sts_rdf, i == 1 ?
+		    LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, sts_reply, &m->sq[i]);
 }
 
 /* --- the stage ---------------------------------------------------------- */
@@ -431,6 +628,9 @@ mailprobe_start(struct job *j)
 		h->rdf = j->facts.mx[map[idx[i]]].name;
 		host_name(h->rdf, h->name, sizeof(h->name));
 	}
+	m->sts_match = -1;
+	if (j->facts.mta_sts_record)
+		sts_start(m);
 	/* Every query is sent before any answer is handled: answers come
 	 * from the loop. */
 	for (i = 0; i < m->nh; i++) {
@@ -478,7 +678,17 @@ mailprobe_abort(struct job *j)
 				h->w[a].w = NULL;
 			}
 	}
+	for (k = 0; k < 2; k++)
+		if (m->sq[k].q != NULL) {
+			query_cancel(m->sq[k].q);
+			m->sq[k].q = NULL;
+		}
+	if (m->sf != NULL) {
+		stsfetch_abort(m->sf);
+		m->sf = NULL;
+	}
 	m->pending = 0;
+	m->sts_pending = 0;
 }
 
 void
@@ -492,6 +702,7 @@ mailprobe_fini(struct job *j)
 	mailprobe_abort(j);
 	for (i = 0; i < m->nh; i++)
 		ldns_pkt_free(m->h[i].tlsa_pkt);
+	ldns_rdf_deep_free(m->sts_rdf);
 	free(m);
 	j->mail = NULL;
 }

@@ -4,7 +4,8 @@
  * level first), their addresses and their _25._tcp TLSA RRset, the
  * validator's verdict on each TLSA answer, then one SMTP probe per (MX
  * name, address) for the whole crawl (mxcache.h), and the domain's mail
- * columns from the results (mailsum.h).
+ * columns from the results (mailsum.h).  With an MTA-STS record, the
+ * policy fetched and parsed alongside (stsfetch.h, stspolicy.h).
  *
  * The stage reads the job's facts (the MX host set, the DNS outcome) and
  * writes the mail columns; its state is private (j->mail).
@@ -30,6 +31,7 @@ struct mail_ctx_options {
 	const struct blocklist *blocklist;	/* borrowed, not NULL */
 	const struct optout *optout;	/* borrowed, may be NULL */
 	uint16_t port;			/* 0: 25 (tests use another) */
+	uint16_t sts_port;		/* 0: 443, the MTA-STS policy fetch */
 };
 
 struct mail_ctx;

@@ -46,9 +46,9 @@ GROUPS = {
                "ds_digest_types", "denial", "nsec3_iterations", "signer_zone"],
     "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web"],
     # The mail stage (docs/mail.md): SMTP and STARTTLS of the MX hosts,
-    # the TLS-RPT record.
+    # the MTA-STS policy and the TLS-RPT record.
     "mail": ["mx_tested", "mx_starttls", "mx_tls_version", "mx_cert_verify", "mx_dane",
-             "dane_web_valid", "tlsrpt_valid"],
+             "dane_web_valid", "mta_sts_mode", "mta_sts_mx_match", "tlsrpt_valid"],
     "rpki": ["v4_origin_asn", "v6_origin_asn", "v4_prefix", "v6_prefix", "v4_rov", "v6_rov"],
     "geo": ["hosting_country", "hosting_asn", "hosting_as_org"],
     "tls": ["tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn", "ocsp_stapled",
