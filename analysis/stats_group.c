@@ -249,9 +249,12 @@ norm_labels(char *cc, const char *sec, char *why, size_t whylen)
 		    "ISO 3166-1 code", cc);
 		return false;
 	}
-	cc[0] = (char)toupper((unsigned char)cc[0]);
-	if (*cc)
+	/* cc may be the empty string of a file without a country column
+	 * (a constant): nothing is written to it then. */
+	if (*cc) {
+		cc[0] = (char)toupper((unsigned char)cc[0]);
 		cc[1] = (char)toupper((unsigned char)cc[1]);
+	}
 	if (strcmp(cc, "UK") == 0)
 		memcpy(cc, "GB", 2);
 	if (strlen(sec) > META_MAX_SECTOR) {

@@ -190,6 +190,21 @@ test_meta(void)
 	tap_ok(!stats_meta_lookup(m, "other.se", 8, &c, &s), "absent domain");
 	stats_meta_free(m);
 
+	/* A header with one of the two label columns: the other is empty
+	 * for every domain. */
+	p = write_file("sectoronly.csv", "domain,sector\na.se,finance\n");
+	m = stats_meta_load(p, err, sizeof(err));
+	tap_ok(m && stats_meta_lookup(m, "a.se", 4, &c, &s) && c[0] == '\0' &&
+	    strcmp(s, "finance") == 0, "header without country: %s",
+	    m ? "" : err);
+	stats_meta_free(m);
+	p = write_file("countryonly.csv", "domain,country\na.se,se\n");
+	m = stats_meta_load(p, err, sizeof(err));
+	tap_ok(m && stats_meta_lookup(m, "a.se", 4, &c, &s) &&
+	    strcmp(c, "SE") == 0 && s[0] == '\0',
+	    "header without sector: %s", m ? "" : err);
+	stats_meta_free(m);
+
 	p = write_file("noheader.csv", "a.se,SE,government\nb.se,SE,finance\n");
 	m = stats_meta_load(p, err, sizeof(err));
 	tap_ok(m && stats_meta_count(m) == 2, "no header: domain,country,sector");
