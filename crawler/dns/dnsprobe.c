@@ -1038,26 +1038,15 @@ struct vq {
 	struct crawl *c;
 	struct val_job *vj;
 	uint32_t token;
-	struct vq *prev, *next;
+	LIST_ENTRY(vq) link;		/* in c->vqs */
 };
-
-static void
-vq_unlink(struct vq *v)
-{
-	if (v->prev != NULL)
-		v->prev->next = v->next;
-	else
-		v->c->vqs = v->next;
-	if (v->next != NULL)
-		v->next->prev = v->prev;
-}
 
 static bool
 vq_reply(void *arg, enum query_status st, ldns_pkt *p)
 {
 	struct vq *v = arg;
 
-	vq_unlink(v);
+	LIST_REMOVE(v, link);
 	val_job_deliver(v->vj, v->token, st == QUERY_OK ? p : NULL);
 	free(v);
 	return false;
@@ -1073,20 +1062,17 @@ dnsprobe_val_query(void *arg, struct val_job *job, uint32_t token,
 	v->c = c;
 	v->vj = job;
 	v->token = token;
-	v->next = c->vqs;
-	if (c->vqs != NULL)
-		c->vqs->prev = v;
-	c->vqs = v;
+	LIST_INSERT_HEAD(&c->vqs, v, link);
 	query_send(c->qe, name, type, vq_reply, v);
 }
 
 void
 dnsprobe_val_queries_free(struct crawl *c)
 {
-	while (c->vqs != NULL) {
-		struct vq *v = c->vqs;
+	struct vq *v;
 
-		vq_unlink(v);
+	while ((v = LIST_FIRST(&c->vqs)) != NULL) {
+		LIST_REMOVE(v, link);
 		free(v);
 	}
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <time.h>
 
 #include "dnssec.h"
@@ -87,14 +88,14 @@ struct crawl {
 	struct val_ctx *val;
 	struct snapshot_writer *snap;
 	struct crawl_counters n;
-	struct job *jobs;		/* in flight */
+	LIST_HEAD(job_list, job) jobs;	/* in flight */
 	unsigned inflight;
 	bool stopping;			/* SIGINT/SIGTERM: abandon in-flight work */
 	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
 	struct web_ctx *web;		/* TLS and HTTP probes, or NULL */
 	struct mail_ctx *mail;		/* the mail probe, or NULL */
 	struct sched *sched;		/* the scheduler running the crawl */
-	struct vq *vqs;			/* validator queries outstanding
+	LIST_HEAD(vq_list, vq) vqs;	/* validator queries outstanding
 					 * (dnsprobe.c) */
 };
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include <ldns/ldns.h>
 
@@ -94,7 +95,7 @@ typedef void (*job_done_cb)(struct job *j);
 
 struct job {
 	struct crawl *crawl;
-	struct job *prev, *next;
+	LIST_ENTRY(job) link;		/* in c->jobs */
 	enum job_stage stage;
 	int64_t input_index;
 	int64_t rank;

@@ -60,12 +60,7 @@ job_free(struct job *j)
 static void
 unlink_job(struct crawl *c, struct job *j)
 {
-	if (j->prev != NULL)
-		j->prev->next = j->next;
-	else
-		c->jobs = j->next;
-	if (j->next != NULL)
-		j->next->prev = j->prev;
+	LIST_REMOVE(j, link);
 	c->inflight--;
 }
 
@@ -215,10 +210,7 @@ start_job(struct sched *s, const struct list_entry *e)
 		row_set_i64(&j->row, SCHEMA_COL_RANK, e->rank);
 	j->t_start = loop_now_us(c->loop);
 	j->deadline = loop_timer_new(c->loop, deadline_cb, j);
-	j->next = c->jobs;
-	if (c->jobs != NULL)
-		c->jobs->prev = j;
-	c->jobs = j;
+	LIST_INSERT_HEAD(&c->jobs, j, link);
 	c->inflight++;
 	c->n.started++;
 	if (j->apex == NULL) {
@@ -377,7 +369,7 @@ abandon_jobs(struct crawl *c)
 	 * an abort may dangle.  The job is unlinked and marked done first,
 	 * so that nothing completes it twice.
 	 */
-	while ((j = c->jobs) != NULL) {
+	while ((j = LIST_FIRST(&c->jobs)) != NULL) {
 		unlink_job(c, j);
 		loop_timer_stop(j->deadline);
 		pipeline_abort(j);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #include "hash.h"
 #include "loop.h"
@@ -35,7 +36,7 @@ enum entry_state {
 struct mxcache_entry;
 
 struct mxcache_wait {
-	struct mxcache_wait *prev, *next;	/* entry queue or ready list */
+	TAILQ_ENTRY(mxcache_wait) link;	/* entry queue or ready list */
 	struct mxcache *c;
 	struct mxcache_entry *e;	/* NULL once on the ready list */
 	struct smtp_result res;		/* valid once ready */
@@ -43,13 +44,11 @@ struct mxcache_wait {
 	void *arg;
 };
 
-struct wait_list {
-	struct mxcache_wait *head, *tail;
-};
+TAILQ_HEAD(wait_list, mxcache_wait);
 
 struct mxcache_entry {
 	struct mxcache_entry *hnext;		/* hash chain */
-	struct mxcache_entry *dprev, *dnext;	/* done FIFO, or the
+	TAILQ_ENTRY(mxcache_entry) dlink;	/* done FIFO, or the
 						 * uncached list */
 	struct mxcache *c;
 	uint64_t hash;
@@ -67,38 +66,12 @@ struct mxcache {
 	struct smtp_ctx *smtp;
 	size_t max;
 	struct mxcache_entry *buckets[MXCACHE_BUCKETS];
-	struct mxcache_entry *done_head, *done_tail;
+	TAILQ_HEAD(entry_list, mxcache_entry) done;	/* oldest first */
 	struct wait_list ready;
 	struct loop_timer *ready_timer;
-	struct mxcache_entry *uncached;	/* uncached probes in flight */
+	struct entry_list uncached;	/* uncached probes in flight */
 	struct mxcache_stats st;
 };
-
-static void
-list_push(struct wait_list *l, struct mxcache_wait *w)
-{
-	w->next = NULL;
-	w->prev = l->tail;
-	if (l->tail != NULL)
-		l->tail->next = w;
-	else
-		l->head = w;
-	l->tail = w;
-}
-
-static void
-list_remove(struct wait_list *l, struct mxcache_wait *w)
-{
-	if (w->prev != NULL)
-		w->prev->next = w->next;
-	else
-		l->head = w->next;
-	if (w->next != NULL)
-		w->next->prev = w->prev;
-	else
-		l->tail = w->prev;
-	w->prev = w->next = NULL;
-}
 
 static uint64_t
 key_hash(const char *name, const struct netaddr *a)
@@ -150,20 +123,6 @@ unhash(struct mxcache *c, struct mxcache_entry *e)
 	c->st.entries--;
 }
 
-static void
-done_unlink(struct mxcache *c, struct mxcache_entry *e)
-{
-	if (e->dprev != NULL)
-		e->dprev->dnext = e->dnext;
-	else
-		c->done_head = e->dnext;
-	if (e->dnext != NULL)
-		e->dnext->dprev = e->dprev;
-	else
-		c->done_tail = e->dprev;
-	e->dprev = e->dnext = NULL;
-}
-
 /* Deliver the ready waiters, oldest first (from the loop). */
 static void
 ready_cb(void *arg)
@@ -171,8 +130,8 @@ ready_cb(void *arg)
 	struct mxcache *c = arg;
 	struct mxcache_wait *w;
 
-	while ((w = c->ready.head) != NULL) {
-		list_remove(&c->ready, w);
+	while ((w = TAILQ_FIRST(&c->ready)) != NULL) {
+		TAILQ_REMOVE(&c->ready, w, link);
 		c->st.waiting--;
 		w->cb(&w->res, w->arg);
 		free(w);
@@ -185,7 +144,7 @@ make_ready(struct mxcache *c, struct mxcache_wait *w,
 {
 	w->e = NULL;
 	w->res = *r;
-	list_push(&c->ready, w);
+	TAILQ_INSERT_TAIL(&c->ready, w, link);
 	if (!loop_timer_pending(c->ready_timer))
 		loop_timer_start(c->ready_timer, 0);
 }
@@ -201,26 +160,16 @@ probe_done(const struct smtp_result *r, void *arg)
 	e->probe = NULL;
 	e->state = E_DONE;
 	e->res = *r;
-	while ((w = e->waiters.head) != NULL) {
-		list_remove(&e->waiters, w);
+	while ((w = TAILQ_FIRST(&e->waiters)) != NULL) {
+		TAILQ_REMOVE(&e->waiters, w, link);
 		make_ready(c, w, r);
 	}
 	if (!e->hashed) {
-		if (e->dprev != NULL)
-			e->dprev->dnext = e->dnext;
-		else
-			c->uncached = e->dnext;
-		if (e->dnext != NULL)
-			e->dnext->dprev = e->dprev;
+		TAILQ_REMOVE(&c->uncached, e, dlink);
 		free(e);
 		return;
 	}
-	e->dprev = c->done_tail;
-	if (c->done_tail != NULL)
-		c->done_tail->dnext = e;
-	else
-		c->done_head = e;
-	c->done_tail = e;
+	TAILQ_INSERT_TAIL(&c->done, e, dlink);
 }
 
 struct mxcache *
@@ -232,6 +181,9 @@ mxcache_new(struct loop *l, struct smtp_ctx *smtp, size_t max_entries)
 	c->smtp = smtp;
 	c->max = max_entries != 0 ? max_entries : MXCACHE_MAX_ENTRIES;
 	c->ready_timer = loop_timer_new(l, ready_cb, c);
+	TAILQ_INIT(&c->done);
+	TAILQ_INIT(&c->ready);
+	TAILQ_INIT(&c->uncached);
 	return c;
 }
 
@@ -241,8 +193,8 @@ entry_free(struct mxcache_entry *e)
 	struct mxcache_wait *w;
 
 	smtpprobe_abort(e->probe);
-	while ((w = e->waiters.head) != NULL) {
-		list_remove(&e->waiters, w);
+	while ((w = TAILQ_FIRST(&e->waiters)) != NULL) {
+		TAILQ_REMOVE(&e->waiters, w, link);
 		free(w);
 	}
 	free(e);
@@ -251,27 +203,26 @@ entry_free(struct mxcache_entry *e)
 void
 mxcache_free(struct mxcache *c)
 {
+	struct mxcache_entry *e;
 	struct mxcache_wait *w;
 	size_t i;
 
 	if (c == NULL)
 		return;
 	for (i = 0; i < MXCACHE_BUCKETS; i++) {
-		struct mxcache_entry *e = c->buckets[i], *next;
+		struct mxcache_entry *next;
 
-		for (; e != NULL; e = next) {
+		for (e = c->buckets[i]; e != NULL; e = next) {
 			next = e->hnext;
 			entry_free(e);
 		}
 	}
-	while (c->uncached != NULL) {
-		struct mxcache_entry *e = c->uncached;
-
-		c->uncached = e->dnext;
+	while ((e = TAILQ_FIRST(&c->uncached)) != NULL) {
+		TAILQ_REMOVE(&c->uncached, e, dlink);
 		entry_free(e);
 	}
-	while ((w = c->ready.head) != NULL) {
-		list_remove(&c->ready, w);
+	while ((w = TAILQ_FIRST(&c->ready)) != NULL) {
+		TAILQ_REMOVE(&c->ready, w, link);
 		free(w);
 	}
 	loop_timer_free(c->ready_timer);
@@ -283,13 +234,13 @@ mxcache_free(struct mxcache *c)
 static bool
 make_room(struct mxcache *c)
 {
-	struct mxcache_entry *e = c->done_head;
+	struct mxcache_entry *e = TAILQ_FIRST(&c->done);
 
 	if (c->st.entries < c->max)
 		return true;
 	if (e == NULL)
 		return false;
-	done_unlink(c, e);
+	TAILQ_REMOVE(&c->done, e, dlink);
 	unhash(c, e);
 	free(e);
 	c->st.evicted++;
@@ -331,10 +282,11 @@ mxcache_lookup(struct mxcache *c, const struct smtp_target *t, mxcache_cb cb,
 		c->st.joined++;
 		c->st.waiting++;
 		w->e = e;
-		list_push(&e->waiters, w);
+		TAILQ_INSERT_TAIL(&e->waiters, w, link);
 		return w;
 	}
 	e = xcalloc(1, sizeof(*e));
+	TAILQ_INIT(&e->waiters);
 	e->c = c;
 	e->hash = h;
 	memcpy(e->name, name, sizeof(name));
@@ -359,13 +311,10 @@ mxcache_lookup(struct mxcache *c, const struct smtp_target *t, mxcache_cb cb,
 		c->st.entries++;
 	} else {
 		c->st.uncached++;
-		e->dnext = c->uncached;
-		if (c->uncached != NULL)
-			c->uncached->dprev = e;
-		c->uncached = e;
+		TAILQ_INSERT_TAIL(&c->uncached, e, dlink);
 	}
 	w->e = e;
-	list_push(&e->waiters, w);
+	TAILQ_INSERT_TAIL(&e->waiters, w, link);
 	return w;
 }
 
@@ -378,9 +327,9 @@ mxcache_cancel(struct mxcache_wait *w)
 		return;
 	c = w->c;
 	if (w->e != NULL)
-		list_remove(&w->e->waiters, w);
+		TAILQ_REMOVE(&w->e->waiters, w, link);
 	else
-		list_remove(&c->ready, w);
+		TAILQ_REMOVE(&c->ready, w, link);
 	c->st.waiting--;
 	free(w);
 }
