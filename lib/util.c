@@ -132,3 +132,20 @@ now_monotonic_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
+
+char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
+bool
+ascii_ieq(const char *a, size_t alen, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < alen; i++)
+		if (b[i] == '\0' || ascii_lower(a[i]) != ascii_lower(b[i]))
+			return false;
+	return b[i] == '\0';
+}

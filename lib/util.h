@@ -27,6 +27,14 @@ int parse_i64(const char *s, size_t len, int64_t min, int64_t max,
 	int64_t *out);
 int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 
+/*
+ * ASCII case, as protocol tokens have it (HTTP field names, SMTP
+ * keywords, DNS names): never the locale's.  ascii_lower maps A-Z only;
+ * ascii_ieq is true when a[0..alen) equals the string b ignoring case.
+ */
+char ascii_lower(char c);
+bool ascii_ieq(const char *a, size_t alen, const char *b);
+
 /* Monotonic clock in microseconds. */
 uint64_t now_monotonic_us(void);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "smtp_reply.h"
+#include "util.h"
 
 /* A bound's value in a message, from the constant itself. */
 #define STR_(x) #x
@@ -47,23 +48,6 @@ smtp_reply_err_str(enum smtp_reply_err e)
 	return "malformed reply";
 }
 
-static char
-lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-/* True when the keyword k (lower case) is s[0..n) case-insensitively. */
-static bool
-keyword_is(const char *s, size_t n, const char *k)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (k[i] == '\0' || lower(s[i]) != k[i])
-			return false;
-	return k[i] == '\0';
-}
 
 /* The EHLO keyword of an extension line's text. */
 static unsigned
@@ -73,11 +57,11 @@ ehlo_flag(const char *t, size_t n)
 
 	while (k < n && t[k] != ' ')
 		k++;
-	if (keyword_is(t, k, "starttls"))
+	if (ascii_ieq(t, k, "starttls"))
 		return SMTP_EXT_STARTTLS;
-	if (keyword_is(t, k, "pipelining"))
+	if (ascii_ieq(t, k, "pipelining"))
 		return SMTP_EXT_PIPELINING;
-	if (keyword_is(t, k, "8bitmime"))
+	if (ascii_ieq(t, k, "8bitmime"))
 		return SMTP_EXT_8BITMIME;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "headers.h"
+#include "util.h"
 
 static bool
 is_ows(char c)
@@ -29,25 +30,6 @@ is_tchar(unsigned char c)
 	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-static char
-lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-/* a[0..alen) equals the lower-case literal b, ignoring case. */
-static bool
-ieq(const char *a, size_t alen, const char *b)
-{
-	size_t i;
-
-	if (strlen(b) != alen)
-		return false;
-	for (i = 0; i < alen; i++)
-		if (lower(a[i]) != b[i])
-			return false;
-	return true;
-}
 
 /* Trim OWS from both ends of [*s, *s + *n). */
 static void
@@ -140,8 +122,8 @@ hsts_names_unique(const struct hsts_dir *d, size_t nd)
 			bool same = d[k].name_len == d[m].name_len;
 
 			for (a = 0; same && a < d[k].name_len; a++)
-				same = lower(d[k].name[a]) ==
-				    lower(d[m].name[a]);
+				same = ascii_lower(d[k].name[a]) ==
+				    ascii_lower(d[m].name[a]);
 			if (same)
 				return false;
 		}
@@ -177,7 +159,7 @@ headers_hsts_parse(const char *v, size_t n, struct hsts *out)
 	if (!hsts_names_unique(d, nd))
 		return false;
 	for (k = 0; k < nd; k++) {
-		if (ieq(d[k].name, d[k].name_len, "max-age")) {
+		if (ascii_ieq(d[k].name, d[k].name_len, "max-age")) {
 			if (!d[k].has_value)
 				return false;
 			if (d[k].quoted) {
@@ -189,11 +171,11 @@ headers_hsts_parse(const char *v, size_t n, struct hsts *out)
 				age = d[k].value;
 				age_len = d[k].value_len;
 			}
-		} else if (ieq(d[k].name, d[k].name_len, "includesubdomains")) {
+		} else if (ascii_ieq(d[k].name, d[k].name_len, "includesubdomains")) {
 			if (d[k].has_value)
 				return false;
 			out->include_subdomains = true;
-		} else if (ieq(d[k].name, d[k].name_len, "preload")) {
+		} else if (ascii_ieq(d[k].name, d[k].name_len, "preload")) {
 			if (d[k].has_value)
 				return false;
 			out->preload = true;
@@ -248,7 +230,7 @@ has_unsafe_inline(const char *s, const char *e)
 	size_t tl;
 
 	while (ws_token(&s, e, &t, &tl))
-		if (ieq(t, tl, "'unsafe-inline'"))
+		if (ascii_ieq(t, tl, "'unsafe-inline'"))
 			return true;
 	return false;
 }
@@ -273,13 +255,13 @@ csp_policy(const char *s, const char *e, struct csp *out)
 		if (!ws_token(&p, de, &t, &tl))
 			continue;
 		/* Only a directive's first occurrence counts. */
-		if (ieq(t, tl, "frame-ancestors")) {
+		if (ascii_ieq(t, tl, "frame-ancestors")) {
 			out->frame_ancestors = true;
-		} else if (ieq(t, tl, "script-src") && !seen_script) {
+		} else if (ascii_ieq(t, tl, "script-src") && !seen_script) {
 			seen_script = true;
 			script = p;
 			script_e = de;
-		} else if (ieq(t, tl, "default-src") && !seen_def) {
+		} else if (ascii_ieq(t, tl, "default-src") && !seen_def) {
 			seen_def = true;
 			def = p;
 			def_e = de;
@@ -330,9 +312,9 @@ headers_xfo(const char *v, size_t n)
 			s++;
 		len = (size_t)(s - p);
 		trim(&p, &len);
-		if (!ieq(p, len, "deny"))
+		if (!ascii_ieq(p, len, "deny"))
 			deny = false;
-		if (!ieq(p, len, "sameorigin"))
+		if (!ascii_ieq(p, len, "sameorigin"))
 			same = false;
 		s++;
 	}
@@ -349,7 +331,7 @@ headers_xcto_nosniff(const char *v, size_t n)
 	while (len < n && v[len] != ',')
 		len++;
 	trim(&v, &len);
-	return ieq(v, len, "nosniff");
+	return ascii_ieq(v, len, "nosniff");
 }
 
 static const char *const referrer_policies[] = {
@@ -376,7 +358,7 @@ headers_referrer_policy(const char *v, size_t n)
 		trim(&p, &len);
 		for (i = 0; i < sizeof(referrer_policies) /
 		    sizeof(referrer_policies[0]); i++)
-			if (ieq(p, len, referrer_policies[i]))
+			if (ascii_ieq(p, len, referrer_policies[i]))
 				policy = referrer_policies[i];
 		s++;
 	}
@@ -398,7 +380,7 @@ headers_redirects_https(int status, const char *loc, size_t n,
 	if (loc == NULL)
 		return false;
 	trim(&loc, &n);
-	if (n < 8 || !ieq(loc, 8, "https://"))
+	if (n < 8 || !ascii_ieq(loc, 8, "https://"))
 		return false;
 	a = loc + 8;
 	e = loc + n;
@@ -437,7 +419,7 @@ headers_redirects_https(int status, const char *loc, size_t n,
 	if ((size_t)(he - h) != hlen || hlen == 0)
 		return false;
 	for (i = 0; i < hlen; i++)
-		if (lower(h[i]) != lower(host[i]))
+		if (ascii_lower(h[i]) != ascii_lower(host[i]))
 			return false;
 	return true;
 }
@@ -551,10 +533,10 @@ headers_sectxt_judge(int status, const char *media_type, const char *body,
 		vl = ll - nl - 1;
 		trim(&l, &nl);
 		trim(&v, &vl);
-		if (ieq(l, nl, "contact")) {
+		if (ascii_ieq(l, nl, "contact")) {
 			if (vl > 0)
 				contact = true;
-		} else if (ieq(l, nl, "expires")) {
+		} else if (ascii_ieq(l, nl, "expires")) {
 			int64_t t;
 
 			expires++;

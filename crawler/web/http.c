@@ -29,24 +29,6 @@ is_ows(char c)
 	return c == ' ' || c == '\t';
 }
 
-static char
-lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-static bool
-name_eq(const char *a, size_t alen, const char *b)
-{
-	size_t i;
-
-	if (strlen(b) != alen)
-		return false;
-	for (i = 0; i < alen; i++)
-		if (lower(a[i]) != lower(b[i]))
-			return false;
-	return true;
-}
 
 size_t
 http_head_scan(const char *buf, size_t len, size_t *pos)
@@ -220,7 +202,7 @@ http_response_first(const struct http_response *r, const char *name,
 	unsigned i;
 
 	for (i = 0; i < r->nfields; i++) {
-		if (name_eq(r->fields[i].name, r->fields[i].name_len, name)) {
+		if (ascii_ieq(r->fields[i].name, r->fields[i].name_len, name)) {
 			*v = r->fields[i].value;
 			*vlen = r->fields[i].value_len;
 			return true;
@@ -242,7 +224,7 @@ http_response_join(const struct http_response *r, const char *name,
 		const struct http_field *f = &r->fields[i];
 		size_t k;
 
-		if (!name_eq(f->name, f->name_len, name))
+		if (!ascii_ieq(f->name, f->name_len, name))
 			continue;
 		if (n++ > 0) {
 			for (k = 0; k < 2 && len + 1 < cap; k++)
@@ -269,7 +251,7 @@ http_response_content_length(const struct http_response *r, uint64_t *out)
 		const struct http_field *f = &r->fields[i];
 		const char *p = f->value, *end = f->value + f->value_len;
 
-		if (!name_eq(f->name, f->name_len, "content-length"))
+		if (!ascii_ieq(f->name, f->name_len, "content-length"))
 			continue;
 		/* A list of identical values is one value (RFC 9112 6.3). */
 		while (p < end) {
@@ -318,7 +300,7 @@ http_response_is_chunked(const struct http_response *r)
 		n--;
 	while (n < e && is_ows(buf[n]))
 		n++;
-	return name_eq(buf + n, e - n, "chunked");
+	return ascii_ieq(buf + n, e - n, "chunked");
 }
 
 bool
@@ -336,7 +318,7 @@ http_response_media_type(const struct http_response *r, char *out,
 		i--;
 	for (size_t k = 0; k < i && n + 1 < cap; k++)
 		if (n > 0 || !is_ows(v[k]))
-			out[n++] = lower(v[k]);
+			out[n++] = ascii_lower(v[k]);
 	out[n] = '\0';
 	return true;
 }
@@ -346,7 +328,7 @@ hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = lower(c);
+	c = ascii_lower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
