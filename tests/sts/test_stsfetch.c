@@ -36,6 +36,7 @@
 #include "stsfetch.h"
 #include "stspolicy.h"
 #include "tap.h"
+#include "util.h"
 #include "tls.h"
 
 /* Scheduling slack over a named bound in the time checks. */
@@ -184,7 +185,7 @@ serve(struct srv *s, int fd)
 		hold(s, fd);
 		break;
 	case S_BIG_STREAM:
-		big = malloc(70000);
+		big = xmalloc(70000);
 		memset(big, 'a', 70000);
 		write_all(ssl, fd, "HTTP/1.1 200 OK\r\n\r\n", 19);
 		write_all(ssl, fd, big, 70000);

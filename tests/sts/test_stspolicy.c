@@ -11,6 +11,7 @@
 
 #include "stspolicy.h"
 #include "tap.h"
+#include "util.h"
 
 static void
 parse_ok(const char *body, enum sts_mode mode, uint32_t max_age, size_t nmx,
@@ -160,7 +161,7 @@ main(void)
 
 	/* The line bound: STS_MAX_LINE bytes (terminator excluded) pass,
 	 * one more does not, with LF and with CRLF. */
-	big = malloc(STS_MAX_LINE + 256);
+	big = xmalloc(STS_MAX_LINE + 256);
 	for (int crlf = 0; crlf < 2; crlf++) {
 		for (int over = 0; over < 2; over++) {
 			char name[80];
@@ -187,7 +188,7 @@ main(void)
 		}
 	}
 	/* An endless line (64 KiB without a line end). */
-	big = realloc(big, STS_MAX_BODY);
+	big = xrealloc(big, STS_MAX_BODY);
 	memset(big, 'a', STS_MAX_BODY);
 	memcpy(big, "x: ", 3);
 	parse_bad(big, STS_MAX_BODY, STS_ERR_LONG_LINE, 1,
@@ -195,7 +196,7 @@ main(void)
 	free(big);
 
 	/* The mx bound. */
-	big = malloc((STS_MAX_MX + 2) * 32 + 128);
+	big = xmalloc((STS_MAX_MX + 2) * 32 + 128);
 	for (int over = 0; over < 2; over++) {
 		n = (size_t)sprintf(big, "version: STSv1\nmode: enforce\n"
 		    "max_age: 1\n");
