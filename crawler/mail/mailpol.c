@@ -256,9 +256,8 @@ is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".") */
-static bool
-field_name_ok(const char *s, size_t len)
+bool
+mailpol_field_name_ok(const char *s, size_t len)
 {
 	size_t i;
 
@@ -328,7 +327,7 @@ walk_fields(const char *s, size_t len, size_t vlen,
 		ve = i;
 		while (ve > vs && is_wsp(s[ve - 1]))
 			ve--;
-		if (!field_name_ok(s + ns, ne - ns) ||
+		if (!mailpol_field_name_ok(s + ns, ne - ns) ||
 		    !field(s + ns, ne - ns, s + vs, ve - vs, arg))
 			return false;
 		nfields++;

@@ -61,4 +61,10 @@ enum mailpol_tlsrpt {
 enum mailpol_tlsrpt mailpol_tlsrpt(const char *const *txt, const size_t *len,
 	size_t n);
 
+/*
+ * A field name of the TLS-RPT and MTA-STS grammars (RFC 8460 3,
+ * RFC 8461 3.2): (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".").
+ */
+bool mailpol_field_name_ok(const char *s, size_t len);
+
 #endif

@@ -572,19 +572,10 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (p->state == P_HANDSHAKE) {
 		int e = EVUTIL_SOCKET_ERROR();
-		unsigned long oe = bufferevent_get_openssl_error(bev);
 
-		if (tls_refusal(bufferevent_openssl_get_ssl(bev), ebuf,
-		    sizeof(ebuf)))
-			;	/* our own bound (tls.h) */
-		else if (oe != 0)
-			snprintf(ebuf, sizeof(ebuf), "%s",
-			    ERR_reason_error_string(oe) != NULL ?
-			    ERR_reason_error_string(oe) : "OpenSSL error");
-		else if ((what & BEV_EVENT_ERROR) && e != 0)
-			snprintf(ebuf, sizeof(ebuf), "%s", strerror(e));
-		else
-			snprintf(ebuf, sizeof(ebuf), "connection closed");
+		tls_handshake_why(bufferevent_openssl_get_ssl(bev),
+		    bufferevent_get_openssl_error(bev),
+		    (what & BEV_EVENT_ERROR) != 0, e, ebuf, sizeof(ebuf));
 		fail(p, SMTP_TLS_FAILED, "TLS handshake failed: %s", ebuf);
 		return;
 	}

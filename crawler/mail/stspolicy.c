@@ -16,10 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mailpol.h"
 #include "stspolicy.h"
 
-/* Longest field name (RFC 8461 3.2: (ALPHA / DIGIT) *31(...)). */
-#define STS_MAX_FIELD_NAME 32
 /* Longest label and domain name (RFC 1035 2.3.4). */
 #define STS_MAX_LABEL 63
 #define STS_MAX_DOMAIN 253
@@ -78,20 +77,6 @@ is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
-static bool
-field_name_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > STS_MAX_FIELD_NAME ||
-	    !isalnum((unsigned char)s[0]))
-		return false;
-	for (i = 1; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
-		    s[i] != '-' && s[i] != '.')
-			return false;
-	return true;
-}
 
 /* RFC 5321 Domain: sub-domain *("." sub-domain), sub-domain = Let-dig
  * [Ldh-str], with DNS's label and name lengths. */
@@ -209,7 +194,7 @@ field(struct sts_policy *p, const char *buf, const char *n, size_t nl,
 	}
 	/* An extension: a valid name and a non-empty value (checked for
 	 * control characters by the caller); ignored (RFC 8461 3.2). */
-	if (!field_name_ok(n, nl) || vl == 0) {
+	if (!mailpol_field_name_ok(n, nl) || vl == 0) {
 		p->err = STS_ERR_LINE;
 		return false;
 	}

@@ -486,3 +486,21 @@ tls_dane_set(SSL *ssl, const char *host, const struct tls_tlsa *rr,
 	ERR_clear_error();
 	return usable;
 }
+
+const char *
+tls_handshake_why(const SSL *ssl, unsigned long openssl_err,
+    bool error_event, int sock_err, char *buf, size_t len)
+{
+	if (tls_refusal(ssl, buf, len))
+		;	/* our own bound refused it (tls.h) */
+	else if (openssl_err != 0)
+		snprintf(buf, len, "%s",
+		    ERR_reason_error_string(openssl_err) != NULL ?
+		    ERR_reason_error_string(openssl_err) : "OpenSSL error");
+	else if (error_event && sock_err != 0)
+		snprintf(buf, len, "%s", strerror(sock_err));
+	else
+		snprintf(buf, len, "connection closed");
+	ERR_clear_error();
+	return buf;
+}

@@ -139,4 +139,14 @@ const char *tls_error_str(char *buf, size_t len);
  */
 bool tls_refusal(const SSL *ssl, char *buf, size_t len);
 
+/*
+ * Why a handshake on ssl ended in an error or end-of-stream event, into
+ * buf: the probe's own refusal (tls_refusal), else OpenSSL's reason for
+ * openssl_err (the connection's, e.g. bufferevent_get_openssl_error), else
+ * the socket error sock_err when the event was an error, else "connection
+ * closed".  Clears OpenSSL's error queue.  Returns buf.
+ */
+const char *tls_handshake_why(const SSL *ssl, unsigned long openssl_err,
+	bool error_event, int sock_err, char *buf, size_t len);
+
 #endif

@@ -760,21 +760,11 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	if (w->state == WEB_HANDSHAKE) {
 		int e = EVUTIL_SOCKET_ERROR();
-		unsigned long oe = bufferevent_get_openssl_error(w->bev);
 
 		w->ctx->handshake_failed++;
-		if (tls_refusal(bufferevent_openssl_get_ssl(w->bev), ebuf,
-		    sizeof(ebuf)))
-			;	/* our own bound refused it (tls.h) */
-		else if (oe != 0)
-			snprintf(ebuf, sizeof(ebuf), "%s",
-			    ERR_reason_error_string(oe) != NULL ?
-			    ERR_reason_error_string(oe) : "OpenSSL error");
-		else if ((what & BEV_EVENT_ERROR) && e != 0)
-			snprintf(ebuf, sizeof(ebuf), "%s", strerror(e));
-		else
-			snprintf(ebuf, sizeof(ebuf), "connection closed");
-		ERR_clear_error();
+		tls_handshake_why(bufferevent_openssl_get_ssl(w->bev),
+		    bufferevent_get_openssl_error(w->bev),
+		    (what & BEV_EVENT_ERROR) != 0, e, ebuf, sizeof(ebuf));
 		step_failed(w, "handshake_failed", "handshake failed: %s", ebuf);
 		return;
 	}
