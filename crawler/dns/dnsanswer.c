@@ -265,3 +265,17 @@ dnsanswer_tlsa(const ldns_pkt *p, const ldns_rdf *qname,
 	ldns_rr_list_free(l);
 	return k;
 }
+
+char *
+dnsanswer_name_text(const ldns_rdf *name, char *buf, size_t len)
+{
+	char *s = ldns_rdf2str(name);
+	size_t n;
+
+	snprintf(buf, len, "%s", s != NULL ? s : "");
+	free(s);
+	n = strlen(buf);
+	if (n > 1 && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	return buf;
+}

@@ -59,6 +59,14 @@ size_t dnsanswer_count(const ldns_pkt *p, const ldns_rdf *qname,
  */
 size_t dnsanswer_tlsa(const ldns_pkt *p, const ldns_rdf *qname,
 	struct tls_tlsa *out, size_t max);
+/* Longest presentation form of a name: every octet escaped (\DDD). */
+#define DNSANSWER_NAME_TEXT (LDNS_MAX_DOMAINLEN * 4 + 1)
+/*
+ * The presentation form of name without its final dot ("." stays "."),
+ * into buf (DNSANSWER_NAME_TEXT bytes hold any name); "" when ldns
+ * cannot print it.  Returns buf.
+ */
+char *dnsanswer_name_text(const ldns_rdf *name, char *buf, size_t len);
 /* prefix + "." + name (e.g. "_25._tcp" and an MX host), or NULL when
  * too long.  The caller frees it (ldns_rdf_deep_free). */
 ldns_rdf *dnsanswer_sub_name(const ldns_rdf *name, const char *prefix);

@@ -719,7 +719,7 @@ set_signer(struct job *j, const ldns_pkt *p, ldns_rr_type t)
 			ldns_rr *rr = ldns_rr_list_rr(sec, i);
 			ldns_rr_type tc;
 			ldns_rdf *signer;
-			char *s;
+			char s[DNSANSWER_NAME_TEXT];
 
 			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
 			    ldns_rr_rd_count(rr) < 8 ||
@@ -730,15 +730,9 @@ set_signer(struct job *j, const ldns_pkt *p, ldns_rr_type t)
 			    tc == LDNS_RR_TYPE_CNAME))
 				continue;
 			signer = ldns_rr_rrsig_signame(rr);
-			s = ldns_rdf2str(signer);
-			if (s != NULL) {
-				size_t n = strlen(s);
-
-				if (n > 1 && s[n - 1] == '.')
-					s[--n] = '\0';
+			dnsanswer_name_text(signer, s, sizeof(s));
+			if (s[0] != '\0')
 				row_set_str(&j->row, SCHEMA_COL_SIGNER_ZONE, s);
-				free(s);
-			}
 			return;
 		}
 	}
@@ -878,7 +872,7 @@ dns_stage_end(struct job *j)
 	const ldns_pkt *pa, *p6, *web;
 	int na, n6;
 	bool use_www;
-	char *probed;
+	char probed[DNSANSWER_NAME_TEXT];
 	int c;
 
 	if (j->dns->apex_rcode != LDNS_RCODE_NOERROR) {
@@ -923,15 +917,9 @@ dns_stage_end(struct job *j)
 	n6 = use_www ? j->dns->www_aaaa_count : j->dns->aaaa_count;
 
 	j->facts.probed = ldns_rdf_clone(j->dns->probed);
-	probed = ldns_rdf2str(j->dns->probed);
-	if (probed != NULL) {
-		size_t n = strlen(probed);
-
-		if (n > 1 && probed[n - 1] == '.')
-			probed[n - 1] = '\0';
+	dnsanswer_name_text(j->dns->probed, probed, sizeof(probed));
+	if (probed[0] != '\0')
 		row_set_str(&j->row, SCHEMA_COL_PROBED_HOST, probed);
-		free(probed);
-	}
 	if (pa != NULL) {
 		row_set_i32(&j->row, SCHEMA_COL_A_COUNT, na);
 		set_first_addr(j, pa, NETADDR_V4, SCHEMA_COL_WEB_IPV4);

@@ -39,6 +39,10 @@
 #include "tls.h"
 #include "util.h"
 
+/* The hosts tested are among those the DNS stage kept. */
+_Static_assert(MAIL_MX_MAX_LIMIT <= JOB_MAX_HOSTS,
+    "--mx-max cannot exceed the MX hosts of the job's facts");
+
 /* TLSA records used per MX host: an RRset has one to four in practice
  * (a key rollover publishes two per usage). */
 #define MAIL_MAX_TLSA 8
@@ -295,14 +299,9 @@ mq_reply(void *arg, enum query_status st, ldns_pkt *p)
 static void
 host_name(const ldns_rdf *rdf, char *buf, size_t len)
 {
-	char *s = ldns_rdf2str(rdf);
 	size_t i, n;
 
-	snprintf(buf, len, "%s", s != NULL ? s : "");
-	free(s);
-	n = strlen(buf);
-	if (n > 1 && buf[n - 1] == '.')
-		buf[--n] = '\0';
+	n = strlen(dnsanswer_name_text(rdf, buf, len));
 	for (i = 0; i < n; i++)
 		buf[i] = (char)tolower((unsigned char)buf[i]);
 }

@@ -53,6 +53,7 @@
 #include "blocklist.h"
 #include "conncap.h"
 #include "crawl.h"
+#include "dnsanswer.h"
 #include "headers.h"
 #include "http.h"
 #include "job.h"
@@ -999,15 +1000,9 @@ timer_cb(void *arg)
 static void
 probed_host(const struct job *j, char *buf, size_t len)
 {
-	char *s = j->facts.probed != NULL ? ldns_rdf2str(j->facts.probed) :
-	    NULL;
-	size_t n;
-
-	snprintf(buf, len, "%s", s != NULL ? s : j->domain);
-	free(s);
-	n = strlen(buf);
-	if (n > 1 && buf[n - 1] == '.')
-		buf[n - 1] = '\0';
+	if (j->facts.probed == NULL ||
+	    dnsanswer_name_text(j->facts.probed, buf, len)[0] == '\0')
+		snprintf(buf, len, "%s", j->domain);
 }
 
 /* The probed host's address: IPv4 first, IPv6 when it has no A. */
