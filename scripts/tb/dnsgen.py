@@ -20,6 +20,7 @@ import subprocess
 
 import plan as planmod
 from world import ALG_NAMES
+import world as worldmod
 
 DAY = 86400
 RSA_POOL = 3
@@ -387,6 +388,11 @@ def _extra_records(state):
 
 def generate(world, plan, state, T):
     extra = _extra_records(state)
+    for owner, rtype, rdata, _where in world.records:
+        zone = worldmod.record_zone(world, owner)
+        if rtype == "TXT":
+            rdata = _txt(rdata)     # the text value, split as the zone needs
+        extra.setdefault(zone, []).append([owner, rtype, rdata])
     ddir = os.path.join(state, "dns")
     if os.path.exists(ddir):
         shutil.rmtree(ddir)

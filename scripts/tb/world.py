@@ -247,6 +247,7 @@ class World:
         self.by_name = {}
         self.providers = {}  # name -> Entity (zones not in the list)
         self.mailhosts = {}  # name -> Entity (Postfix servers), in file order
+        self.records = []    # rr lines: (owner, type, rdata, where), file order
 
     def tld_of(self, domain):
         return domain.name.rsplit(".", 1)[-1]
@@ -343,6 +344,19 @@ def parse(path):
                     raise WorldError("%s: mailhost %r defined twice" % (where, name))
                 world.mailhosts[name] = Entity("mailhost", name,
                                                _parse_attrs(tokens[2:], MAILHOST_KEYS, where), where)
+            elif kind == "rr":
+                # rr OWNER TYPE RDATA...: one more record in the served zone
+                # that holds OWNER (a listed domain's or a provider's); the
+                # rdata is given in zone-file syntax, quoted as a whole when
+                # it has spaces or quotes of its own.
+                owner = name[2:] if name.startswith("*.") else name
+                _check_name(owner.lstrip("_").replace("._", "."), where)
+                if len(tokens) < 4:
+                    raise WorldError("%s: rr needs OWNER TYPE RDATA" % where)
+                rtype = tokens[2].upper()
+                if not rtype.isalnum():
+                    raise WorldError("%s: bad record type %r" % (where, tokens[2]))
+                world.records.append((name, rtype, " ".join(tokens[3:]), where))
             elif kind == "domain":
                 _check_name(name, where)
                 if name.count(".") < 1:
@@ -354,7 +368,7 @@ def parse(path):
                 world.domains.append(ent)
                 world.by_name[name] = ent
             else:
-                raise WorldError("%s: unknown line kind %r (root, tld, network, provider, mailhost, domain)" % (where, kind))
+                raise WorldError("%s: unknown line kind %r (root, tld, network, provider, mailhost, domain, rr)" % (where, kind))
     _check_world(world)
     return world
 
@@ -530,3 +544,26 @@ def _check_world(world):
         if d["country"] is None:
             d.attrs["country"] = world.tlds[tld]["country"] or ""
     _check_mail(world)
+    _check_records(world)
+
+
+def record_zone(world, owner):
+    """The served zone an rr line's OWNER falls in: the longest listed
+    domain with a zone of its own, or provider, equal to it or above it;
+    None when there is none."""
+    zones = set(world.providers)
+    zones.update(d.name for d in world.domains
+                 if d["dns"] == "ok" and not d["inline"])
+    labels = owner.split(".")
+    for i in range(len(labels) - 1):
+        cand = ".".join(labels[i:])
+        if cand in zones:
+            return cand
+    return None
+
+
+def _check_records(world):
+    for owner, rtype, rdata, where in world.records:
+        if record_zone(world, owner) is None:
+            raise WorldError("%s: rr owner %s is in no served zone of the world "
+                             "(a listed domain with dns=ok or a provider)" % (where, owner))
