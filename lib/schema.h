@@ -14,7 +14,7 @@
 
 /* v2 (issue 16): the mail stage's columns, mx_tested .. mail_error and
  * mail_ms.  Readers take v1 parts as well (the new columns are null). */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /* Logical column types; each maps to one Parquet physical/logical pair. */
 enum schema_type {
@@ -25,7 +25,7 @@ enum schema_type {
 	SCHEMA_TYPE_TIMESTAMP_US, /* INT64, TIMESTAMP(MICROS, UTC) */
 };
 
-/* Column indexes of schema v1, in table order (the row layout). */
+/* Column indexes of schema v3, in table order (the row layout). */
 enum schema_col {
 	SCHEMA_COL_INPUT_INDEX = 0,
 	SCHEMA_COL_DOMAIN,
@@ -104,6 +104,37 @@ enum schema_col {
 	SCHEMA_COL_MTA_STS_MX_MATCH,
 	SCHEMA_COL_TLSRPT_VALID,
 	SCHEMA_COL_MAIL_ERROR,
+	SCHEMA_COL_NS_ROV,
+	SCHEMA_COL_NS_ROV_ADDRS,
+	SCHEMA_COL_MX_ROV,
+	SCHEMA_COL_MX_ROV_ADDRS,
+	SCHEMA_COL_WEB_ROV_ALL,
+	SCHEMA_COL_WEB_ROV_ADDRS,
+	SCHEMA_COL_NS_V6_COUNT,
+	SCHEMA_COL_NS_V6_REACHABLE,
+	SCHEMA_COL_NS_LAME,
+	SCHEMA_COL_NS_ASN_COUNT,
+	SCHEMA_COL_NS_OPERATOR,
+	SCHEMA_COL_MX_OPERATOR,
+	SCHEMA_COL_MX_DNSSEC,
+	SCHEMA_COL_DMARC_SOURCE,
+	SCHEMA_COL_DMARC_POLICY,
+	SCHEMA_COL_DMARC_SP,
+	SCHEMA_COL_DMARC_PCT,
+	SCHEMA_COL_DMARC_ADKIM,
+	SCHEMA_COL_DMARC_ASPF,
+	SCHEMA_COL_DMARC_RUA,
+	SCHEMA_COL_DMARC_RUF,
+	SCHEMA_COL_DMARC_EXTERNAL,
+	SCHEMA_COL_DMARC_ERROR,
+	SCHEMA_COL_SPF_LOOKUPS,
+	SCHEMA_COL_SPF_VOID_LOOKUPS,
+	SCHEMA_COL_SPF_RESULT_ALL,
+	SCHEMA_COL_SPF_ERROR,
+	SCHEMA_COL_DKIM_HINT,
+	SCHEMA_COL_CAA_ISSUE,
+	SCHEMA_COL_CAA_IODEF,
+	SCHEMA_COL_CAA_INHERITED,
 	SCHEMA_COL_DNS_MS,
 	SCHEMA_COL_TLS_MS,
 	SCHEMA_COL_HTTP_MS,
@@ -140,7 +171,7 @@ struct schema_value {
 	} u;
 };
 
-/* Number of columns of schema v1 (SCHEMA_COL_COUNT). */
+/* Number of columns of schema v3 (SCHEMA_COL_COUNT). */
 size_t schema_column_count(void);
 
 /* Column i (i < schema_column_count()); NULL when out of range. */

@@ -44,7 +44,7 @@ def set_schema_version(path, value):
     i = data.rindex(key) + len(key)
     # field header of the value, then its length (1), then the value
     j = data.index(b"\x01", i, i + 4) + 1
-    assert data[j:j + 1] == b"2", data[i:i + 8]
+    assert data[j:j + 1] == b"3", data[i:i + 8]
     data[j] = ord(value)
     with open(path, "wb") as f:
         f.write(data)
@@ -67,7 +67,7 @@ def main():
         d = run([dump, first[0]])
         for key, value in [("uptake.list_name", "list.txt"),
                            ("uptake.probes", "dns"), ("uptake.shard", "0/1"),
-                           ("uptake.schema_version", "2")]:
+                           ("uptake.schema_version", "3")]:
             t.ok("  %s: %s\n" % (key, value) in d.stdout,
                  "a part records %s: %s" % (key, value), d.stdout[-1500:])
         t.ok("  uptake.list_sha256: " in d.stdout,
@@ -107,7 +107,7 @@ def main():
         sv = os.path.join(tmp, "schema-src")
         shutil.copytree(base, sv)
         set_schema_version(parts(sv)[0], "9")
-        refused("another schema version", "uptake.schema_version", "9", "2",
+        refused("another schema version", "uptake.schema_version", "9", "3",
                 src=sv)
 
         # The same facts: the resume completes the crawl, exactly once.
