@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dmarc.h"
 #include "mailpol.h"
 
 static bool
@@ -134,94 +135,21 @@ mailpol_spf(const char *const *txt, const size_t *len, size_t n)
 	return spf_one(txt[which], len[which]);
 }
 
-static bool
-is_dmarc(const char *s, size_t len)
-{
-	size_t i = 0;
-
-	/* "v" *WSP "=" *WSP "DMARC1" *WSP (";" / end), RFC 7489 6.4 */
-	if (len == 0 || s[0] != 'v')
-		return false;
-	i = 1;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (i >= len || s[i] != '=')
-		return false;
-	i++;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (len - i < 6 || strncmp(s + i, "DMARC1", 6) != 0)
-		return false;
-	i += 6;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i == len || s[i] == ';';
-}
-
-static const char *
-dmarc_one(const char *s, size_t len)
-{
-	size_t i = 0;
-
-	if (len > MAILPOL_MAX_RECORD)
-		len = MAILPOL_MAX_RECORD;
-	/* skip the v= tag */
-	while (i < len && s[i] != ';')
-		i++;
-	while (i < len) {
-		size_t ks, ke, vs, ve;
-
-		i++;		/* past ';' */
-		while (i < len && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		ks = i;
-		while (i < len && s[i] != '=' && s[i] != ';')
-			i++;
-		if (i >= len || s[i] != '=')
-			continue;
-		ke = i;
-		while (ke > ks && (s[ke - 1] == ' ' || s[ke - 1] == '\t'))
-			ke--;
-		i++;
-		while (i < len && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		vs = i;
-		while (i < len && s[i] != ';')
-			i++;
-		ve = i;
-		while (ve > vs && (s[ve - 1] == ' ' || s[ve - 1] == '\t'))
-			ve--;
-		if (ke - ks == 1 && (s[ks] == 'p' || s[ks] == 'P')) {
-			size_t vl = ve - vs;
-
-			if (vl == 4 && strncasecmp(s + vs, "none", 4) == 0)
-				return "none";
-			if (vl == 10 && strncasecmp(s + vs, "quarantine", 10) == 0)
-				return "quarantine";
-			if (vl == 6 && strncasecmp(s + vs, "reject", 6) == 0)
-				return "reject";
-			return "invalid";
-		}
-	}
-	return "invalid";
-}
-
+/* The dmarc column: the p= tag of the one record at _dmarc (the parser
+ * is dmarc.c's, the same as the dnspolicy stage's). */
 const char *
 mailpol_dmarc(const char *const *txt, const size_t *len, size_t n)
 {
-	size_t i, found = 0, which = 0;
+	struct dmarc_record r;
+	size_t which = 0;
+	size_t found = dmarc_select(txt, len, n, &which);
 
-	for (i = 0; i < n; i++) {
-		if (is_dmarc(txt[i], len[i])) {
-			found++;
-			which = i;
-		}
-	}
 	if (found == 0)
 		return "absent";
 	if (found > 1)
 		return "invalid";
-	return dmarc_one(txt[which], len[which]);
+	(void)dmarc_parse(txt[which], len[which], &r);
+	return r.p != DMARC_P_UNSET ? dmarc_policy_str(r.p) : "invalid";
 }
 
 int
