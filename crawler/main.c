@@ -36,6 +36,7 @@
 #include "query.h"
 #include "regdom.h"
 #include "scheduler.h"
+#include "serversprobe.h"
 #include "shard.h"
 #include "snapshot.h"
 #include "util.h"
@@ -143,6 +144,7 @@ static const struct {
 	{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
 	{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
 	{ "tls", PROBE_TLS }, { "http", PROBE_HTTP }, { "mail", PROBE_MAIL },
+	{ "ns", PROBE_NS },
 };
 #define NPROBE_NAMES (sizeof(probe_names) / sizeof(probe_names[0]))
 
@@ -164,7 +166,7 @@ parse_probes(const char *s)
 				break;
 		if (i == NPROBE_NAMES)
 			fatal(2, "--probes: unknown probe '%s' (dns, dnssec, "
-			    "rpki, geo, tls, http, mail)", tok);
+			    "rpki, geo, tls, http, mail, ns)", tok);
 		out |= probe_names[i].bit;
 	}
 	free(copy);
@@ -609,6 +611,20 @@ main(int argc, char **argv)
 			fatal(2, "mail probe: %s", err);
 	}
 
+	/* The servers stage: NS and MX routes and depth; with the ns probe,
+	 * SOA queries straight to the name servers (docs/operations.md). */
+	{
+		struct servers_ctx_options so2;
+
+		memset(&so2, 0, sizeof(so2));
+		so2.ns_probe = (cfg.probes & PROBE_NS) != 0;
+		so2.blocklist = blocklist;
+		so2.optout = optout;
+		so2.timeout_ms = cfg.query_timeout_ms;
+		so2.tries = cfg.query_tries;
+		c.servers = servers_ctx_new(&c, &so2);
+	}
+
 	c.snap = snap;
 	start = time(NULL);
 	rfc3339(start, tbuf, sizeof(tbuf));
@@ -703,7 +719,10 @@ main(int argc, char **argv)
 		mail_ctx_summary(c.mail, mail_summary, sizeof(mail_summary));
 		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 	}
+	servers_ctx_summary(c.servers, mail_summary, sizeof(mail_summary));
+	fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 
+	servers_ctx_free(c.servers);
 	mail_ctx_free(c.mail);
 	web_ctx_free(c.web);
 	val_ctx_free(c.val);

@@ -294,15 +294,31 @@ mx_cmp(const void *a, const void *b)
 	return ldns_dname_compare(x->host, y->host);
 }
 
-/* The hosts named qn (one name may be listed more than once) have AAAA. */
+/* The hosts named qn (one name may be listed more than once) have AAAA:
+ * the fact, with the first JOB_HOST_V6 addresses (the servers stage). */
 static void
-host_has_v6(struct job_host *h, unsigned n, const ldns_rdf *qn)
+host_has_v6(struct job_host *h, unsigned n, const ldns_rdf *qn,
+	const ldns_pkt *p)
 {
+	ldns_rr_list *l = dnsanswer_rrs(p, qn, LDNS_RR_TYPE_AAAA, NULL);
+	size_t k, nrr = ldns_rr_list_rr_count(l);
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		if (ldns_dname_compare(h[i].name, qn) == 0)
-			h[i].v6 = true;
+	for (i = 0; i < n; i++) {
+		if (ldns_dname_compare(h[i].name, qn) != 0)
+			continue;
+		h[i].v6 = true;
+		for (k = 0; k < nrr && h[i].nv6addr < JOB_HOST_V6; k++) {
+			const ldns_rr *rr = ldns_rr_list_rr(l, k);
+			const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
+			    ldns_rr_rdf(rr, 0) : NULL;
+
+			if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
+			    ldns_rdf_size(rd), &h[i].v6addr[h[i].nv6addr]) == 0)
+				h[i].nv6addr++;
+		}
+	}
+	ldns_rr_list_free(l);
 }
 
 static void
@@ -578,13 +594,13 @@ on_answer(struct job *j, const struct dq *d, ldns_pkt *p)
 		break;
 	case DQ_NS_AAAA:
 		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0) {
-			host_has_v6(j->facts.ns, j->facts.nns, qn);
+			host_has_v6(j->facts.ns, j->facts.nns, qn, p);
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_NS, true);
 		}
 		break;
 	case DQ_MX_AAAA:
 		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0) {
-			host_has_v6(j->facts.mx, j->facts.nmx, qn);
+			host_has_v6(j->facts.mx, j->facts.nmx, qn, p);
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, true);
 		}
 		break;
@@ -847,7 +863,19 @@ set_first_addr(struct job *j, const ldns_pkt *p, enum netaddr_af af,
 {
 	ldns_rr_list *l = dnsanswer_rrs(p, dq_qname(p), af == NETADDR_V4 ?
 	    LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA, NULL);
+	size_t k;
 
+	/* Every address, for the servers stage's web_rov_all. */
+	for (k = 0; k < ldns_rr_list_rr_count(l) &&
+	    j->facts.nweb_all < JOB_MAX_WEB_ADDRS; k++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, k);
+		struct netaddr *a = &j->facts.web_all[j->facts.nweb_all];
+
+		if (ldns_rr_rd_count(rr) > 0 && netaddr_from_bytes(
+		    ldns_rdf_data(ldns_rr_rdf(rr, 0)),
+		    ldns_rdf_size(ldns_rr_rdf(rr, 0)), a) == 0 && a->af == af)
+			j->facts.nweb_all++;
+	}
 	if (ldns_rr_list_rr_count(l) > 0) {
 		ldns_rr *rr = ldns_rr_list_rr(l, 0);
 		const ldns_rdf *rd = ldns_rr_rd_count(rr) ? ldns_rr_rdf(rr, 0) :

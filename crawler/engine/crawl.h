@@ -23,6 +23,7 @@ struct shard;
 struct sched;
 struct web_ctx;
 struct mail_ctx;
+struct servers_ctx;
 
 /* Probes selectable with --probes. */
 enum probe {
@@ -33,9 +34,10 @@ enum probe {
 	PROBE_TLS = 1 << 4,
 	PROBE_HTTP = 1 << 5,
 	PROBE_MAIL = 1 << 6,
+	PROBE_NS = 1 << 7,	/* SOA queries straight to the NS hosts */
 };
 #define PROBE_ALL (PROBE_DNS | PROBE_DNSSEC | PROBE_RPKI | PROBE_GEO | \
-	PROBE_TLS | PROBE_HTTP | PROBE_MAIL)
+	PROBE_TLS | PROBE_HTTP | PROBE_MAIL | PROBE_NS)
 
 struct crawl_config {
 	const char *list_path;
@@ -94,6 +96,7 @@ struct crawl {
 	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
 	struct web_ctx *web;		/* TLS and HTTP probes, or NULL */
 	struct mail_ctx *mail;		/* the mail probe, or NULL */
+	struct servers_ctx *servers;	/* the servers stage, or NULL */
 	struct sched *sched;		/* the scheduler running the crawl */
 	LIST_HEAD(vq_list, vq) vqs;	/* validator queries outstanding
 					 * (dnsprobe.c) */

@@ -22,6 +22,7 @@ struct loop_timer;
 struct dns;
 struct web;
 struct mail;
+struct servers;
 
 /* The stages of a domain, in pipeline order (crawler/engine/pipeline.c). */
 enum job_stage {
@@ -30,6 +31,8 @@ enum job_stage {
 	JOB_DNSSEC,		/* dnsprobe.c: the validator's verdicts */
 	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */
 	JOB_MAIL,		/* mailprobe.c: SMTP and STARTTLS of the MX */
+	JOB_SERVERS,		/* serversprobe.c: routes and depth of the NS,
+				 * MX and web servers */
 	JOB_DONE,
 };
 
@@ -51,11 +54,19 @@ enum dns_outcome {
  * rollover publishes two per usage). */
 #define JOB_MAX_TLSA 8
 
+/* IPv6 addresses kept per NS or MX host (its AAAA answer), and every
+ * address of the probed host (its A and AAAA answers): one to four per
+ * family in practice; more add nothing to the routes measured. */
+#define JOB_HOST_V6 4
+#define JOB_MAX_WEB_ADDRS 16
+
 /* A host a domain depends on, as the DNS stage found it. */
 struct job_host {
 	ldns_rdf *name;			/* owned */
 	uint16_t pref;			/* MX preference; 0 for NS */
 	bool v6;			/* its AAAA answer had records */
+	struct netaddr v6addr[JOB_HOST_V6];	/* the first of them */
+	unsigned nv6addr;
 };
 
 /*
@@ -69,6 +80,8 @@ struct job_facts {
 					 * NULL until the apex resolved */
 	bool have_web[2];		/* index enum netaddr_af */
 	struct netaddr web[2];		/* the probed host's first A / AAAA */
+	struct netaddr web_all[JOB_MAX_WEB_ADDRS];	/* ... every one */
+	unsigned nweb_all;
 	struct job_host mx[JOB_MAX_HOSTS];
 	unsigned nmx;
 	struct job_host ns[JOB_MAX_HOSTS];
@@ -116,6 +129,7 @@ struct job {
 	struct dns *dns;		/* dnsprobe.c: DNS and DNSSEC */
 	struct web *web;		/* webprobe.c: TLS, HTTPS, port 80 */
 	struct mail *mail;		/* mailprobe.c: the MX hosts */
+	struct servers *servers;	/* serversprobe.c */
 };
 
 #endif

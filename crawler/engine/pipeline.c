@@ -16,6 +16,7 @@
 #include "pipeline.h"
 #include "row.h"
 #include "schema.h"
+#include "serversprobe.h"
 #include "webprobe.h"
 
 struct stage {
@@ -56,6 +57,9 @@ static const struct stage stages[] = {
 	{ JOB_DNSSEC, "dnssec", NULL, dnssecprobe_start },
 	{ JOB_WEB, "web", web_wanted, webprobe_start },
 	{ JOB_MAIL, "mail", mailprobe_wanted, mailprobe_start },
+	/* Last: the MX and NS hosts' routes and depth, after the stages
+	 * whose facts it reads. */
+	{ JOB_SERVERS, "servers", serversprobe_wanted, serversprobe_start },
 };
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
 
@@ -138,11 +142,13 @@ pipeline_abort(struct job *j)
 	dnsprobe_abort(j);
 	webprobe_abort(j);
 	mailprobe_abort(j);
+	serversprobe_abort(j);
 }
 
 void
 pipeline_fini(struct job *j)
 {
+	serversprobe_fini(j);
 	mailprobe_fini(j);
 	webprobe_fini(j);
 	dnsprobe_fini(j);

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "loop.h"
 #include "mailprobe.h"
+#include "serversprobe.h"
 #include "pipeline.h"
 #include "query.h"
 #include "query_replay.h"
@@ -122,6 +123,33 @@ mailprobe_abort(struct job *j)
 
 void
 mailprobe_fini(struct job *j)
+{
+	(void)j;
+}
+
+/* Nor the servers stage (no servers context). */
+bool
+serversprobe_wanted(const struct job *j)
+{
+	(void)j;
+	return false;
+}
+
+bool
+serversprobe_start(struct job *j)
+{
+	(void)j;
+	return false;
+}
+
+void
+serversprobe_abort(struct job *j)
+{
+	(void)j;
+}
+
+void
+serversprobe_fini(struct job *j)
 {
 	(void)j;
 }
