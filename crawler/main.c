@@ -340,6 +340,7 @@ main(int argc, char **argv)
 	struct list_reader *list = NULL;
 	struct optout *optout = NULL;
 	struct shard *shard = NULL;
+	struct regdom *psl = NULL;
 	ldns_rr_list *anchors = NULL;
 	struct addr_data addr;
 	struct addr_data_options ao;
@@ -549,9 +550,16 @@ main(int argc, char **argv)
 	if (addr_summary[0] != '\0')
 		log_info("crawl", "%s", addr_summary);
 
+	/* The Public Suffix List: the registrable domains of NS and MX hosts
+	 * (ns_operator, mx_operator). */
+	psl = regdom_new(NULL, err, sizeof(err));
+	if (psl == NULL)
+		fatal(2, "%s", err);
+
 	memset(&c, 0, sizeof(c));
 	c.cfg = &cfg;
 	c.addr = &addr.ctx;
+	c.regdom = psl;
 	c.loop = loop_new(err, sizeof(err));
 	if (c.loop == NULL)
 		fatal(2, "%s", err);
@@ -726,6 +734,7 @@ main(int argc, char **argv)
 	mail_ctx_free(c.mail);
 	web_ctx_free(c.web);
 	val_ctx_free(c.val);
+	regdom_free(psl);
 	addr_data_free(&addr);
 	query_engine_free(c.qe);
 	dnsprobe_val_queries_free(&c);

@@ -23,6 +23,7 @@ struct shard;
 struct sched;
 struct web_ctx;
 struct mail_ctx;
+struct regdom;
 struct servers_ctx;
 
 /* Probes selectable with --probes. */
@@ -96,6 +97,8 @@ struct crawl {
 	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
 	struct web_ctx *web;		/* TLS and HTTP probes, or NULL */
 	struct mail_ctx *mail;		/* the mail probe, or NULL */
+	const struct regdom *regdom;	/* the Public Suffix List (registrable
+					 * domains), or NULL */
 	struct servers_ctx *servers;	/* the servers stage, or NULL */
 	struct sched *sched;		/* the scheduler running the crawl */
 	LIST_HEAD(vq_list, vq) vqs;	/* validator queries outstanding

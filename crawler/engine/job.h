@@ -27,6 +27,7 @@ struct servers;
 /* The stages of a domain, in pipeline order (crawler/engine/pipeline.c). */
 enum job_stage {
 	JOB_DNS = 0,		/* dnsprobe.c: the apex's records */
+	JOB_OPERATORS,		/* operators.c: ns_operator, mx_operator */
 	JOB_ADDR,		/* addrprobe.c: route, ROV, geo of the web addresses */
 	JOB_DNSSEC,		/* dnsprobe.c: the validator's verdicts */
 	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */

@@ -13,6 +13,7 @@
 #include "job.h"
 #include "loop.h"
 #include "mailprobe.h"
+#include "operators.h"
 #include "pipeline.h"
 #include "row.h"
 #include "schema.h"
@@ -53,6 +54,9 @@ web_wanted(const struct job *j)
  * job's facts (j->facts), never the row. */
 static const struct stage stages[] = {
 	{ JOB_DNS, "dns", NULL, dnsprobe_start },
+	/* In memory, right after the DNS stage, so that a later stage's
+	 * deadline does not take the DNS facts' operators with it. */
+	{ JOB_OPERATORS, "operators", operators_wanted, operators_start },
 	{ JOB_ADDR, "addr", addr_wanted, addr_start },
 	{ JOB_DNSSEC, "dnssec", NULL, dnssecprobe_start },
 	{ JOB_WEB, "web", web_wanted, webprobe_start },

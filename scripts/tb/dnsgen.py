@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 
+import operatortruth
 import plan as planmod
 from world import ALG_NAMES
 import world as worldmod
@@ -794,4 +795,7 @@ def truth(world, plan, T):
                 "nsec3_iterations": t["iterations"] if tsigned and t["denial"] == "nsec3" else None,
                 "signer_zone": t.name if tsigned else None,
             })
+    # ns_operator, mx_operator (issue 18): scripts/tb/operatortruth.py.
+    for name, cols in operatortruth.truth(world, plan).items():
+        out[name].update(cols)
     return out

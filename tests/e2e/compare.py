@@ -41,7 +41,11 @@ import invariants  # noqa: E402
 GROUPS = {
     "identity": ["input_index", "domain", "rank", "list", "probed_host"],
     "dns": ["dns_status", "ns_count", "a_count", "aaaa_count", "mx_count",
-            "web_ipv4", "web_ipv6", "ipv6_web", "ipv6_ns", "ipv6_mx", "caa", "https_rr"],
+            "web_ipv4", "web_ipv6", "ipv6_web", "ipv6_ns", "ipv6_mx", "caa", "https_rr",
+            # Written from the DNS stage's NS and MX host names (issue 18),
+            # so compared wherever the DNS columns are (mx_operator's schema
+            # group is email, which crawl-mail does not compare).
+            "ns_operator", "mx_operator"],
     "dnssec": ["dnssec_status", "dnssec_reason", "ds_present", "dnskey_algorithms",
                "ds_digest_types", "denial", "nsec3_iterations", "signer_zone"],
     "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web"],
