@@ -39,6 +39,7 @@
 #include "serversprobe.h"
 #include "shard.h"
 #include "snapshot.h"
+#include "spfprobe.h"
 #include "util.h"
 #include "vrp.h"
 #include "webprobe.h"
@@ -573,6 +574,10 @@ main(int argc, char **argv)
 	c.qe = query_engine_new(c.loop, &qo, err, sizeof(err));
 	if (c.qe == NULL)
 		fatal(2, "%s", err);
+	/* SPF as check_host() evaluates it (the spf stage): its table of the
+	 * names met, shared by the crawl's domains. */
+	if (cfg.probes & PROBE_DNS)
+		c.spf = spf_ctx_new(c.qe, 0);
 	if (anchors != NULL) {
 		val_ctx_options_default(&vo);
 		vo.now = cfg.validation_time;
@@ -727,11 +732,16 @@ main(int argc, char **argv)
 		mail_ctx_summary(c.mail, mail_summary, sizeof(mail_summary));
 		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 	}
+	if (c.spf != NULL) {
+		spf_ctx_summary(c.spf, mail_summary, sizeof(mail_summary));
+		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
+	}
 	servers_ctx_summary(c.servers, mail_summary, sizeof(mail_summary));
 	fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 
 	servers_ctx_free(c.servers);
 	mail_ctx_free(c.mail);
+	spf_ctx_free(c.spf);
 	web_ctx_free(c.web);
 	val_ctx_free(c.val);
 	regdom_free(psl);

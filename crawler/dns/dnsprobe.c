@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "mailpol.h"
 #include "query.h"
+#include "spf.h"
 #include "util.h"
 
 enum dq_kind {
@@ -391,9 +392,23 @@ on_txt_apex(struct job *j, const ldns_pkt *p)
 {
 	struct dnsanswer_txts t;
 
+	size_t i;
+
 	dnsanswer_txts_load(&t, p, j->apex);
 	row_set_str(&j->row, SCHEMA_COL_SPF,
 	    mailpol_spf((const char *const *)t.s, t.len, t.n));
+	/* The fact for the spf stage: the v=spf1 records (RFC 7208 4.5). */
+	j->facts.spf_known = true;
+	for (i = 0; i < t.n; i++) {
+		if (!spf_is_record(t.s[i], t.len[i]))
+			continue;
+		if (j->facts.spf_count++ == 0) {
+			j->facts.spf_text = xmalloc(t.len[i] + 1);
+			memcpy(j->facts.spf_text, t.s[i], t.len[i]);
+			j->facts.spf_text[t.len[i]] = '\0';
+			j->facts.spf_len = t.len[i];
+		}
+	}
 	dnsanswer_txts_free(&t);
 }
 

@@ -24,6 +24,7 @@ struct sched;
 struct web_ctx;
 struct mail_ctx;
 struct regdom;
+struct spf_ctx;
 struct servers_ctx;
 
 /* Probes selectable with --probes. */
@@ -99,6 +100,7 @@ struct crawl {
 	struct mail_ctx *mail;		/* the mail probe, or NULL */
 	const struct regdom *regdom;	/* the Public Suffix List (registrable
 					 * domains), or NULL */
+	struct spf_ctx *spf;		/* the SPF table (spfprobe.h), or NULL */
 	struct servers_ctx *servers;	/* the servers stage, or NULL */
 	struct sched *sched;		/* the scheduler running the crawl */
 	LIST_HEAD(vq_list, vq) vqs;	/* validator queries outstanding

@@ -22,6 +22,7 @@ struct loop_timer;
 struct dns;
 struct web;
 struct mail;
+struct spfeval;
 struct servers;
 
 /* The stages of a domain, in pipeline order (crawler/engine/pipeline.c). */
@@ -30,6 +31,7 @@ enum job_stage {
 	JOB_OPERATORS,		/* operators.c: ns_operator, mx_operator */
 	JOB_ADDR,		/* addrprobe.c: route, ROV, geo of the web addresses */
 	JOB_DNSSEC,		/* dnsprobe.c: the validator's verdicts */
+	JOB_SPF,		/* spfprobe.c: SPF as check_host() evaluates it */
 	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */
 	JOB_MAIL,		/* mailprobe.c: SMTP and STARTTLS of the MX */
 	JOB_SERVERS,		/* serversprobe.c: routes and depth of the NS,
@@ -92,6 +94,11 @@ struct job_facts {
 	bool mta_sts_record;		/* _mta-sts: one valid v=STSv1 record */
 	bool have_tlsrpt;		/* _smtp._tls has TXT records */
 	bool tlsrpt_valid;		/* ... exactly one v=TLSRPTv1, valid */
+	/* dns stage: the apex's TXT answer for the spf stage (spfprobe.h) */
+	bool spf_known;			/* the answer came (NOERROR, NXDOMAIN) */
+	unsigned spf_count;		/* v=spf1 records in it */
+	char *spf_text;			/* the one record (spf_count == 1), owned */
+	size_t spf_len;
 	/* dnssec stage: the verdict on the probed host's answer, and the
 	 * probed host's _443._tcp TLSA RRset (data owned) with its own */
 	bool have_dnssec;
@@ -130,6 +137,7 @@ struct job {
 	struct dns *dns;		/* dnsprobe.c: DNS and DNSSEC */
 	struct web *web;		/* webprobe.c: TLS, HTTPS, port 80 */
 	struct mail *mail;		/* mailprobe.c: the MX hosts */
+	struct spfeval *spf;		/* spfprobe.c: the SPF evaluation */
 	struct servers *servers;	/* serversprobe.c */
 };
 

@@ -17,6 +17,7 @@
 #include "pipeline.h"
 #include "row.h"
 #include "schema.h"
+#include "spfprobe.h"
 #include "serversprobe.h"
 #include "webprobe.h"
 
@@ -59,6 +60,7 @@ static const struct stage stages[] = {
 	{ JOB_OPERATORS, "operators", operators_wanted, operators_start },
 	{ JOB_ADDR, "addr", addr_wanted, addr_start },
 	{ JOB_DNSSEC, "dnssec", NULL, dnssecprobe_start },
+	{ JOB_SPF, "spf", spfprobe_wanted, spfprobe_start },
 	{ JOB_WEB, "web", web_wanted, webprobe_start },
 	{ JOB_MAIL, "mail", mailprobe_wanted, mailprobe_start },
 	/* Last: the MX and NS hosts' routes and depth, after the stages
@@ -100,7 +102,7 @@ run(struct job *j, size_t next)
 
 		if (s->wanted != NULL && !s->wanted(j))
 			continue;
-		if (s->id >= JOB_WEB)
+		if (s->id > JOB_DNSSEC)	/* not the spf stage's */
 			dns_time(j);
 		j->stage = s->id;
 		if (s->start(j))
@@ -146,6 +148,7 @@ pipeline_abort(struct job *j)
 	dnsprobe_abort(j);
 	webprobe_abort(j);
 	mailprobe_abort(j);
+	spfprobe_abort(j);
 	serversprobe_abort(j);
 }
 
@@ -154,6 +157,7 @@ pipeline_fini(struct job *j)
 {
 	serversprobe_fini(j);
 	mailprobe_fini(j);
+	spfprobe_fini(j);
 	webprobe_fini(j);
 	dnsprobe_fini(j);
 	job_facts_free(&j->facts);
@@ -174,4 +178,7 @@ job_facts_free(struct job_facts *f)
 		free((void *)f->tlsa_web[i].data);
 	f->nmx = f->nns = 0;
 	f->ntlsa_web = 0;
+	free(f->spf_text);
+	f->spf_text = NULL;
+	f->spf_count = 0;
 }

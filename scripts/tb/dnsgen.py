@@ -20,6 +20,7 @@ import subprocess
 
 import operatortruth
 import plan as planmod
+import spftruth
 from world import ALG_NAMES
 import world as worldmod
 
@@ -797,5 +798,9 @@ def truth(world, plan, T):
             })
     # ns_operator, mx_operator (issue 18): scripts/tb/operatortruth.py.
     for name, cols in operatortruth.truth(world, plan).items():
+        out[name].update(cols)
+    # spf_lookups, spf_void_lookups, spf_result_all, spf_error (issue 18):
+    # scripts/tb/spftruth.py.
+    for name, cols in spftruth.truth(world, plan).items():
         out[name].update(cols)
     return out

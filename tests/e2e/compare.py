@@ -48,7 +48,9 @@ GROUPS = {
             "ns_operator", "mx_operator"],
     "dnssec": ["dnssec_status", "dnssec_reason", "ds_present", "dnskey_algorithms",
                "ds_digest_types", "denial", "nsec3_iterations", "signer_zone"],
-    "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web"],
+    "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web",
+              # SPF as check_host() evaluates it (issue 18; the spf stage)
+              "spf_lookups", "spf_void_lookups", "spf_result_all", "spf_error"],
     # The mail stage (docs/mail.md): SMTP and STARTTLS of the MX hosts,
     # the MTA-STS policy and the TLS-RPT record.
     "mail": ["mx_tested", "mx_starttls", "mx_tls_version", "mx_cert_verify", "mx_dane",
