@@ -238,6 +238,13 @@ UNBOUND_SILENT_TUNING = """  unknown-server-time-limit: 200
 """
 
 
+def _log_queries():
+    """UPTAKE_TESTBED_LOG_QUERIES=1: Unbound logs every query it receives
+    (the crawler's), so that a test can count the queries for a name
+    (tests/spf/crawl_spfbench.py); off by default: a log line per query."""
+    return "  log-queries: yes\n" if os.environ.get("UPTAKE_TESTBED_LOG_QUERIES") == "1" else ""
+
+
 def _unbound_conf(udir, state, root_ds, big, tuning=""):
     with open(os.path.join(udir, "root.hints"), "w") as f:
         f.write(". 3600000 NS %s.\n" % planmod.ROOT_NS)
@@ -294,7 +301,7 @@ def _unbound_conf(udir, state, root_ds, big, tuning=""):
 {tuning}remote-control:
   control-enable: no
 """.format(v4=planmod.RESOLVER_V4, v6=planmod.RESOLVER_V6, udir=udir, state=state, cache=cache,
-           tuning=tuning)
+           tuning=tuning + _log_queries())
     with open(os.path.join(udir, "unbound.conf"), "w") as f:
         f.write(conf)
 
