@@ -186,6 +186,14 @@ static const struct metric table[] = {
 	    "dns_status = 'ok' AND spf IS NOT NULL",
 	    "spf = 'fail'",
 	    "domains that do not resolve" },
+	{ "spf_effective", "email", "SPF effective",
+	    "the SPF record evaluates as RFC 7208 does (include and redirect "
+	    "followed) without an error, to -all or ~all",
+	    "dns_status = 'ok' AND spf IS NOT NULL AND "
+	    "(spf = 'absent' OR spf_lookups IS NOT NULL)",
+	    "spf_error IS NULL AND spf_result_all IN ('fail', 'softfail')",
+	    "domains that do not resolve, or whose SPF evaluation did not end "
+	    "(the deadline)" },
 	{ "dmarc_enforced", "email", "DMARC enforced",
 	    "the DMARC policy is quarantine or reject",
 	    "dns_status = 'ok' AND dmarc IS NOT NULL",
