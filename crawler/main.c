@@ -25,6 +25,7 @@
 #include "blocklist.h"
 #include "conncap.h"
 #include "crawl.h"
+#include "dnspolicy.h"
 #include "dnsprobe.h"
 #include "dnssec.h"
 #include "list.h"
@@ -578,6 +579,10 @@ main(int argc, char **argv)
 	 * names met, shared by the crawl's domains. */
 	if (cfg.probes & PROBE_DNS)
 		c.spf = spf_ctx_new(c.qe, 0);
+	/* DMARC, the DKIM hint and the CAA tree (the dnspolicy stage): its
+	 * cache of organisational domains' DMARC answers. */
+	if (cfg.probes & PROBE_DNS)
+		c.dnspolicy = dnspolicy_ctx_new();
 	if (anchors != NULL) {
 		val_ctx_options_default(&vo);
 		vo.now = cfg.validation_time;
@@ -736,12 +741,18 @@ main(int argc, char **argv)
 		spf_ctx_summary(c.spf, mail_summary, sizeof(mail_summary));
 		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 	}
+	if (c.dnspolicy != NULL) {
+		dnspolicy_ctx_summary(c.dnspolicy, mail_summary,
+		    sizeof(mail_summary));
+		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
+	}
 	servers_ctx_summary(c.servers, mail_summary, sizeof(mail_summary));
 	fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 
 	servers_ctx_free(c.servers);
 	mail_ctx_free(c.mail);
 	spf_ctx_free(c.spf);
+	dnspolicy_ctx_free(c.dnspolicy);
 	web_ctx_free(c.web);
 	val_ctx_free(c.val);
 	regdom_free(psl);

@@ -24,6 +24,7 @@
 
 #include "crawl.h"
 #include "dnsanswer.h"
+#include "dnspolicy.h"
 #include "dnsprobe.h"
 #include "job.h"
 #include "log.h"
@@ -424,6 +425,7 @@ on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
 	if (kind == DQ_DMARC) {
 		row_set_str(&j->row, SCHEMA_COL_DMARC,
 		    mailpol_dmarc((const char *const *)t.s, t.len, t.n));
+		dnspolicy_dmarc_fact(&j->facts, &t);
 	} else {
 		/* The facts for the mail stage, which writes mta_sts_mode and
 		 * tlsrpt_valid (their null rules are the mail columns'). */
@@ -583,6 +585,7 @@ on_answer(struct job *j, const struct dq *d, ldns_pkt *p)
 	case DQ_CAA:
 		row_set_bool(&j->row, SCHEMA_COL_CAA,
 		    dnsanswer_count(p, j->apex, LDNS_RR_TYPE_CAA) > 0);
+		dnspolicy_caa_fact(&j->facts, p, j->apex);
 		break;
 	case DQ_HTTPS:
 		j->dns->https_apex = dnsanswer_count(p, j->apex, LDNS_RR_TYPE_HTTPS) > 0;

@@ -23,6 +23,7 @@ struct shard;
 struct sched;
 struct web_ctx;
 struct mail_ctx;
+struct dnspolicy_ctx;
 struct regdom;
 struct spf_ctx;
 struct servers_ctx;
@@ -98,6 +99,8 @@ struct crawl {
 	const struct addr_ctx *addr;	/* routing and geo data, or NULL */
 	struct web_ctx *web;		/* TLS and HTTP probes, or NULL */
 	struct mail_ctx *mail;		/* the mail probe, or NULL */
+	struct dnspolicy_ctx *dnspolicy;	/* DMARC, DKIM hint, CAA tree
+					 * (dnspolicy.h), or NULL */
 	const struct regdom *regdom;	/* the Public Suffix List (registrable
 					 * domains), or NULL */
 	struct spf_ctx *spf;		/* the SPF table (spfprobe.h), or NULL */

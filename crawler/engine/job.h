@@ -22,6 +22,7 @@ struct loop_timer;
 struct dns;
 struct web;
 struct mail;
+struct dnspolicy;
 struct spfeval;
 struct servers;
 
@@ -32,6 +33,7 @@ enum job_stage {
 	JOB_ADDR,		/* addrprobe.c: route, ROV, geo of the web addresses */
 	JOB_DNSSEC,		/* dnsprobe.c: the validator's verdicts */
 	JOB_SPF,		/* spfprobe.c: SPF as check_host() evaluates it */
+	JOB_DNSPOLICY,		/* dnspolicy.c: DMARC, the DKIM hint, the CAA tree */
 	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */
 	JOB_MAIL,		/* mailprobe.c: SMTP and STARTTLS of the MX */
 	JOB_SERVERS,		/* serversprobe.c: routes and depth of the NS,
@@ -94,6 +96,15 @@ struct job_facts {
 	bool mta_sts_record;		/* _mta-sts: one valid v=STSv1 record */
 	bool have_tlsrpt;		/* _smtp._tls has TXT records */
 	bool tlsrpt_valid;		/* ... exactly one v=TLSRPTv1, valid */
+	/* dns stage: _dmarc.DOMAIN's TXT answer and the apex's CAA answer,
+	 * for the dnspolicy stage (dnspolicy.h) */
+	bool dmarc_known;		/* the answer came (NOERROR, NXDOMAIN) */
+	unsigned dmarc_count;		/* DMARC records in it (2: several) */
+	char *dmarc_text;		/* the one record (dmarc_count 1), owned */
+	size_t dmarc_len;
+	bool caa_known;			/* the apex's CAA answer came */
+	unsigned caa_count;		/* CAA records answering the apex */
+	bool caa_issue, caa_iodef;	/* issue / iodef properties among them */
 	/* dns stage: the apex's TXT answer for the spf stage (spfprobe.h) */
 	bool spf_known;			/* the answer came (NOERROR, NXDOMAIN) */
 	unsigned spf_count;		/* v=spf1 records in it */
@@ -137,6 +148,7 @@ struct job {
 	struct dns *dns;		/* dnsprobe.c: DNS and DNSSEC */
 	struct web *web;		/* webprobe.c: TLS, HTTPS, port 80 */
 	struct mail *mail;		/* mailprobe.c: the MX hosts */
+	struct dnspolicy *dnspolicy;	/* dnspolicy.c */
 	struct spfeval *spf;		/* spfprobe.c: the SPF evaluation */
 	struct servers *servers;	/* serversprobe.c */
 };

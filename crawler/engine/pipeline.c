@@ -9,6 +9,7 @@
 
 #include "addrprobe.h"
 #include "crawl.h"
+#include "dnspolicy.h"
 #include "dnsprobe.h"
 #include "job.h"
 #include "loop.h"
@@ -61,6 +62,7 @@ static const struct stage stages[] = {
 	{ JOB_ADDR, "addr", addr_wanted, addr_start },
 	{ JOB_DNSSEC, "dnssec", NULL, dnssecprobe_start },
 	{ JOB_SPF, "spf", spfprobe_wanted, spfprobe_start },
+	{ JOB_DNSPOLICY, "dnspolicy", dnspolicy_wanted, dnspolicy_start },
 	{ JOB_WEB, "web", web_wanted, webprobe_start },
 	{ JOB_MAIL, "mail", mailprobe_wanted, mailprobe_start },
 	/* Last: the MX and NS hosts' routes and depth, after the stages
@@ -148,6 +150,7 @@ pipeline_abort(struct job *j)
 	dnsprobe_abort(j);
 	webprobe_abort(j);
 	mailprobe_abort(j);
+	dnspolicy_abort(j);
 	spfprobe_abort(j);
 	serversprobe_abort(j);
 }
@@ -157,6 +160,7 @@ pipeline_fini(struct job *j)
 {
 	serversprobe_fini(j);
 	mailprobe_fini(j);
+	dnspolicy_fini(j);
 	spfprobe_fini(j);
 	webprobe_fini(j);
 	dnsprobe_fini(j);
@@ -178,6 +182,9 @@ job_facts_free(struct job_facts *f)
 		free((void *)f->tlsa_web[i].data);
 	f->nmx = f->nns = 0;
 	f->ntlsa_web = 0;
+	free(f->dmarc_text);
+	f->dmarc_text = NULL;
+	f->dmarc_count = 0;
 	free(f->spf_text);
 	f->spf_text = NULL;
 	f->spf_count = 0;

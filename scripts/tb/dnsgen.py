@@ -18,8 +18,10 @@ import os
 import shutil
 import subprocess
 
+import dmarctruth
 import operatortruth
 import plan as planmod
+import serverstruth
 import spftruth
 from world import ALG_NAMES
 import world as worldmod
@@ -184,12 +186,11 @@ def _edit_signed(path, zone_name, host, how):
         fh.write("\n".join(out) + "\n")
 
 
-def _nsd_conf(ddir, name, v4, v6, zones, state):
+def _nsd_conf(ddir, name, v4, v6, zones, state, extra=()):
+    """NSD listening on v4, v6 (either None) and the extra addresses (the
+    servers world's nshost lines), serving zones."""
     os.makedirs(os.path.join(ddir, "xfr"), exist_ok=True)
-    conf = [
-        "server:",
-        "  ip-address: %s" % v4,
-        "  ip-address: %s" % v6,
+    conf = ["server:"] + ["  ip-address: %s" % a for a in [v4, v6] + list(extra) if a] + [
         "  port: 53",
         "  server-count: 2" if name in ("leaf", "tld") else "  server-count: 1",
         "  username: \"\"",
@@ -313,7 +314,8 @@ set -euo pipefail
 S=$1
 D=$S/dns
 mkdir -p "$S/run"
-for n in root tld leaf; do
+for n in root tld leaf refuser; do
+	[ -f "$D/$n/nsd.conf" ] || continue	# refuser: nshost lame=refused only
 	nsd-checkconf "$D/$n/nsd.conf" || { echo "dns: bad nsd.conf for $n" >&2; exit 1; }
 	nsd -c "$D/$n/nsd.conf" || { echo "dns: nsd $n failed to start:" >&2; tail -5 "$D/$n/nsd.log" >&2; exit 1; }
 done
@@ -417,6 +419,10 @@ def generate(world, plan, state, T):
     ds_for = {}           # child fqdn-less name -> [DS rdata]
     tld_children = {t: [] for t in world.tlds}
     inline_records = {t: [] for t in world.tlds}
+    in_records = {}       # in=PARENT: the names whose records PARENT's zone holds
+    for d in world.domains:
+        if d["in"] is not None:
+            in_records.setdefault(d["in"], []).append(d)
     for i, d in enumerate(world.domains):
         p = plan[d.name]
         tld = d.name.rsplit(".", 1)[-1]
@@ -434,7 +440,8 @@ def generate(world, plan, state, T):
                     ds_for[d.name] = _ds_records(d.name, keys.get("13", True, i), d["digest"])
             continue
         if d["inline"]:
-            inline_records[tld].append(d)
+            if d["in"] is None:
+                inline_records[tld].append(d)
             continue
         z = Zone(d.name, d["sign"], d["denial"], d["iterations"])
         _soa(z, p.ns_hosts[0])
@@ -446,6 +453,8 @@ def generate(world, plan, state, T):
             if d["ns6"] == "yes":
                 z.add(h, "AAAA", planmod.LEAF_V6)
         _host_records(z, d, p, T)
+        for sub in in_records.get(d.name, []):
+            _host_records(z, sub, plan[sub.name], T)
         for owner, rtype, rdata in extra.get(d.name, []):
             z.add(owner, rtype, rdata)
         if d["sign"] != "none":
@@ -487,6 +496,11 @@ def generate(world, plan, state, T):
             z.add(h, "AAAA", pp.mx_v6)
             if pv["dane"] == "yes":
                 z.add("_25._tcp." + h, "TLSA", TLSA_DATA)
+        for nh in plan.nshosts.values():
+            if nh.zone == pname:    # an nshost line (servers world)
+                z.add(nh.name, "A", nh.v4)
+                if nh.v6:
+                    z.add(nh.name, "AAAA", nh.v6)
         if pp.web_v4:
             z.add(pp.web_host, "A", pp.web_v4)
             z.add(pp.web_host, "AAAA", pp.web_v6)
@@ -563,7 +577,12 @@ def generate(world, plan, state, T):
     _nsd_conf(os.path.join(ddir, "root"), "root", planmod.ROOT_V4, planmod.ROOT_V6,
               [("", root_file)], state)
     _nsd_conf(os.path.join(ddir, "tld"), "tld", planmod.TLD_V4, planmod.TLD_V6, tld_files, state)
-    _nsd_conf(os.path.join(ddir, "leaf"), "leaf", planmod.LEAF_V4, planmod.LEAF_V6, leaf_files, state)
+    _nsd_conf(os.path.join(ddir, "leaf"), "leaf", planmod.LEAF_V4, planmod.LEAF_V6, leaf_files, state,
+              [a for nh in plan.nshosts.values() for a in nh.by_kind("leaf")])
+    refusing = [a for nh in plan.nshosts.values() for a in nh.by_kind("refuser")]
+    if refusing:
+        # nshost lame=refused: an NSD that serves no zone answers REFUSED.
+        _nsd_conf(os.path.join(ddir, "refuser"), "refuser", None, None, [], state, refusing)
     _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, big,
                   UNBOUND_SILENT_TUNING if plan.has_silent else "")
     if plan.has_silent:
@@ -572,6 +591,9 @@ def generate(world, plan, state, T):
         with open(os.path.join(ddir, "silent.args"), "w") as f:
             f.write("udp:%s:53 tcp:%s:53 udp:[%s]:53 tcp:[%s]:53\n" % (
                 planmod.SILENT_V4, planmod.SILENT_V4, planmod.SILENT_V6, planmod.SILENT_V6))
+            for a in (a for nh in plan.nshosts.values() for a in nh.by_kind("silent")):
+                f.write("udp:%s:53 tcp:%s:53\n" % ((a, a) if ":" not in a else
+                                                   ("[%s]" % a, "[%s]" % a)))
     # The trust anchor the crawler is given (--trust-anchor): the root DS.
     shutil.copy(os.path.join(ddir, "unbound", "root.key"), os.path.join(state, "root.key"))
     with open(os.path.join(ddir, "start.sh"), "w") as f:
@@ -653,6 +675,8 @@ def dnssec_truth(world, d):
     tld = world.tlds[d.name.rsplit(".", 1)[-1]]
     if tld["sign"] == "none" or tld["ds"] == "no":
         return "insecure", "no_ds"
+    if d["in"] is not None:
+        return dnssec_truth(world, world.by_name[d["in"]])
     if d["inline"]:
         return "secure", None
     if d["sign"] == "none" or d["ds"] == "no":
@@ -792,10 +816,12 @@ def truth(world, plan, T):
             if (p.web_v4 or p.web_v6) else None,
         })
         if d["inline"]:
-            # A name inside its TLD's zone: no NS, DS or DNSKEY of its own;
-            # the TLD's keys sign it and its denial is the TLD's.
-            t = world.tlds[d.name.rsplit(".", 1)[-1]]
-            tsigned = t["sign"] != "none"
+            # A name inside its TLD's zone (or in=PARENT's): no NS, DS or
+            # DNSKEY of its own; that zone's keys sign it and its denial is
+            # that zone's.
+            t = world.by_name[d["in"]] if d["in"] is not None else \
+                world.tlds[d.name.rsplit(".", 1)[-1]]
+            tsigned = t["sign"] != "none" and (d["in"] is None or t["break"] != "dnskey_missing")
             row.update({
                 "ns_count": 0, "ipv6_ns": False, "ds_present": False,
                 "dnskey_algorithms": None, "ds_digest_types": None,
@@ -803,8 +829,14 @@ def truth(world, plan, T):
                 "nsec3_iterations": t["iterations"] if tsigned and t["denial"] == "nsec3" else None,
                 "signer_zone": t.name if tsigned else None,
             })
+    # ns_rov .. mx_dnssec (issue 18): scripts/tb/serverstruth.py.
+    for name, cols in serverstruth.truth(world, plan).items():
+        out[name].update(cols)
     # ns_operator, mx_operator (issue 18): scripts/tb/operatortruth.py.
     for name, cols in operatortruth.truth(world, plan).items():
+        out[name].update(cols)
+    # DMARC, the DKIM hint, the CAA tree (issue 18): scripts/tb/dmarctruth.py.
+    for name, cols in dmarctruth.truth(world, plan).items():
         out[name].update(cols)
     # spf_lookups, spf_void_lookups, spf_result_all, spf_error (issue 18):
     # scripts/tb/spftruth.py.

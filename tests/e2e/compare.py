@@ -45,7 +45,13 @@ GROUPS = {
             # Written from the DNS stage's NS and MX host names (issue 18),
             # so compared wherever the DNS columns are (mx_operator's schema
             # group is email, which crawl-mail does not compare).
-            "ns_operator", "mx_operator"],
+            "ns_operator", "mx_operator",
+            # The dnspolicy stage's columns (issue 18; scripts/tb/dmarctruth.py):
+            # from DNS answers alone, so compared wherever the DNS columns
+            # are (the mail world's crawl compares no email group).
+            "caa_issue", "caa_iodef", "caa_inherited", "dkim_hint",
+            "dmarc_source", "dmarc_policy", "dmarc_sp", "dmarc_pct", "dmarc_adkim",
+            "dmarc_aspf", "dmarc_rua", "dmarc_ruf", "dmarc_external", "dmarc_error"],
     "dnssec": ["dnssec_status", "dnssec_reason", "ds_present", "dnskey_algorithms",
                "ds_digest_types", "denial", "nsec3_iterations", "signer_zone"],
     "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web",
@@ -55,6 +61,12 @@ GROUPS = {
     # the MTA-STS policy and the TLS-RPT record.
     "mail": ["mx_tested", "mx_starttls", "mx_tls_version", "mx_cert_verify", "mx_dane",
              "dane_web_valid", "mta_sts_mode", "mta_sts_mx_match", "tlsrpt_valid"],
+    # The servers stage (docs/dns.md): routes of every NS, MX and web
+    # address, NS depth, MX DNSSEC; compared in crawls with --vrps, --bgp
+    # and the dnssec and ns probes (tests/servers/meson.build).
+    "servers": ["ns_rov", "ns_rov_addrs", "mx_rov", "mx_rov_addrs", "web_rov_all",
+                "web_rov_addrs", "ns_v6_count", "ns_v6_reachable", "ns_lame",
+                "ns_asn_count", "mx_dnssec"],
     "rpki": ["v4_origin_asn", "v6_origin_asn", "v4_prefix", "v6_prefix", "v4_rov", "v6_rov"],
     "geo": ["hosting_country", "hosting_asn", "hosting_as_org"],
     "tls": ["tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn", "ocsp_stapled",
