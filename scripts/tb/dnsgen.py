@@ -21,6 +21,7 @@ import subprocess
 import dmarctruth
 import operatortruth
 import plan as planmod
+import serverstruth
 import spftruth
 from world import ALG_NAMES
 import world as worldmod
@@ -185,12 +186,11 @@ def _edit_signed(path, zone_name, host, how):
         fh.write("\n".join(out) + "\n")
 
 
-def _nsd_conf(ddir, name, v4, v6, zones, state):
+def _nsd_conf(ddir, name, v4, v6, zones, state, extra=()):
+    """NSD listening on v4, v6 (either None) and the extra addresses (the
+    servers world's nshost lines), serving zones."""
     os.makedirs(os.path.join(ddir, "xfr"), exist_ok=True)
-    conf = [
-        "server:",
-        "  ip-address: %s" % v4,
-        "  ip-address: %s" % v6,
+    conf = ["server:"] + ["  ip-address: %s" % a for a in [v4, v6] + list(extra) if a] + [
         "  port: 53",
         "  server-count: 2" if name in ("leaf", "tld") else "  server-count: 1",
         "  username: \"\"",
@@ -314,7 +314,8 @@ set -euo pipefail
 S=$1
 D=$S/dns
 mkdir -p "$S/run"
-for n in root tld leaf; do
+for n in root tld leaf refuser; do
+	[ -f "$D/$n/nsd.conf" ] || continue	# refuser: nshost lame=refused only
 	nsd-checkconf "$D/$n/nsd.conf" || { echo "dns: bad nsd.conf for $n" >&2; exit 1; }
 	nsd -c "$D/$n/nsd.conf" || { echo "dns: nsd $n failed to start:" >&2; tail -5 "$D/$n/nsd.log" >&2; exit 1; }
 done
@@ -495,6 +496,11 @@ def generate(world, plan, state, T):
             z.add(h, "AAAA", pp.mx_v6)
             if pv["dane"] == "yes":
                 z.add("_25._tcp." + h, "TLSA", TLSA_DATA)
+        for nh in plan.nshosts.values():
+            if nh.zone == pname:    # an nshost line (servers world)
+                z.add(nh.name, "A", nh.v4)
+                if nh.v6:
+                    z.add(nh.name, "AAAA", nh.v6)
         if pp.web_v4:
             z.add(pp.web_host, "A", pp.web_v4)
             z.add(pp.web_host, "AAAA", pp.web_v6)
@@ -571,7 +577,12 @@ def generate(world, plan, state, T):
     _nsd_conf(os.path.join(ddir, "root"), "root", planmod.ROOT_V4, planmod.ROOT_V6,
               [("", root_file)], state)
     _nsd_conf(os.path.join(ddir, "tld"), "tld", planmod.TLD_V4, planmod.TLD_V6, tld_files, state)
-    _nsd_conf(os.path.join(ddir, "leaf"), "leaf", planmod.LEAF_V4, planmod.LEAF_V6, leaf_files, state)
+    _nsd_conf(os.path.join(ddir, "leaf"), "leaf", planmod.LEAF_V4, planmod.LEAF_V6, leaf_files, state,
+              [a for nh in plan.nshosts.values() for a in nh.by_kind("leaf")])
+    refusing = [a for nh in plan.nshosts.values() for a in nh.by_kind("refuser")]
+    if refusing:
+        # nshost lame=refused: an NSD that serves no zone answers REFUSED.
+        _nsd_conf(os.path.join(ddir, "refuser"), "refuser", None, None, [], state, refusing)
     _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, big,
                   UNBOUND_SILENT_TUNING if plan.has_silent else "")
     if plan.has_silent:
@@ -580,6 +591,9 @@ def generate(world, plan, state, T):
         with open(os.path.join(ddir, "silent.args"), "w") as f:
             f.write("udp:%s:53 tcp:%s:53 udp:[%s]:53 tcp:[%s]:53\n" % (
                 planmod.SILENT_V4, planmod.SILENT_V4, planmod.SILENT_V6, planmod.SILENT_V6))
+            for a in (a for nh in plan.nshosts.values() for a in nh.by_kind("silent")):
+                f.write("udp:%s:53 tcp:%s:53\n" % ((a, a) if ":" not in a else
+                                                   ("[%s]" % a, "[%s]" % a)))
     # The trust anchor the crawler is given (--trust-anchor): the root DS.
     shutil.copy(os.path.join(ddir, "unbound", "root.key"), os.path.join(state, "root.key"))
     with open(os.path.join(ddir, "start.sh"), "w") as f:
@@ -815,6 +829,9 @@ def truth(world, plan, T):
                 "nsec3_iterations": t["iterations"] if tsigned and t["denial"] == "nsec3" else None,
                 "signer_zone": t.name if tsigned else None,
             })
+    # ns_rov .. mx_dnssec (issue 18): scripts/tb/serverstruth.py.
+    for name, cols in serverstruth.truth(world, plan).items():
+        out[name].update(cols)
     # ns_operator, mx_operator (issue 18): scripts/tb/operatortruth.py.
     for name, cols in operatortruth.truth(world, plan).items():
         out[name].update(cols)

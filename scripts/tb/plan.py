@@ -31,7 +31,11 @@ network's prefixes; a network needs a /28 and a /124 or larger):
 Mail hosts (mailhost lines, scripts/tb/mailgen.py) take the network's host
 indexes 9-14, in the order the world file lists them: one Postfix instance
 per host, each on addresses of its own (a port listens on an address for
-all names or none, and Postfix picks no certificate by name).  The MTA-STS
+all names or none, and Postfix picks no certificate by name).  Name servers of their
+own (nshost lines, the servers world) take host index 15, one per
+network: the leaf NSD listens there (lame=none), an NSD serving no zone
+(lame=refused), the silent responder (lame=silent); with v6=dead the
+IPv6 address is configured and nothing listens on it.  The MTA-STS
 policy hosts (mta-sts.<domain>, stspolicy=) all live on one nginx at
 192.0.2.26 / 2001:db8::26, configured only in worlds that have a policy.
 """
@@ -49,6 +53,8 @@ MTASTS_V4, MTASTS_V6 = "192.0.2.26", "2001:db8::26"
 # Host indexes of a world network that hold mail hosts: after the web
 # slots 1-8, inside the /28 every network has at least.
 MAIL_SLOTS = range(9, 15)
+# The host index of a network that holds its nshost (one per network).
+NS_SLOT = 15
 RESOLVER_V4, RESOLVER_V6 = "192.0.2.53", "2001:db8::53"
 # Lame delegations (world key lame=): the glue of a silent delegation points
 # at an address where a responder reads every query and never answers
@@ -109,6 +115,10 @@ class DomainPlan:
         nsp, mxp = d.get("nsp"), d.get("mxp")
         self.ns_in_bailiwick = nsp is None
         self.ns_hosts = ["ns%d.%s" % (i, nsp or d.name) for i in range(1, d["ns"] + 1)]
+        if d.get("nshosts") is not None:
+            # nshost lines: out of bailiwick, in provider zones (no glue).
+            self.ns_hosts = list(d["nshosts"])
+            self.ns_in_bailiwick = False
         # mxhosts=: the MX hosts are mailhost lines (their records are in
         # their own zones).
         self.mx_in_zone = mxp is None and d.get("mxhosts") is None
@@ -182,12 +192,43 @@ class MailhostPlan:
         return [a for a in (self.v4, self.v6) if a]
 
 
+class NshostPlan:
+    """Addresses of an nshost (v6 None with v6=no) and which answer."""
+
+    def __init__(self, nh, world):
+        self.name = nh.name
+        self.zone = nh.name.split(".", 1)[1]
+        net = world.networks[nh["net"]]
+        self.v4 = _host(net["v4"], NS_SLOT)
+        self.v6 = _host(net["v6"], NS_SLOT) if nh["v6"] != "no" else None
+        self.lame = nh["lame"]
+        self.v6_mode = nh["v6"]
+
+    def answering(self):
+        """The addresses where the leaf server answers for the host's zones."""
+        if self.lame != "none":
+            return []
+        return [self.v4] + ([self.v6] if self.v6_mode == "yes" else [])
+
+    def by_kind(self, kind):
+        """Addresses served by: 'leaf', 'refuser', 'silent' (or none)."""
+        addrs = [self.v4] + ([self.v6] if self.v6 else [])
+        if self.lame == "none":
+            return self.answering() if kind == "leaf" else []
+        if kind == ("refuser" if self.lame == "refused" else "silent"):
+            return addrs
+        return []
+
+
 class Plan:
     def __init__(self, world):
         self.world = world
         self.domains = {d.name: DomainPlan(d, world) for d in world.domains}
         self.providers = {n: ProviderPlan(pv, world) for n, pv in world.providers.items()}
-        self.has_silent = any(d.get("lame") == "silent" for d in world.domains)
+        self.nshosts = {n: NshostPlan(nh, world)
+                        for n, nh in getattr(world, "nshosts", {}).items()}
+        self.has_silent = any(d.get("lame") == "silent" for d in world.domains) or \
+            any(nh.lame == "silent" for nh in self.nshosts.values())
         self.mailhosts = {}
         used = {}
         for name, mh in getattr(world, "mailhosts", {}).items():
@@ -216,6 +257,10 @@ class Plan:
             for slot in sorted(WEB_SLOTS):
                 v4.append(_host(net["v4"], slot))
                 v6.append(_host(net["v6"], slot))
+        for nh in self.nshosts.values():
+            v4.append(nh.v4)
+            if nh.v6:
+                v6.append(nh.v6)
         # Every mail slot in use, both families: an address a host does not
         # publish is still configured (nothing listens there).
         for mp in self.mailhosts.values():

@@ -145,6 +145,8 @@ DOMAIN_KEYS = {
     "dane_web":  (_choice("yes", "no", "ee", "ta"), "no",
                   "TLSA at _443._tcp of the web host: yes a record matching nothing, ee "
                   "3 1 1 of the served key, ta 2 0 1 of the issuing intermediate CA"),
+    "nshosts":   (_names, None, "comma-separated nshost names: the NS records (instead of "
+                  "ns=, nsp=)"),
     "mxhosts":   (_names, None, "comma-separated mailhost names: the MX records, in "
                   "preference order (instead of mx=/mxp=)"),
     "stspolicy": (_choice("enforce", "testing", "none", "invalid", "404", "untrusted"), None,
@@ -196,6 +198,19 @@ MAILHOST_KEYS = {
     "tlsa":      (_choice("none", "ee", "ee-bad", "ta"), "none",
                   "TLSA at _25._tcp.NAME: none, 3 1 1 of the host's key, 3 1 1 matching "
                   "nothing, 2 0 1 of the issuing intermediate CA (needs cert=ok)"),
+}
+
+# An nshost line: a name server of its own on slot 15 of its network
+# (scripts/tb/plan.py), for the servers world (issue 18): NS hosts in
+# networks of every ROV state and in several ASes, without IPv6, with an
+# IPv6 address nothing answers at, lame (refusing or silent).
+NSHOST_KEYS = {
+    "net":       (_text, None, "network whose slot 15 holds the host's addresses"),
+    "v6":        (_choice("yes", "no", "dead"), "yes",
+                  "an AAAA record: answered there, none, or one where nothing listens"),
+    "lame":      (_choice("none", "refused", "silent"), "none",
+                  "the host answers for its zones (the leaf server listens there), "
+                  "refuses them (an NSD serving no zone), or never answers"),
 }
 
 ROOT_KEYS = {
@@ -250,6 +265,7 @@ class World:
         self.by_name = {}
         self.providers = {}  # name -> Entity (zones not in the list)
         self.mailhosts = {}  # name -> Entity (Postfix servers), in file order
+        self.nshosts = {}    # name -> Entity (name servers of their own)
         self.records = []    # rr lines: (owner, type, rdata, where), file order
 
     def tld_of(self, domain):
@@ -347,6 +363,12 @@ def parse(path):
                     raise WorldError("%s: mailhost %r defined twice" % (where, name))
                 world.mailhosts[name] = Entity("mailhost", name,
                                                _parse_attrs(tokens[2:], MAILHOST_KEYS, where), where)
+            elif kind == "nshost":
+                _check_name(name, where)
+                if name in world.nshosts:
+                    raise WorldError("%s: nshost %r defined twice" % (where, name))
+                world.nshosts[name] = Entity("nshost", name,
+                                             _parse_attrs(tokens[2:], NSHOST_KEYS, where), where)
             elif kind == "rr":
                 # rr OWNER TYPE RDATA...: one more record in the served zone
                 # that holds OWNER (a listed domain's or a provider's); the
@@ -371,7 +393,7 @@ def parse(path):
                 world.domains.append(ent)
                 world.by_name[name] = ent
             else:
-                raise WorldError("%s: unknown line kind %r (root, tld, network, provider, mailhost, domain, rr)" % (where, kind))
+                raise WorldError("%s: unknown line kind %r (root, tld, network, provider, mailhost, nshost, domain, rr)" % (where, kind))
     _check_world(world)
     return world
 
@@ -468,6 +490,38 @@ def mailhost_zone(world, name):
                 return None
             return z
     return None
+
+
+def _check_nshosts(world):
+    """nshost lines and the nshosts= key: one host per network (slot 15), in
+    a provider zone (whose records hold its addresses; no glue needed)."""
+    used = {}
+    for nh in world.nshosts.values():
+        if nh["net"] is None or nh["net"] not in world.networks:
+            raise WorldError("%s: nshost %s needs net= naming a network line" % (nh.where, nh.name))
+        if nh["net"] in used:
+            raise WorldError("%s: nshost %s: network %s already holds nshost %s (one per "
+                             "network)" % (nh.where, nh.name, nh["net"], used[nh["net"]]))
+        used[nh["net"]] = nh.name
+        zone = nh.name.split(".", 1)[1] if "." in nh.name else None
+        if zone not in world.providers:
+            raise WorldError("%s: nshost %s must lie directly in a provider zone" % (nh.where, nh.name))
+        first = nh.name.split(".", 1)[0]
+        if first in ("ns1", "ns2", "ns3", "ns4", "mx1", "mx2", "mx3", "mx4", "web"):
+            raise WorldError("%s: nshost %s: the provider's own name %s" % (nh.where, nh.name, first))
+    for d in world.domains:
+        if d["nshosts"] is None:
+            continue
+        if d["nsp"] is not None or d["inline"] or d["dns"] != "ok":
+            raise WorldError("%s: nshosts= needs a served, delegated zone without nsp=" % d.where)
+        if len(set(d["nshosts"])) != len(d["nshosts"]) or len(d["nshosts"]) > 4:
+            raise WorldError("%s: nshosts= needs 1-4 distinct names" % d.where)
+        for n in d["nshosts"]:
+            if n not in world.nshosts:
+                raise WorldError("%s: nshosts: no nshost line named %s" % (d.where, n))
+        if all(world.nshosts[n]["lame"] != "none" for n in d["nshosts"]):
+            raise WorldError("%s: nshosts= needs one host that answers" % d.where)
+        d.attrs["ns"] = len(d["nshosts"])
 
 
 def _check_mail(world):
@@ -567,6 +621,7 @@ def _check_world(world):
         if d["country"] is None:
             d.attrs["country"] = world.tlds[tld]["country"] or ""
     _check_mail(world)
+    _check_nshosts(world)
     _check_records(world)
 
 

@@ -61,6 +61,12 @@ GROUPS = {
     # the MTA-STS policy and the TLS-RPT record.
     "mail": ["mx_tested", "mx_starttls", "mx_tls_version", "mx_cert_verify", "mx_dane",
              "dane_web_valid", "mta_sts_mode", "mta_sts_mx_match", "tlsrpt_valid"],
+    # The servers stage (docs/dns.md): routes of every NS, MX and web
+    # address, NS depth, MX DNSSEC; compared in crawls with --vrps, --bgp
+    # and the dnssec and ns probes (tests/servers/meson.build).
+    "servers": ["ns_rov", "ns_rov_addrs", "mx_rov", "mx_rov_addrs", "web_rov_all",
+                "web_rov_addrs", "ns_v6_count", "ns_v6_reachable", "ns_lame",
+                "ns_asn_count", "mx_dnssec"],
     "rpki": ["v4_origin_asn", "v6_origin_asn", "v4_prefix", "v6_prefix", "v4_rov", "v6_rov"],
     "geo": ["hosting_country", "hosting_asn", "hosting_as_org"],
     "tls": ["tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn", "ocsp_stapled",
