@@ -39,15 +39,26 @@ enum stats_key {
 	STATS_KEY_TLD,
 	STATS_KEY_HOSTING_COUNTRY,
 	STATS_KEY_ASN,
+	/* Operator keys (issue 18): groups of one provider, with its share
+	 * of the groups under the other keys and their concentration index
+	 * (struct stats_conc). */
+	STATS_KEY_NS_OPERATOR,
+	STATS_KEY_MX_OPERATOR,
+	STATS_KEY_HOSTING_ASN,	/* hosting_asn as "AS64500", like asn */
 	STATS_KEY_COUNT
 };
 
-/* "country", "sector", "list", "tld", "hosting-country", "asn". */
+/* "country", "sector", "list", "tld", "hosting-country", "asn",
+ * "ns_operator", "mx_operator", "hosting_asn". */
 const char *stats_key_name(enum stats_key k);
 
+/* True for ns_operator, mx_operator and hosting_asn: the keys whose
+ * groups are providers. */
+bool stats_key_is_operator(enum stats_key k);
+
 /*
- * Parse "country,sector" into keys (at most STATS_MAX_KEYS, no repeats).
- * Returns 0, or -1 with the problem in err.
+ * Parse "country,sector" into keys (at most STATS_MAX_KEYS, no repeats,
+ * at most one operator key).  Returns 0, or -1 with the problem in err.
  */
 int stats_keys_parse(const char *s, enum stats_key *keys, size_t *nkeys,
 	char *err, size_t errlen);
@@ -193,7 +204,56 @@ struct stats_result {
 	size_t bad_parts;	/* parts left out (--allow-partial) */
 	uint64_t dup_dropped;	/* duplicate rows dropped (--dedupe keep-first) */
 	char *dup_text;		/* which, one line; NULL when none */
+	struct stats_conc *conc;	/* with an operator key: provider
+					 * shares and concentration; else NULL */
 };
+
+/*
+ * Concentration of providers (docs/method.md, "Concentration index").
+ * Under an operator key (stats_key_is_operator), a "market" is a group
+ * of the other keys (one market of everything when the operator key is
+ * the only one).  In each market a provider's share is its rows over
+ * the market's rows whose operator is known; rows whose operator is null
+ * (group label "unknown") are counted apart, in no share.  The
+ * Herfindahl-Hirschman index is the sum of the squared shares in percent
+ * (0..10000).  Computed from the groups as counted, before --min-n folds
+ * any.
+ */
+struct stats_market {
+	char *key[STATS_MAX_KEYS];	/* labels; NULL at the operator key */
+	uint64_t with_operator;		/* rows with a known operator */
+	uint64_t without_operator;	/* rows whose operator is null */
+	uint64_t providers;		/* distinct operators */
+	double hhi;			/* 0..10000; NaN without a provider */
+	double top_share;		/* the largest share (0..1); NaN as hhi */
+};
+
+struct stats_strmap;
+
+struct stats_conc {
+	size_t opkey;			/* index of the operator key */
+	size_t nkeys;			/* the table's keys */
+	struct stats_market *m;		/* sorted as stats_table_sort */
+	size_t n;
+	struct stats_strmap *ix;	/* market labels -> index */
+};
+
+/*
+ * The concentration of t's groups, or NULL when t has no operator key.
+ * The caller frees it with stats_conc_free.
+ */
+struct stats_conc *stats_conc_new(const struct stats_table *t);
+void stats_conc_free(struct stats_conc *c);
+
+/* The market of group g (a group of the table c was computed from, or
+ * of it after folding), or NULL (a folded "other" group). */
+const struct stats_market *stats_conc_market(const struct stats_conc *c,
+	const struct stats_group *g);
+
+/* The share (0..1) of group g in its market; NaN when g's operator is
+ * null ("unknown") or folded ("other"). */
+double stats_conc_share(const struct stats_conc *c,
+	const struct stats_group *g);
 
 /* Whether metric m has figures in r (wanted and its columns present). */
 bool stats_result_available(const struct stats_result *r, size_t m);

@@ -27,7 +27,17 @@ static const char *const key_names[STATS_KEY_COUNT] = {
 	[STATS_KEY_TLD] = "tld",
 	[STATS_KEY_HOSTING_COUNTRY] = "hosting-country",
 	[STATS_KEY_ASN] = "asn",
+	[STATS_KEY_NS_OPERATOR] = "ns_operator",
+	[STATS_KEY_MX_OPERATOR] = "mx_operator",
+	[STATS_KEY_HOSTING_ASN] = "hosting_asn",
 };
+
+bool
+stats_key_is_operator(enum stats_key k)
+{
+	return k == STATS_KEY_NS_OPERATOR || k == STATS_KEY_MX_OPERATOR ||
+	    k == STATS_KEY_HOSTING_ASN;
+}
 
 const char *
 stats_key_name(enum stats_key k)
@@ -50,7 +60,7 @@ stats_keys_parse(const char *s, enum stats_key *keys, size_t *nkeys,
 			if (strcmp(t, key_names[k]) == 0)
 				break;
 		if (k == STATS_KEY_COUNT) {
-			snprintf(err, errlen, "--by: unknown key '%s' (one of country, sector, list, tld, hosting-country, asn)",
+			snprintf(err, errlen, "--by: unknown key '%s' (one of country, sector, list, tld, hosting-country, asn, ns_operator, mx_operator, hosting_asn)",
 			    t);
 			rc = -1;
 			break;
@@ -59,6 +69,14 @@ stats_keys_parse(const char *s, enum stats_key *keys, size_t *nkeys,
 			if (keys[j] == (enum stats_key)k) {
 				snprintf(err, errlen, "--by: '%s' given twice",
 				    t);
+				rc = -1;
+			}
+		for (size_t j = 0; j < *nkeys && rc == 0; j++)
+			if (stats_key_is_operator(keys[j]) &&
+			    stats_key_is_operator((enum stats_key)k)) {
+				snprintf(err, errlen, "--by: one operator key "
+				    "at a time ('%s' and '%s')",
+				    key_names[keys[j]], t);
 				rc = -1;
 			}
 		if (rc == 0 && *nkeys == STATS_MAX_KEYS) {

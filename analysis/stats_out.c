@@ -77,6 +77,35 @@ readable_parts(const struct stats_result *r)
 	return r->nparts - r->bad_parts;
 }
 
+/*
+ * Under an operator key: a group's share of its market and the market's
+ * figures, as CSV fields "share,providers,hhi,with_operator,
+ * without_operator," (share empty for the rows without an operator and
+ * for a folded group; the market's fields empty for a folded group).
+ */
+static void
+csv_conc(FILE *f, const struct stats_result *r, const struct stats_group *g)
+{
+	const struct stats_market *m = stats_conc_market(r->conc, g);
+	double s = stats_conc_share(r->conc, g);
+
+	if (!isnan(s))
+		fprintf(f, "%.6f,", s);
+	else
+		fputc(',', f);
+	if (m == NULL) {
+		fputs(",,,,", f);
+		return;
+	}
+	fprintf(f, "%" PRIu64 ",", m->providers);
+	if (!isnan(m->hhi))
+		fprintf(f, "%.4f,", m->hhi);
+	else
+		fputc(',', f);
+	fprintf(f, "%" PRIu64 ",%" PRIu64 ",", m->with_operator,
+	    m->without_operator);
+}
+
 static void
 print_csv(FILE *f, const struct stats_result *r)
 {
@@ -93,7 +122,10 @@ print_csv(FILE *f, const struct stats_result *r)
 		fprintf(f, "%s,", stats_key_name(t->keys[i]));
 	if (cs)
 		fputs("country_source,", f);
-	fprintf(f, "rows,metric,n,k,rate,ci_low,ci_high,%scomplete,note\n",
+	fputs("rows,", f);
+	if (r->conc)
+		fputs("share,providers,hhi,with_operator,without_operator,", f);
+	fprintf(f, "metric,n,k,rate,ci_low,ci_high,%scomplete,note\n",
 	    r->weighted ? "n_eff," : "");
 	for (size_t g = 0; g < t->ngroups; g++) {
 		const struct stats_group *gr = &t->groups[g];
@@ -108,8 +140,10 @@ print_csv(FILE *f, const struct stats_result *r)
 			}
 			if (cs)
 				fprintf(f, "%s,", src);
-			fprintf(f, "%" PRIu64 ",%s,", gr->rows,
-			    metric_get(m)->name);
+			fprintf(f, "%" PRIu64 ",", gr->rows);
+			if (r->conc)
+				csv_conc(f, r, gr);
+			fprintf(f, "%s,", metric_get(m)->name);
 			if (!stats_result_available(r, m)) {
 				fprintf(f, ",,,,,%s%s,", r->weighted ? "," : "",
 				    complete);
@@ -187,6 +221,41 @@ json_count(const struct stats_count *c, bool weighted)
 	return v;
 }
 
+/* The "concentration" object: the operator key and every market's
+ * figures. */
+static json_t *
+json_conc(const struct stats_result *r)
+{
+	const struct stats_conc *c = r->conc;
+	json_t *o = json_object(), *a = json_array();
+
+	json_object_set_new(o, "operator_key",
+	    json_string(stats_key_name(r->table.keys[c->opkey])));
+	for (size_t i = 0; i < c->n; i++) {
+		const struct stats_market *m = &c->m[i];
+		json_t *mo = json_object(), *ko = json_object();
+
+		for (size_t k = 0; k < c->nkeys; k++)
+			if (k != c->opkey)
+				json_object_set_new(ko,
+				    stats_key_name(r->table.keys[k]),
+				    json_string(m->key[k]));
+		json_object_set_new(mo, "key", ko);
+		json_object_set_new(mo, "providers",
+		    json_integer((json_int_t)m->providers));
+		json_object_set_new(mo, "hhi", json_num_or_null(true, m->hhi));
+		json_object_set_new(mo, "top_share",
+		    json_num_or_null(true, m->top_share));
+		json_object_set_new(mo, "with_operator",
+		    json_integer((json_int_t)m->with_operator));
+		json_object_set_new(mo, "without_operator",
+		    json_integer((json_int_t)m->without_operator));
+		json_array_append_new(a, mo);
+	}
+	json_object_set_new(o, "markets", a);
+	return o;
+}
+
 /* One element of "groups": its key, rows, country sources, metrics. */
 static json_t *
 json_group(const struct stats_result *r, const struct stats_group *gr)
@@ -199,6 +268,9 @@ json_group(const struct stats_result *r, const struct stats_group *gr)
 		    json_string(gr->key[i]));
 	json_object_set_new(go, "key", ko);
 	json_object_set_new(go, "rows", json_integer((json_int_t)gr->rows));
+	if (r->conc)
+		json_object_set_new(go, "share", json_num_or_null(true,
+		    stats_conc_share(r->conc, gr)));
 	if (has_country(r)) {
 		o = json_object();
 		for (int s = 0; s < STATS_CSRC_COUNT; s++)
@@ -270,6 +342,8 @@ print_json(FILE *f, const struct stats_result *r,
 	for (size_t g = 0; g < t->ngroups; g++)
 		json_array_append_new(a, json_group(r, &t->groups[g]));
 	json_object_set_new(root, "groups", a);
+	if (r->conc)
+		json_object_set_new(root, "concentration", json_conc(r));
 	int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(10));
 	fputc('\n', f);
@@ -333,11 +407,76 @@ md_keys(FILE *f, const struct stats_result *r, const struct stats_group *g,
 	}
 }
 
+/* A group's share of its market in percent, as a Markdown cell. */
+static void
+md_share(FILE *f, const struct stats_result *r, const struct stats_group *g)
+{
+	double s;
+
+	if (r->conc == NULL)
+		return;
+	s = stats_conc_share(r->conc, g);
+	if (isnan(s))
+		fputs(" - |", f);
+	else
+		fprintf(f, " %.1f |", 100 * s);
+}
+
+/* The concentration table: one line per market. */
+static void
+md_conc(FILE *f, const struct stats_result *r)
+{
+	const struct stats_conc *c = r->conc;
+	const char *opk;
+	size_t nk = 0;
+
+	if (c == NULL)
+		return;
+	opk = stats_key_name(r->table.keys[c->opkey]);
+	fprintf(f, "\nConcentration of %s (Herfindahl-Hirschman index, 0-10000; shares of the rows with a known operator):\n\n|",
+	    opk);
+	for (size_t k = 0; k < c->nkeys; k++)
+		if (k != c->opkey) {
+			fprintf(f, " %s |", stats_key_name(r->table.keys[k]));
+			nk++;
+		}
+	if (nk == 0)
+		fputs(" group |", f);
+	fputs(" providers | HHI | top share % | with operator | without operator |\n|",
+	    f);
+	for (size_t k = 0; k < (nk ? nk : 1); k++)
+		fputs(" --- |", f);
+	fputs(" ---: | ---: | ---: | ---: | ---: |\n", f);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct stats_market *m = &c->m[i];
+
+		fputc('|', f);
+		for (size_t k = 0; k < c->nkeys; k++)
+			if (k != c->opkey) {
+				fputc(' ', f);
+				stats_md_escape(f, m->key[k]);
+				fputs(" |", f);
+			}
+		if (nk == 0)
+			fputs(" all |", f);
+		fprintf(f, " %" PRIu64 " |", m->providers);
+		if (isnan(m->hhi))
+			fputs(" - | - |", f);
+		else
+			fprintf(f, " %.0f | %.1f |", m->hhi,
+			    100 * m->top_share);
+		fprintf(f, " %" PRIu64 " | %" PRIu64 " |\n", m->with_operator,
+		    m->without_operator);
+	}
+}
+
 static void
 md_notes(FILE *f, const struct stats_result *r,
     const struct stats_print_options *po)
 {
 	bool any = false;
+
+	md_conc(f, r);
 
 	fprintf(f, "\n%" PRIu64 " rows from %zu of %zu parts of %zu snapshot%s",
 	    r->rows, readable_parts(r), r->nparts, r->nsources,
@@ -377,11 +516,15 @@ print_md_long(FILE *f, const struct stats_result *r,
 
 	md_banner(f, r);
 	md_keys_head(f, r, cs);
+	if (r->conc)
+		fputs(" share % |", f);
 	fprintf(f, " metric | n | k | %s | 95%% CI %% |\n",
 	    r->weighted ? "rate % (weighted)" : "rate %");
 	fputc('|', f);
 	for (size_t i = 0; i < (t->nkeys ? t->nkeys : 1) + cs; i++)
 		fputs(" --- |", f);
+	if (r->conc)
+		fputs(" ---: |", f);
 	fputs(" --- | ---: | ---: | ---: | ---: |\n", f);
 	for (size_t g = 0; g < t->ngroups; g++) {
 		const struct stats_group *gr = &t->groups[g];
@@ -391,6 +534,7 @@ print_md_long(FILE *f, const struct stats_result *r,
 			const struct stats_count *c = &gr->c[m];
 			double rate, lo, hi;
 			md_keys(f, r, gr, cs);
+			md_share(f, r, gr);
 			fprintf(f, " %s | %" PRIu64 " | %" PRIu64 " |",
 			    metric_get(m)->name, c->n, c->k);
 			if (stats_count_rate(c, r->weighted, &rate, &lo, &hi,
@@ -415,6 +559,8 @@ print_md_wide(FILE *f, const struct stats_result *r,
 	md_banner(f, r);
 	md_keys_head(f, r, cs);
 	fputs(" rows |", f);
+	if (r->conc)
+		fputs(" share % |", f);
 	for (size_t m = 0; m < r->nmetrics; m++)
 		if (stats_result_available(r, m)) {
 			fprintf(f, " %s |", metric_get(m)->name);
@@ -424,6 +570,8 @@ print_md_wide(FILE *f, const struct stats_result *r,
 	for (size_t i = 0; i < (t->nkeys ? t->nkeys : 1) + cs; i++)
 		fputs(" --- |", f);
 	fputs(" ---: |", f);
+	if (r->conc)
+		fputs(" ---: |", f);
 	for (size_t i = 0; i < ncols; i++)
 		fputs(" ---: |", f);
 	fputc('\n', f);
@@ -431,6 +579,7 @@ print_md_wide(FILE *f, const struct stats_result *r,
 		const struct stats_group *gr = &t->groups[g];
 		md_keys(f, r, gr, cs);
 		fprintf(f, " %" PRIu64 " |", gr->rows);
+		md_share(f, r, gr);
 		for (size_t m = 0; m < r->nmetrics; m++) {
 			if (!stats_result_available(r, m))
 				continue;

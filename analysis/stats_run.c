@@ -278,7 +278,14 @@ plan_keys(struct plan *p, const struct stats_options *o)
 			p->need[SCHEMA_COL_HOSTING_COUNTRY] = true;
 			break;
 		case STATS_KEY_ASN:
+		case STATS_KEY_HOSTING_ASN:
 			p->need[SCHEMA_COL_HOSTING_ASN] = true;
+			break;
+		case STATS_KEY_NS_OPERATOR:
+			p->need[SCHEMA_COL_NS_OPERATOR] = true;
+			break;
+		case STATS_KEY_MX_OPERATOR:
+			p->need[SCHEMA_COL_MX_OPERATOR] = true;
 			break;
 		default:
 			break;
@@ -471,6 +478,8 @@ unit_groups(struct worker *w, size_t nrows)
 	    &w->cd[SCHEMA_COL_HOSTING_COUNTRY];
 	const struct parquet_column_data *lst = &w->cd[SCHEMA_COL_LIST];
 	const struct parquet_column_data *asn = &w->cd[SCHEMA_COL_HOSTING_ASN];
+	const struct parquet_column_data *nsop = &w->cd[SCHEMA_COL_NS_OPERATOR];
+	const struct parquet_column_data *mxop = &w->cd[SCHEMA_COL_MX_OPERATOR];
 	char buf[KEYBUF];
 
 	for (size_t i = 0; i < nrows; i++) {
@@ -527,7 +536,21 @@ unit_groups(struct worker *w, size_t nrows)
 					len = KEY_LIT(buf, len,
 					    STATS_LABEL_UNKNOWN);
 				break;
+			case STATS_KEY_NS_OPERATOR:
+			case STATS_KEY_MX_OPERATOR: {
+				const struct parquet_column_data *op =
+				    o->keys[k] == STATS_KEY_NS_OPERATOR ?
+				    nsop : mxop;
+				if (op->present[i] && op->str_len[i] > 0)
+					len = key_put(buf, len, op->str[i],
+					    op->str_len[i]);
+				else
+					len = KEY_LIT(buf, len,
+					    STATS_LABEL_UNKNOWN);
+				break;
+			}
 			case STATS_KEY_ASN:
+			case STATS_KEY_HOSTING_ASN:
 				if (asn->present[i]) {
 					char t[32];
 					int n = snprintf(t, sizeof(t),
@@ -1532,6 +1555,7 @@ out:
 		stats_result_free(res);
 		return part_error ? -2 : -1;
 	}
+	res->conc = stats_conc_new(&res->table);
 	*out = res;
 	return rc;
 }
@@ -1556,6 +1580,7 @@ stats_result_free(struct stats_result *r)
 {
 	if (r == NULL)
 		return;
+	stats_conc_free(r->conc);
 	stats_table_fini(&r->table);
 	for (size_t m = 0; m < r->nmetrics; m++)
 		free(r->missing[m]);
