@@ -138,6 +138,9 @@ class Names:
 
     def __init__(self, world, plan):
         self.txt, self.a, self.mx = {}, set(), {}
+        # Listed zones that do not answer (a lame delegation: Unbound says
+        # SERVFAIL): any name in them is a temperror.
+        self.failing = {d.name for d in world.domains if d["dns"] == "servfail"}
         for d in world.domains:
             if d["dns"] != "ok":
                 continue
@@ -166,6 +169,10 @@ class Names:
                 self.mx[owner] = self.mx.get(owner, 0) + 1
 
 
+def _fails(names, name):
+    return any(name == z or name.endswith("." + z) for z in names.failing)
+
+
 class Eval:
     def __init__(self, names):
         self.n = names
@@ -185,6 +192,8 @@ class Eval:
             raise Error("too_many_void")
 
     def record_of(self, name):
+        if _fails(self.n, name.lower().rstrip(".")):
+            raise Error("temperror")
         txts = self.n.txt.get(name.lower().rstrip("."), [])
         if not txts:
             self.void()
@@ -218,6 +227,8 @@ class Eval:
                         return qual
                     if r == "unknown":
                         return r
+                elif _fails(self.n, target):
+                    raise Error("temperror")
                 elif mech in ("a", "exists"):
                     if target not in self.n.a:
                         self.void()

@@ -74,6 +74,8 @@ def main():
         r = rows.get(d, {})
         for c in COLUMNS:
             tap.eq(r.get(c), t.get(c), "%s: %s equals the truth" % (d, c))
+        if t.get("dns_status") != "ok":
+            continue    # not evaluated (null, compared above)
         v = pyspf_verdict.verdict(d)
         why = pyspf_verdict.agrees(r, v)
         tap.ok(why is None, "%s: the row agrees with python3-spf (%s)" % (d, v[0]), why)

@@ -57,6 +57,13 @@ def main():
         d = t["domain"]
         want = sorted(x for x in apex[d] if spftruth.is_spf(x))
         tap.eq(dig_spf(d), want, "%s: dig: the apex's v=spf1 records" % d)
+        if t.get("dns_status") != "ok":
+            # Not measured: the crawler evaluates no record of a domain
+            # that did not resolve.
+            tap.ok(all(t.get(c) is None for c in ("spf_lookups", "spf_void_lookups",
+                                                  "spf_result_all", "spf_error")),
+                   "%s: does not resolve: the SPF columns are null" % d)
+            continue
         v = pyspf_verdict.verdict(d)
         why = pyspf_verdict.agrees(t, v)
         tap.ok(why is None, "%s: the truth (%s %s, %s lookups, %s void) agrees "
@@ -66,7 +73,7 @@ def main():
     # The world has every case the issue names.
     errors = {t.get("spf_error") for t in truth}
     for k in ("too_many_lookups", "too_many_void", "syntax", "loop",
-              "missing_include", "multiple_records"):
+              "missing_include", "multiple_records", "temperror"):
         tap.ok(k in errors, "the world has a domain with spf_error %s" % k)
     results = {t.get("spf_result_all") for t in truth}
     for k in ("pass", "fail", "softfail", "neutral", "none"):
