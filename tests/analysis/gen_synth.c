@@ -183,6 +183,7 @@ static const struct wc issuers[] = { { "Let's Encrypt", .6 },
 
 struct bufs {
 	char domain[96], host[104], ip4[20], ip6[48], p4[24], p6[32], org[48];
+	char nsop[104], mxop[104];
 };
 
 static const struct country *
@@ -242,6 +243,56 @@ mail_columns(struct schema_value *row, int64_t i, double lv, bool ds)
 	if (adopt(lv, 0.15))
 		B(SCHEMA_COL_TLSRPT_VALID, pr(0.85));
 	I32(SCHEMA_COL_MAIL_MS, 5 + (int32_t)un(3000));
+	rng = saved;
+}
+
+/*
+ * Who operates the DNS and mail (schema v3, ns_operator and mx_operator),
+ * concentrated as reality is: a few global providers hold most domains, a
+ * national one per country a good share, the rest use one of a long tail
+ * of small providers or run their own (the domain itself: a few percent
+ * only, as each is a group of its own and the SQL tests count groups).  A random
+ * stream of their own, so that every other column is what it was.
+ */
+static const struct wc ns_global[] = { { "bigdns.com", .30 },
+	{ "cloudns.net", .14 }, { "hostco.net", .06 }, { "NATIONAL", .18 },
+	{ "SELF", .03 }, { "TAIL", .27 }, { "NULL", .02 } };
+static const struct wc mx_global[] = { { "bigmail.com", .36 },
+	{ "webmail.net", .22 }, { "NATIONAL", .12 }, { "SELF", .04 },
+	{ "TAIL", .24 }, { "NULL", .02 } };
+/* Small providers in the long tail. */
+#define SYNTH_TAIL_PROVIDERS 300
+
+static void
+operator_columns(struct schema_value *row, int64_t i,
+    const struct country *c, bool mx, struct bufs *b)
+{
+	uint64_t saved = rng;
+
+	rng = (seed_base ^ ((uint64_t)i * 0xa0761d6478bd642full)) | 1;
+	for (int role = 0; role < 2; role++) {
+		const char *v;
+		char *out = role ? b->mxop : b->nsop;
+		size_t len = role ? sizeof(b->mxop) : sizeof(b->nsop);
+
+		if (role && !mx)
+			break;
+		v = role ? PICK(mx_global) : PICK(ns_global);
+		if (strcmp(v, "NULL") == 0)
+			continue;	/* the NS or MX answer did not come */
+		if (strcmp(v, "NATIONAL") == 0)
+			snprintf(out, len, "%s-%s.%s", role ? "mail" : "dns",
+			    c->tld, strcmp(c->tld, "uk") == 0 ? "co.uk" :
+			    c->tld);
+		else if (strcmp(v, "SELF") == 0)
+			snprintf(out, len, "%s", b->domain);
+		else if (strcmp(v, "TAIL") == 0)
+			snprintf(out, len, "tail%u.net",
+			    un(SYNTH_TAIL_PROVIDERS));
+		else
+			snprintf(out, len, "%s", v);
+		S(role ? SCHEMA_COL_MX_OPERATOR : SCHEMA_COL_NS_OPERATOR, out);
+	}
 	rng = saved;
 }
 
@@ -388,6 +439,7 @@ make_row(int64_t i, struct schema_value *row, struct bufs *b, FILE *meta)
 		B(SCHEMA_COL_DANE_WEB, ds && adopt(lv, 0.05));
 	if (mx)
 		mail_columns(row, i, lv, ds);
+	operator_columns(row, i, c, mx > 0, b);
 	/* TLS. */
 	if (!has4 && !has6) {
 		S(SCHEMA_COL_TLS_STATUS, "no_address");

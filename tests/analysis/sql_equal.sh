@@ -12,7 +12,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # Every key and combination the tool has, the three forced country
 # sources, and rank weighting.
 specs=(--by country --by country,sector --by country@cctld --by country@hosting
-	--by list,tld --by hosting-country,asn+weight --by all+weight)
+	--by list,tld --by hosting-country,asn+weight --by all+weight
+	--by ns_operator --by mx_operator --by country,ns_operator
+	--by sector,mx_operator --by country,sector,ns_operator
+	--by hosting_asn,country@cctld)
 case "${1:-}" in
 synthetic)
 	gen=$2 stats=$3 work=$4 rows=${5:-1000000}

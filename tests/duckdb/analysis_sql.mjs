@@ -39,7 +39,10 @@ function keyExpr(key, countrySource, hasMeta) {
     case 'list': return `COALESCE(NULLIF(r.list, ''), 'unknown')`;
     case 'tld': return `COALESCE(NULLIF(${tld}, ''), 'unknown')`;
     case 'hosting-country': return `COALESCE(${hosting}, 'unknown')`;
-    case 'asn': return `CASE WHEN r.hosting_asn IS NULL THEN 'unknown' ELSE 'AS' || r.hosting_asn END`;
+    case 'asn':
+    case 'hosting_asn': return `CASE WHEN r.hosting_asn IS NULL THEN 'unknown' ELSE 'AS' || r.hosting_asn END`;
+    case 'ns_operator': return `COALESCE(NULLIF(r.ns_operator, ''), 'unknown')`;
+    case 'mx_operator': return `COALESCE(NULLIF(r.mx_operator, ''), 'unknown')`;
     default: throw new Error(`unknown key ${key}`);
   }
 }
@@ -76,4 +79,45 @@ export function statsSql({ files, metrics, keys, metaPath, countrySource, weight
   });
   const group = keys.length ? `GROUP BY ${keys.map((_, i) => `key${i}`).join(', ')}` : '';
   return `SELECT ${cols.join(',\n  ')}\nFROM ${from}\n${group}`;
+}
+
+// docs/method.md, "Concentration index": the keys whose groups are
+// providers.
+export const OPERATOR_KEYS = ['ns_operator', 'mx_operator', 'hosting_asn'];
+
+// Provider shares and the Herfindahl-Hirschman index, written from the
+// method page: a market is a group of the keys other than the operator
+// key; rows whose operator is null ('unknown') are counted apart and are in
+// no share; share = rows of (market, provider) / rows of the market with a
+// provider; HHI = sum of (100 * share)^2.  Two queries: per group (keys as
+// key0.., rows, share) and per market (the other keys as key0.., with_op,
+// without_op, providers, hhi, top_share).
+export function concSql({ files, keys, metaPath, countrySource }) {
+  const op = keys.findIndex((k) => OPERATOR_KEYS.includes(k));
+  const src = `read_parquet([${files.map(q).join(', ')}])`;
+  const from = metaPath ? `${src} r LEFT JOIN ${metaSql(metaPath)} m ON r.domain = m.domain` :
+    `${src} r`;
+  const kcols = keys.map((k, i) => `${keyExpr(k, countrySource, !!metaPath)} AS key${i}`);
+  const gkeys = keys.map((_, i) => `key${i}`);
+  const mkeys = gkeys.filter((_, i) => i !== op);
+  const opk = `key${op}`;
+  const on = mkeys.length ? `USING (${mkeys.join(', ')})` : 'ON true';
+  const groups = `g AS (SELECT ${kcols.join(', ')}, count(*) AS rows FROM ${from} GROUP BY ${gkeys.join(', ')})`;
+  const markets = `mk AS (SELECT ${mkeys.map((k) => `${k}, `).join('')}
+      sum(rows) FILTER (WHERE ${opk} <> 'unknown') AS with_op,
+      coalesce(sum(rows) FILTER (WHERE ${opk} = 'unknown'), 0) AS without_op,
+      count(*) FILTER (WHERE ${opk} <> 'unknown') AS providers
+    FROM g ${mkeys.length ? `GROUP BY ${mkeys.join(', ')}` : ''})`;
+  const perGroup = `WITH ${groups}, ${markets}
+    SELECT ${gkeys.map((k) => `g.${k}`).join(', ')}, g.rows,
+      CASE WHEN g.${opk} <> 'unknown' THEN g.rows / mk.with_op END AS share
+    FROM g JOIN mk ${on}`;
+  const perMarket = `WITH ${groups}, ${markets}
+    SELECT ${mkeys.map((k, j) => `mk.${k} AS m${j}, `).join('')} mk.with_op, mk.without_op, mk.providers,
+      (SELECT sum(power(100.0 * g.rows / mk.with_op, 2)) FROM g
+        WHERE g.${opk} <> 'unknown' ${mkeys.map((k) => `AND g.${k} = mk.${k}`).join(' ')}) AS hhi,
+      (SELECT max(g.rows / mk.with_op) FROM g
+        WHERE g.${opk} <> 'unknown' ${mkeys.map((k) => `AND g.${k} = mk.${k}`).join(' ')}) AS top_share
+    FROM mk`;
+  return { op, perGroup, perMarket, mkeys: keys.filter((_, i) => i !== op) };
 }

@@ -11,7 +11,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { metricsTable, statsSql } from './analysis_sql.mjs';
+import { concSql, metricsTable, OPERATOR_KEYS, statsSql } from './analysis_sql.mjs';
 
 const args = process.argv.slice(2);
 const [stats, snap] = args;
@@ -97,6 +97,54 @@ for (const spec of specs) {
     `${spec}: n and k equal for all ${cells} group x metric cells (${metrics.length} metrics)` +
     (weighted ? ', weight sums equal' : ''));
   console.log(`# ${spec}: uptake-stats ${(t1 - t0) / 1000} s, DuckDB ${(t2 - t1) / 1000} s`);
+  if (keys.some((k) => OPERATOR_KEYS.includes(k)))
+    await checkConc(spec, keys, ours, source);
+}
+
+// Shares and the concentration index against concSql (docs/method.md,
+// "Concentration index").  Shares and indexes to 1e-9 relative (the JSON
+// has ten significant digits), counts exactly.
+async function checkConc(spec, keys, ours, source) {
+  const c = concSql({ files, keys, metaPath: meta, countrySource: source });
+  const close = (a, b) => (a === null || b === null) ? a === b :
+    Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  const num = (v) => (v === null || v === undefined) ? null : Number(v);
+  const show = [];
+  const groups = await (await conn.runAndReadAll(c.perGroup)).getRowObjectsJS();
+  const byKey = new Map();
+  for (const g of ours.groups) byKey.set(keys.map((k) => g.key[k]).join('\u0001'), g);
+  let bad = 0;
+  for (const r of groups) {
+    const key = keys.map((_, i) => r[`key${i}`]).join('\u0001');
+    const g = byKey.get(key);
+    if (!g || !close(g.share ?? null, num(r.share))) {
+      bad++;
+      if (show.length < 5) show.push(`group ${key}: SQL share ${r.share}, uptake-stats ${g ? g.share : 'missing'}`);
+    }
+  }
+  ok(bad === 0 && groups.length === ours.groups.length,
+    `${spec}: every group's provider share equals SQL (${groups.length} groups)`);
+  const markets = await (await conn.runAndReadAll(c.perMarket)).getRowObjectsJS();
+  const conc = ours.concentration;
+  ok(conc && conc.operator_key === keys[c.op], `${spec}: concentration under ${keys[c.op]}`);
+  const byM = new Map();
+  for (const m of (conc ? conc.markets : [])) byM.set(c.mkeys.map((k) => m.key[k]).join('\u0001'), m);
+  let mbad = 0, maxHhi = 0;
+  for (const r of markets) {
+    const key = c.mkeys.map((_, j) => r[`m${j}`]).join('\u0001');
+    const m = byM.get(key);
+    const same = m && m.providers === Number(r.providers) &&
+      m.with_operator === Number(r.with_op ?? 0) && m.without_operator === Number(r.without_op) &&
+      close(m.hhi, num(r.hhi)) && close(m.top_share, num(r.top_share));
+    if (!same) {
+      mbad++;
+      if (show.length < 10) show.push(`market ${key || 'all'}: SQL providers ${r.providers} with ${r.with_op} without ${r.without_op} hhi ${r.hhi}; uptake-stats ${m ? JSON.stringify(m) : 'missing'}`);
+    }
+    if (r.hhi !== null) maxHhi = Math.max(maxHhi, Number(r.hhi));
+  }
+  show.forEach((s) => console.log(`# ${s}`));
+  ok(mbad === 0 && markets.length === byM.size,
+    `${spec}: providers, rows with and without an operator, HHI and top share equal SQL for all ${markets.length} markets (largest HHI ${maxHhi.toFixed(1)})`);
 }
 console.log(`1..${test}`);
 process.exit(failed ? 1 : 0);
