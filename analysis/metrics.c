@@ -52,6 +52,12 @@ static const struct metric table[] = {
 	    "dns_status = 'ok' AND caa IS NOT NULL",
 	    "caa IS TRUE",
 	    "domains that do not resolve" },
+	{ "caa_issue", "dns", "CAA issue",
+	    "the relevant CAA record set (RFC 8659 3: the domain's, else the "
+	    "closest parent's up to the TLD) has an issue property",
+	    "dns_status = 'ok' AND caa_issue IS NOT NULL",
+	    "caa_issue IS TRUE",
+	    "domains that do not resolve, or whose CAA lookups failed" },
 	{ "https_rr", "dns", "HTTPS record",
 	    "the web host publishes an HTTPS (SVCB) resource record",
 	    "dns_status = 'ok' AND https_rr IS NOT NULL AND " WEB_HOST,
@@ -199,6 +205,13 @@ static const struct metric table[] = {
 	    "dns_status = 'ok' AND dmarc IS NOT NULL",
 	    "dmarc IN ('quarantine', 'reject')",
 	    "domains that do not resolve" },
+	{ "dmarc_enforced_full", "email", "DMARC enforced, pct=100",
+	    "the DMARC policy that applies (RFC 7489 6.6.3: the domain's "
+	    "record, else the organisational domain's, its sp inherited) is "
+	    "quarantine or reject for every message (pct=100)",
+	    "dns_status = 'ok' AND dmarc_source IS NOT NULL",
+	    "dmarc_policy IN ('quarantine', 'reject') AND dmarc_pct = 100",
+	    "domains that do not resolve, or whose DMARC lookups failed" },
 	{ "mta_sts", "email", "MTA-STS",
 	    "an MTA-STS policy record is published",
 	    "dns_status = 'ok' AND mx_count > 0 AND mta_sts IS NOT NULL",
