@@ -16,6 +16,9 @@
 
 #define REPORT_DEFAULT_MIN_N 30	/* smallest group shown on its own */
 #define REPORT_DEFAULT_TOP 20	/* countries shown; the rest is "other" */
+/* Providers named per country and role in the Providers section: the
+ * few that hold most domains; the index sums up the rest. */
+#define REPORT_TOP_PROVIDERS 3
 
 /* One crawl: the snapshots whose crawl started on one UTC day. */
 struct report_crawl {
@@ -33,6 +36,9 @@ struct report_input {
 	uint64_t min_n;
 	size_t top;
 	const char *meta_path;		/* for the record, or NULL */
+	/* The latest crawl by country and ns_operator / mx_operator (the
+	 * Providers section; their concentration in ->conc), or NULL. */
+	const struct stats_result *providers[2];
 	int country_source;		/* -1 or a forced enum stats_csrc */
 	time_t generated;
 };

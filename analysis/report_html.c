@@ -57,6 +57,7 @@ static const char css[] =
 	".scale{display:flex;align-items:center;gap:6px;font-size:11.5px;color:var(--muted);margin:6px 0}\n"
 	".scale span.bar{display:inline-block;width:180px;height:10px;background:linear-gradient(90deg,#f7fbff,#c6dbef,#6baed6,#2171b5,#08306b);border:1px solid var(--line)}\n"
 	"table.data th,table.data td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}\n"
+	"table.providers td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"table.data thead th{border-bottom:2px solid #9aa3ad}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"code{font:11.5px/1.35 ui-monospace,'DejaVu Sans Mono',Menlo,monospace;word-break:break-word}\n"
@@ -446,6 +447,108 @@ countries(struct doc *d)
 	free(bars);
 }
 
+/* The providers of one market, largest first (ties by name). */
+static int
+cmp_provider(const void *a, const void *b)
+{
+	const struct stats_group *x = *(const struct stats_group *const *)a;
+	const struct stats_group *y = *(const struct stats_group *const *)b;
+
+	if (x->rows != y->rows)
+		return x->rows > y->rows ? -1 : 1;
+	return strcmp(x->key[1], y->key[1]);
+}
+
+/* The US DoJ/FTC reading of an index (docs/method.md). */
+static const char *
+hhi_level(double hhi)
+{
+	return hhi < 1500 ? "unconcentrated" : hhi <= 2500 ?
+	    "moderately concentrated" : "highly concentrated";
+}
+
+/* One role's table: a line per country shown elsewhere in the report
+ * (the largest, not "other"), its top providers, their shares, the
+ * index. */
+static void
+provider_table(struct doc *d, const struct stats_result *r,
+    const char *role)
+{
+	FILE *f = d->f;
+	const struct stats_conc *c = r->conc;
+	const struct stats_table *t = &r->table;
+	const struct stats_group **v = xcalloc(t->ngroups ? t->ngroups : 1,
+	    sizeof(*v));
+	char buf[32];
+	bool any = false;
+
+	for (size_t i = 0; c != NULL && i < c->n; i++)
+		any |= c->m[i].with_operator > 0;
+	fputs("<h3>", f);
+	fputs(role, f);
+	fputs(" operators</h3>\n", f);
+	if (!any) {
+		fputs("<p>Not measured in this crawl (no row has the operator column: a snapshot before schema v3, or the DNS probe was off).</p>\n",
+		    f);
+		free(v);
+		return;
+	}
+	fprintf(f, "<table class=\"data providers\"><thead><tr><th>Country</th><th>Domains with a known operator</th><th>Providers</th><th>Top %d (share)</th><th>HHI</th><th>Reading</th><th>Unknown operator</th></tr></thead><tbody>\n",
+	    REPORT_TOP_PROVIDERS);
+	for (size_t k = 0; k < d->country->ngroups; k++) {
+		const char *cc = d->country->groups[k].key[0];
+		const struct stats_market *m = NULL;
+		size_t nv = 0;
+
+		if (strcmp(cc, STATS_LABEL_OTHER) == 0)
+			continue;
+		for (size_t i = 0; i < c->n; i++)
+			if (strcmp(c->m[i].key[0], cc) == 0)
+				m = &c->m[i];
+		if (m == NULL || m->with_operator == 0)
+			continue;
+		for (size_t i = 0; i < t->ngroups; i++)
+			if (strcmp(t->groups[i].key[0], cc) == 0 &&
+			    strcmp(t->groups[i].key[1], STATS_LABEL_UNKNOWN) != 0)
+				v[nv++] = &t->groups[i];
+		qsort(v, nv, sizeof(*v), cmp_provider);
+		fputs("<tr><th>", f);
+		report_esc(f, cc);
+		report_count_text(m->with_operator, buf, sizeof(buf));
+		fprintf(f, "</th><td class=\"num\">%s</td>", buf);
+		fprintf(f, "<td class=\"num\">%" PRIu64 "</td><td>", m->providers);
+		for (size_t i = 0; i < nv && i < REPORT_TOP_PROVIDERS; i++) {
+			if (i)
+				fputs(", ", f);
+			fputs("<span class=\"prov\">", f);
+			report_esc(f, v[i]->key[1]);
+			fprintf(f, "</span> %.1f%%", 100 * stats_conc_share(c, v[i]));
+		}
+		fprintf(f, "</td><td class=\"num hhi\">%.0f</td><td>%s</td>",
+		    m->hhi, hhi_level(m->hhi));
+		report_count_text(m->without_operator, buf, sizeof(buf));
+		fprintf(f, "<td class=\"num\">%s</td></tr>\n", buf);
+	}
+	fputs("</tbody></table>\n", f);
+	free(v);
+}
+
+static void
+providers(struct doc *d)
+{
+	FILE *f = d->f;
+
+	if (d->in->providers[0] == NULL && d->in->providers[1] == NULL)
+		return;
+	fputs("<section class=\"major\"><h2>Providers</h2>\n", f);
+	fprintf(f, "<p>Who runs the DNS and the mail of each country's domains: the operator of a domain is the registrable domain of its name servers' (NS) or mail servers' (MX) host names, the one most of them share. A provider's share is its domains over the country's domains with a known operator; the Herfindahl-Hirschman index (HHI) sums the squared shares in percent, from near 0 (many small providers) to 10000 (one provider). Readings after the US DoJ/FTC merger guidelines: under 1500 unconcentrated, 1500&ndash;2500 moderately, above 2500 highly concentrated. Domains without an NS or MX answer have no operator and are in no share (last column). Definitions: Method, and docs/method.md (&ldquo;Concentration index&rdquo;).</p>\n");
+	if (d->in->providers[0] != NULL)
+		provider_table(d, d->in->providers[0], "DNS (NS)");
+	if (d->in->providers[1] != NULL)
+		provider_table(d, d->in->providers[1], "Mail (MX)");
+	fputs("</section>\n", f);
+}
+
 static void
 sectors(struct doc *d)
 {
@@ -789,6 +892,7 @@ report_write(FILE *f, const struct report_input *in)
 	overview(&d);
 	countries(&d);
 	sectors(&d);
+	providers(&d);
 	trends(&d);
 	method(&d);
 	provenance(&d);

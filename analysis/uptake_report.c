@@ -195,6 +195,28 @@ main(int argc, char **argv)
 					    cr->date, metric_get(m)->name,
 					    cr->res->missing[m]);
 	}
+	/* Providers: the latest crawl again by country and operator, key
+	 * columns only (no metric wanted). */
+	struct stats_result *prov[2] = { NULL, NULL };
+	bool *none = xcalloc(metric_count(), sizeof(*none));
+	for (int role = 0; role < 2 && status != 1 && in.ncrawls > 0;
+	    role++) {
+		struct report_crawl *cr = &in.crawls[in.ncrawls - 1];
+		struct stats_options po = so;
+		po.keys[0] = STATS_KEY_COUNTRY;
+		po.keys[1] = role ? STATS_KEY_MX_OPERATOR :
+		    STATS_KEY_NS_OPERATOR;
+		po.nkeys = 2;
+		po.wanted = none;
+		po.allow_partial = true;	/* parts left out: said above */
+		if (stats_run(cr->paths, cr->npaths, &po, &prov[role], err,
+		    sizeof(err)) < 0) {
+			fprintf(stderr, "uptake-report: providers: %s\n", err);
+			status = 1;
+		}
+		in.providers[role] = prov[role];
+	}
+	free(none);
 	if (status != 1) {
 		size_t len = strlen(out) + 32;
 		char *tmp = xmalloc(len);
@@ -218,6 +240,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "uptake-report: PARTIAL REPORT written to %s (unreadable parts left out, marked in the report)\n",
 			    out);
 	}
+	stats_result_free(prov[0]);
+	stats_result_free(prov[1]);
 	for (size_t c = 0; c < in.ncrawls; c++) {
 		stats_result_free(in.crawls[c].res);
 		for (size_t i = 0; i < in.crawls[c].npaths; i++)
