@@ -53,6 +53,7 @@
 #include "blocklist.h"
 #include "conncap.h"
 #include "crawl.h"
+#include "cspgrade.h"
 #include "dnsanswer.h"
 #include "headers.h"
 #include "http.h"
@@ -405,6 +406,19 @@ step_read_cap(const struct web *w)
 	    HTTP_MAX_HEAD;
 }
 
+/* csp_grade and csp_failures of the combined CSP value (cspgrade.h);
+ * the listed domain is the site whose hosts default-src may name. */
+static void
+record_csp_grade(struct web *w, const char *csp)
+{
+	unsigned f = csp_grade_failures(csp, strlen(csp), w->job->domain);
+	char names[CSP_GRADE_NAMES_MAX];
+
+	csp_grade_names(f, names, sizeof(names));
+	row_set_str(row_of(w), SCHEMA_COL_CSP_GRADE, csp_grade_str(f));
+	row_set_str(row_of(w), SCHEMA_COL_CSP_FAILURES, names);
+}
+
 static void
 record_root(struct web *w)
 {
@@ -414,6 +428,7 @@ record_root(struct web *w)
 	size_t vlen;
 	struct hsts hs;
 	struct csp cs;
+	const char *rp;
 	char *join = xmalloc(HTTP_MAX_HEAD + 1);
 
 	row_set_i32(r, SCHEMA_COL_HTTP_STATUS, h->status);
@@ -437,8 +452,10 @@ record_root(struct web *w)
 		row_set_bool(r, SCHEMA_COL_CSP_FRAME_ANCESTORS,
 		    cs.frame_ancestors);
 		row_set_bool(r, SCHEMA_COL_CSP_UNSAFE_INLINE, cs.unsafe_inline);
+		record_csp_grade(w, join);
 	} else {
 		row_set_bool(r, SCHEMA_COL_CSP, false);
+		row_set_str(r, SCHEMA_COL_CSP_GRADE, "absent");
 	}
 	row_set_str(r, SCHEMA_COL_X_FRAME_OPTIONS,
 	    http_response_join(h, "x-frame-options", join, HTTP_MAX_HEAD + 1) ?
@@ -447,9 +464,10 @@ record_root(struct web *w)
 	    http_response_join(h, "x-content-type-options", join,
 	    HTTP_MAX_HEAD + 1) ? headers_xcto_nosniff(join, strlen(join)) :
 	    false);
-	row_set_str(r, SCHEMA_COL_REFERRER_POLICY,
-	    http_response_join(h, "referrer-policy", join, HTTP_MAX_HEAD + 1) ?
-	    headers_referrer_policy(join, strlen(join)) : "absent");
+	rp = http_response_join(h, "referrer-policy", join, HTTP_MAX_HEAD + 1) ?
+	    headers_referrer_policy(join, strlen(join)) : "absent";
+	row_set_str(r, SCHEMA_COL_REFERRER_POLICY, rp);
+	row_set_str(r, SCHEMA_COL_REFERRER_POLICY_GRADE, referrer_grade(rp));
 	row_set_bool(r, SCHEMA_COL_PERMISSIONS_POLICY,
 	    http_response_first(h, "permissions-policy", &v, &vlen));
 	free(join);

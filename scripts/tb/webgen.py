@@ -31,6 +31,7 @@ import os
 import subprocess
 import time
 
+import headertruth
 import plan as planmod
 
 DAY = 86400
@@ -303,7 +304,8 @@ COLUMNS = ("tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn",
            "cert_key_bits", "cert_key_type", "cert_sig_alg", "cert_issuer_org",
            "http_status", "hsts", "hsts_max_age", "hsts_include_subdomains",
            "hsts_preload", "csp", "csp_frame_ancestors", "csp_unsafe_inline",
-           "x_frame_options", "x_content_type_options", "referrer_policy",
+           "csp_grade", "csp_failures", "x_frame_options",
+           "x_content_type_options", "referrer_policy", "referrer_policy_grade",
            "permissions_policy", "http_redirects_https", "security_txt")
 
 CERT_VERIFY = {"ok": "ok", "expired": "expired", "notyet": "not_yet_valid",
@@ -348,6 +350,7 @@ def truth(world, plan, T):
         })
         hsts = parse_hsts(_header(d, "hsts"))
         csp = parse_csp(_header(d, "csp"))
+        graded = headertruth.csp(_header(d, "csp"), d.name)
         row.update({
             "hsts": hsts[0], "hsts_max_age": hsts[1],
             "hsts_include_subdomains": hsts[2], "hsts_preload": hsts[3],
@@ -355,6 +358,8 @@ def truth(world, plan, T):
             "x_frame_options": parse_xfo(_header(d, "xfo")),
             "x_content_type_options": parse_xcto(_header(d, "xcto")),
             "referrer_policy": parse_referrer(_header(d, "referrer")),
+            "referrer_policy_grade": headertruth.referrer(parse_referrer(_header(d, "referrer"))),
+            "csp_grade": graded[0], "csp_failures": graded[1],
             "permissions_policy": _header(d, "permissions") is not None,
             "security_txt": d["sectxt"],
         })

@@ -73,8 +73,9 @@ GROUPS = {
             "cert_verify", "cert_not_after", "cert_days_left", "cert_key_bits", "cert_key_type",
             "cert_sig_alg", "cert_issuer_org"],
     "http": ["http_status", "hsts", "hsts_max_age", "hsts_include_subdomains", "hsts_preload",
-             "csp", "csp_frame_ancestors", "csp_unsafe_inline", "x_frame_options",
-             "x_content_type_options", "referrer_policy", "permissions_policy",
+             "csp", "csp_frame_ancestors", "csp_unsafe_inline", "csp_grade", "csp_failures",
+             "x_frame_options", "x_content_type_options", "referrer_policy",
+             "referrer_policy_grade", "permissions_policy",
              "http_redirects_https", "security_txt"],
 }
 
