@@ -63,6 +63,7 @@ enum dns_outcome {
  * address of the probed host (its A and AAAA answers): one to four per
  * family in practice; more add nothing to the routes measured. */
 #define JOB_HOST_V6 4
+#define JOB_HOST_V4 4
 #define JOB_MAX_WEB_ADDRS 16
 
 /* A host a domain depends on, as the DNS stage found it. */
@@ -72,6 +73,14 @@ struct job_host {
 	bool v6;			/* its AAAA answer had records */
 	struct netaddr v6addr[JOB_HOST_V6];	/* the first of them */
 	unsigned nv6addr;
+	/* mail stage, for the MX hosts it resolved: their A answer came
+	 * (NOERROR or NXDOMAIN), its first addresses, and the validator's
+	 * verdict on it (the servers stage does not ask again) */
+	bool have_a;
+	struct netaddr v4addr[JOB_HOST_V4];
+	unsigned nv4addr;
+	bool have_a_verdict;
+	enum val_status a_verdict;
 };
 
 /*

@@ -81,6 +81,7 @@ struct mhost {
 	struct mail *m;
 	char name[SMTP_MAX_NAME + 1];	/* lower case, no final dot */
 	const ldns_rdf *rdf;		/* j->facts.mx[i].name */
+	struct job_host *fact;		/* j->facts.mx[i] */
 	struct mq q[MQ_KINDS];
 	struct netaddr addr[MAIL_MAX_ADDRS];
 	size_t naddr;
@@ -90,6 +91,7 @@ struct mhost {
 	size_t ntlsa;
 	bool tlsa_secure;
 	struct val_job *vj;
+	struct val_job *avj;		/* on the A answer (the facts' verdict) */
 	struct mw w[MAIL_MAX_ADDRS];
 	struct mail_host res;
 };
@@ -257,6 +259,49 @@ val_done(void *arg, const struct val_result *r)
 		phase_end(m);		/* may free the job */
 }
 
+/* The verdict on the A answer: a fact for the servers stage (mx_dnssec). */
+static void
+a_val_done(void *arg, const struct val_result *r)
+{
+	struct mhost *h = arg;
+	struct mail *m = h->m;
+
+	h->avj = NULL;
+	h->fact->have_a_verdict = true;
+	h->fact->a_verdict = r->status;
+	m->pending--;
+	if (m->pending == 0)
+		phase_end(m);		/* may free the job */
+}
+
+/* The A answer as facts: its first addresses, and its verdict asked. */
+static void
+a_facts(struct mhost *h, const ldns_pkt *p)
+{
+	struct mail *m = h->m;
+	struct job *j = m->j;
+	ldns_rr_list *l = dnsanswer_rrs(p, h->rdf, LDNS_RR_TYPE_A, NULL);
+	size_t i, n = ldns_rr_list_rr_count(l);
+
+	h->fact->have_a = true;
+	for (i = 0; i < n && h->fact->nv4addr < JOB_HOST_V4; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
+		    ldns_rr_rdf(rr, 0) : NULL;
+
+		if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
+		    ldns_rdf_size(rd), &h->fact->v4addr[h->fact->nv4addr]) == 0)
+			h->fact->nv4addr++;
+	}
+	ldns_rr_list_free(l);
+	if (j->crawl->val != NULL && (j->crawl->cfg->probes & PROBE_DNSSEC)) {
+		m->pending++;
+		h->avj = val_job_start(j->crawl->val, h->rdf, LDNS_RR_TYPE_A, p,
+		    a_val_done, h);
+		/* NULL: a_val_done was called already. */
+	}
+}
+
 static bool
 mq_reply(void *arg, enum query_status st, ldns_pkt *p)
 {
@@ -271,7 +316,12 @@ mq_reply(void *arg, enum query_status st, ldns_pkt *p)
 	if (st != QUERY_OK) {
 		note(m, h->name, st == QUERY_TIMEOUT ?
 		    "address query timed out" : "address query failed");
-	} else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR) {
+	} else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
+	    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN) {
+		if (q->kind == MQ_A)
+			a_facts(h, p);	/* the servers stage's facts */
+	}
+	if (st == QUERY_OK && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR) {
 		if (q->kind == MQ_TLSA) {
 			kept = take_tlsa(h, p);
 			if (kept && m->j->crawl->val != NULL) {
@@ -624,7 +674,8 @@ mailprobe_start(struct job *j)
 		struct mhost *h = &m->h[m->nh++];
 
 		h->m = m;
-		h->rdf = j->facts.mx[map[idx[i]]].name;
+		h->fact = &j->facts.mx[map[idx[i]]];
+		h->rdf = h->fact->name;
 		host_name(h->rdf, h->name, sizeof(h->name));
 	}
 	m->sts_match = -1;
@@ -670,6 +721,10 @@ mailprobe_abort(struct job *j)
 		if (h->vj != NULL) {
 			val_job_cancel(h->vj);
 			h->vj = NULL;
+		}
+		if (h->avj != NULL) {
+			val_job_cancel(h->avj);
+			h->avj = NULL;
 		}
 		for (a = 0; a < MAIL_MAX_ADDRS; a++)
 			if (h->w[a].w != NULL) {

@@ -4,9 +4,11 @@
  * Two phases.  Names: each NS host's A (needed for its routes and the
  * direct queries) and each MX host's A (its routes; the validator's
  * verdict on that answer is mx_dnssec), through the resolver; the AAAA
- * of both come from the DNS stage's facts.  Direct: with the ns probe,
- * "APEX SOA" to every NS address (nsquery.h).  Then the columns, from
- * the pure verdicts of serverssum.c.  The web addresses' routes need no
+ * of both come from the DNS stage's facts, and the A answer and its
+ * verdict of the MX hosts the mail stage resolved from the mail stage's
+ * facts (never asked twice).  Direct: with the ns probe, "APEX SOA" to
+ * every NS address (nsquery.h).  Then the columns, from the pure
+ * verdicts of serverssum.c.  The web addresses' routes need no
  * query: the DNS stage kept every address of the probed host.
  */
 #include "config.h"
@@ -32,8 +34,9 @@
 #include "serverssum.h"
 #include "util.h"
 
-_Static_assert(JOB_HOST_V6 <= SERVERS_ADDRS_PER_FAMILY,
-    "the facts' IPv6 addresses of a host fit the stage's");
+_Static_assert(JOB_HOST_V6 <= SERVERS_ADDRS_PER_FAMILY &&
+    JOB_HOST_V4 <= SERVERS_ADDRS_PER_FAMILY,
+    "the facts' addresses of a host fit the stage's");
 
 /* Hosts of one domain: its NS and MX hosts as the facts keep them. */
 #define SERVERS_MAX_HOSTS (2 * JOB_MAX_HOSTS)
@@ -67,6 +70,7 @@ struct shost {
 	struct query *q;		/* its A */
 	struct val_job *vj;
 	bool a_known;			/* the A answer came: NOERROR, NXDOMAIN */
+	bool from_mail;			/* ... to the mail stage (facts) */
 	bool have_verdict;
 	enum val_status verdict;
 	struct netaddr addr[SERVERS_HOST_ADDRS];
@@ -449,13 +453,23 @@ serversprobe_start(struct job *j)
 		h->name = f->mx[i].name;
 		for (k = 0; k < f->mx[i].nv6addr; k++)
 			h->addr[h->naddr++] = f->mx[i].v6addr[k];
+		if (f->mx[i].have_a) {
+			/* The mail stage asked its A and validated it. */
+			h->a_known = true;
+			h->from_mail = true;
+			for (k = 0; k < f->mx[i].nv4addr &&
+			    k < SERVERS_ADDRS_PER_FAMILY; k++)
+				h->addr[h->naddr++] = f->mx[i].v4addr[k];
+			h->have_verdict = f->mx[i].have_a_verdict;
+			h->verdict = f->mx[i].a_verdict;
+		}
 	}
 	/* Every query is sent before any answer is handled: answers come
 	 * from the loop. */
 	for (i = 0; i < s->nh; i++) {
 		struct shost *h = &s->h[i];
 
-		if (!(h->mx ? ask_mx : ask_ns))
+		if (!(h->mx ? ask_mx : ask_ns) || h->from_mail)
 			continue;
 		s->pending++;
 		ctx->a_queries++;
