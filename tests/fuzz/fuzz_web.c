@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cspgrade.h"
 #include "headers.h"
 #include "http.h"
 
@@ -113,6 +114,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)headers_xcto_nosniff(s, n);
 		(void)headers_referrer_policy(s, n);
 		(void)headers_rfc3339_parse(s, n, &t);
+		/* the CSP grade: a mask of the seven rules, names that fit */
+		{
+			unsigned f = csp_grade_failures(s, n, "example.se");
+			char names[CSP_GRADE_NAMES_MAX];
+
+			if (f & ~(unsigned)CSP_RULES_ALL)
+				abort();
+			csp_grade_names(f, names, sizeof(names));
+			if (strlen(names) >= sizeof(names))
+				abort();
+		}
 		break;
 	default:
 		if (headers_sectxt_judge(200, "text/plain", s, n, false,

@@ -26,14 +26,19 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "tb"))
+import headertruth  # noqa: E402  (the grading rules, written from docs/web.md)
 
 COLUMNS = ("tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn",
            "ocsp_stapled", "cert_verify", "cert_not_after", "cert_days_left",
            "cert_key_bits", "cert_key_type", "cert_sig_alg", "cert_issuer_org",
            "http_status", "hsts", "hsts_max_age", "hsts_include_subdomains",
            "hsts_preload", "csp", "csp_frame_ancestors", "csp_unsafe_inline",
-           "x_frame_options", "x_content_type_options", "referrer_policy",
+           "csp_grade", "csp_failures", "x_frame_options",
+           "x_content_type_options", "referrer_policy", "referrer_policy_grade",
            "permissions_policy", "http_redirects_https", "security_txt")
 MISSING = "<not in truth>"
 CLIENT_CIPHERS = "DEFAULT:@SECLEVEL=0"       # as the crawler's probe: measure legacy servers too
@@ -280,10 +285,13 @@ def measure(host, addr, ca, T):
      m["hsts_preload"]) = hsts_fields((f.get("strict-transport-security") or [None])[0])
     m["csp"], m["csp_frame_ancestors"], m["csp_unsafe_inline"] = \
         csp_fields(joined(f, "content-security-policy"))
+    # graded in run(), which knows the listed domain (the CSP's site)
+    m["_csp_value"] = joined(f, "content-security-policy")
     m["x_frame_options"] = xfo_field(joined(f, "x-frame-options"))
     xcto = joined(f, "x-content-type-options")
     m["x_content_type_options"] = xcto is not None and xcto.split(",")[0].strip().lower() == "nosniff"
     m["referrer_policy"] = referrer_field(joined(f, "referrer-policy"))
+    m["referrer_policy_grade"] = headertruth.referrer(m["referrer_policy"])
     m["permissions_policy"] = "permissions-policy" in f
     m["security_txt"] = sectxt_field(
         curl("https://%s/.well-known/security.txt" % host, host, 443, addr, tls), T)
@@ -310,6 +318,9 @@ def run(state, truth, tap):
     with concurrent.futures.ThreadPoolExecutor(4) as ex:
         results = list(ex.map(lambda j: measure(j[1], j[2], ca, T), jobs))
     for (row, host, addr, what), m in zip(jobs, results):
+        if m["http_status"] is not None:
+            # the rules of docs/web.md applied to what curl received
+            m["csp_grade"], m["csp_failures"] = headertruth.csp(m.get("_csp_value"), row["domain"])
         for col in COLUMNS:
             name = "%s: %s" % (row["domain"], col)
             if what != "probed":
