@@ -60,7 +60,9 @@ def main():
     offset = os.path.getsize(log)
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="uptake-spfbench.") as out:
-        rows, clog = crawl(bdir, state, out, ["--concurrency", "500"])
+        # --probes dns: the spf stage needs no other probe (a later
+        # --probes overrides the first), and the crawl stays short.
+        rows, clog = crawl(bdir, state, out, ["--concurrency", "500", "--probes", "dns"])
     tap.diag("crawl of %d domains: %.1f s" % (len(truth), time.time() - t0))
     time.sleep(1)       # Unbound's log lines of the last queries
     q = logged_queries(log, offset)
