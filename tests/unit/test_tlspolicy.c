@@ -1,0 +1,207 @@
+/*
+ * test_tlspolicy.c - the TLS policy scan's verdicts
+ * (crawler/tlspolicy/tlspolicy.c) against docs/web.md, "TLS policy: the
+ * rules": the set columns' spelling and order, each cipher suite class
+ * from its IANA name, tls_kex_weak, and the NCSC-NL class fact by fact,
+ * with the unmeasured facts that do and do not decide.
+ */
+#include <string.h>
+
+#include "tap.h"
+#include "tlspolicy.h"
+
+static void
+versions(unsigned set, const char *want, const char *want_min)
+{
+	char buf[TLSPOL_SET_STR_MAX];
+	const char *min = tlspol_min_version_str(set);
+
+	tlspol_versions_str(set, buf, sizeof(buf));
+	tap_ok(strcmp(buf, want) == 0, "versions 0x%x: [%s] (got [%s])", set,
+	    want, buf);
+	tap_ok(want_min == NULL ? min == NULL : min != NULL &&
+	    strcmp(min, want_min) == 0, "min version 0x%x: %s (got %s)", set,
+	    want_min ? want_min : "null", min ? min : "null");
+}
+
+static void
+weak(unsigned set, const char *want)
+{
+	char buf[TLSPOL_SET_STR_MAX];
+
+	tlspol_weak_str(set, buf, sizeof(buf));
+	tap_ok(strcmp(buf, want) == 0, "weak 0x%x: [%s] (got [%s])", set,
+	    want, buf);
+}
+
+static void
+suite(const char *name, unsigned want_weak, bool aead, bool rsa, bool dhe)
+{
+	struct tlspol_suite s = tlspol_suite_judge(name);
+
+	tap_ok(s.weak == want_weak && s.aead == aead && s.static_rsa == rsa &&
+	    s.dhe == dhe, "suite %s: weak 0x%x aead %d rsa %d dhe %d "
+	    "(got 0x%x %d %d %d)", name ? name : "(null)", want_weak, aead,
+	    rsa, dhe, s.weak, s.aead, s.static_rsa, s.dhe);
+}
+
+static void
+kex(int dh, int rsa, int want)
+{
+	int got = tlspol_kex_weak(dh, rsa);
+
+	tap_ok(got == want, "kex_weak dh %d rsa %d: %d (got %d)", dh, rsa,
+	    want, got);
+}
+
+static void
+ncsc(int v, int w, int dh, int rsa, int reneg, const char *want,
+	const char *why)
+{
+	struct tlspol_facts f = { v, w, dh, rsa, reneg };
+	const char *got = tlspol_ncsc_str(tlspol_ncsc_class(&f));
+
+	tap_ok(want == NULL ? got == NULL : got != NULL &&
+	    strcmp(got, want) == 0, "ncsc %s: %s (got %s)", why,
+	    want ? want : "null", got ? got : "null");
+}
+
+int
+main(void)
+{
+	char small[8];
+
+	/* tls_versions: ascending, comma-separated, tls_version spelling */
+	versions(0, "", NULL);
+	versions(TLSPOL_V13, "TLSv1.3", "TLSv1.3");
+	versions(TLSPOL_V12 | TLSPOL_V13, "TLSv1.2,TLSv1.3", "TLSv1.2");
+	versions(TLSPOL_VERSIONS_ALL, "TLSv1,TLSv1.1,TLSv1.2,TLSv1.3",
+	    "TLSv1");
+	versions(TLSPOL_V10 | TLSPOL_V12, "TLSv1,TLSv1.2", "TLSv1");
+	versions(TLSPOL_V11, "TLSv1.1", "TLSv1.1");
+	tap_ok(strlen("TLSv1,TLSv1.1,TLSv1.2,TLSv1.3") < TLSPOL_SET_STR_MAX,
+	    "the longest versions text fits TLSPOL_SET_STR_MAX");
+	/* a short buffer holds whole names only */
+	tlspol_versions_str(TLSPOL_VERSIONS_ALL, small, sizeof(small));
+	tap_ok(strcmp(small, "TLSv1") == 0, "short buffer: whole names (%s)",
+	    small);
+
+	/* tls_weak_ciphers: the fixed order */
+	weak(0, "");
+	weak(TLSPOL_WEAK_ALL, "3des,rc4,null,anon,export,cbc_only");
+	weak(TLSPOL_WEAK_CBC_ONLY | TLSPOL_WEAK_3DES, "3des,cbc_only");
+	weak(TLSPOL_WEAK_ANON | TLSPOL_WEAK_RC4, "rc4,anon");
+	tap_ok(strlen("3des,rc4,null,anon,export,cbc_only") <
+	    TLSPOL_SET_STR_MAX, "the longest weak text fits");
+
+	/* cipher suites by IANA name */
+	suite("TLS_AES_128_GCM_SHA256", 0, true, false, false);
+	suite("TLS_CHACHA20_POLY1305_SHA256", 0, true, false, false);
+	suite("TLS_AES_128_CCM_8_SHA256", 0, true, false, false);
+	suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0, true, false, false);
+	suite("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", 0, true, false,
+	    false);
+	suite("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 0, false, false,
+	    false);
+	suite("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 0, true, false, true);
+	suite("TLS_DHE_RSA_WITH_AES_256_CCM", 0, true, false, true);
+	suite("TLS_RSA_WITH_AES_128_CBC_SHA", 0, false, true, false);
+	suite("TLS_RSA_WITH_AES_256_GCM_SHA384", 0, true, true, false);
+	suite("TLS_RSA_WITH_3DES_EDE_CBC_SHA", TLSPOL_WEAK_3DES, false, true,
+	    false);
+	suite("TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", TLSPOL_WEAK_3DES, false,
+	    false, false);
+	suite("TLS_RSA_WITH_RC4_128_SHA", TLSPOL_WEAK_RC4, false, true, false);
+	suite("TLS_ECDHE_RSA_WITH_RC4_128_SHA", TLSPOL_WEAK_RC4, false, false,
+	    false);
+	suite("TLS_RSA_WITH_NULL_SHA256", TLSPOL_WEAK_NULL, false, true,
+	    false);
+	suite("TLS_ECDHE_ECDSA_WITH_NULL_SHA", TLSPOL_WEAK_NULL, false, false,
+	    false);
+	suite("TLS_NULL_WITH_NULL_NULL", TLSPOL_WEAK_NULL | TLSPOL_WEAK_ANON,
+	    false, false, false);
+	suite("TLS_DH_anon_WITH_AES_128_GCM_SHA256", TLSPOL_WEAK_ANON, true,
+	    false, true);
+	suite("TLS_ECDH_anon_WITH_AES_128_CBC_SHA", TLSPOL_WEAK_ANON, false,
+	    false, false);
+	suite("TLS_RSA_EXPORT_WITH_RC4_40_MD5",
+	    TLSPOL_WEAK_EXPORT | TLSPOL_WEAK_RC4, false, true, false);
+	suite("TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA", TLSPOL_WEAK_EXPORT,
+	    false, false, true);
+	suite("TLS_DH_anon_EXPORT_WITH_RC4_40_MD5",
+	    TLSPOL_WEAK_EXPORT | TLSPOL_WEAK_RC4 | TLSPOL_WEAK_ANON, false,
+	    false, true);
+	suite("TLS_RSA_EXPORT1024_WITH_RC4_56_SHA",
+	    TLSPOL_WEAK_EXPORT | TLSPOL_WEAK_RC4, false, true, false);
+	/* not static RSA: RSA with a pre-shared key, ECDHE-RSA */
+	suite("TLS_RSA_PSK_WITH_AES_128_GCM_SHA256", 0, true, false, false);
+	/* names that are not a suite's: nothing */
+	suite(NULL, 0, false, false, false);
+	suite("", 0, false, false, false);
+	suite("DES-CBC3-SHA", 0, false, false, false);
+	suite("TLS_RSA_WITH_AES_128_GCM_SHA256_AND_A_NAME_FAR_TOO_LONG_TO_BE_A_SUITE",
+	    0, false, false, false);
+	/* a token, not a substring: "GCMX" is no GCM */
+	suite("TLS_ECDHE_RSA_WITH_AES_128_GCMX_SHA256", 0, false, false,
+	    false);
+
+	/* tls_kex_weak */
+	kex(0, 0, 0);
+	kex(1024, 0, 1);
+	kex(2047, 0, 1);
+	kex(2048, 0, 0);
+	kex(4096, 0, 0);
+	kex(0, 1, 1);
+	kex(4096, 1, 1);
+	kex(-1, 0, -1);
+	kex(0, -1, -1);
+	kex(-1, 1, 1);		/* static RSA decides without the DH size */
+	kex(1024, -1, 1);	/* a weak group decides without RSA */
+	kex(-1, -1, -1);
+
+	/* the NCSC-NL class, one fact at a time (all measured, clean) */
+	ncsc(TLSPOL_V13, 0, 0, 0, 0, "good", "TLS 1.3 only");
+	ncsc(TLSPOL_V12 | TLSPOL_V13, 0, 0, 0, 0, "sufficient",
+	    "TLS 1.2 accepted (B1-1)");
+	ncsc(TLSPOL_V11 | TLSPOL_V12, 0, 0, 0, 0, "phase_out",
+	    "TLS 1.1 accepted (B1-1)");
+	ncsc(TLSPOL_V10 | TLSPOL_V13, 0, 0, 0, 0, "phase_out",
+	    "TLS 1.0 accepted (B1-1)");
+	ncsc(TLSPOL_V12, TLSPOL_WEAK_3DES, 0, 0, 0, "phase_out", "3DES");
+	ncsc(TLSPOL_V12, TLSPOL_WEAK_RC4, 0, 0, 0, "insufficient", "RC4");
+	ncsc(TLSPOL_V12, TLSPOL_WEAK_NULL, 0, 0, 0, "insufficient", "NULL");
+	ncsc(TLSPOL_V12, TLSPOL_WEAK_ANON, 0, 0, 0, "insufficient", "anon");
+	ncsc(TLSPOL_V12, TLSPOL_WEAK_EXPORT, 0, 0, 0, "insufficient",
+	    "EXPORT");
+	ncsc(TLSPOL_V12, TLSPOL_WEAK_CBC_ONLY, 0, 0, 0, "sufficient",
+	    "CBC only");
+	ncsc(TLSPOL_V12, 0, 1024, 0, 0, "insufficient", "DH 1024 (table 10)");
+	ncsc(TLSPOL_V12, 0, 2048, 0, 0, "phase_out", "DH 2048 (table 10)");
+	ncsc(TLSPOL_V12, 0, 3072, 0, 0, "sufficient", "DH 3072 (table 10)");
+	ncsc(TLSPOL_V13, 0, 4096, 0, 0, "sufficient",
+	    "DH 4096 with TLS 1.3 only: DHE is sufficient");
+	ncsc(TLSPOL_V12, 0, 0, 1, 0, "phase_out", "static RSA");
+	ncsc(TLSPOL_V13, 0, 0, 0, 1, "sufficient",
+	    "client renegotiation (B8-1)");
+	/* the worst fact decides */
+	ncsc(TLSPOL_VERSIONS_ALL, TLSPOL_WEAK_RC4 | TLSPOL_WEAK_3DES, 2048, 1,
+	    1, "insufficient", "everything at once");
+	/* unmeasured facts */
+	ncsc(-1, 0, 0, 0, 0, NULL, "versions not measured");
+	ncsc(0, 0, 0, 0, 0, NULL, "no version accepted");
+	ncsc(TLSPOL_V13, -1, 0, 0, 0, NULL, "ciphers not measured");
+	ncsc(TLSPOL_V13, 0, -1, 0, 0, NULL, "DH not measured");
+	ncsc(TLSPOL_V13, 0, 0, -1, 0, NULL, "static RSA not measured");
+	ncsc(TLSPOL_V13, 0, 0, 0, -1, NULL, "renegotiation not measured");
+	ncsc(TLSPOL_V12, 0, 0, 0, -1, "sufficient",
+	    "renegotiation not measured, 1.2 already sufficient");
+	ncsc(TLSPOL_V10, 0, 0, -1, -1, "phase_out",
+	    "RSA and renegotiation not measured, TLS 1.0 already phase_out");
+	ncsc(TLSPOL_V12, TLSPOL_WEAK_RC4, -1, -1, -1, "insufficient",
+	    "RC4 decides whatever was not measured");
+	ncsc(TLSPOL_V10, 0, -1, 0, 0, NULL,
+	    "DH not measured could still make phase_out insufficient");
+	tap_ok(tlspol_ncsc_str(TLSPOL_NCSC_UNKNOWN) == NULL,
+	    "unknown class is null");
+	return tap_done();
+}
