@@ -51,12 +51,14 @@ GROUPS = {
             # are (the mail world's crawl compares no email group).
             "caa_issue", "caa_iodef", "caa_inherited", "dkim_hint",
             "dmarc_source", "dmarc_policy", "dmarc_sp", "dmarc_pct", "dmarc_adkim",
-            "dmarc_aspf", "dmarc_rua", "dmarc_ruf", "dmarc_external", "dmarc_error"],
+            "dmarc_aspf", "dmarc_rua", "dmarc_ruf", "dmarc_external", "dmarc_error",
+            # The spf stage's columns (issue 18; scripts/tb/spftruth.py): from
+            # DNS answers alone, compared wherever the DNS columns are (the
+            # mail world's crawl too).
+            "spf_lookups", "spf_void_lookups", "spf_result_all", "spf_error"],
     "dnssec": ["dnssec_status", "dnssec_reason", "ds_present", "dnskey_algorithms",
                "ds_digest_types", "denial", "nsec3_iterations", "signer_zone"],
-    "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web",
-              # SPF as check_host() evaluates it (issue 18; the spf stage)
-              "spf_lookups", "spf_void_lookups", "spf_result_all", "spf_error"],
+    "email": ["spf", "dmarc", "mta_sts", "tlsrpt", "dane_mx", "dane_web"],
     # The mail stage (docs/mail.md): SMTP and STARTTLS of the MX hosts,
     # the MTA-STS policy and the TLS-RPT record.
     "mail": ["mx_tested", "mx_starttls", "mx_tls_version", "mx_cert_verify", "mx_dane",
