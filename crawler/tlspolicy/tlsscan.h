@@ -1,0 +1,79 @@
+/*
+ * tlsscan.h - one bounded TLS handshake of the TLS policy scan (issue 17,
+ * point 1): a client that offers exactly one protocol version (minimum =
+ * maximum) and a given cipher list, at security level 0 so that legacy
+ * servers are measured, completes or fails the handshake, reports what the
+ * server chose and closes.  No application data is ever sent.
+ *
+ * Bounded in time (TLSSCAN_TIMEOUT_MS from the connect) and in size (the
+ * server's handshake messages: TLSSCAN_MAX_HANDSHAKE_BYTES, OpenSSL's
+ * max_cert_list; a DH group over TLS_MAX_DH_BITS is refused before any
+ * work, as the web stage does).  Driven by the crawl's loop (loop.h); the
+ * callback never runs from inside tlsscan_start.
+ */
+#ifndef UPTAKE_CRAWLER_TLSSCAN_H
+#define UPTAKE_CRAWLER_TLSSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "tlspolicy.h"
+
+struct loop;
+struct netaddr;
+
+/* The whole handshake, connect included, as the web stage's own
+ * handshake timeout (5 s): a server that stalls costs no more than that. */
+#define TLSSCAN_TIMEOUT_MS 5000
+/* Largest handshake message (the certificate chain, in practice) a server
+ * may send: 64 KiB, the web stage's chains are far below it and a hostile
+ * server cannot make us buffer more (OpenSSL's max_cert_list). */
+#define TLSSCAN_MAX_HANDSHAKE_BYTES (64 * 1024)
+/* Longest reason text kept. */
+#define TLSSCAN_WHY_MAX 128
+
+enum tlsscan_status {
+	TLSSCAN_ACCEPTED,	/* the handshake completed at that version */
+	TLSSCAN_REFUSED,	/* the server said no: an alert, or a close
+				 * after our ClientHello */
+	TLSSCAN_TIMEOUT,	/* TLSSCAN_TIMEOUT_MS passed */
+	TLSSCAN_ERROR,		/* connect failed, or the server's bytes
+				 * were not TLS (garbage) */
+};
+
+struct tlsscan_result {
+	enum tlsscan_status status;
+	int version;			/* negotiated, e.g. TLS1_2_VERSION */
+	char suite[TLSPOL_SUITE_NAME_MAX];  /* IANA name; "" if none */
+	int dh_bits;			/* finite-field DH group; 0 none */
+	char why[TLSSCAN_WHY_MAX];	/* for refused, timeout, error */
+};
+
+/* The scan's client context: one per crawl.  NULL with err on failure;
+ * free with tlsscan_ctx_free (accepts NULL). */
+SSL_CTX *tlsscan_ctx_new(char *err, size_t errlen);
+void tlsscan_ctx_free(SSL_CTX *ctx);
+
+struct tlsscan;
+typedef void (*tlsscan_cb)(const struct tlsscan_result *r, void *arg);
+
+/*
+ * Start one handshake to addr:port with SNI sni (NULL: none), offering
+ * only version (TLS1_VERSION .. TLS1_3_VERSION) and, below TLS 1.3, the
+ * OpenSSL cipher list ciphers (NULL: every cipher OpenSSL has, at level
+ * 0).  cb is called once, later, unless tlsscan_free comes first.  Returns
+ * NULL only when out of memory.  The caller frees the scan (tlsscan_free,
+ * allowed inside cb).
+ */
+struct tlsscan *tlsscan_start(struct loop *l, SSL_CTX *ctx,
+	const struct netaddr *addr, uint16_t port, const char *sni,
+	int version, const char *ciphers, tlsscan_cb cb, void *arg);
+void tlsscan_free(struct tlsscan *s);
+
+/* "accepted", "refused", "timeout", "error"; static storage. */
+const char *tlsscan_status_str(enum tlsscan_status s);
+
+#endif
