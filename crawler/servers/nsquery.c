@@ -228,7 +228,10 @@ entry_done(struct nsq_entry *e, enum ns_answer r)
 			c->byid[e->id] = NULL;
 		e->has_id = false;
 		c->inflight--;
-		loop_timer_stop(e->timer);
+		/* A kept result needs no timer (libevent allows freeing an
+		 * event inside its own callback). */
+		loop_timer_free(e->timer);
+		e->timer = NULL;
 	}
 	e->state = E_DONE;
 	e->result = r;

@@ -401,8 +401,12 @@ test_nsquery(void)
 	memset(&x[NZONES + 1], 0, sizeof(x[0]));
 	x[NZONES + 1].left = &left;
 	x[NZONES + 1].loop = l;
-	w = nsq_ask(c, &a, ldns_dname_new_frm_str("AUTH.test."), ask_done,
-	    &x[NZONES + 1]);
+	{
+		ldns_rdf *upper = ldns_dname_new_frm_str("AUTH.test.");
+
+		w = nsq_ask(c, &a, upper, ask_done, &x[NZONES + 1]);
+		ldns_rdf_deep_free(upper);	/* nsq_ask copies it */
+	}
 	tap_ok(w != NULL && !x[NZONES + 1].done,
 	    "cached: still answered from the loop");
 	loop_run(l);
