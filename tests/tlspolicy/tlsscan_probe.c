@@ -4,6 +4,9 @@
  * [CIPHERS], VERSION one of 1.0 1.1 1.2 1.3.  Prints one line:
  * "STATUS VERSION SUITE DH_BITS WHY" (tlsscan.h), "-" for an empty field,
  * and the elapsed milliseconds on a second line.  Exit 0, or 2 on usage.
+ * tlsscan_probe ADDR PORT policy [KNOWN]: the whole scan (tlspolscan.h),
+ * KNOWN the version the web stage negotiated (1.0 .. 1.3); prints
+ * "key=value" lines (null for not measured), then the milliseconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #include "loop.h"
 #include "netaddr.h"
+#include "tlspolscan.h"
 #include "tlsscan.h"
 
 static void
@@ -29,6 +33,48 @@ done_cb(const struct tlsscan_result *r, void *arg)
 	loop_break(l);
 }
 
+static const char *
+nul(const char *s)
+{
+	return s != NULL ? s : "null";
+}
+
+static void
+policy_cb(const struct tlspol_result *r, void *arg)
+{
+	struct loop *l = arg;
+	char v[TLSPOL_SET_STR_MAX], w[TLSPOL_SET_STR_MAX];
+	char m[TLSPOL_SET_STR_MAX];
+	int kw = tlspol_kex_weak(r->f.dh_bits, r->f.static_rsa);
+
+	if (r->f.versions >= 0)
+		tlspol_versions_str((unsigned)r->f.versions, v, sizeof(v));
+	if (r->f.weak >= 0)
+		tlspol_weak_str((unsigned)r->f.weak, w, sizeof(w));
+	tlspol_weak_str(r->weak_measured, m, sizeof(m));
+	printf("versions=%s\n", r->f.versions >= 0 ? v : "null");
+	printf("min_version=%s\n", r->f.versions >= 0 ?
+	    nul(tlspol_min_version_str((unsigned)r->f.versions)) : "null");
+	printf("weak=%s\n", r->f.weak >= 0 ? w : "null");
+	printf("weak_measured=%s\n", m);
+	printf("dh_bits=%d\n", r->f.dh_bits);
+	printf("static_rsa=%d\n", r->f.static_rsa);
+	printf("kex_weak=%d\n", kw);
+	printf("ncsc=%s\n", nul(tlspol_ncsc_str(tlspol_result_class(r))));
+	printf("handshakes=%u\n", r->handshakes);
+	printf("why=%s\n", r->ended_early ? r->why : "-");
+	loop_break(l);
+}
+
+static int
+version_of(const char *s)
+{
+	return strcmp(s, "1.0") == 0 ? TLS1_VERSION :
+	    strcmp(s, "1.1") == 0 ? TLS1_1_VERSION :
+	    strcmp(s, "1.2") == 0 ? TLS1_2_VERSION :
+	    strcmp(s, "1.3") == 0 ? TLS1_3_VERSION : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -36,8 +82,10 @@ main(int argc, char **argv)
 	char err[256];
 	struct loop *l;
 	SSL_CTX *ctx;
-	struct tlsscan *s;
+	struct tlsscan *s = NULL;
+	struct tlspol_scan *ps = NULL;
 	int version;
+	bool policy;
 	uint64_t t0;
 
 	if (argc < 4 || netaddr_parse(argv[1], strlen(argv[1]), &a) != 0) {
@@ -45,11 +93,9 @@ main(int argc, char **argv)
 		    "[CIPHERS]\n");
 		return 2;
 	}
-	version = strcmp(argv[3], "1.0") == 0 ? TLS1_VERSION :
-	    strcmp(argv[3], "1.1") == 0 ? TLS1_1_VERSION :
-	    strcmp(argv[3], "1.2") == 0 ? TLS1_2_VERSION :
-	    strcmp(argv[3], "1.3") == 0 ? TLS1_3_VERSION : 0;
-	if (version == 0) {
+	policy = strcmp(argv[3], "policy") == 0;
+	version = policy ? 0 : version_of(argv[3]);
+	if (!policy && version == 0) {
 		fprintf(stderr, "tlsscan_probe: unknown version %s\n", argv[3]);
 		return 2;
 	}
@@ -60,11 +106,18 @@ main(int argc, char **argv)
 		return 2;
 	}
 	t0 = loop_now_us(l);
-	s = tlsscan_start(l, ctx, &a, (uint16_t)atoi(argv[2]), "scan.test",
-	    version, argc > 4 ? argv[4] : NULL, done_cb, l);
+	if (policy)
+		ps = tlspol_scan_start(l, ctx, &a, (uint16_t)atoi(argv[2]),
+		    "scan.test", argc > 4 ? version_of(argv[4]) : 0, policy_cb,
+		    l);
+	else
+		s = tlsscan_start(l, ctx, &a, (uint16_t)atoi(argv[2]),
+		    "scan.test", version, argc > 4 ? argv[4] : NULL, done_cb,
+		    l);
 	loop_run(l);
 	printf("%llu\n", (unsigned long long)((loop_now_us(l) - t0) / 1000));
 	tlsscan_free(s);
+	tlspol_scan_free(ps);
 	tlsscan_ctx_free(ctx);
 	loop_free(l);
 	return 0;

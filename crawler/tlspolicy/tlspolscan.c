@@ -1,0 +1,246 @@
+/*
+ * tlspolscan.c - the TLS policy scan of one (address, name)
+ * (tlspolscan.h): a plan of bounded handshakes, one at a time.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loop.h"
+#include "netaddr.h"
+#include "tlspolscan.h"
+#include "util.h"
+
+enum step {
+	STEP_V13, STEP_V12, STEP_V11, STEP_V10,
+	STEP_NULL, STEP_ANON, STEP_RSA, STEP_DHE, STEP_AEAD,
+	STEP_END,
+};
+
+/* The OpenSSL cipher lists of the cipher steps (security level 0, so
+ * that legacy suites are offered at all). */
+#define LIST_NULL "eNULL:@SECLEVEL=0"
+#define LIST_ANON "aNULL:!eNULL:@SECLEVEL=0"
+/* Key exchange: every suite of it, NULL and anonymous ones included
+ * (NULL-SHA256 is RSA key transport too, ADH a DH group). */
+#define LIST_RSA "kRSA:@SECLEVEL=0"
+#define LIST_DHE "kDHE:@SECLEVEL=0"
+#define LIST_AEAD "AESGCM:CHACHA20:AESCCM:ARIAGCM:!aNULL:!eNULL:@SECLEVEL=0"
+
+static const struct {
+	int version;		/* 0: the legacy version of the scan */
+	const char *ciphers;
+	const char *name;
+} steps[] = {
+	[STEP_V13] = { TLS1_3_VERSION, NULL, "TLSv1.3" },
+	[STEP_V12] = { TLS1_2_VERSION, NULL, "TLSv1.2" },
+	[STEP_V11] = { TLS1_1_VERSION, NULL, "TLSv1.1" },
+	[STEP_V10] = { TLS1_VERSION, NULL, "TLSv1" },
+	[STEP_NULL] = { 0, LIST_NULL, "NULL" },
+	[STEP_ANON] = { 0, LIST_ANON, "anon" },
+	[STEP_RSA] = { 0, LIST_RSA, "static RSA" },
+	[STEP_DHE] = { 0, LIST_DHE, "DHE" },
+	[STEP_AEAD] = { TLS1_2_VERSION, LIST_AEAD, "AEAD" },
+};
+
+static const unsigned step_bit[] = {
+	[STEP_V13] = TLSPOL_V13, [STEP_V12] = TLSPOL_V12,
+	[STEP_V11] = TLSPOL_V11, [STEP_V10] = TLSPOL_V10,
+};
+
+struct tlspol_scan {
+	struct loop *loop;
+	SSL_CTX *ctx;
+	struct netaddr addr;
+	uint16_t port;
+	char *sni;
+	int known;			/* version the web stage negotiated */
+	int legacy;			/* newest accepted up to TLS 1.2 */
+	enum step step;
+	struct tlsscan *hs;		/* the handshake in flight */
+	struct loop_timer *later;	/* to tell the end from the loop */
+	struct tlspol_result res;
+	tlspol_scan_cb cb;
+	void *arg;
+};
+
+static void next(struct tlspol_scan *s);
+
+static void
+hs_done(const struct tlsscan_result *r, void *arg)
+{
+	struct tlspol_scan *s = arg;
+	enum step st = s->step;
+	bool yes = r->status == TLSSCAN_ACCEPTED;
+
+	s->res.handshakes++;
+	if (r->status == TLSSCAN_TIMEOUT || r->status == TLSSCAN_ERROR) {
+		/* What this step and the rest would measure stays unknown. */
+		s->res.ended_early = true;
+		snprintf(s->res.why, sizeof(s->res.why), "%s probe: %s: %s",
+		    steps[st].name, tlsscan_status_str(r->status), r->why);
+		if (st <= STEP_V10)
+			s->res.f.versions = -1;
+		s->step = STEP_END;
+		next(s);
+		return;
+	}
+	switch (st) {
+	case STEP_V13:
+	case STEP_V12:
+	case STEP_V11:
+	case STEP_V10:
+		if (yes)
+			s->res.f.versions |= (int)step_bit[st];
+		break;
+	case STEP_NULL:
+	case STEP_ANON: {
+		unsigned bit = st == STEP_NULL ? TLSPOL_WEAK_NULL :
+		    TLSPOL_WEAK_ANON;
+
+		s->res.weak_measured |= bit;
+		if (yes)
+			s->res.f.weak |= (int)bit;
+		break;
+	}
+	case STEP_RSA:
+		s->res.f.static_rsa = yes;
+		break;
+	case STEP_DHE:
+		s->res.f.dh_bits = yes ? r->dh_bits : 0;
+		break;
+	case STEP_AEAD:
+		s->res.weak_measured |= TLSPOL_WEAK_CBC_ONLY;
+		if (!yes)
+			s->res.f.weak |= TLSPOL_WEAK_CBC_ONLY;
+		break;
+	case STEP_END:
+		break;
+	}
+	s->step++;
+	next(s);
+}
+
+/* The newest accepted version up to TLS 1.2, or 0. */
+static int
+legacy_version(int versions)
+{
+	if (versions & TLSPOL_V12)
+		return TLS1_2_VERSION;
+	if (versions & TLSPOL_V11)
+		return TLS1_1_VERSION;
+	if (versions & TLSPOL_V10)
+		return TLS1_VERSION;
+	return 0;
+}
+
+static void
+end_cb(void *arg)
+{
+	struct tlspol_scan *s = arg;
+
+	s->cb(&s->res, s->arg);		/* may free s */
+}
+
+/* Start the next step that can still tell something, or end. */
+static void
+next(struct tlspol_scan *s)
+{
+	int version;
+
+	tlsscan_free(s->hs);
+	s->hs = NULL;
+	for (; s->step < STEP_END; s->step++) {
+		if (s->step <= STEP_V10 && steps[s->step].version == s->known) {
+			s->res.f.versions |= (int)step_bit[s->step];
+			continue;
+		}
+		if (s->step == STEP_NULL) {
+			s->legacy = legacy_version(s->res.f.versions);
+			if (s->legacy == 0) {
+				if (s->res.f.versions > 0) {
+					/* TLS 1.3 alone: none of it exists. */
+					s->res.f.weak = 0;
+					s->res.weak_measured = TLSPOL_WEAK_ALL;
+					s->res.f.dh_bits = 0;
+					s->res.f.static_rsa = 0;
+					s->res.f.client_reneg = 0;
+				}
+				s->step = STEP_END;
+				break;
+			}
+			/* Measured from here on. */
+			s->res.f.weak = 0;
+		}
+		if (s->step == STEP_AEAD &&
+		    (s->res.f.versions & TLSPOL_V12) == 0) {
+			/* cbc_only is about TLS 1.2: no 1.2, no class. */
+			s->res.weak_measured |= TLSPOL_WEAK_CBC_ONLY;
+			continue;
+		}
+		break;
+	}
+	if (s->step >= STEP_END) {
+		/* Told from the loop: next() runs inside tlsscan's callback
+		 * and inside tlspol_scan_start. */
+		loop_timer_start(s->later, 0);
+		return;
+	}
+	version = steps[s->step].version ? steps[s->step].version : s->legacy;
+	s->hs = tlsscan_start(s->loop, s->ctx, &s->addr, s->port, s->sni,
+	    version, steps[s->step].ciphers, hs_done, s);
+}
+
+struct tlspol_scan *
+tlspol_scan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
+	uint16_t port, const char *sni, int known_version, tlspol_scan_cb cb,
+	void *arg)
+{
+	struct tlspol_scan *s = xcalloc(1, sizeof(*s));
+
+	s->loop = l;
+	s->ctx = ctx;
+	s->addr = *addr;
+	s->port = port;
+	s->sni = sni != NULL ? xstrdup(sni) : NULL;
+	s->known = known_version;
+	s->cb = cb;
+	s->arg = arg;
+	s->later = loop_timer_new(l, end_cb, s);
+	s->res.f.versions = 0;
+	s->res.f.weak = -1;
+	s->res.f.dh_bits = -1;
+	s->res.f.static_rsa = -1;
+	s->res.f.client_reneg = -1;	/* not measured yet */
+	s->step = STEP_V13;
+	next(s);
+	return s;
+}
+
+void
+tlspol_scan_free(struct tlspol_scan *s)
+{
+	if (s == NULL)
+		return;
+	tlsscan_free(s->hs);
+	loop_timer_free(s->later);
+	free(s->sni);
+	free(s);
+}
+
+enum tlspol_ncsc
+tlspol_result_class(const struct tlspol_result *r)
+{
+	struct tlspol_facts f = r->f;
+	const int decides = TLSPOL_WEAK_RC4 | TLSPOL_WEAK_NULL |
+	    TLSPOL_WEAK_ANON | TLSPOL_WEAK_EXPORT;
+
+	/* A class not asked (3DES, RC4, EXPORT) could make it worse,
+	 * unless an accepted one already makes it insufficient. */
+	if (f.weak >= 0 && (r->weak_measured & TLSPOL_WEAK_ALL) !=
+	    TLSPOL_WEAK_ALL && (f.weak & decides) == 0)
+		f.weak = -1;
+	return tlspol_ncsc_class(&f);
+}
