@@ -133,6 +133,25 @@ now_monotonic_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+bool
+ascii_isalpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool
+ascii_isdigit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool
+ascii_isxdigit(char c)
+{
+	return ascii_isdigit(c) || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
 char
 ascii_lower(char c)
 {

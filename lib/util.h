@@ -34,6 +34,11 @@ int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
  */
 char ascii_lower(char c);
 bool ascii_ieq(const char *a, size_t alen, const char *b);
+/* ASCII character classes (RFC 5234's ALPHA, DIGIT, HEXDIG), never the
+ * locale's. */
+bool ascii_isalpha(char c);
+bool ascii_isdigit(char c);
+bool ascii_isxdigit(char c);
 
 /* Monotonic clock in microseconds. */
 uint64_t now_monotonic_us(void);

@@ -6,38 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
 #include "dmarc.h"
+#include "util.h"
 
 static bool
 is_wsp(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_hex(char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool
-word_is(const char *s, size_t len, const char *w)
-{
-	return strlen(w) == len && strncasecmp(s, w, len) == 0;
 }
 
 bool
@@ -82,11 +58,11 @@ dmarc_select(const char *const *txt, const size_t *len, size_t n,
 static enum dmarc_policy
 policy_of(const char *v, size_t vl)
 {
-	if (word_is(v, vl, "none"))
+	if (ascii_ieq(v, vl, "none"))
 		return DMARC_P_NONE;
-	if (word_is(v, vl, "quarantine"))
+	if (ascii_ieq(v, vl, "quarantine"))
 		return DMARC_P_QUARANTINE;
-	if (word_is(v, vl, "reject"))
+	if (ascii_ieq(v, vl, "reject"))
 		return DMARC_P_REJECT;
 	return DMARC_P_UNSET;
 }
@@ -101,7 +77,7 @@ pct_of(const char *v, size_t vl)
 	if (vl == 0 || vl > 3)
 		return -1;
 	for (i = 0; i < vl; i++) {
-		if (!is_digit(v[i]))
+		if (!ascii_isdigit(v[i]))
 			return -1;
 		n = n * 10 + (v[i] - '0');
 	}
@@ -118,7 +94,7 @@ ri_ok(const char *v, size_t vl)
 	if (vl == 0 || vl > 32)
 		return false;
 	for (i = 0; i < vl; i++) {
-		if (!is_digit(v[i]))
+		if (!ascii_isdigit(v[i]))
 			return false;
 		n = n * 10 + (unsigned)(v[i] - '0');
 		if (n > 0xffffffffULL)
@@ -159,7 +135,7 @@ rf_ok(const char *v, size_t vl)
 
 	for (;;) {
 		k = i;
-		while (i < vl && (is_alpha(v[i]) || is_digit(v[i]) ||
+		while (i < vl && (ascii_isalpha(v[i]) || ascii_isdigit(v[i]) ||
 		    v[i] == '-'))
 			i++;
 		if (i == k)
@@ -189,7 +165,7 @@ host_ok(const char *h, size_t hl)
 			if (lab == 0)
 				return false;
 			lab = 0;
-		} else if (is_alpha(h[i]) || is_digit(h[i]) || h[i] == '-' ||
+		} else if (ascii_isalpha(h[i]) || ascii_isdigit(h[i]) || h[i] == '-' ||
 		    h[i] == '_') {
 			if (++lab > 63)
 				return false;
@@ -217,7 +193,7 @@ uri_ok(const char *v, size_t vl, struct dmarc_uri *u)
 	if (bang != NULL) {
 		size_t k = ul + 1, d = 0;
 
-		while (k < vl && is_digit(v[k]))
+		while (k < vl && ascii_isdigit(v[k]))
 			k++, d++;
 		if (d == 0)
 			return false;
@@ -227,10 +203,10 @@ uri_ok(const char *v, size_t vl, struct dmarc_uri *u)
 		if (k != vl)
 			return false;
 	}
-	if (ul == 0 || !is_alpha(v[0]))
+	if (ul == 0 || !ascii_isalpha(v[0]))
 		return false;
 	for (i = 1; i < ul && v[i] != ':'; i++)
-		if (!is_alpha(v[i]) && !is_digit(v[i]) && v[i] != '+' &&
+		if (!ascii_isalpha(v[i]) && !ascii_isdigit(v[i]) && v[i] != '+' &&
 		    v[i] != '-' && v[i] != '.')
 			return false;
 	if (i >= ul || i + 1 >= ul)
@@ -240,8 +216,8 @@ uri_ok(const char *v, size_t vl, struct dmarc_uri *u)
 		unsigned char c = (unsigned char)v[i];
 
 		if (c == '%') {
-			if (i + 2 >= ul || !is_hex(v[i + 1]) ||
-			    !is_hex(v[i + 2]))
+			if (i + 2 >= ul || !ascii_isxdigit(v[i + 1]) ||
+			    !ascii_isxdigit(v[i + 2]))
 				return false;
 			i += 2;
 		} else if (c <= 0x20 || c >= 0x7f || c == ',' || c == ';' ||
@@ -250,7 +226,7 @@ uri_ok(const char *v, size_t vl, struct dmarc_uri *u)
 			return false;
 		}
 	}
-	if (colon == 6 && strncasecmp(v, "mailto", 6) == 0) {
+	if (colon == 6 && ascii_ieq(v, 6, "mailto")) {
 		const char *at, *h;
 		size_t hl, k;
 
@@ -328,10 +304,10 @@ name_ok(const char *k, size_t kl)
 {
 	size_t i;
 
-	if (kl == 0 || !is_alpha(k[0]))
+	if (kl == 0 || !ascii_isalpha(k[0]))
 		return false;
 	for (i = 1; i < kl; i++)
-		if (!is_alpha(k[i]) && !is_digit(k[i]) && k[i] != '_')
+		if (!ascii_isalpha(k[i]) && !ascii_isdigit(k[i]) && k[i] != '_')
 			return false;
 	return true;
 }
@@ -390,7 +366,7 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 		}
 		/* A tag given twice: the first counts (RFC 7489 says
 		 * nothing; opendmarc keeps the first too). */
-		if (word_is(k, kl, "p")) {
+		if (ascii_ieq(k, kl, "p")) {
 			if (seen_p)
 				continue;
 			seen_p = true;
@@ -399,7 +375,7 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 				first(&err, DMARC_ERR_BAD_P);
 				p_err = DMARC_ERR_BAD_P;
 			}
-		} else if (word_is(k, kl, "sp")) {
+		} else if (ascii_ieq(k, kl, "sp")) {
 			if (seen_sp)
 				continue;
 			seen_sp = true;
@@ -408,7 +384,7 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 				first(&err, DMARC_ERR_BAD_SP);
 				sp_bad = true;
 			}
-		} else if (word_is(k, kl, "pct")) {
+		} else if (ascii_ieq(k, kl, "pct")) {
 			int n = pct_of(v, vl);
 
 			if (seen_pct)
@@ -418,7 +394,7 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 				first(&err, DMARC_ERR_BAD_PCT);
 			else
 				r->pct = n;
-		} else if (word_is(k, kl, "adkim") || word_is(k, kl, "aspf")) {
+		} else if (ascii_ieq(k, kl, "adkim") || ascii_ieq(k, kl, "aspf")) {
 			bool dk = kl == 5;
 			bool *seen = dk ? &seen_adkim : &seen_aspf;
 
@@ -430,25 +406,25 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 			else
 				first(&err, dk ? DMARC_ERR_BAD_ADKIM :
 				    DMARC_ERR_BAD_ASPF);
-		} else if (word_is(k, kl, "rua")) {
+		} else if (ascii_ieq(k, kl, "rua")) {
 			if (seen_rua)
 				continue;
 			seen_rua = true;
 			if (!uris_parse(v, vl, r->rua, &r->rua_kept, &r->nrua))
 				first(&err, DMARC_ERR_BAD_RUA);
-		} else if (word_is(k, kl, "ruf")) {
+		} else if (ascii_ieq(k, kl, "ruf")) {
 			if (seen_ruf)
 				continue;
 			seen_ruf = true;
 			if (!uris_parse(v, vl, r->ruf, &r->ruf_kept, &r->nruf))
 				first(&err, DMARC_ERR_BAD_RUF);
-		} else if (word_is(k, kl, "fo")) {
+		} else if (ascii_ieq(k, kl, "fo")) {
 			if (!fo_ok(v, vl))
 				first(&err, DMARC_ERR_BAD_FO);
-		} else if (word_is(k, kl, "rf")) {
+		} else if (ascii_ieq(k, kl, "rf")) {
 			if (!rf_ok(v, vl))
 				first(&err, DMARC_ERR_BAD_RF);
-		} else if (word_is(k, kl, "ri")) {
+		} else if (ascii_ieq(k, kl, "ri")) {
 			if (!ri_ok(v, vl))
 				first(&err, DMARC_ERR_BAD_RI);
 		}

@@ -7,32 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
 #include "spf.h"
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static char
-lower(char c)
-{
-	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-}
+#include "util.h"
 
 bool
 spf_is_record(const char *s, size_t len)
 {
-	return len >= 6 && strncasecmp(s, "v=spf1", 6) == 0 &&
+	return len >= 6 && ascii_ieq(s, 6, "v=spf1") &&
 	    (len == 6 || s[6] == ' ');
 }
 
@@ -110,14 +92,14 @@ macro_expand(struct p *p, size_t i, size_t e, bool exp, size_t *end,
 	k = i + 2;
 	if (k >= e)
 		return fault(p, i, "unterminated macro");
-	l = lower(s[k]);
+	l = ascii_lower(s[k]);
 	if (strchr("slodiphv", l) == NULL &&
 	    !(exp && strchr("crt", l) != NULL))
 		return fault(p, k, "unknown macro letter");
 	k++;
 	/* Transformers: *DIGIT ["r"]; a number of labels of 1 to 128 (7.3:
 	 * "nonzero"; 128 labels is the most a name can have). */
-	while (k < e && is_digit(s[k])) {
+	while (k < e && ascii_isdigit(s[k])) {
 		if (++digits > 3)
 			return fault(p, k, "macro transformer too long");
 		k++;
@@ -132,7 +114,7 @@ macro_expand(struct p *p, size_t i, size_t e, bool exp, size_t *end,
 			return fault(p, k - digits,
 			    "macro transformer not 1 to 128");
 	}
-	if (k < e && lower(s[k]) == 'r')
+	if (k < e && ascii_lower(s[k]) == 'r')
 		k++;
 	while (k < e && strchr(".-+,/_=", s[k]) != NULL && s[k] != '\0')
 		k++;
@@ -192,9 +174,9 @@ toplabel(const char *s, size_t len)
 	if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
 		return false;
 	for (i = 0; i < len; i++) {
-		if (is_alpha(s[i]))
+		if (ascii_isalpha(s[i]))
 			alpha = true;
-		else if (!is_digit(s[i]) && s[i] != '-')
+		else if (!ascii_isdigit(s[i]) && s[i] != '-')
 			return false;
 	}
 	return alpha;
@@ -243,7 +225,7 @@ cidr_len(struct p *p, size_t b, size_t e, unsigned max)
 	if (e == b || e - b > 3 || (s[b] == '0' && e - b > 1))
 		return fault(p, b, "malformed CIDR length");
 	for (i = b; i < e; i++) {
-		if (!is_digit(s[i]))
+		if (!ascii_isdigit(s[i]))
 			return fault(p, i, "malformed CIDR length");
 		v = v * 10 + (unsigned)(s[i] - '0');
 	}
@@ -298,12 +280,6 @@ ip_network(struct p *p, size_t b, size_t e, int af)
 	return cidr_len(p, i + 1, e, af == AF_INET ? 32 : 128);
 }
 
-static bool
-mech_is(const char *s, size_t len, const char *name)
-{
-	return strlen(name) == len && strncasecmp(s, name, len) == 0;
-}
-
 /* One directive s[b..e): [qualifier] mechanism (RFC 7208 4.6.2, 5). */
 static bool
 directive(struct p *p, size_t b, size_t e, struct spf_term *t)
@@ -334,7 +310,7 @@ directive(struct p *p, size_t b, size_t e, struct spf_term *t)
 	for (n = b; n < e && s[n] != ':' && s[n] != '/'; n++)
 		;
 	for (m = 0; m < NMECH; m++)
-		if (mech_is(s + b, n - b, mech_names[m]))
+		if (ascii_ieq(s + b, n - b, mech_names[m]))
 			break;
 	if (m == NMECH)
 		return fault(p, b, "unknown mechanism");
@@ -394,20 +370,20 @@ term(struct p *p, size_t b, size_t e, struct spf_record *r)
 	bool macro;
 	size_t last;
 
-	if (is_alpha(s[n])) {
+	if (ascii_isalpha(s[n])) {
 		n++;
-		while (n < e && (is_alpha(s[n]) || is_digit(s[n]) ||
+		while (n < e && (ascii_isalpha(s[n]) || ascii_isdigit(s[n]) ||
 		    s[n] == '-' || s[n] == '_' || s[n] == '.'))
 			n++;
 	}
 	if (n > b && n < e && s[n] == '=') {
-		if (mech_is(s + b, n - b, "redirect")) {
+		if (ascii_ieq(s + b, n - b, "redirect")) {
 			if (r->have_redirect)
 				return fault(p, b, "redirect= twice");
 			r->have_redirect = true;
 			return domain_spec(p, n + 1, e, &r->redirect);
 		}
-		if (mech_is(s + b, n - b, "exp")) {
+		if (ascii_ieq(s + b, n - b, "exp")) {
 			struct spf_spec x;
 
 			if (r->have_exp)
