@@ -264,6 +264,30 @@ try:
     t.ok(r['why'].startswith('TLSv1.3 probe: error') and
          r['ms'] < TIMEOUT_MS, 'scan, garbage: at once (%d ms, %s)'
          % (r['ms'], r['why']))
+
+    # The crawl-wide cache (tlspolcache.h): one scan per (address, port,
+    # name); the second asker of a key in flight joins it, a later one is
+    # answered from the stored result, a cancelled one gets nothing.
+    def cache(maxe, *names):
+        out = subprocess.run([PROBE, '127.0.0.1', str(p12), 'cache',
+                              str(maxe)] + list(names), capture_output=True,
+                             text=True, timeout=60).stdout.strip().split('\n')
+        answers = [x.split()[1:] for x in out if x.startswith('answer ')]
+        stats = dict(x.split('=') for x in out[-1].split())
+        return answers, stats
+    ans, st = cache(0, 'a.test', 'a.test', 'b.test')
+    t.eq([a[0] for a in ans], ['a.test', 'a.test', 'b.test', 'a.test'],
+         'cache: every asker answered once, in order, the cancelled one not')
+    t.ok(all(a[1:] == ['TLSv1.2', '9'] for a in ans),
+         'cache: every answer is the scan of a 1.2-only server (%r)' % ans)
+    t.eq(st, {'lookups': '5', 'scans': '2', 'joined': '2', 'cached': '1',
+              'uncached': '0', 'entries': '2'},
+         'cache: 2 scans for 2 names, 2 joined, 1 from the table')
+    ans, st = cache(1, 'a.test', 'b.test')
+    t.eq(st, {'lookups': '4', 'scans': '2', 'joined': '1', 'cached': '1',
+              'uncached': '1', 'entries': '1'},
+         'cache at its bound of 1: the second name scanned uncached')
+    t.eq(len(ans), 3, 'cache at its bound: every asker answered')
 finally:
     for p in servers:
         p.kill()

@@ -7,6 +7,11 @@
  * tlsscan_probe ADDR PORT policy [KNOWN]: the whole scan (tlspolscan.h),
  * KNOWN the version the web stage negotiated (1.0 .. 1.3); prints
  * "key=value" lines (null for not measured), then the milliseconds.
+ * tlsscan_probe ADDR PORT cache MAX NAME...: every NAME looked up at once
+ * in one crawl-wide cache of MAX keys (tlspolcache.h), a lookup of the
+ * first NAME cancelled at once, then the first NAME again once all are
+ * answered; prints "answer NAME VERSIONS HANDSHAKES" per answer and the
+ * cache's counters.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 
 #include "loop.h"
 #include "netaddr.h"
+#include "tlspolcache.h"
 #include "tlspolscan.h"
 #include "tlsscan.h"
 
@@ -66,6 +72,95 @@ policy_cb(const struct tlspol_result *r, void *arg)
 	loop_break(l);
 }
 
+/* The cache mode's state. */
+struct cache_run {
+	struct loop *loop;
+	struct tlspol_cache *cache;
+	struct netaddr addr;
+	uint16_t port;
+	char **names;
+	int nnames;
+	int pending;
+	bool again;
+};
+
+static void cache_answer(const struct tlspol_result *r, void *arg);
+
+struct cache_ask {
+	struct cache_run *run;
+	const char *name;
+};
+
+static void
+cache_ask(struct cache_run *run, const char *name)
+{
+	struct cache_ask *a = calloc(1, sizeof(*a));
+
+	a->run = run;
+	a->name = name;
+	run->pending++;
+	if (tlspol_cache_lookup(run->cache, &run->addr, run->port, name, 0,
+	    cache_answer, a) == NULL) {
+		printf("refused %s\n", name);
+		run->pending--;
+		free(a);
+	}
+}
+
+static void
+cache_answer(const struct tlspol_result *r, void *arg)
+{
+	struct cache_ask *a = arg;
+	struct cache_run *run = a->run;
+	char v[TLSPOL_SET_STR_MAX];
+
+	if (r->f.versions >= 0)
+		tlspol_versions_str((unsigned)r->f.versions, v, sizeof(v));
+	printf("answer %s %s %u\n", a->name, r->f.versions >= 0 ? v : "null",
+	    r->handshakes);
+	free(a);
+	if (--run->pending > 0)
+		return;
+	if (!run->again) {
+		run->again = true;
+		cache_ask(run, run->names[0]);
+		return;
+	}
+	loop_break(run->loop);
+}
+
+static int
+cache_mode(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
+	uint16_t port, int argc, char **argv)
+{
+	struct cache_run run = { 0 };
+	struct tlspol_cache_stats st;
+	struct tlspol_wait *w;
+	int i;
+
+	run.loop = l;
+	run.cache = tlspol_cache_new(l, ctx, (size_t)atoi(argv[0]));
+	run.addr = *addr;
+	run.port = port;
+	run.names = argv + 1;
+	run.nnames = argc - 1;
+	for (i = 0; i < run.nnames; i++)
+		cache_ask(&run, run.names[i]);
+	/* A waiter cancelled at once: no answer, the others untouched. */
+	w = tlspol_cache_lookup(run.cache, addr, port, run.names[0], 0,
+	    cache_answer, NULL);
+	tlspol_cache_cancel(w);
+	loop_run(l);
+	tlspol_cache_stats(run.cache, &st);
+	printf("lookups=%llu scans=%llu joined=%llu cached=%llu "
+	    "uncached=%llu entries=%llu\n", (unsigned long long)st.lookups,
+	    (unsigned long long)st.scans, (unsigned long long)st.joined,
+	    (unsigned long long)st.cached, (unsigned long long)st.uncached,
+	    (unsigned long long)st.entries);
+	tlspol_cache_free(run.cache);
+	return 0;
+}
+
 static int
 version_of(const char *s)
 {
@@ -95,7 +190,7 @@ main(int argc, char **argv)
 	}
 	policy = strcmp(argv[3], "policy") == 0;
 	version = policy ? 0 : version_of(argv[3]);
-	if (!policy && version == 0) {
+	if (!policy && version == 0 && strcmp(argv[3], "cache") != 0) {
 		fprintf(stderr, "tlsscan_probe: unknown version %s\n", argv[3]);
 		return 2;
 	}
@@ -104,6 +199,14 @@ main(int argc, char **argv)
 	if (ctx == NULL) {
 		fprintf(stderr, "tlsscan_probe: %s\n", err);
 		return 2;
+	}
+	if (strcmp(argv[3], "cache") == 0 && argc > 5) {
+		int rc = cache_mode(l, ctx, &a, (uint16_t)atoi(argv[2]),
+		    argc - 4, argv + 4);
+
+		tlsscan_ctx_free(ctx);
+		loop_free(l);
+		return rc;
 	}
 	t0 = loop_now_us(l);
 	if (policy)
