@@ -501,16 +501,40 @@ headers_rfc3339_parse(const char *s, size_t n, int64_t *out)
 	return true;
 }
 
-enum sectxt
-headers_sectxt_judge(int status, const char *media_type, const char *body,
-	size_t len, bool truncated, int64_t now)
+static bool
+line_is(const char *l, size_t n, const char *what)
+{
+	return n == strlen(what) && memcmp(l, what, n) == 0;
+}
+
+#define PGP_BEGIN_SIGNED "-----BEGIN PGP SIGNED MESSAGE-----"
+#define PGP_BEGIN_SIG "-----BEGIN PGP SIGNATURE-----"
+#define PGP_END_SIG "-----END PGP SIGNATURE-----"
+
+/* Where a line of a security.txt stands in an OpenPGP cleartext frame. */
+enum sectxt_part {
+	PART_PLAIN,	/* an unsigned file: every line is text */
+	PART_ARMOR,	/* "Hash:" lines up to the empty line */
+	PART_TEXT,	/* the signed text (dash-escaped) */
+	PART_SIG,	/* the signature block */
+	PART_AFTER,	/* after its end: not read */
+};
+
+void
+headers_sectxt_examine(int status, const char *media_type, const char *body,
+	size_t len, bool truncated, int64_t now, struct sectxt_facts *out)
 {
 	size_t pos = 0, lines = 0;
-	bool contact = false, ok = true;
+	bool contact = false, ok = true, exp_ok = false;
 	int expires = 0;
+	int64_t exp_t = 0;
+	enum sectxt_part part = PART_PLAIN;
 
+	out->verdict = SECTXT_ABSENT;
+	out->is_signed = false;
+	out->expires_far = -1;
 	if (status != 200)
-		return SECTXT_ABSENT;
+		return;
 	if (media_type == NULL || strcmp(media_type, "text/plain") != 0 ||
 	    truncated)
 		ok = false;
@@ -523,6 +547,31 @@ headers_sectxt_judge(int status, const char *media_type, const char *body,
 		pos += ll + 1;
 		if (ll > 0 && l[ll - 1] == '\r')
 			ll--;
+		if (lines == 1 && line_is(l, ll, PGP_BEGIN_SIGNED)) {
+			part = PART_ARMOR;
+			continue;
+		}
+		if (part == PART_ARMOR) {
+			if (ll == 0)
+				part = PART_TEXT;
+			continue;
+		}
+		if (part == PART_TEXT && line_is(l, ll, PGP_BEGIN_SIG)) {
+			part = PART_SIG;
+			continue;
+		}
+		if (part == PART_SIG) {
+			if (line_is(l, ll, PGP_END_SIG))
+				part = PART_AFTER;
+			continue;
+		}
+		if (part == PART_AFTER)
+			continue;
+		if (part == PART_TEXT && ll >= 2 && l[0] == '-' && l[1] == ' ') {
+			/* RFC 4880 7.1: dash-escaped text */
+			l += 2;
+			ll -= 2;
+		}
 		if (ll == 0 || l[0] == '#')
 			continue;
 		c = memchr(l, ':', ll);
@@ -537,16 +586,74 @@ headers_sectxt_judge(int status, const char *media_type, const char *body,
 			if (vl > 0)
 				contact = true;
 		} else if (ascii_ieq(l, nl, "expires")) {
-			int64_t t;
-
 			expires++;
-			if (!headers_rfc3339_parse(v, vl, &t) || t <= now)
+			exp_ok = headers_rfc3339_parse(v, vl, &exp_t);
+			if (!exp_ok || exp_t <= now)
 				ok = false;
 		}
 	}
+	if (part == PART_AFTER)
+		out->is_signed = true;
+	else if (part != PART_PLAIN)
+		ok = false;	/* a frame begun and not closed */
 	if (!contact || expires != 1)
 		ok = false;
-	return ok ? SECTXT_VALID : SECTXT_INVALID;
+	if (expires == 1 && exp_ok)
+		out->expires_far = exp_t - now > HEADERS_SECTXT_FAR_S ? 1 : 0;
+	out->verdict = ok ? SECTXT_VALID : SECTXT_INVALID;
+}
+
+enum sectxt
+headers_sectxt_judge(int status, const char *media_type, const char *body,
+	size_t len, bool truncated, int64_t now)
+{
+	struct sectxt_facts f;
+
+	headers_sectxt_examine(status, media_type, body, len, truncated, now,
+	    &f);
+	return f.verdict;
+}
+
+bool
+headers_sectxt_redirect(int status, const char *loc, size_t n,
+	const char *host, char *path, size_t cap)
+{
+	const char *p, *e;
+	size_t i, plen;
+
+	if (status != 301 && status != 302 && status != 303 && status != 307 &&
+	    status != 308)
+		return false;
+	if (loc == NULL || cap == 0)
+		return false;
+	trim(&loc, &n);
+	if (n >= 1 && loc[0] == '/' && !(n >= 2 && loc[1] == '/')) {
+		p = loc;
+	} else if (headers_redirects_https(status, loc, n, host)) {
+		/* the authority ends at the first '/', '?' or '#' */
+		for (p = loc + 8; p < loc + n && *p != '/' && *p != '?' &&
+		    *p != '#'; p++)
+			;
+	} else {
+		return false;
+	}
+	for (e = p; e < loc + n && *e != '#'; e++)
+		;
+	plen = (size_t)(e - p);
+	if (plen > HEADERS_SECTXT_MAX_PATH || plen + 2 > cap)
+		return false;
+	for (i = 0; i < plen; i++)
+		if ((unsigned char)p[i] <= ' ' || (unsigned char)p[i] >= 0x7f)
+			return false;
+	if (plen == 0 || p[0] != '/') {
+		path[0] = '/';	/* "https://host" or "https://host?q" */
+		memcpy(path + 1, p, plen);
+		path[plen + 1] = '\0';
+	} else {
+		memcpy(path, p, plen);
+		path[plen] = '\0';
+	}
+	return true;
 }
 
 const char *

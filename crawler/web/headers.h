@@ -82,4 +82,44 @@ enum sectxt headers_sectxt_judge(int status, const char *media_type,
 	const char *body, size_t len, bool truncated, int64_t now);
 const char *headers_sectxt_str(enum sectxt s);
 
+/* RFC 9116 2.5.5: Expires "SHOULD be less than a year into the future";
+ * a year is taken as 365 days, so one more second is "far". */
+#define HEADERS_SECTXT_FAR_S (365 * 86400)
+/* The longest redirect target path we follow (our request line must stay
+ * under WEB_MAX_REQUEST with the Host and User-Agent fields). */
+#define HEADERS_SECTXT_MAX_PATH 512
+
+struct sectxt_facts {
+	enum sectxt verdict;	/* as headers_sectxt_judge */
+	bool is_signed;		/* a complete OpenPGP cleartext frame */
+	int expires_far;	/* 1: the one Expires is more than
+				 * HEADERS_SECTXT_FAR_S after now; 0: not;
+				 * -1: not known (absent, no single
+				 * parsable Expires) */
+};
+
+/*
+ * security.txt with its signature framing (RFC 9116 2.3, RFC 4880 7): a
+ * body beginning with "-----BEGIN PGP SIGNED MESSAGE-----" is signed when
+ * its armor headers, an empty line, the text, "-----BEGIN PGP
+ * SIGNATURE-----" and "-----END PGP SIGNATURE-----" follow; the fields are
+ * read from the text alone, dash-escaping ("- ") undone.  The signature
+ * is not verified.  A frame begun and not closed is invalid, not signed.
+ */
+void headers_sectxt_examine(int status, const char *media_type,
+	const char *body, size_t len, bool truncated, int64_t now,
+	struct sectxt_facts *out);
+
+/*
+ * A redirect the security.txt fetch follows (RFC 9116 3 asks for
+ * redirects to be followed; we follow those within the host): status
+ * 301/302/303/307/308 and a Location that is a path ("/...", not "//")
+ * or https://host[:443]/path naming host.  True with the path (no
+ * fragment, "/" when empty) in path; false for anything else, a path with
+ * a control character or space, or one longer than HEADERS_SECTXT_MAX_PATH
+ * or cap - 1.
+ */
+bool headers_sectxt_redirect(int status, const char *loc, size_t len,
+	const char *host, char *path, size_t cap);
+
 #endif

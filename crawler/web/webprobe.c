@@ -10,7 +10,10 @@
  *   STEP_TLS     443, ALPN h2,http/1.1: the tls_* and cert_* columns; when
  *                the server did not pick h2, GET / goes on this connection
  *   STEP_ROOT    443, ALPN http/1.1: GET / (when STEP_TLS got h2)
- *   STEP_SECTXT  443, ALPN http/1.1: GET /.well-known/security.txt
+ *   STEP_SECTXT  443, ALPN http/1.1: GET /.well-known/security.txt; when
+ *                not 200, same-host redirects followed (at most
+ *                WEB_SECTXT_MAX_REDIRECTS, a connection each) and then
+ *                the legacy /security.txt (RFC 9116 3)
  *   STEP_HTTP80  80: GET / (http_redirects_https)
  *
  * Every request says Connection: close and every connection is closed
@@ -128,6 +131,9 @@ struct web {
 	bool have_head;
 	size_t head_scan;		/* the head's end searched up to here */
 	struct http_chunked chunked;	/* security.txt, decoded in place */
+	char sectxt_path[HEADERS_SECTXT_MAX_PATH + 1];	/* STEP_SECTXT's */
+	int sectxt_hops;		/* redirects followed for this path */
+	bool sectxt_legacy;		/* asking /security.txt */
 };
 
 static void step_begin(struct web *w);
@@ -364,6 +370,10 @@ step_next(struct web *w)
 		case STEP_SECTXT:
 			if (!(probes(w) & PROBE_HTTP) || !w->tls_ok)
 				continue;
+			snprintf(w->sectxt_path, sizeof(w->sectxt_path), "%s",
+			    "/.well-known/security.txt");
+			w->sectxt_hops = 0;
+			w->sectxt_legacy = false;
 			break;
 		case STEP_HTTP80:
 			if (!(probes(w) & PROBE_HTTP))
@@ -490,17 +500,60 @@ record_sectxt(struct web *w, const char *body, size_t len, bool truncated)
 {
 	char mt[128];
 	bool has = http_response_media_type(&w->resp, mt, sizeof(mt));
-	enum sectxt s = headers_sectxt_judge(w->resp.status, has ? mt : NULL,
-	    body, len, truncated, w->ctx->now);
+	struct sectxt_facts f;
+	struct row *r = row_of(w);
 
+	headers_sectxt_examine(w->resp.status, has ? mt : NULL, body, len,
+	    truncated, w->ctx->now, &f);
 	if (truncated)
 		note(w, "security.txt: body over %d bytes", WEB_SECTXT_MAX_BODY);
-	row_set_str(row_of(w), SCHEMA_COL_SECURITY_TXT, headers_sectxt_str(s));
+	row_set_str(r, SCHEMA_COL_SECURITY_TXT, headers_sectxt_str(f.verdict));
+	if (f.verdict == SECTXT_ABSENT)
+		return;
+	row_set_str(r, SCHEMA_COL_SECURITY_TXT_LOCATION, w->sectxt_legacy ?
+	    "legacy" : "well_known");
+	row_set_bool(r, SCHEMA_COL_SECURITY_TXT_SIGNED, f.is_signed);
+	if (f.expires_far >= 0)
+		row_set_bool(r, SCHEMA_COL_SECURITY_TXT_EXPIRES_FAR,
+		    f.expires_far == 1);
+}
+
+/*
+ * Not 200 at the current path: 2 when another request is due (a
+ * same-host redirect within the bound, or the legacy location after the
+ * well-known one), else 1 (absent recorded).
+ */
+static int
+sectxt_elsewhere(struct web *w)
+{
+	const char *v = NULL;
+	size_t vlen = 0;
+	char path[HEADERS_SECTXT_MAX_PATH + 1];
+
+	if (!http_response_first(&w->resp, "location", &v, &vlen))
+		v = NULL;
+	if (w->sectxt_hops < WEB_SECTXT_MAX_REDIRECTS &&
+	    headers_sectxt_redirect(w->resp.status, v, vlen, w->host, path,
+	    sizeof(path))) {
+		w->sectxt_hops++;
+		memcpy(w->sectxt_path, path, strlen(path) + 1);
+		return 2;
+	}
+	if (!w->sectxt_legacy) {
+		w->sectxt_legacy = true;
+		w->sectxt_hops = 0;
+		snprintf(w->sectxt_path, sizeof(w->sectxt_path), "%s",
+		    "/security.txt");
+		return 2;
+	}
+	record_sectxt(w, NULL, 0, false);
+	return 1;
 }
 
 /*
  * The security.txt body so far: 1 when complete (recorded), 0 when more
- * is needed.  eof: the peer closed.
+ * is needed, 2 when the next request of the step is due (sectxt_path).
+ * eof: the peer closed.
  */
 static int
 sectxt_body(struct web *w, bool eof)
@@ -510,10 +563,8 @@ sectxt_body(struct web *w, bool eof)
 	uint64_t cl;
 	int rc;
 
-	if (w->resp.status != 200) {
-		record_sectxt(w, NULL, 0, false);
-		return 1;
-	}
+	if (w->resp.status != 200)
+		return sectxt_elsewhere(w);
 	if (http_response_is_chunked(&w->resp)) {
 		/* Resumed where the last read stopped, decoded in place at
 		 * the body's start: linear in the bytes however they come. */
@@ -617,8 +668,18 @@ response_progress(struct web *w, bool eof, bool reset)
 		}
 		w->have_head = true;
 	}
-	if (w->step == STEP_SECTXT && sectxt_body(w, eof) == 0)
-		return;
+	if (w->step == STEP_SECTXT) {
+		int rc = sectxt_body(w, eof);
+
+		if (rc == 0)
+			return;
+		if (rc == 2) {
+			/* the same step again, on a new connection */
+			conn_close(w);
+			step_begin(w);
+			return;
+		}
+	}
 	response_done(w);
 }
 
@@ -695,8 +756,7 @@ send_request(struct web *w)
 {
 	char req[WEB_MAX_REQUEST];
 	int n;
-	const char *path = w->step == STEP_SECTXT ?
-	    "/.well-known/security.txt" : "/";
+	const char *path = w->step == STEP_SECTXT ? w->sectxt_path : "/";
 
 	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
 	    "User-Agent: %s\r\nAccept: */*\r\nConnection: close\r\n\r\n",

@@ -36,7 +36,12 @@ struct web_ctx;
 #define WEB_SECTXT_MAX_BODY 32768	/* security.txt bytes read; RFC 9116
 					 * files are a few hundred bytes */
 #define WEB_MAX_REDIRECTS 0		/* redirects followed: none, every
-					 * http column is the first response's */
+					 * http column is the first response's
+					 * (security.txt apart: below) */
+#define WEB_SECTXT_MAX_REDIRECTS 3	/* same-host redirects followed per
+					 * security.txt location (RFC 9116 3
+					 * asks us to follow them); a
+					 * connection each, so few */
 #define WEB_READ_CHUNK 16384		/* bytes libevent buffers ahead */
 #define WEB_MAX_REQUEST 4096		/* our request line and fields */
 

@@ -278,18 +278,68 @@ def rfc3339(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
+# --- H6 (issue 17 point 3): security.txt where RFC 9116 3 looks -------------
+# sectxt=KIND -> (location column, path nginx serves the file at, the
+# redirects before it: (path, status, Location) each).  offhost: a
+# redirect to another host, not followed; the legacy path is not there.
+SECTXT_WELL_KNOWN = "/.well-known/security.txt"
+SECTXT_LEGACY = "/security.txt"
+SECTXT_SERVE = {
+    "valid": ("well_known", SECTXT_WELL_KNOWN, []),
+    "invalid": ("well_known", SECTXT_WELL_KNOWN, []),
+    "signed": ("well_known", SECTXT_WELL_KNOWN, []),
+    "far": ("well_known", SECTXT_WELL_KNOWN, []),
+    "legacy": ("legacy", SECTXT_LEGACY, []),
+    "redirect": ("well_known", "/policies/security.txt",
+                 [(SECTXT_WELL_KNOWN, 301, "https://$host/policies/security.txt")]),
+    "legacy-redirect": ("legacy", "/contact/security.txt",
+                        [(SECTXT_LEGACY, 302, "/contact/security.txt")]),
+    "offhost": (None, None, [(SECTXT_WELL_KNOWN, 301, REDIRECT_OTHER + "security.txt")]),
+}
+# A stand-in OpenPGP signature block: the crawler recognises the framing
+# and does not verify (docs/web.md), so any armored text does.
+SECTXT_FAKE_SIG = ("-----BEGIN PGP SIGNATURE-----\n\n"
+                   "iHUEARYKAB0WIQRVcHRha2UgdGVzdGJlZCBzaWduYXR1cmUAAAAA\n"
+                   "=upTk\n-----END PGP SIGNATURE-----\n")
+
+
 def sectxt_body(d, host, T):
-    """The security.txt served for sectxt=valid|invalid (None: absent)."""
+    """The security.txt served for sectxt=KIND (None: none served)."""
     kind = d["sectxt"]
-    if kind == "absent":
+    if kind == "absent" or SECTXT_SERVE[kind][1] is None:
         return None
     lines = ["# security.txt of %s (uptake testbed, sectxt=%s)" % (d.name, kind),
              "Contact: mailto:security@%s" % d.name]
-    # invalid: the one required Expires field lies in the past
-    lines.append("Expires: %s" % rfc3339(T + 180 * DAY if kind == "valid" else T - 30 * DAY))
+    # invalid: the one required Expires field lies in the past; far: two
+    # years ahead (RFC 9116 2.5.5 asks for less than one)
+    ahead = {"invalid": -30 * DAY, "far": 730 * DAY}.get(kind, 180 * DAY)
+    lines.append("Expires: %s" % rfc3339(T + ahead))
     lines.append("Preferred-Languages: en")
-    lines.append("Canonical: https://%s/.well-known/security.txt" % host)
-    return "\n".join(lines) + "\n"
+    lines.append("Canonical: https://%s%s" % (host, SECTXT_SERVE[kind][1]))
+    if kind != "signed":
+        return "\n".join(lines) + "\n"
+    # RFC 4880 7: the cleartext frame, a dash-escaped line inside
+    lines.insert(1, "- -----a line that begins with a dash")
+    return ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" +
+            "\n".join(lines) + "\n" + SECTXT_FAKE_SIG)
+
+
+# HTTPS requests the security.txt walk makes per kind (docs/web.md): the
+# well-known path, each redirect followed, the legacy path when the
+# well-known one gave no file.
+SECTXT_REQUESTS = {"valid": 1, "invalid": 1, "signed": 1, "far": 1, "redirect": 2,
+                   "absent": 2, "offhost": 2, "legacy": 2, "legacy-redirect": 3}
+
+
+def sectxt_truth(kind):
+    """security_txt and the H6 columns for sectxt=KIND (docs/web.md)."""
+    if kind == "absent" or SECTXT_SERVE[kind][0] is None:
+        return {"security_txt": "absent", "security_txt_location": None,
+                "security_txt_signed": None, "security_txt_expires_far": None}
+    return {"security_txt": "invalid" if kind == "invalid" else "valid",
+            "security_txt_location": SECTXT_SERVE[kind][0],
+            "security_txt_signed": kind == "signed",
+            "security_txt_expires_far": kind == "far"}
 
 
 def _header(d, key):
@@ -306,7 +356,8 @@ COLUMNS = ("tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn",
            "hsts_preload", "csp", "csp_frame_ancestors", "csp_unsafe_inline",
            "csp_grade", "csp_failures", "x_frame_options",
            "x_content_type_options", "referrer_policy", "referrer_policy_grade",
-           "permissions_policy", "http_redirects_https", "security_txt")
+           "permissions_policy", "http_redirects_https", "security_txt",
+           "security_txt_location", "security_txt_signed", "security_txt_expires_far")
 
 CERT_VERIFY = {"ok": "ok", "expired": "expired", "notyet": "not_yet_valid",
                "wrongname": "hostname_mismatch", "selfsigned": "self_signed",
@@ -361,8 +412,10 @@ def truth(world, plan, T):
             "referrer_policy_grade": headertruth.referrer(parse_referrer(_header(d, "referrer"))),
             "csp_grade": graded[0], "csp_failures": graded[1],
             "permissions_policy": _header(d, "permissions") is not None,
-            "security_txt": d["sectxt"],
         })
+        row.update(sectxt_truth(d["sectxt"]))
+        # not a column: what crawl-*'s TLS resumption count expects
+        row["sectxt_requests"] = SECTXT_REQUESTS[d["sectxt"]]
     return out
 
 
@@ -725,10 +778,18 @@ def nginx_conf(g, plan, units, state, nnames):
                     L.append("    add_header %s %s always;" % (header, q(v)))
             L.append("    location = / { return 200 \"uptake testbed: $host\\n\"; }")
             if d["sectxt"] != "absent":
-                L.append("    location = /.well-known/security.txt {")
-                L.append("        default_type text/plain;")
-                L.append("        alias %s/sectxt/$host.txt;" % web)
-                L.append("    }")
+                _, served, hops = SECTXT_SERVE[d["sectxt"]]
+                for path, status, to in hops:
+                    L.append("    location = %s {" % path)
+                    if to.startswith("/"):
+                        L.append("        absolute_redirect off;")
+                    L.append("        return %d %s;" % (status, to))
+                    L.append("    }")
+                if served is not None:
+                    L.append("    location = %s {" % served)
+                    L.append("        default_type text/plain;")
+                    L.append("        alias %s/sectxt/$host.txt;" % web)
+                    L.append("    }")
             L.append("    location / { return 404; }")
             L.append("}")
         if has80:

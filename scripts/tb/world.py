@@ -133,7 +133,12 @@ DOMAIN_KEYS = {
     "permissions": (_text, None, "Permissions-Policy value"),
     "http80":    (_choice("redirect", "redirect-other", "plain", "none"), "redirect",
                   "port 80: redirect to https same host, to another host, plain 200, nothing listening"),
-    "sectxt":    (_choice("valid", "invalid", "absent"), "absent", "/.well-known/security.txt"),
+    "sectxt":    (_choice("valid", "invalid", "absent", "legacy", "redirect", "legacy-redirect",
+                          "offhost", "signed", "far"), "absent",
+                  "security.txt: /.well-known/ valid|invalid; only /security.txt (legacy); "
+                  "/.well-known/ 301 to a same-host path (redirect); only /security.txt, 302 "
+                  "to a relative path (legacy-redirect); /.well-known/ 301 to another host "
+                  "(offhost); OpenPGP cleartext-signed (signed); Expires 2 years ahead (far)"),
     # mail and other records
     "mx":        (_int(0, 4), 0, "number of MX records (mx1..mxN in the zone)"),
     "mx6":       (YESNO, "yes", "the MX hosts have AAAA records"),

@@ -28,6 +28,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "tb"))
 import headertruth  # noqa: E402  (the grading rules, written from docs/web.md)
@@ -39,7 +40,8 @@ COLUMNS = ("tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn",
            "hsts_preload", "csp", "csp_frame_ancestors", "csp_unsafe_inline",
            "csp_grade", "csp_failures", "x_frame_options",
            "x_content_type_options", "referrer_policy", "referrer_policy_grade",
-           "permissions_policy", "http_redirects_https", "security_txt")
+           "permissions_policy", "http_redirects_https", "security_txt",
+           "security_txt_location", "security_txt_signed", "security_txt_expires_far")
 MISSING = "<not in truth>"
 CLIENT_CIPHERS = "DEFAULT:@SECLEVEL=0"       # as the crawler's probe: measure legacy servers too
 TIMEOUT = 10
@@ -220,15 +222,77 @@ def referrer_field(v):
 RFC3339 = re.compile(r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.\d+)?([Zz]|[+-]\d\d:\d\d)")
 
 
-def sectxt_field(resp, T):
-    if resp is None:
+# H6 (issue 17 point 3): RFC 9116 3 as docs/web.md says: /.well-known/
+# first, then the legacy /security.txt; same-host redirects followed, at
+# most this many per location (WEB_SECTXT_MAX_REDIRECTS in webprobe.h).
+SECTXT_MAX_REDIRECTS = 3
+SECTXT_FAR_S = 365 * 86400          # RFC 9116 2.5.5: "less than a year"
+PGP_SIGNED = "-----BEGIN PGP SIGNED MESSAGE-----"
+PGP_SIG = "-----BEGIN PGP SIGNATURE-----"
+PGP_END = "-----END PGP SIGNATURE-----"
+
+
+def same_host_path(status, location, host):
+    """The path a security.txt redirect leads to within host, or None."""
+    if status not in (301, 302, 303, 307, 308) or location is None:
         return None
+    location = location.strip()
+    if location.startswith("/") and not location.startswith("//"):
+        path = location
+    else:
+        u = urllib.parse.urlsplit(location)
+        if u.scheme.lower() != "https" or (u.hostname or "").rstrip(".") != host.lower() \
+                or u.port not in (None, 443):
+            return None
+        path = (u.path or "/") + ("?" + u.query if u.query else "")
+    path = path.split("#")[0]
+    return path if path and not re.search(r"[\x00-\x20\x7f-\uffff]", path) else None
+
+
+def sectxt_fetch(host, addr, tls):
+    """(location, the last response) of the security.txt walk."""
+    last = None
+    for loc, path in (("well_known", "/.well-known/security.txt"), ("legacy", "/security.txt")):
+        for hop in range(SECTXT_MAX_REDIRECTS + 1):
+            last = curl("https://%s%s" % (host, path), host, 443, addr, tls)
+            if last is None:
+                return None, None
+            if last[0] == 200:
+                return loc, last
+            nxt = same_host_path(last[0], (last[1].get("location") or [None])[0], host)
+            if nxt is None or hop == SECTXT_MAX_REDIRECTS:
+                break
+            path = nxt
+    return None, last
+
+
+def sectxt_text(body):
+    """(signed, the lines whose fields count): RFC 4880 7 cleartext frame."""
+    lines = body.split("\n")
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    if not lines or lines[0] != PGP_SIGNED:
+        return False, lines, True
+    try:
+        blank = lines.index("", 1)
+        sig = lines.index(PGP_SIG, blank + 1)
+        lines.index(PGP_END, sig + 1)
+    except ValueError:
+        return False, [], False          # a frame begun, not closed: invalid
+    text = [ln[2:] if ln.startswith("- ") else ln for ln in lines[blank + 1:sig]]
+    return True, text, True
+
+
+def sectxt_field(resp, T):
+    """security_txt, its signed flag and Expires-far flag (None: null)."""
+    if resp is None:
+        return None, None, None
     status, fields, body = resp
     if status != 200:
-        return "absent"
+        return "absent", None, None
     ctype = (joined(fields, "content-type") or "").split(";")[0].strip().lower()
+    signed, text, framed = sectxt_text(body)
     contact, expires = 0, []
-    for ln in body.splitlines():
+    for ln in text:
         ln = ln.strip()
         if not ln or ln.startswith("#") or ":" not in ln:
             continue
@@ -238,8 +302,9 @@ def sectxt_field(resp, T):
             contact += 1
         elif name == "expires":
             expires.append(value)
-    ok = ctype == "text/plain" and contact > 0 and len(expires) == 1
-    if ok:
+    ok = framed and ctype == "text/plain" and contact > 0 and len(expires) == 1
+    far = None
+    if len(expires) == 1:
         mt = RFC3339.fullmatch(expires[0])
         if not mt:
             ok = False
@@ -249,8 +314,9 @@ def sectxt_field(resp, T):
             if tz not in ("Z", "z"):
                 sign = 1 if tz[0] == "+" else -1
                 t -= sign * (int(tz[1:3]) * 3600 + int(tz[4:6]) * 60)
-            ok = t > T
-    return "valid" if ok else "invalid"
+            ok = ok and t > T
+            far = t - T > SECTXT_FAR_S
+    return ("valid" if ok else "invalid"), signed, far
 
 
 def redirects_https(resp, host):
@@ -293,8 +359,10 @@ def measure(host, addr, ca, T):
     m["referrer_policy"] = referrer_field(joined(f, "referrer-policy"))
     m["referrer_policy_grade"] = headertruth.referrer(m["referrer_policy"])
     m["permissions_policy"] = "permissions-policy" in f
-    m["security_txt"] = sectxt_field(
-        curl("https://%s/.well-known/security.txt" % host, host, 443, addr, tls), T)
+    loc, resp = sectxt_fetch(host, addr, tls)
+    m["security_txt"], m["security_txt_signed"], m["security_txt_expires_far"] = \
+        sectxt_field(resp, T)
+    m["security_txt_location"] = loc
     return m
 
 

@@ -131,5 +131,81 @@ main(void)
 	tap_eq_str(headers_sectxt_str(headers_sectxt_judge(200, "text/plain",
 	    S("Contact: x\nExpires: 2030-01-01T00:00:00Z\n"), true, T)),
 	    "invalid", "truncated body");
+
+	/* RFC 9116 2.3 signed files, 2.5.5 Expires far ahead, 3 redirects */
+	{
+		struct sectxt_facts f;
+		char path[HEADERS_SECTXT_MAX_PATH + 1];
+		const char *sig = "-----BEGIN PGP SIGNED MESSAGE-----\n"
+		    "Hash: SHA256\n\n"
+		    "# signed\n"
+		    "- -----not a field\n"
+		    "- Contact: mailto:a@b\n"
+		    "Expires: 2024-06-01T00:00:00Z\n"
+		    "-----BEGIN PGP SIGNATURE-----\n\n"
+		    "iQEzBAEBCAAdFiEE\n"
+		    "-----END PGP SIGNATURE-----\n";
+
+		headers_sectxt_examine(200, "text/plain", S(sig), false, T,
+		    &f);
+		tap_ok(f.verdict == SECTXT_VALID && f.is_signed &&
+		    f.expires_far == 0, "signed: valid, signed, not far "
+		    "(dash-escaped Contact read)");
+		headers_sectxt_examine(200, "text/plain",
+		    S("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
+		    "Contact: x\nExpires: 2024-06-01T00:00:00Z\n"), false, T,
+		    &f);
+		tap_ok(f.verdict == SECTXT_INVALID && !f.is_signed,
+		    "signed framing without a signature block: invalid, "
+		    "not signed");
+		headers_sectxt_examine(200, "text/plain",
+		    S("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
+		    "Expires: 2024-06-01T00:00:00Z\n"
+		    "-----BEGIN PGP SIGNATURE-----\nxx\n"
+		    "-----END PGP SIGNATURE-----\nContact: x\n"), false, T,
+		    &f);
+		tap_ok(f.verdict == SECTXT_INVALID && f.is_signed,
+		    "a field after the signature is not read");
+		headers_sectxt_examine(200, "text/plain",
+		    S("Contact: x\nExpires: 2025-11-15T00:00:00Z\n"), false,
+		    T, &f);
+		tap_ok(f.verdict == SECTXT_VALID && !f.is_signed &&
+		    f.expires_far == 1, "Expires two years ahead: far");
+		headers_sectxt_examine(200, "text/plain",
+		    S("Contact: x\nExpires: 2024-11-13T22:13:20Z\n"), false,
+		    T, &f);
+		tap_ok(f.expires_far == 0, "Expires 365 days ahead: not far");
+		headers_sectxt_examine(200, "text/plain",
+		    S("Contact: x\nExpires: soon\n"), false, T, &f);
+		tap_ok(f.verdict == SECTXT_INVALID && f.expires_far == -1,
+		    "Expires unparsable: far unknown");
+		headers_sectxt_examine(404, NULL, NULL, 0, false, T, &f);
+		tap_ok(f.verdict == SECTXT_ABSENT && !f.is_signed &&
+		    f.expires_far == -1, "404: absent, nothing known");
+
+		tap_ok(headers_sectxt_redirect(301, S("/security.txt"),
+		    "a.example", path, sizeof(path)) &&
+		    strcmp(path, "/security.txt") == 0, "relative redirect");
+		tap_ok(headers_sectxt_redirect(308,
+		    S("https://A.Example:443/x/s.txt#frag"), "a.example", path,
+		    sizeof(path)) && strcmp(path, "/x/s.txt") == 0,
+		    "absolute same-host redirect, fragment dropped");
+		tap_ok(!headers_sectxt_redirect(302,
+		    S("https://b.example/security.txt"), "a.example", path,
+		    sizeof(path)), "other host: not followed");
+		tap_ok(!headers_sectxt_redirect(302, S("//b.example/x"),
+		    "a.example", path, sizeof(path)),
+		    "scheme-relative: not followed");
+		tap_ok(!headers_sectxt_redirect(302,
+		    S("http://a.example/x"), "a.example", path,
+		    sizeof(path)), "http: not followed");
+		tap_ok(!headers_sectxt_redirect(200, S("/x"), "a.example",
+		    path, sizeof(path)), "200 is no redirect");
+		tap_ok(!headers_sectxt_redirect(301, S("/a b"), "a.example",
+		    path, sizeof(path)), "a space in the path: refused");
+		tap_ok(headers_sectxt_redirect(301, S("https://a.example"),
+		    "a.example", path, sizeof(path)) &&
+		    strcmp(path, "/") == 0, "empty path is /");
+	}
 	return tap_done();
 }
