@@ -288,6 +288,27 @@ try:
               'uncached': '1', 'entries': '1'},
          'cache at its bound of 1: the second name scanned uncached')
     t.eq(len(ans), 3, 'cache at its bound: every asker answered')
+
+    # The hand-written ClientHello (tlshello.h), for the suites OpenSSL
+    # cannot offer: real OpenSSL servers answer it (a ServerHello choosing
+    # an offered suite, or an alert), garbage is garbage.
+    def hello(port, cls):
+        return subprocess.run([PROBE, '127.0.0.1', str(port), 'hello', cls],
+                              capture_output=True, text=True,
+                              timeout=15).stdout.strip()
+    r = hello(p_all, 'aes')
+    t.ok(r in ('serverhello 0x0303 0x002f', 'serverhello 0x0303 0xc013'),
+         'hello: an OpenSSL server chooses an offered AES-CBC suite (%s)' % r)
+    for cls in ('3des', 'rc4', 'export'):
+        t.eq(hello(p_all, cls), 'alert 40',
+             'hello: %s refused by an OpenSSL server with handshake_failure'
+             % cls)
+    t.eq(hello(p13, 'aes'), 'alert 70',
+         'hello: a TLS 1.3-only server answers protocol_version')
+    t.eq(hello(raw_server('garbage'), '3des'), 'garbage',
+         'hello: a garbage answer is garbage')
+    t.eq(hello(raw_server('close'), '3des'), 'closed',
+         'hello: a close is a close')
 finally:
     for p in servers:
         p.kill()

@@ -12,13 +12,23 @@
  * first NAME cancelled at once, then the first NAME again once all are
  * answered; prints "answer NAME VERSIONS HANDSHAKES" per answer and the
  * cache's counters.
+ * tlsscan_probe ADDR PORT hello CLASS: the hand-written ClientHello
+ * (tlshello.h) of TLS 1.2 offering CLASS's suites (3des, rc4, export, or
+ * aes: TLS_RSA_WITH_AES_128_CBC_SHA and TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+ * which OpenSSL servers have), blocking with a 5 s receive timeout (a
+ * test tool); prints "serverhello VERSION SUITE", "alert N", "garbage"
+ * or "closed".
  */
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loop.h"
 #include "netaddr.h"
+#include "tlshello.h"
 #include "tlspolcache.h"
 #include "tlspolscan.h"
 #include "tlsscan.h"
@@ -162,6 +172,69 @@ cache_mode(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 }
 
 static int
+hello_mode(const struct netaddr *a, uint16_t port, const char *cls)
+{
+	static const uint16_t aes[] = { 0x002f, 0xc013 };
+	const uint16_t *suites = aes;
+	size_t n = 2, len, got = 0;
+	uint8_t hello[TLSHELLO_MAX_HELLO], rnd[32], in[1024];
+	struct sockaddr_storage ss;
+	struct timeval tv = { 5, 0 };
+	size_t sl = netaddr_to_sockaddr(a, port, &ss);
+	int fd, i;
+
+	if (strcmp(cls, "3des") == 0) {
+		suites = tlshello_3des;
+		n = tlshello_n3des;
+	} else if (strcmp(cls, "rc4") == 0) {
+		suites = tlshello_rc4;
+		n = tlshello_nrc4;
+	} else if (strcmp(cls, "export") == 0) {
+		suites = tlshello_export;
+		n = tlshello_nexport;
+	}
+	for (i = 0; i < 32; i++)
+		rnd[i] = (uint8_t)(i * 7 + 1);
+	len = tlshello_build(hello, sizeof(hello), 0x0303, rnd, "scan.test",
+	    suites, n);
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, (socklen_t)sl) != 0 ||
+	    write(fd, hello, len) != (ssize_t)len) {
+		printf("error\n");
+		return 0;
+	}
+	for (;;) {
+		uint16_t v = 0, suite = 0;
+		uint8_t alert = 0;
+		ssize_t r;
+
+		switch (tlshello_parse(in, got, &v, &suite, &alert)) {
+		case TLSHELLO_SERVER_HELLO:
+			printf("serverhello 0x%04x 0x%04x\n", v, suite);
+			goto out;
+		case TLSHELLO_ALERT:
+			printf("alert %u\n", alert);
+			goto out;
+		case TLSHELLO_GARBAGE:
+			printf("garbage\n");
+			goto out;
+		case TLSHELLO_MORE:
+			break;
+		}
+		r = read(fd, in + got, sizeof(in) - got);
+		if (r <= 0) {
+			printf("closed\n");
+			goto out;
+		}
+		got += (size_t)r;
+	}
+out:
+	close(fd);
+	return 0;
+}
+
+static int
 version_of(const char *s)
 {
 	return strcmp(s, "1.0") == 0 ? TLS1_VERSION :
@@ -190,7 +263,8 @@ main(int argc, char **argv)
 	}
 	policy = strcmp(argv[3], "policy") == 0;
 	version = policy ? 0 : version_of(argv[3]);
-	if (!policy && version == 0 && strcmp(argv[3], "cache") != 0) {
+	if (!policy && version == 0 && strcmp(argv[3], "cache") != 0 &&
+	    strcmp(argv[3], "hello") != 0) {
 		fprintf(stderr, "tlsscan_probe: unknown version %s\n", argv[3]);
 		return 2;
 	}
@@ -200,6 +274,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "tlsscan_probe: %s\n", err);
 		return 2;
 	}
+	if (strcmp(argv[3], "hello") == 0 && argc > 4)
+		return hello_mode(&a, (uint16_t)atoi(argv[2]), argv[4]);
 	if (strcmp(argv[3], "cache") == 0 && argc > 5) {
 		int rc = cache_mode(l, ctx, &a, (uint16_t)atoi(argv[2]),
 		    argc - 4, argv + 4);

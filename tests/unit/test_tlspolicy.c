@@ -3,11 +3,16 @@
  * (crawler/tlspolicy/tlspolicy.c) against docs/web.md, "TLS policy: the
  * rules": the set columns' spelling and order, each cipher suite class
  * from its IANA name, tls_kex_weak, and the NCSC-NL class fact by fact,
- * with the unmeasured facts that do and do not decide.
+ * with the unmeasured facts that do and do not decide; the hand-written
+ * ClientHello (crawler/tlspolicy/tlshello.c) and the reading of the
+ * server's first answer, byte by byte.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "tap.h"
+#include "tlshello.h"
 #include "tlspolicy.h"
 
 static void
@@ -66,10 +71,129 @@ ncsc(int v, int w, int dh, int rsa, int reneg, const char *want,
 	    want ? want : "null", got ? got : "null");
 }
 
+/* A ServerHello record: version 0x0303, random, a session ID of sid
+ * bytes, suite, compression 0; returns its length. */
+static size_t
+server_hello(uint8_t *b, size_t sid, uint16_t suite)
+{
+	size_t body = 2 + 32 + 1 + sid + 2 + 1, n = 0, i;
+
+	b[n++] = 0x16; b[n++] = 0x03; b[n++] = 0x03;
+	b[n++] = (uint8_t)((body + 4) >> 8); b[n++] = (uint8_t)(body + 4);
+	b[n++] = 0x02; b[n++] = 0; b[n++] = (uint8_t)(body >> 8);
+	b[n++] = (uint8_t)body;
+	b[n++] = 0x03; b[n++] = 0x03;
+	for (i = 0; i < 32; i++)
+		b[n++] = (uint8_t)i;
+	b[n++] = (uint8_t)sid;
+	for (i = 0; i < sid; i++)
+		b[n++] = 0xaa;
+	b[n++] = (uint8_t)(suite >> 8); b[n++] = (uint8_t)suite;
+	b[n++] = 0;
+	return n;
+}
+
+static void
+hello_tests(void)
+{
+	uint8_t rnd[32] = { 0 }, b[TLSHELLO_MAX_HELLO], sh[128];
+	uint16_t many[TLSHELLO_MAX_SUITES + 1] = { 0 };
+	uint16_t v = 0, suite = 0;
+	uint8_t alert = 0;
+	size_t n, i, shn;
+	bool more_ok = true;
+	char longname[300];
+
+	n = tlshello_build(b, sizeof(b), 0x0303, rnd, "www.example.nl",
+	    tlshello_3des, tlshello_n3des);
+	tap_ok(n > 0 && b[0] == 0x16 && ((size_t)b[3] << 8 | b[4]) == n - 5,
+	    "ClientHello: one handshake record, its length right (%zu)", n);
+	tap_ok(n > 9 && b[5] == 0x01 && ((size_t)b[6] << 16 | (size_t)b[7] << 8 |
+	    b[8]) == n - 9 && b[9] == 0x03 && b[10] == 0x03,
+	    "ClientHello: client_hello of version 0x0303, its length right");
+	tap_ok(n > 46 && b[43] == 0 && b[44] == 0 && b[45] == 8 &&
+	    b[46] == 0x00 && b[47] == 0x0a, "ClientHello: the 4 3DES suites");
+	tap_ok(memmem(b, n, "www.example.nl", 14) != NULL,
+	    "ClientHello: SNI carried");
+	tap_ok(memmem(b, n, "\xff\x01\x00\x01\x00", 5) != NULL,
+	    "ClientHello: renegotiation_info (RFC 5746)");
+	tap_ok(tlshello_build(b, n - 1, 0x0303, rnd, "www.example.nl",
+	    tlshello_3des, tlshello_n3des) == 0, "ClientHello: a buffer one "
+	    "byte short gives 0");
+	tap_ok(tlshello_build(b, sizeof(b), 0x0303, rnd, NULL, many, 0) == 0,
+	    "ClientHello: no suite gives 0");
+	tap_ok(tlshello_build(b, sizeof(b), 0x0303, rnd, NULL, many,
+	    TLSHELLO_MAX_SUITES + 1) == 0, "ClientHello: too many suites");
+	memset(longname, 'a', 254);
+	longname[254] = '\0';
+	tap_ok(tlshello_build(b, sizeof(b), 0x0303, rnd, longname, many, 1) ==
+	    0, "ClientHello: a 254-byte name refused");
+	longname[253] = '\0';
+	tap_ok(tlshello_build(b, sizeof(b), 0x0303, rnd, longname, many,
+	    TLSHELLO_MAX_SUITES) > 0, "ClientHello: the largest fits "
+	    "TLSHELLO_MAX_HELLO");
+
+	/* the answer */
+	shn = server_hello(sh, 32, 0x000a);
+	tap_ok(shn == TLSHELLO_DECIDE_BYTES + 1, "a full ServerHello is "
+	    "TLSHELLO_DECIDE_BYTES + compression (%zu)", shn);
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	    TLSHELLO_SERVER_HELLO && v == 0x0303 && suite == 0x000a,
+	    "ServerHello: version and suite (0x%04x 0x%04x)", v, suite);
+	for (i = 0; i < TLSHELLO_DECIDE_BYTES; i++)
+		if (tlshello_parse(sh, i, &v, &suite, &alert) != TLSHELLO_MORE)
+			more_ok = false;
+	tap_ok(more_ok, "ServerHello: every prefix shorter than the decision "
+	    "asks for more");
+	tap_ok(tlshello_parse(sh, TLSHELLO_DECIDE_BYTES, &v, &suite, &alert)
+	    == TLSHELLO_SERVER_HELLO, "ServerHello: decided at "
+	    "TLSHELLO_DECIDE_BYTES");
+	shn = server_hello(sh, 0, 0xc012);
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	    TLSHELLO_SERVER_HELLO && suite == 0xc012, "ServerHello without "
+	    "a session ID");
+	shn = server_hello(sh, 33, 0x000a);
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	    TLSHELLO_GARBAGE, "ServerHello: a 33-byte session ID is garbage");
+	shn = server_hello(sh, 0, 0x000a);
+	sh[5] = 0x0b;
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	    TLSHELLO_GARBAGE, "a Certificate first is garbage");
+	shn = server_hello(sh, 0, 0x000a);
+	sh[3] = 0; sh[4] = 0;
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	    TLSHELLO_GARBAGE, "an empty record is garbage");
+	shn = server_hello(sh, 0, 0x000a);
+	sh[3] = 0; sh[4] = 10;
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	    TLSHELLO_GARBAGE, "a ServerHello cut by its record's end is "
+	    "garbage");
+	{
+		const uint8_t al[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 40 };
+		const uint8_t bad[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x03, 40 };
+
+		tap_ok(tlshello_parse(al, sizeof(al), &v, &suite, &alert) ==
+		    TLSHELLO_ALERT && alert == 40, "alert handshake_failure");
+		tap_ok(tlshello_parse(al, 6, &v, &suite, &alert) ==
+		    TLSHELLO_MORE, "alert cut short: more");
+		tap_ok(tlshello_parse(bad, sizeof(bad), &v, &suite, &alert) ==
+		    TLSHELLO_GARBAGE, "alert of level 3: garbage");
+	}
+	tap_ok(tlshello_parse((const uint8_t *)"HTTP/1.1 400", 12, &v, &suite,
+	    &alert) == TLSHELLO_GARBAGE, "HTTP: garbage");
+	tap_ok(tlshello_parse((const uint8_t *)"H", 1, &v, &suite, &alert) ==
+	    TLSHELLO_GARBAGE, "HTTP's first byte: garbage at once");
+	tap_ok(tlshello_parse((const uint8_t *)"\x16\x02\x00\x00\x10", 5, &v,
+	    &suite, &alert) == TLSHELLO_GARBAGE, "SSL 2 record version: "
+	    "garbage");
+}
+
 int
 main(void)
 {
 	char small[8];
+
+	hello_tests();
 
 	/* tls_versions: ascending, comma-separated, tls_version spelling */
 	versions(0, "", NULL);
