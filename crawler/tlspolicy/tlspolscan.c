@@ -10,12 +10,14 @@
 
 #include "loop.h"
 #include "netaddr.h"
+#include "tlshello.h"
 #include "tlspolscan.h"
 #include "util.h"
 
 enum step {
 	STEP_V13, STEP_V12, STEP_V11, STEP_V10,
 	STEP_NULL, STEP_ANON, STEP_RSA, STEP_DHE, STEP_AEAD,
+	STEP_3DES, STEP_RC4, STEP_EXPORT,	/* hand-written hellos */
 	STEP_END,
 };
 
@@ -43,6 +45,9 @@ static const struct {
 	[STEP_RSA] = { 0, LIST_RSA, "static RSA" },
 	[STEP_DHE] = { 0, LIST_DHE, "DHE" },
 	[STEP_AEAD] = { TLS1_2_VERSION, LIST_AEAD, "AEAD" },
+	[STEP_3DES] = { 0, NULL, "3DES" },
+	[STEP_RC4] = { 0, NULL, "RC4" },
+	[STEP_EXPORT] = { 0, NULL, "EXPORT" },
 };
 
 static const unsigned step_bit[] = {
@@ -116,6 +121,17 @@ hs_done(const struct tlsscan_result *r, void *arg)
 		if (!yes)
 			s->res.f.weak |= TLSPOL_WEAK_CBC_ONLY;
 		break;
+	case STEP_3DES:
+	case STEP_RC4:
+	case STEP_EXPORT: {
+		unsigned bit = st == STEP_3DES ? TLSPOL_WEAK_3DES :
+		    st == STEP_RC4 ? TLSPOL_WEAK_RC4 : TLSPOL_WEAK_EXPORT;
+
+		s->res.weak_measured |= bit;
+		if (yes)
+			s->res.f.weak |= (int)bit;
+		break;
+	}
 	case STEP_END:
 		break;
 	}
@@ -189,6 +205,20 @@ next(struct tlspol_scan *s)
 		return;
 	}
 	version = steps[s->step].version ? steps[s->step].version : s->legacy;
+	if (s->step >= STEP_3DES) {
+		const uint16_t *suites = s->step == STEP_3DES ? tlshello_3des :
+		    s->step == STEP_RC4 ? tlshello_rc4 : tlshello_export;
+		size_t n = s->step == STEP_3DES ? tlshello_n3des :
+		    s->step == STEP_RC4 ? tlshello_nrc4 : tlshello_nexport;
+
+		s->hs = tlsscan_start_raw(s->loop, &s->addr, s->port, s->sni,
+		    version, suites, n, hs_done, s);
+		if (s->hs == NULL) {	/* the hello cannot be built */
+			s->step = STEP_END;
+			loop_timer_start(s->later, 0);
+		}
+		return;
+	}
 	s->hs = tlsscan_start(s->loop, s->ctx, &s->addr, s->port, s->sni,
 	    version, steps[s->step].ciphers, hs_done, s);
 }

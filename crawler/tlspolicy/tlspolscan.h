@@ -11,11 +11,12 @@
  *      has no such suites, key exchange or renegotiation):
  *      NULL suites only, anonymous suites only, static RSA key exchange
  *      only, finite-field DHE only (its group size), and under TLS 1.2
- *      the AEAD suites only (refused: cbc_only).
+ *      the AEAD suites only (refused: cbc_only); then the hand-written
+ *      hellos of tlshello.h offering the 3DES, the RC4 and the EXPORT
+ *      suites (OpenSSL has none of them).
  * The first handshake that times out or is not TLS ends the scan: what it
  * and the rest would have measured stays unknown (null), so a hostile
  * server costs at most one TLSSCAN_TIMEOUT_MS more than a clean one.
- * 3DES, RC4 and EXPORT are not offered (this OpenSSL has none; tlsscan.h).
  */
 #ifndef UPTAKE_CRAWLER_TLSPOLSCAN_H
 #define UPTAKE_CRAWLER_TLSPOLSCAN_H
@@ -31,12 +32,9 @@
 struct loop;
 struct netaddr;
 
-/* Handshakes of one scan at most: 4 versions and 5 cipher offers. */
-#define TLSPOL_MAX_HANDSHAKES 9
-
-/* The weak classes the plan measures (3DES, RC4, EXPORT are not). */
-#define TLSPOL_WEAK_MEASURED (TLSPOL_WEAK_NULL | TLSPOL_WEAK_ANON | \
-	TLSPOL_WEAK_CBC_ONLY)
+/* Handshakes of one scan at most: 4 versions, 5 cipher offers through
+ * OpenSSL, 3 hand-written hellos. */
+#define TLSPOL_MAX_HANDSHAKES 12
 
 /* Longest text of why a scan ended early: the step's name, the outcome
  * and the handshake's own reason (TLSSCAN_WHY_MAX). */

@@ -14,10 +14,12 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "loop.h"
 #include "netaddr.h"
 #include "tls.h"
+#include "tlshello.h"
 #include "tlsscan.h"
 #include "util.h"
 
@@ -37,6 +39,14 @@ struct tlsscan {
 	enum scan_state state;
 	int version;
 	int dh_refused;			/* bits of a group we refused */
+	/* The hand-written hello (tlsscan_start_raw). */
+	bool raw;
+	uint8_t out[TLSHELLO_MAX_HELLO];
+	size_t outlen, sent;
+	uint8_t in[TLSHELLO_DECIDE_BYTES];
+	size_t got;
+	uint16_t offered[TLSHELLO_MAX_SUITES];
+	size_t noffered;
 	struct tlsscan_result res;
 	tlsscan_cb cb;
 	void *arg;
@@ -228,6 +238,74 @@ handshake(struct tlsscan *s)
 		failed(s, e);
 }
 
+/* The raw hello: send it, then read until the answer is decided. */
+static void
+raw_io(struct tlsscan *s)
+{
+	uint16_t v = 0, suite = 0;
+	uint8_t alert = 0;
+	size_t i;
+	ssize_t r;
+
+	while (s->sent < s->outlen) {
+		r = send(s->fd, s->out + s->sent, s->outlen - s->sent,
+		    MSG_NOSIGNAL);
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			loop_fd_want(s->watch, false, true);
+			return;
+		}
+		if (r <= 0) {
+			finish(s, TLSSCAN_REFUSED, "connection closed");
+			return;
+		}
+		s->sent += (size_t)r;
+	}
+	for (;;) {
+		switch (tlshello_parse(s->in, s->got, &v, &suite, &alert)) {
+		case TLSHELLO_SERVER_HELLO:
+			for (i = 0; i < s->noffered; i++)
+				if (s->offered[i] == suite)
+					break;
+			if (i == s->noffered) {
+				finish(s, TLSSCAN_ERROR, "server chose suite "
+				    "0x%04x, not offered", suite);
+				return;
+			}
+			s->res.version = v;
+			s->res.suite_id = suite;
+			finish(s, TLSSCAN_ACCEPTED, NULL);
+			return;
+		case TLSHELLO_ALERT:
+			finish(s, TLSSCAN_REFUSED, "alert %u", alert);
+			return;
+		case TLSHELLO_GARBAGE:
+			finish(s, TLSSCAN_ERROR, "not a TLS answer");
+			return;
+		case TLSHELLO_MORE:
+			break;
+		}
+		if (s->got == sizeof(s->in)) {	/* cannot happen: decided */
+			finish(s, TLSSCAN_ERROR, "not a TLS answer");
+			return;
+		}
+		r = recv(s->fd, s->in + s->got, sizeof(s->in) - s->got, 0);
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			loop_fd_want(s->watch, true, false);
+			return;
+		}
+		if (r == 0 || (r < 0 && (errno == ECONNRESET ||
+		    errno == EPIPE))) {
+			finish(s, TLSSCAN_REFUSED, "connection closed");
+			return;
+		}
+		if (r < 0) {
+			finish(s, TLSSCAN_ERROR, "recv: %s", strerror(errno));
+			return;
+		}
+		s->got += (size_t)r;
+	}
+}
+
 static void
 connected(struct tlsscan *s)
 {
@@ -241,7 +319,10 @@ connected(struct tlsscan *s)
 		return;
 	}
 	s->state = SCAN_HANDSHAKE;
-	handshake(s);
+	if (s->raw)
+		raw_io(s);
+	else
+		handshake(s);
 }
 
 static void
@@ -254,6 +335,8 @@ fd_cb(int fd, bool readable, bool writable, void *arg)
 	(void)writable;
 	if (s->state == SCAN_CONNECTING)
 		connected(s);
+	else if (s->state == SCAN_HANDSHAKE && s->raw)
+		raw_io(s);
 	else if (s->state == SCAN_HANDSHAKE)
 		handshake(s);
 }
@@ -293,21 +376,16 @@ ssl_new(struct tlsscan *s, const char *sni, int version, const char *ciphers)
 	return ssl;
 }
 
-struct tlsscan *
-tlsscan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
-	uint16_t port, const char *sni, int version, const char *ciphers,
-	tlsscan_cb cb, void *arg)
+/* Socket, connect, the bound; a failure is told from the loop. */
+static struct tlsscan *
+start_common(struct tlsscan *s, struct loop *l, const struct netaddr *addr,
+	uint16_t port, const char *sni, int version, const char *ciphers)
 {
-	struct tlsscan *s = xcalloc(1, sizeof(*s));
 	struct sockaddr_storage ss;
 	size_t sl = netaddr_to_sockaddr(addr, port, &ss);
 
 	s->loop = l;
-	s->ctx = ctx;
-	s->fd = -1;
 	s->version = version;
-	s->cb = cb;
-	s->arg = arg;
 	s->timer = loop_timer_new(l, timer_cb, s);
 	s->state = SCAN_CONNECTING;
 	s->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
@@ -317,12 +395,15 @@ tlsscan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 		    strerror(errno));
 		goto early;
 	}
-	s->ssl = ssl_new(s, sni, version, ciphers);
-	if (s->ssl == NULL) {
-		ERR_clear_error();
-		snprintf(s->res.why, sizeof(s->res.why), "cannot set up a "
-		    "TLS session for version 0x%x", (unsigned)version);
-		goto early;
+	if (!s->raw) {
+		s->ssl = ssl_new(s, sni, version, ciphers);
+		if (s->ssl == NULL) {
+			ERR_clear_error();
+			snprintf(s->res.why, sizeof(s->res.why), "cannot set "
+			    "up a TLS session for version 0x%x",
+			    (unsigned)version);
+			goto early;
+		}
 	}
 	if (connect(s->fd, (struct sockaddr *)&ss, (socklen_t)sl) != 0 &&
 	    errno != EINPROGRESS) {
@@ -335,9 +416,51 @@ tlsscan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 	loop_timer_start(s->timer, (uint64_t)TLSSCAN_TIMEOUT_MS * 1000);
 	return s;
 early:
-	/* Told from the loop, never from inside tlsscan_start. */
+	/* Told from the loop, never from inside the start. */
 	loop_timer_start(s->timer, 0);
 	return s;
+}
+
+struct tlsscan *
+tlsscan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
+	uint16_t port, const char *sni, int version, const char *ciphers,
+	tlsscan_cb cb, void *arg)
+{
+	struct tlsscan *s = xcalloc(1, sizeof(*s));
+
+	s->ctx = ctx;
+	s->fd = -1;
+	s->cb = cb;
+	s->arg = arg;
+	return start_common(s, l, addr, port, sni, version, ciphers);
+}
+
+struct tlsscan *
+tlsscan_start_raw(struct loop *l, const struct netaddr *addr, uint16_t port,
+	const char *sni, int version, const uint16_t *suites, size_t n,
+	tlsscan_cb cb, void *arg)
+{
+	struct tlsscan *s;
+	uint8_t rnd[32];
+
+	if (n == 0 || n > TLSHELLO_MAX_SUITES)
+		return NULL;
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		memset(rnd, 0x5a, sizeof(rnd));	/* no secret rests on it */
+	s = xcalloc(1, sizeof(*s));
+	s->outlen = tlshello_build(s->out, sizeof(s->out), (uint16_t)version,
+	    rnd, sni, suites, n);
+	if (s->outlen == 0) {
+		free(s);
+		return NULL;
+	}
+	s->raw = true;
+	memcpy(s->offered, suites, n * sizeof(suites[0]));
+	s->noffered = n;
+	s->fd = -1;
+	s->cb = cb;
+	s->arg = arg;
+	return start_common(s, l, addr, port, sni, version, NULL);
 }
 
 void

@@ -46,6 +46,7 @@ enum tlsscan_status {
 
 struct tlsscan_result {
 	enum tlsscan_status status;
+	unsigned suite_id;		/* the suite's IANA value (raw hello) */
 	int version;			/* negotiated, e.g. TLS1_2_VERSION */
 	char suite[TLSPOL_SUITE_NAME_MAX];  /* IANA name; "" if none */
 	int dh_bits;			/* finite-field DH group; 0 none */
@@ -72,6 +73,19 @@ struct tlsscan *tlsscan_start(struct loop *l, SSL_CTX *ctx,
 	const struct netaddr *addr, uint16_t port, const char *sni,
 	int version, const char *ciphers, tlsscan_cb cb, void *arg);
 void tlsscan_free(struct tlsscan *s);
+
+/*
+ * The same, with the hand-written ClientHello of tlshello.h instead of
+ * OpenSSL: version (0x0301 .. 0x0303) and suites[0..n) offered (copied);
+ * accepted when the server's ServerHello chooses one of them (suite_id,
+ * version), refused on an alert or a close, error on anything else (a
+ * suite not offered included).  Bounded by TLSSCAN_TIMEOUT_MS and by
+ * TLSHELLO_DECIDE_BYTES read.  NULL only when the hello cannot be built
+ * (no suite, too many, a name too long).
+ */
+struct tlsscan *tlsscan_start_raw(struct loop *l, const struct netaddr *addr,
+	uint16_t port, const char *sni, int version, const uint16_t *suites,
+	size_t n, tlsscan_cb cb, void *arg);
 
 /* "accepted", "refused", "timeout", "error"; static storage. */
 const char *tlsscan_status_str(enum tlsscan_status s);
