@@ -11,12 +11,14 @@
 #include "loop.h"
 #include "netaddr.h"
 #include "tlshello.h"
+#include "tlsscan.h"
 #include "tlspolscan.h"
 #include "util.h"
 
 enum step {
 	STEP_V13, STEP_V12, STEP_V11, STEP_V10,
 	STEP_NULL, STEP_ANON, STEP_RSA, STEP_DHE, STEP_AEAD,
+	STEP_ORDER_A, STEP_ORDER_B, STEP_ORDER_C,
 	STEP_3DES, STEP_RC4, STEP_EXPORT,	/* hand-written hellos */
 	STEP_END,
 };
@@ -45,6 +47,9 @@ static const struct {
 	[STEP_RSA] = { 0, LIST_RSA, "static RSA" },
 	[STEP_DHE] = { 0, LIST_DHE, "DHE" },
 	[STEP_AEAD] = { TLS1_2_VERSION, LIST_AEAD, "AEAD" },
+	[STEP_ORDER_A] = { 0, NULL, "order" },
+	[STEP_ORDER_B] = { 0, NULL, "order, reversed" },
+	[STEP_ORDER_C] = { 0, NULL, "order, without" },
 	[STEP_3DES] = { 0, NULL, "3DES" },
 	[STEP_RC4] = { 0, NULL, "RC4" },
 	[STEP_EXPORT] = { 0, NULL, "EXPORT" },
@@ -63,6 +68,11 @@ struct tlspol_scan {
 	char *sni;
 	int known;			/* version the web stage negotiated */
 	int legacy;			/* newest accepted up to TLS 1.2 */
+	/* The suite each version step chose (OpenSSL's name), for the
+	 * order steps; then the one the order steps move last. */
+	char chosen[4][TLSPOL_SUITE_NAME_MAX];
+	char first[TLSPOL_SUITE_NAME_MAX];
+	char list[2 * TLSPOL_SUITE_NAME_MAX + 64];
 	enum step step;
 	struct tlsscan *hs;		/* the handshake in flight */
 	struct loop_timer *later;	/* to tell the end from the loop */
@@ -97,8 +107,31 @@ hs_done(const struct tlsscan_result *r, void *arg)
 	case STEP_V12:
 	case STEP_V11:
 	case STEP_V10:
-		if (yes)
+		if (yes) {
 			s->res.f.versions |= (int)step_bit[st];
+			memcpy(s->chosen[st], r->ossl_suite,
+			    sizeof(s->chosen[st]));
+		}
+		break;
+	case STEP_ORDER_A:
+		/* Refused cannot be (the version was accepted): stop. */
+		if (!yes) {
+			s->step = STEP_ORDER_C;
+			break;
+		}
+		memcpy(s->first, r->ossl_suite, sizeof(s->first));
+		break;
+	case STEP_ORDER_B:
+		if (!yes)			/* cannot tell */
+			s->step = STEP_ORDER_C;
+		else if (strcmp(r->ossl_suite, s->first) != 0) {
+			s->res.server_order = 0;	/* ours was followed */
+			s->step = STEP_ORDER_C;		/* C not needed */
+		}
+		break;
+	case STEP_ORDER_C:
+		/* X chosen last too: its own order, if it has another. */
+		s->res.server_order = yes ? 1 : -1;
 		break;
 	case STEP_NULL:
 	case STEP_ANON: {
@@ -190,6 +223,17 @@ next(struct tlspol_scan *s)
 			/* Measured from here on. */
 			s->res.f.weak = 0;
 		}
+		if (s->step == STEP_ORDER_A) {
+			int vi = s->legacy == TLS1_2_VERSION ? STEP_V12 :
+			    s->legacy == TLS1_1_VERSION ? STEP_V11 : STEP_V10;
+
+			/* The version step's choice is the first offer's. */
+			if (s->chosen[vi][0] != '\0') {
+				memcpy(s->first, s->chosen[vi],
+				    sizeof(s->first));
+				continue;
+			}
+		}
 		if (s->step == STEP_AEAD &&
 		    (s->res.f.versions & TLSPOL_V12) == 0) {
 			/* cbc_only is about TLS 1.2: no 1.2, no class. */
@@ -205,6 +249,25 @@ next(struct tlspol_scan *s)
 		return;
 	}
 	version = steps[s->step].version ? steps[s->step].version : s->legacy;
+	if (s->step >= STEP_ORDER_A && s->step <= STEP_ORDER_C) {
+		if (s->step == STEP_ORDER_A) {
+			s->hs = tlsscan_start(s->loop, s->ctx, &s->addr,
+			    s->port, s->sni, version, NULL, hs_done, s);
+			return;
+		}
+		/* OpenSSL's list syntax: -X deletes X, a later X adds it
+		 * back at the end. */
+		if (s->step == STEP_ORDER_B)
+			snprintf(s->list, sizeof(s->list), "%s:-%s:%s:"
+			    "@SECLEVEL=0", TLSSCAN_ALL_CIPHERS_BASE, s->first,
+			    s->first);
+		else
+			snprintf(s->list, sizeof(s->list), "%s:-%s:"
+			    "@SECLEVEL=0", TLSSCAN_ALL_CIPHERS_BASE, s->first);
+		s->hs = tlsscan_start(s->loop, s->ctx, &s->addr, s->port,
+		    s->sni, version, s->list, hs_done, s);
+		return;
+	}
 	if (s->step >= STEP_3DES) {
 		const uint16_t *suites = s->step == STEP_3DES ? tlshello_3des :
 		    s->step == STEP_RC4 ? tlshello_rc4 : tlshello_export;
@@ -244,6 +307,7 @@ tlspol_scan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 	s->res.f.dh_bits = -1;
 	s->res.f.static_rsa = -1;
 	s->res.f.client_reneg = -1;	/* not measured yet */
+	s->res.server_order = -1;
 	s->step = STEP_V13;
 	next(s);
 	return s;

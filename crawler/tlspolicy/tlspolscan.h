@@ -11,7 +11,10 @@
  *      has no such suites, key exchange or renegotiation):
  *      NULL suites only, anonymous suites only, static RSA key exchange
  *      only, finite-field DHE only (its group size), and under TLS 1.2
- *      the AEAD suites only (refused: cbc_only); then the hand-written
+ *      the AEAD suites only (refused: cbc_only); the server's order: the
+ *      suite X it chose from our full list offered again with X last
+ *      (X again: its own order, unless X is the only suite it shares,
+ *      which a third offer without X tells); then the hand-written
  *      hellos of tlshello.h offering the 3DES, the RC4 and the EXPORT
  *      suites (OpenSSL has none of them).
  * The first handshake that times out or is not TLS ends the scan: what it
@@ -32,9 +35,9 @@
 struct loop;
 struct netaddr;
 
-/* Handshakes of one scan at most: 4 versions, 5 cipher offers through
- * OpenSSL, 3 hand-written hellos. */
-#define TLSPOL_MAX_HANDSHAKES 12
+/* Handshakes of one scan at most: 4 versions, 5 cipher offers and 3
+ * order offers through OpenSSL, 3 hand-written hellos. */
+#define TLSPOL_MAX_HANDSHAKES 15
 
 /* Longest text of why a scan ended early: the step's name, the outcome
  * and the handshake's own reason (TLSSCAN_WHY_MAX). */
@@ -43,6 +46,8 @@ struct netaddr;
 struct tlspol_result {
 	struct tlspol_facts f;	/* -1 fields: not measured */
 	unsigned weak_measured;	/* the classes of f.weak that were asked */
+	int server_order;	/* tls_server_order: 1 the server's, 0 ours,
+				 * -1 not measured (one suite shared) */
 	unsigned handshakes;	/* made, connect failures included */
 	bool ended_early;	/* a timeout or non-TLS answer ended it */
 	char why[TLSPOL_WHY_MAX];	/* what ended it early */

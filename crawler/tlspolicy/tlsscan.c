@@ -25,7 +25,7 @@
 
 /* The cipher list offered below TLS 1.3 when the caller names none: every
  * cipher this OpenSSL has, at security level 0 (measure, do not refuse). */
-#define TLSSCAN_ALL_CIPHERS "ALL:COMPLEMENTOFALL:@SECLEVEL=0"
+#define TLSSCAN_ALL_CIPHERS TLSSCAN_ALL_CIPHERS_BASE ":@SECLEVEL=0"
 
 enum scan_state { SCAN_CONNECTING, SCAN_HANDSHAKE, SCAN_DONE };
 
@@ -161,6 +161,9 @@ record(struct tlsscan *s)
 	s->res.version = SSL_version(s->ssl);
 	if (name != NULL)
 		snprintf(s->res.suite, sizeof(s->res.suite), "%s", name);
+	if (c != NULL)
+		snprintf(s->res.ossl_suite, sizeof(s->res.ossl_suite), "%s",
+		    SSL_CIPHER_get_name(c));
 	if (SSL_get_peer_tmp_key(s->ssl, &key) == 1 && key != NULL) {
 		if (EVP_PKEY_get_base_id(key) == EVP_PKEY_DH)
 			s->res.dh_bits = EVP_PKEY_get_bits(key);

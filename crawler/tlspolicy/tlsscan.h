@@ -32,6 +32,10 @@ struct netaddr;
  * may send: 64 KiB, the web stage's chains are far below it and a hostile
  * server cannot make us buffer more (OpenSSL's max_cert_list). */
 #define TLSSCAN_MAX_HANDSHAKE_BYTES (64 * 1024)
+/* The list offered below TLS 1.3 when the caller names none, without
+ * its level: every cipher this OpenSSL has. */
+#define TLSSCAN_ALL_CIPHERS_BASE "ALL:COMPLEMENTOFALL"
+
 /* Longest reason text kept. */
 #define TLSSCAN_WHY_MAX 128
 
@@ -49,6 +53,7 @@ struct tlsscan_result {
 	unsigned suite_id;		/* the suite's IANA value (raw hello) */
 	int version;			/* negotiated, e.g. TLS1_2_VERSION */
 	char suite[TLSPOL_SUITE_NAME_MAX];  /* IANA name; "" if none */
+	char ossl_suite[TLSPOL_SUITE_NAME_MAX];  /* OpenSSL's name of it */
 	int dh_bits;			/* finite-field DH group; 0 none */
 	char why[TLSSCAN_WHY_MAX];	/* for refused, timeout, error */
 };

@@ -77,6 +77,7 @@ policy_cb(const struct tlspol_result *r, void *arg)
 	printf("static_rsa=%d\n", r->f.static_rsa);
 	printf("kex_weak=%d\n", kw);
 	printf("ncsc=%s\n", nul(tlspol_ncsc_str(tlspol_result_class(r))));
+	printf("server_order=%d\n", r->server_order);
 	printf("handshakes=%u\n", r->handshakes);
 	printf("why=%s\n", r->ended_early ? r->why : "-");
 	loop_break(l);
