@@ -28,6 +28,7 @@
 #include "dnspolicy.h"
 #include "dnsprobe.h"
 #include "dnssec.h"
+#include "hstspreload.h"
 #include "list.h"
 #include "log.h"
 #include "loop.h"
@@ -65,6 +66,7 @@ enum {
 	OPT_QUERIES_IN_FLIGHT, OPT_VRPS, OPT_BGP, OPT_GEOIP, OPT_ASN_DB,
 	OPT_CA_FILE, OPT_CONNS_PER_ADDR,
 	OPT_REGISTRABLE, OPT_RTR_WAIT, OPT_MX_MAX, OPT_EHLO_NAME, OPT_SMTP_PORT,
+	OPT_HSTS_PRELOAD,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +89,7 @@ static const struct option long_opts[] = {
 	{ "geoip", required_argument, NULL, OPT_GEOIP },
 	{ "asn-db", required_argument, NULL, OPT_ASN_DB },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "hsts-preload", required_argument, NULL, OPT_HSTS_PRELOAD },
 	{ "conns-per-addr", required_argument, NULL, OPT_CONNS_PER_ADDR },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "opt-out", required_argument, NULL, OPT_OPT_OUT },
@@ -121,6 +124,7 @@ usage(FILE *f)
 "         [--shard K/N] [--vrps FILE|rtr://HOST:PORT] [--rtr-wait SECONDS]\n"
 "         [--bgp FILE]\n"
 "         [--geoip FILE] [--asn-db FILE] [--ca-file FILE] [--conns-per-addr N]\n"
+"         [--hsts-preload FILE]\n"
 "         [--opt-out FILE] [--allow-prefix CIDR[,CIDR...]] [--user-agent STRING]\n"
 "         [--mx-max N] [--ehlo-name NAME] [--smtp-port PORT]\n"
 "         [--part-rows N] [--progress|--quiet] [--verbose]\n"
@@ -357,6 +361,8 @@ main(int argc, char **argv)
 	unsigned rtr_wait = 0;	/* 0: VRP_RTR_TIMEOUT_S */
 	struct blocklist *blocklist = NULL;
 	struct web_ctx_options wo;
+	const char *hsts_file = NULL;	/* --hsts-preload */
+	struct hsts_preload *preload = NULL;
 	struct mail_ctx_options mo;
 	char web_summary[512] = "", mail_summary[512] = "";
 	char host[256];
@@ -436,6 +442,7 @@ main(int argc, char **argv)
 		case OPT_GEOIP: cfg.geoip = optarg; break;
 		case OPT_ASN_DB: cfg.asn_db = optarg; break;
 		case OPT_CA_FILE: cfg.ca_file = optarg; break;
+		case OPT_HSTS_PRELOAD: hsts_file = optarg; break;
 		case OPT_CONNS_PER_ADDR:
 			conns_per_addr = (unsigned)num_arg("--conns-per-addr",
 			    optarg, 1, 1000);
@@ -594,7 +601,20 @@ main(int argc, char **argv)
 
 	/* TLS and HTTP: the CA store is read before the first packet. */
 	if (cfg.probes & (PROBE_TLS | PROBE_HTTP)) {
+		/* The HSTS preload list (hsts_preloaded): read once. */
+		if (hsts_file != NULL && (cfg.probes & PROBE_HTTP)) {
+			preload = hsts_preload_load(hsts_file, err,
+			    sizeof(err));
+			if (preload == NULL)
+				fatal(2, "--hsts-preload %s: %s", hsts_file,
+				    err);
+			log_info("crawl", "--hsts-preload %s: %zu entries, "
+			    "%zu force-https", hsts_file,
+			    hsts_preload_entries(preload),
+			    hsts_preload_count(preload));
+		}
 		memset(&wo, 0, sizeof(wo));
+		wo.hsts_preload = preload;
 		wo.ca_file = cfg.ca_file;
 		wo.now = (int64_t)cfg.validation_time;
 		wo.user_agent = cfg.user_agent;
@@ -657,6 +677,20 @@ main(int argc, char **argv)
 	if (c.web != NULL)
 		snapshot_writer_kv_set(c.snap, "uptake.ca_file",
 		    cfg.ca_file != NULL ? cfg.ca_file : "system default");
+	if (preload != NULL) {
+		/* as --vrps: which list, and exactly which bytes */
+		snapshot_writer_kv_set(c.snap, "uptake.hsts_preload_source",
+		    hsts_file);
+		snprintf(abuf, sizeof(abuf), "%llu", (unsigned long long)
+		    hsts_preload_bytes(preload));
+		snapshot_writer_kv_set(c.snap, "uptake.hsts_preload_bytes",
+		    abuf);
+		snapshot_writer_kv_set(c.snap, "uptake.hsts_preload_sha256",
+		    hsts_preload_sha256(preload));
+		snprintf(abuf, sizeof(abuf), "%zu", hsts_preload_count(preload));
+		snapshot_writer_kv_set(c.snap, "uptake.hsts_preload_entries",
+		    abuf);
+	}
 	if (c.mail != NULL) {
 		snprintf(abuf, sizeof(abuf), "%u", cfg.mx_max);
 		snapshot_writer_kv_set(c.snap, "uptake.mx_max", abuf);
@@ -754,6 +788,7 @@ main(int argc, char **argv)
 	spf_ctx_free(c.spf);
 	dnspolicy_ctx_free(c.dnspolicy);
 	web_ctx_free(c.web);
+	hsts_preload_free(preload);
 	val_ctx_free(c.val);
 	regdom_free(psl);
 	addr_data_free(&addr);

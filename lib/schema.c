@@ -148,6 +148,8 @@ static const struct schema_column columns[SCHEMA_COL_COUNT] = {
 	C(SCHEMA_COL_SECURITY_TXT_EXPIRES_FAR, "security_txt_expires_far",
 	    BOOLEAN, false, "http",
 	    "security.txt Expires more than a year after the validation time (RFC 9116 2.5.5)"),
+	C(SCHEMA_COL_HSTS_PRELOADED, "hsts_preloaded", BOOLEAN, false, "http",
+	    "the probed host, or a parent with include_subdomains, is in the --hsts-preload list with mode force-https"),
 	C(SCHEMA_COL_SPF, "spf", STRING, false, "email",
 	    "SPF \"all\" qualifier: absent, fail, softfail, neutral, pass, none (no all), invalid"),
 	C(SCHEMA_COL_DMARC, "dmarc", STRING, false, "email",

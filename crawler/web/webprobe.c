@@ -59,6 +59,7 @@
 #include "cspgrade.h"
 #include "dnsanswer.h"
 #include "headers.h"
+#include "hstspreload.h"
 #include "http.h"
 #include "job.h"
 #include "log.h"
@@ -79,6 +80,7 @@ struct web_ctx {
 	struct conncap *cap;
 	const struct blocklist *bl;
 	const struct optout *optout;
+	const struct hsts_preload *preload;
 	char *user_agent;
 	int64_t now;
 	uint64_t connects, refused, timeouts, handshake_failed, blocked,
@@ -168,6 +170,7 @@ web_ctx_new(struct crawl *c, const struct web_ctx_options *o, char *err,
 	w->base = loop_event_base(c->loop);
 	w->bl = o->blocklist;
 	w->optout = o->optout;
+	w->preload = o->hsts_preload;
 	w->now = o->now;
 	w->user_agent = xstrdup(o->user_agent);
 	w->tls = tls_ctx_new(o->ca_file, (time_t)o->now, err, errlen);
@@ -1120,6 +1123,11 @@ webprobe_start(struct job *j)
 		return false;
 	}
 	probed_host(j, w->host, sizeof(w->host));
+	/* HSTS preload-list membership: a fact of the list, asked of the
+	 * probed host whether or not it answers (docs/web.md). */
+	if (w->ctx->preload != NULL && (c->cfg->probes & PROBE_HTTP))
+		row_set_bool(&j->row, SCHEMA_COL_HSTS_PRELOADED,
+		    hsts_preload_has(w->ctx->preload, w->host));
 	if (addr_blocked(w))
 		return false;
 	w->timer = loop_timer_new(c->loop, timer_cb, w);

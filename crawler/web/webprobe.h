@@ -20,6 +20,7 @@ struct crawl;
 struct job;
 struct blocklist;
 struct optout;
+struct hsts_preload;
 struct web_ctx;
 
 /* Bounds of one domain's web stage (named here so docs/web.md and the
@@ -52,6 +53,8 @@ struct web_ctx_options {
 	unsigned max_per_addr;		/* connections per address */
 	const struct blocklist *blocklist;	/* borrowed, not NULL */
 	const struct optout *optout;	/* borrowed, may be NULL */
+	const struct hsts_preload *hsts_preload; /* --hsts-preload, borrowed,
+					 * may be NULL (hsts_preloaded null) */
 };
 
 /*

@@ -28,10 +28,12 @@ http_redirects_https security_txt columns of schema v1.
 import concurrent.futures
 import json
 import os
+import shutil
 import subprocess
 import time
 
 import headertruth
+import hststruth
 import plan as planmod
 
 DAY = 86400
@@ -357,7 +359,8 @@ COLUMNS = ("tls_status", "tls_version", "tls_cipher", "tls_group", "tls_alpn",
            "csp_grade", "csp_failures", "x_frame_options",
            "x_content_type_options", "referrer_policy", "referrer_policy_grade",
            "permissions_policy", "http_redirects_https", "security_txt",
-           "security_txt_location", "security_txt_signed", "security_txt_expires_far")
+           "security_txt_location", "security_txt_signed", "security_txt_expires_far",
+           "hsts_preloaded")
 
 CERT_VERIFY = {"ok": "ok", "expired": "expired", "notyet": "not_yet_valid",
                "wrongname": "hostname_mismatch", "selfsigned": "self_signed",
@@ -366,6 +369,8 @@ CERT_VERIFY = {"ok": "ok", "expired": "expired", "notyet": "not_yet_valid",
 
 def truth(world, plan, T):
     out = {}
+    lp = hststruth.list_path(world)
+    preload = hststruth.load(lp) if lp else None
     for d in world.domains:
         p = plan[d.name]
         row = dict.fromkeys(COLUMNS)
@@ -373,6 +378,10 @@ def truth(world, plan, T):
         if not (p.web_v4 or p.web_v6):
             row["tls_status"] = "no_address"
             continue
+        if preload is not None:
+            # a fact of the list, asked of the probed host (crawl_core.sh
+            # passes the list to every crawl with the http probe)
+            row["hsts_preloaded"] = hststruth.preloaded(preload, p.probed_host)
         tlsver, has80 = planmod.WEB_SLOTS[p.web_slot]
         if has80:
             row["http_redirects_https"] = d["http80"] == "redirect"
@@ -841,6 +850,9 @@ def generate(world, plan, state, T):
     g = Gen(state, T)
     os.makedirs(g.path("keys"), exist_ok=True)
     os.makedirs(g.path("sectxt"), exist_ok=True)
+    lp = hststruth.list_path(world)
+    if lp:
+        shutil.copyfile(lp, g.path(hststruth.LIST_NAME))
     os.makedirs(g.path("tmp"), exist_ok=True)
     g.make_cas()
     units = make_units(world, plan)

@@ -79,7 +79,7 @@ GROUPS = {
              "x_frame_options", "x_content_type_options", "referrer_policy",
              "referrer_policy_grade", "permissions_policy",
              "http_redirects_https", "security_txt", "security_txt_location",
-             "security_txt_signed", "security_txt_expires_far"],
+             "security_txt_signed", "security_txt_expires_far", "hsts_preloaded"],
 }
 
 

@@ -27,6 +27,11 @@ esac
 case ,$probes, in
 *,tls,*|*,http,*|*,mail,*) data+=(--ca-file "$S/web/ca.pem") ;;
 esac
+# A world that ships an HSTS preload list (webgen copies it): hsts_preloaded.
+case ,$probes, in
+*,http,*) [ -f "$S/web/hsts_preload.json" ] &&
+	data+=(--hsts-preload "$S/web/hsts_preload.json") ;;
+esac
 if [ -n "${UPTAKE_E2E_VRPS:-}" ]; then
 	data+=(--geoip "$S/routing/geo.mmdb" --asn-db "$S/routing/asn.mmdb")
 fi

@@ -241,6 +241,11 @@ static const struct mcase cases[] = {
 	{ "security_txt_valid", 'N', HTTP "security_txt=invalid" },
 	{ "security_txt_valid", 'N', HTTP "security_txt=absent" },
 	{ "security_txt_valid", 'O', HTTP },
+	/* H6: the HSTS preload list (--hsts-preload) */
+	{ "hsts_preloaded", 'K', HTTP "hsts_preloaded=true" },
+	{ "hsts_preloaded", 'K', "tls_status=refused hsts_preloaded=true" },
+	{ "hsts_preloaded", 'N', HTTP "hsts=true hsts_preload=true hsts_preloaded=false" },
+	{ "hsts_preloaded", 'O', HTTP "hsts=true hsts_preload=true" },
 
 	{ "spf_strict", 'K', DNS "spf=fail" },
 	{ "spf_strict", 'N', DNS "spf=softfail" },
@@ -353,7 +358,7 @@ main(void)
 		"x_frame_options", "nosniff", "referrer_policy",
 		"permissions_policy", "http_redirects_https",
 		"security_txt_valid", "caa", "spf_strict", "dmarc_enforced",
-		"mta_sts", "dane_mx", "https_rr" };
+		"mta_sts", "dane_mx", "https_rr", "hsts_preloaded" };
 	bool all = true;
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (metric_find(required[i]) < 0) {
