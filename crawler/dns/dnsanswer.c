@@ -71,6 +71,27 @@ dnsanswer_name_in_zone(const ldns_rdf *name, const ldns_rdf *zone)
 }
 
 size_t
+dnsanswer_addrs(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t,
+    struct netaddr *out, size_t max)
+{
+	ldns_rr_list *l = dnsanswer_rrs(p, qname, t, NULL);
+	enum netaddr_af want = t == LDNS_RR_TYPE_A ? NETADDR_V4 : NETADDR_V6;
+	size_t i, n = 0;
+
+	for (i = 0; i < ldns_rr_list_rr_count(l) && n < max; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
+		    ldns_rr_rdf(rr, 0) : NULL;
+
+		if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
+		    ldns_rdf_size(rd), &out[n]) == 0 && out[n].af == want)
+			n++;
+	}
+	ldns_rr_list_free(l);
+	return n;
+}
+
+size_t
 dnsanswer_count(const ldns_pkt *p, const ldns_rdf *qname, ldns_rr_type t)
 {
 	ldns_rr_list *l = dnsanswer_rrs(p, qname, t, NULL);

@@ -15,6 +15,7 @@
 #include <ldns/ldns.h>
 
 #include "mailpol.h"
+#include "netaddr.h"
 #include "tlsa.h"
 
 /* CNAME links followed in one answer: real chains are one to three long
@@ -48,6 +49,14 @@ ldns_rr_list *dnsanswer_rrs(const ldns_pkt *p, const ldns_rdf *qname,
  */
 ldns_rr_list *dnsanswer_own_rrs(const ldns_pkt *p, const ldns_rdf *name,
 	ldns_rr_type t);
+
+/*
+ * The addresses of the A or AAAA records (t) answering qname in p, as
+ * dnsanswer_rrs finds them, decoded into out[0..max): the ones whose data
+ * is not an address of t's family are skipped.  Returns how many.
+ */
+size_t dnsanswer_addrs(const ldns_pkt *p, const ldns_rdf *qname,
+	ldns_rr_type t, struct netaddr *out, size_t max);
 
 /* The number of RRs dnsanswer_rrs returns. */
 size_t dnsanswer_count(const ldns_pkt *p, const ldns_rdf *qname,

@@ -302,25 +302,16 @@ static void
 host_has_v6(struct job_host *h, unsigned n, const ldns_rdf *qn,
 	const ldns_pkt *p)
 {
-	ldns_rr_list *l = dnsanswer_rrs(p, qn, LDNS_RR_TYPE_AAAA, NULL);
-	size_t k, nrr = ldns_rr_list_rr_count(l);
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
 		if (ldns_dname_compare(h[i].name, qn) != 0)
 			continue;
 		h[i].v6 = true;
-		for (k = 0; k < nrr && h[i].nv6addr < JOB_HOST_V6; k++) {
-			const ldns_rr *rr = ldns_rr_list_rr(l, k);
-			const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
-			    ldns_rr_rdf(rr, 0) : NULL;
-
-			if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
-			    ldns_rdf_size(rd), &h[i].v6addr[h[i].nv6addr]) == 0)
-				h[i].nv6addr++;
-		}
+		h[i].nv6addr += (unsigned)dnsanswer_addrs(p, qn,
+		    LDNS_RR_TYPE_AAAA, &h[i].v6addr[h[i].nv6addr],
+		    JOB_HOST_V6 - h[i].nv6addr);
 	}
-	ldns_rr_list_free(l);
 }
 
 static void
@@ -874,42 +865,26 @@ dnssec_stage_end(struct job *j)
 		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_web_secure);
 }
 
-/* The first address RR answering qname: the fact, and its column. */
+/* The addresses answering qname: the first one is the fact and its
+ * column; every one (to JOB_MAX_WEB_ADDRS) goes to the servers stage's
+ * web_rov_all. */
 static void
 set_first_addr(struct job *j, const ldns_pkt *p, enum netaddr_af af,
 	enum schema_col col)
 {
-	ldns_rr_list *l = dnsanswer_rrs(p, dq_qname(p), af == NETADDR_V4 ?
-	    LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA, NULL);
-	size_t k;
+	struct netaddr a[JOB_MAX_WEB_ADDRS];
+	size_t k, n = dnsanswer_addrs(p, dq_qname(p), af == NETADDR_V4 ?
+	    LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA, a, JOB_MAX_WEB_ADDRS);
+	char s[NETADDR_STRLEN];
 
-	/* Every address, for the servers stage's web_rov_all. */
-	for (k = 0; k < ldns_rr_list_rr_count(l) &&
-	    j->facts.nweb_all < JOB_MAX_WEB_ADDRS; k++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, k);
-		struct netaddr *a = &j->facts.web_all[j->facts.nweb_all];
-
-		if (ldns_rr_rd_count(rr) > 0 && netaddr_from_bytes(
-		    ldns_rdf_data(ldns_rr_rdf(rr, 0)),
-		    ldns_rdf_size(ldns_rr_rdf(rr, 0)), a) == 0 && a->af == af)
-			j->facts.nweb_all++;
-	}
-	if (ldns_rr_list_rr_count(l) > 0) {
-		ldns_rr *rr = ldns_rr_list_rr(l, 0);
-		const ldns_rdf *rd = ldns_rr_rd_count(rr) ? ldns_rr_rdf(rr, 0) :
-		    NULL;
-		struct netaddr *a = &j->facts.web[af];
-
-		if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
-		    ldns_rdf_size(rd), a) == 0 && a->af == af) {
-			char s[NETADDR_STRLEN];
-
-			j->facts.have_web[af] = true;
-			netaddr_format(a, s, sizeof(s));
-			row_set_str(&j->row, col, s);
-		}
-	}
-	ldns_rr_list_free(l);
+	for (k = 0; k < n && j->facts.nweb_all < JOB_MAX_WEB_ADDRS; k++)
+		j->facts.web_all[j->facts.nweb_all++] = a[k];
+	if (n == 0)
+		return;
+	j->facts.web[af] = a[0];
+	j->facts.have_web[af] = true;
+	netaddr_format(&a[0], s, sizeof(s));
+	row_set_str(&j->row, col, s);
 }
 
 static void

@@ -216,20 +216,10 @@ note(struct mail *m, const char *host, const char *what)
 static void
 add_addrs(struct mhost *h, const ldns_pkt *p, ldns_rr_type t)
 {
-	ldns_rr_list *l = dnsanswer_rrs(p, h->rdf, t, NULL);
-	size_t i, n = ldns_rr_list_rr_count(l), taken = 0;
+	size_t room = MAIL_MAX_ADDRS - h->naddr;
 
-	for (i = 0; i < n && taken < MAIL_ADDRS_PER_FAMILY &&
-	    h->naddr < MAIL_MAX_ADDRS; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
-		    ldns_rr_rdf(rr, 0) : NULL;
-
-		if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
-		    ldns_rdf_size(rd), &h->addr[h->naddr]) == 0)
-			h->naddr++, taken++;
-	}
-	ldns_rr_list_free(l);
+	h->naddr += dnsanswer_addrs(p, h->rdf, t, &h->addr[h->naddr],
+	    room < MAIL_ADDRS_PER_FAMILY ? room : MAIL_ADDRS_PER_FAMILY);
 }
 
 /* Keep the TLSA records of the answer (their data stays in p). */
@@ -280,20 +270,11 @@ a_facts(struct mhost *h, const ldns_pkt *p)
 {
 	struct mail *m = h->m;
 	struct job *j = m->j;
-	ldns_rr_list *l = dnsanswer_rrs(p, h->rdf, LDNS_RR_TYPE_A, NULL);
-	size_t i, n = ldns_rr_list_rr_count(l);
 
 	h->fact->have_a = true;
-	for (i = 0; i < n && h->fact->nv4addr < JOB_HOST_V4; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
-		    ldns_rr_rdf(rr, 0) : NULL;
-
-		if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
-		    ldns_rdf_size(rd), &h->fact->v4addr[h->fact->nv4addr]) == 0)
-			h->fact->nv4addr++;
-	}
-	ldns_rr_list_free(l);
+	h->fact->nv4addr += (unsigned)dnsanswer_addrs(p, h->rdf,
+	    LDNS_RR_TYPE_A, &h->fact->v4addr[h->fact->nv4addr],
+	    JOB_HOST_V4 - h->fact->nv4addr);
 	if (j->crawl->val != NULL && (j->crawl->cfg->probes & PROBE_DNSSEC)) {
 		m->pending++;
 		h->avj = val_job_start(j->crawl->val, h->rdf, LDNS_RR_TYPE_A, p,
@@ -587,19 +568,9 @@ sts_reply(void *arg, enum query_status st, ldns_pkt *p)
 
 	q->q = NULL;
 	if (st == QUERY_OK && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR) {
-		ldns_rr_list *l = dnsanswer_rrs(p, m->sts_rdf, q->v6 ?
-		    LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, NULL);
-
-		if (ldns_rr_list_rr_count(l) > 0) {
-			const ldns_rr *rr = ldns_rr_list_rr(l, 0);
-			const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
-			    ldns_rr_rdf(rr, 0) : NULL;
-
-			m->sts_have[slot] = rd != NULL && netaddr_from_bytes(
-			    ldns_rdf_data(rd), ldns_rdf_size(rd),
-			    &m->sts_addr[slot]) == 0;
-		}
-		ldns_rr_list_free(l);
+		m->sts_have[slot] = dnsanswer_addrs(p, m->sts_rdf, q->v6 ?
+		    LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, &m->sts_addr[slot],
+		    1) == 1;
 	}
 	m->sts_pending--;
 	if (m->sq[0].q == NULL && m->sq[1].q == NULL)

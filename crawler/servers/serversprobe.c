@@ -364,20 +364,11 @@ val_done(void *arg, const struct val_result *r)
 static void
 add_a(struct shost *h, const ldns_pkt *p)
 {
-	ldns_rr_list *l = dnsanswer_rrs(p, h->name, LDNS_RR_TYPE_A, NULL);
-	size_t i, n = ldns_rr_list_rr_count(l), taken = 0;
+	size_t room = SERVERS_HOST_ADDRS - h->naddr;
 
-	for (i = 0; i < n && taken < SERVERS_ADDRS_PER_FAMILY &&
-	    h->naddr < SERVERS_HOST_ADDRS; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		const ldns_rdf *rd = ldns_rr_rd_count(rr) > 0 ?
-		    ldns_rr_rdf(rr, 0) : NULL;
-
-		if (rd != NULL && netaddr_from_bytes(ldns_rdf_data(rd),
-		    ldns_rdf_size(rd), &h->addr[h->naddr]) == 0)
-			h->naddr++, taken++;
-	}
-	ldns_rr_list_free(l);
+	h->naddr += dnsanswer_addrs(p, h->name, LDNS_RR_TYPE_A,
+	    &h->addr[h->naddr], room < SERVERS_ADDRS_PER_FAMILY ? room :
+	    SERVERS_ADDRS_PER_FAMILY);
 }
 
 static bool
