@@ -18,7 +18,7 @@
 enum step {
 	STEP_V13, STEP_V12, STEP_V11, STEP_V10,
 	STEP_NULL, STEP_ANON, STEP_RSA, STEP_DHE, STEP_AEAD,
-	STEP_ORDER_A, STEP_ORDER_B, STEP_ORDER_C,
+	STEP_ORDER_A, STEP_ORDER_B, STEP_ORDER_C, STEP_RENEG,
 	STEP_3DES, STEP_RC4, STEP_EXPORT,	/* hand-written hellos */
 	STEP_END,
 };
@@ -50,6 +50,7 @@ static const struct {
 	[STEP_ORDER_A] = { 0, NULL, "order" },
 	[STEP_ORDER_B] = { 0, NULL, "order, reversed" },
 	[STEP_ORDER_C] = { 0, NULL, "order, without" },
+	[STEP_RENEG] = { 0, NULL, "renegotiation" },
 	[STEP_3DES] = { 0, NULL, "3DES" },
 	[STEP_RC4] = { 0, NULL, "RC4" },
 	[STEP_EXPORT] = { 0, NULL, "EXPORT" },
@@ -154,6 +155,15 @@ hs_done(const struct tlsscan_result *r, void *arg)
 		if (!yes)
 			s->res.f.weak |= TLSPOL_WEAK_CBC_ONLY;
 		break;
+	case STEP_RENEG:
+		if (yes) {
+			s->res.secure_reneg = r->secure_reneg;
+			s->res.f.client_reneg = r->reneg;
+			if (r->reneg == 0)
+				memcpy(s->res.reneg_why, r->why,
+				    sizeof(s->res.reneg_why));
+		}
+		break;
 	case STEP_3DES:
 	case STEP_RC4:
 	case STEP_EXPORT: {
@@ -216,6 +226,7 @@ next(struct tlspol_scan *s)
 					s->res.f.dh_bits = 0;
 					s->res.f.static_rsa = 0;
 					s->res.f.client_reneg = 0;
+					s->res.secure_reneg = -1;
 				}
 				s->step = STEP_END;
 				break;
@@ -284,6 +295,8 @@ next(struct tlspol_scan *s)
 	}
 	s->hs = tlsscan_start(s->loop, s->ctx, &s->addr, s->port, s->sni,
 	    version, steps[s->step].ciphers, hs_done, s);
+	if (s->step == STEP_RENEG)
+		tlsscan_ask_reneg(s->hs);
 }
 
 struct tlspol_scan *
@@ -308,6 +321,7 @@ tlspol_scan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 	s->res.f.static_rsa = -1;
 	s->res.f.client_reneg = -1;	/* not measured yet */
 	s->res.server_order = -1;
+	s->res.secure_reneg = -1;
 	s->step = STEP_V13;
 	next(s);
 	return s;

@@ -14,7 +14,10 @@
  *      the AEAD suites only (refused: cbc_only); the server's order: the
  *      suite X it chose from our full list offered again with X last
  *      (X again: its own order, unless X is the only suite it shares,
- *      which a third offer without X tells); then the hand-written
+ *      which a third offer without X tells); one handshake that then
+ *      renegotiates from our side (tls_client_reneg) and tells whether
+ *      the server signalled RFC 5746 (tls_secure_reneg); then the
+ *      hand-written
  *      hellos of tlshello.h offering the 3DES, the RC4 and the EXPORT
  *      suites (OpenSSL has none of them).
  * The first handshake that times out or is not TLS ends the scan: what it
@@ -35,9 +38,9 @@
 struct loop;
 struct netaddr;
 
-/* Handshakes of one scan at most: 4 versions, 5 cipher offers and 3
- * order offers through OpenSSL, 3 hand-written hellos. */
-#define TLSPOL_MAX_HANDSHAKES 15
+/* Handshakes of one scan at most: 4 versions, 5 cipher offers, 3 order
+ * offers and 1 renegotiation through OpenSSL, 3 hand-written hellos. */
+#define TLSPOL_MAX_HANDSHAKES 16
 
 /* Longest text of why a scan ended early: the step's name, the outcome
  * and the handshake's own reason (TLSSCAN_WHY_MAX). */
@@ -48,6 +51,9 @@ struct tlspol_result {
 	unsigned weak_measured;	/* the classes of f.weak that were asked */
 	int server_order;	/* tls_server_order: 1 the server's, 0 ours,
 				 * -1 not measured (one suite shared) */
+	int secure_reneg;	/* tls_secure_reneg (RFC 5746): 1, 0, -1
+				 * not measured or TLS 1.3 alone */
+	char reneg_why[TLSSCAN_WHY_MAX];  /* why client_reneg is 0 */
 	unsigned handshakes;	/* made, connect failures included */
 	bool ended_early;	/* a timeout or non-TLS answer ended it */
 	char why[TLSPOL_WHY_MAX];	/* what ended it early */

@@ -39,6 +39,8 @@ struct tlsscan {
 	enum scan_state state;
 	int version;
 	int dh_refused;			/* bits of a group we refused */
+	bool ask_reneg;			/* tlsscan_ask_reneg */
+	bool renegotiating;
 	/* The hand-written hello (tlsscan_start_raw). */
 	bool raw;
 	uint8_t out[TLSHELLO_MAX_HELLO];
@@ -159,6 +161,8 @@ record(struct tlsscan *s)
 	EVP_PKEY *key = NULL;
 
 	s->res.version = SSL_version(s->ssl);
+	s->res.secure_reneg = s->res.version >= TLS1_3_VERSION ? -1 :
+	    SSL_get_secure_renegotiation_support(s->ssl) == 1;
 	if (name != NULL)
 		snprintf(s->res.suite, sizeof(s->res.suite), "%s", name);
 	if (c != NULL)
@@ -180,6 +184,19 @@ failed(struct tlsscan *s, int sslerr)
 	int reason = ERR_GET_REASON(e);
 	char buf[TLSSCAN_WHY_MAX];
 
+	if (s->renegotiating) {
+		/* The first handshake was accepted; the server said no to
+		 * the renegotiation (an alert such as no_renegotiation, or
+		 * a close): its reason kept in why. */
+		const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
+
+		snprintf(buf, sizeof(buf), "renegotiation: %s", r != NULL ? r :
+		    sslerr == SSL_ERROR_SSL ? "refused" : "connection closed");
+		ERR_clear_error();
+		s->res.reneg = 0;
+		finish(s, TLSSCAN_ACCEPTED, "%s", buf);
+		return;
+	}
 	if (s->dh_refused > 0) {
 		ERR_clear_error();
 		finish(s, TLSSCAN_ERROR, "server DH group of %d bits, over the "
@@ -226,9 +243,20 @@ handshake(struct tlsscan *s)
 
 	ERR_clear_error();
 	errno = 0;
-	r = SSL_connect(s->ssl);
+	r = SSL_do_handshake(s->ssl);
+	if (r == 1 && s->renegotiating) {
+		s->res.reneg = 1;
+		finish(s, TLSSCAN_ACCEPTED, NULL);
+		return;
+	}
 	if (r == 1) {
 		record(s);
+		if (s->ask_reneg && s->res.version < TLS1_3_VERSION &&
+		    SSL_renegotiate(s->ssl) == 1) {
+			s->renegotiating = true;
+			handshake(s);
+			return;
+		}
 		finish(s, TLSSCAN_ACCEPTED, NULL);
 		return;
 	}
@@ -322,6 +350,8 @@ connected(struct tlsscan *s)
 		return;
 	}
 	s->state = SCAN_HANDSHAKE;
+	if (!s->raw)
+		SSL_set_connect_state(s->ssl);
 	if (s->raw)
 		raw_io(s);
 	else
@@ -435,7 +465,15 @@ tlsscan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 	s->fd = -1;
 	s->cb = cb;
 	s->arg = arg;
+	s->res.secure_reneg = -1;
+	s->res.reneg = -1;
 	return start_common(s, l, addr, port, sni, version, ciphers);
+}
+
+void
+tlsscan_ask_reneg(struct tlsscan *s)
+{
+	s->ask_reneg = true;
 }
 
 struct tlsscan *
@@ -458,6 +496,8 @@ tlsscan_start_raw(struct loop *l, const struct netaddr *addr, uint16_t port,
 		return NULL;
 	}
 	s->raw = true;
+	s->res.secure_reneg = -1;
+	s->res.reneg = -1;
 	memcpy(s->offered, suites, n * sizeof(suites[0]));
 	s->noffered = n;
 	s->fd = -1;

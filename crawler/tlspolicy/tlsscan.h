@@ -54,6 +54,11 @@ struct tlsscan_result {
 	int version;			/* negotiated, e.g. TLS1_2_VERSION */
 	char suite[TLSPOL_SUITE_NAME_MAX];  /* IANA name; "" if none */
 	char ossl_suite[TLSPOL_SUITE_NAME_MAX];  /* OpenSSL's name of it */
+	int secure_reneg;	/* RFC 5746 signalled: 1, 0; -1 TLS 1.3 or
+				 * not accepted */
+	int reneg;		/* after tlsscan_ask_reneg: the client's
+				 * renegotiation completed 1, refused (alert
+				 * or close) 0; -1 not asked */
 	int dh_bits;			/* finite-field DH group; 0 none */
 	char why[TLSSCAN_WHY_MAX];	/* for refused, timeout, error */
 };
@@ -91,6 +96,13 @@ void tlsscan_free(struct tlsscan *s);
 struct tlsscan *tlsscan_start_raw(struct loop *l, const struct netaddr *addr,
 	uint16_t port, const char *sni, int version, const uint16_t *suites,
 	size_t n, tlsscan_cb cb, void *arg);
+
+/* Before the loop runs again after tlsscan_start: once the handshake
+ * is accepted (below TLS 1.3), renegotiate from the client side (RFC 5246
+ * 7.4.1.1) and report it in reneg; the status stays that of the first
+ * handshake unless the renegotiation times out (TLSSCAN_TIMEOUT: the same
+ * bound covers both). */
+void tlsscan_ask_reneg(struct tlsscan *s);
 
 /* "accepted", "refused", "timeout", "error"; static storage. */
 const char *tlsscan_status_str(enum tlsscan_status s);

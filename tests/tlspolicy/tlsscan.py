@@ -57,7 +57,9 @@ def s_server(*args):
     p = subprocess.Popen(['openssl', 's_server', '-quiet', '-naccept', '100',
                           '-accept', '127.0.0.1:%d' % port, '-cert', cert,
                           '-key', key] + list(args),
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         # stdin kept open: at its end s_server closes
+                         # each connection after the handshake
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     servers.append(p)
     if not wait_port(port):
@@ -221,12 +223,13 @@ try:
           policy(p_all), versions='TLSv1,TLSv1.1,TLSv1.2,TLSv1.3',
           min_version='TLSv1', weak='anon', weak_measured=asked,
           dh_bits='2048', static_rsa='1', kex_weak='1', ncsc='insufficient',
-          server_order='0', handshakes='13', why='-')
+          server_order='0', secure_reneg='1', client_reneg='0',
+          handshakes='14', why='-')
     # The web stage's version is not asked again, but then the order
     # steps need their own first offer: the same 13.
     check('scan, the web stage saw 1.2: 1.2 not asked, order asks instead',
           policy(p_all, '1.2'), versions='TLSv1,TLSv1.1,TLSv1.2,TLSv1.3',
-          server_order='0', handshakes='13')
+          server_order='0', handshakes='14')
     check('scan, TLS 1.3 only: nothing weak exists, good', policy(p13, '1.3'),
           versions='TLSv1.3', min_version='TLSv1.3', weak='',
           weak_measured='3des,rc4,null,anon,export,cbc_only', dh_bits='0',
@@ -234,7 +237,7 @@ try:
     check('scan, static RSA only: kex weak, phase_out',
           policy(prsa, '1.2'), versions='TLSv1.2', weak='',
           weak_measured=asked, dh_bits='0', static_rsa='1', kex_weak='1',
-          ncsc='phase_out', server_order='-1', handshakes='14')
+          ncsc='phase_out', server_order='-1', handshakes='15')
     check('scan, DHE 1024: insufficient', policy(pdh, '1.2'),
           versions='TLSv1.2', weak='', dh_bits='1024', static_rsa='0',
           kex_weak='1', ncsc='insufficient')
@@ -256,7 +259,19 @@ try:
     ppref = s_server('-tls1_2', '-cipher', 'ECDHE+AESGCM', '-serverpref')
     check('scan, the same with -serverpref: the server\'s order',
           policy(ppref, '1.2'), versions='TLSv1.2', server_order='1',
-          handshakes='14')
+          handshakes='15')
+    # Renegotiation: OpenSSL 3 servers refuse a client's by default (an
+    # alert, at once) and allow it with -client_renegotiation; both signal
+    # RFC 5746.  B8-1: client-initiated renegotiation is "sufficient".
+    pren = s_server('-tls1_2', '-cipher', 'ECDHE+AESGCM',
+                    '-client_renegotiation')
+    r = policy(pren, '1.2')
+    check('scan, -client_renegotiation: accepted, secure, sufficient', r,
+          secure_reneg='1', client_reneg='1', ncsc='sufficient',
+          handshakes='14', why='-')
+    check('scan, default OpenSSL server: client renegotiation refused by '
+          'its alert', policy(pgcm, '1.2'), secure_reneg='1',
+          client_reneg='0', reneg_why='renegotiation: no renegotiation')
     # Hostile: the second handshake stalls; the garbage peer.
     r = policy(stall_after_first(p12))
     check('scan, stalls on the second handshake: versions null, recorded',
@@ -287,7 +302,7 @@ try:
     ans, st = cache(0, 'a.test', 'a.test', 'b.test')
     t.eq([a[0] for a in ans], ['a.test', 'a.test', 'b.test', 'a.test'],
          'cache: every asker answered once, in order, the cancelled one not')
-    t.ok(all(a[1:] == ['TLSv1.2', '13'] for a in ans),
+    t.ok(all(a[1:] == ['TLSv1.2', '14'] for a in ans),
          'cache: every answer is the scan of a 1.2-only server (%r)' % ans)
     t.eq(st, {'lookups': '5', 'scans': '2', 'joined': '2', 'cached': '1',
               'uncached': '0', 'entries': '2'},

@@ -78,6 +78,9 @@ policy_cb(const struct tlspol_result *r, void *arg)
 	printf("kex_weak=%d\n", kw);
 	printf("ncsc=%s\n", nul(tlspol_ncsc_str(tlspol_result_class(r))));
 	printf("server_order=%d\n", r->server_order);
+	printf("secure_reneg=%d\n", r->secure_reneg);
+	printf("client_reneg=%d\n", r->f.client_reneg);
+	printf("reneg_why=%s\n", r->reneg_why[0] ? r->reneg_why : "-");
 	printf("handshakes=%u\n", r->handshakes);
 	printf("why=%s\n", r->ended_early ? r->why : "-");
 	loop_break(l);
