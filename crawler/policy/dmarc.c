@@ -312,16 +312,96 @@ name_ok(const char *k, size_t kl)
 	return true;
 }
 
+/* The state of one record's parse: what was seen, the first defect. */
+struct dmarc_state {
+	struct dmarc_record *r;
+	enum dmarc_error err, p_err;
+	bool seen_p, seen_sp, seen_pct, seen_adkim, seen_aspf, seen_rua;
+	bool seen_ruf, sp_bad;
+};
+
+/* One tag k=v of the record (RFC 7489 6.3).  A tag given twice: the first
+ * counts (RFC 7489 says nothing; opendmarc keeps the first too); other
+ * tags are ignored (6.3). */
+static void
+tag_apply(struct dmarc_state *st, const char *k, size_t kl, const char *v,
+    size_t vl)
+{
+	struct dmarc_record *r = st->r;
+
+	if (ascii_ieq(k, kl, "p")) {
+		if (st->seen_p)
+			return;
+		st->seen_p = true;
+		r->p = policy_of(v, vl);
+		if (r->p == DMARC_P_UNSET) {
+			first(&st->err, DMARC_ERR_BAD_P);
+			st->p_err = DMARC_ERR_BAD_P;
+		}
+	} else if (ascii_ieq(k, kl, "sp")) {
+		if (st->seen_sp)
+			return;
+		st->seen_sp = true;
+		r->sp = policy_of(v, vl);
+		if (r->sp == DMARC_P_UNSET) {
+			first(&st->err, DMARC_ERR_BAD_SP);
+			st->sp_bad = true;
+		}
+	} else if (ascii_ieq(k, kl, "pct")) {
+		int n = pct_of(v, vl);
+
+		if (st->seen_pct)
+			return;
+		st->seen_pct = true;
+		if (n < 0)
+			first(&st->err, DMARC_ERR_BAD_PCT);
+		else
+			r->pct = n;
+	} else if (ascii_ieq(k, kl, "adkim") || ascii_ieq(k, kl, "aspf")) {
+		bool dk = kl == 5;
+		bool *seen = dk ? &st->seen_adkim : &st->seen_aspf;
+
+		if (*seen)
+			return;
+		*seen = true;
+		if (vl == 1 && (v[0] == 'r' || v[0] == 's'))
+			*(dk ? &r->adkim : &r->aspf) = v[0];
+		else
+			first(&st->err, dk ? DMARC_ERR_BAD_ADKIM :
+			    DMARC_ERR_BAD_ASPF);
+	} else if (ascii_ieq(k, kl, "rua")) {
+		if (st->seen_rua)
+			return;
+		st->seen_rua = true;
+		if (!uris_parse(v, vl, r->rua, &r->rua_kept, &r->nrua))
+			first(&st->err, DMARC_ERR_BAD_RUA);
+	} else if (ascii_ieq(k, kl, "ruf")) {
+		if (st->seen_ruf)
+			return;
+		st->seen_ruf = true;
+		if (!uris_parse(v, vl, r->ruf, &r->ruf_kept, &r->nruf))
+			first(&st->err, DMARC_ERR_BAD_RUF);
+	} else if (ascii_ieq(k, kl, "fo")) {
+		if (!fo_ok(v, vl))
+			first(&st->err, DMARC_ERR_BAD_FO);
+	} else if (ascii_ieq(k, kl, "rf")) {
+		if (!rf_ok(v, vl))
+			first(&st->err, DMARC_ERR_BAD_RF);
+	} else if (ascii_ieq(k, kl, "ri")) {
+		if (!ri_ok(v, vl))
+			first(&st->err, DMARC_ERR_BAD_RI);
+	}
+}
+
 enum dmarc_error
 dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 {
-	enum dmarc_error err = DMARC_OK, p_err = DMARC_OK;
-	bool seen_p = false, seen_sp = false, seen_pct = false;
-	bool seen_adkim = false, seen_aspf = false, seen_rua = false;
-	bool seen_ruf = false, sp_bad = false;
+	struct dmarc_state st;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
+	memset(&st, 0, sizeof(st));
+	st.r = r;
 	r->pct = 100;
 	r->adkim = r->aspf = 'r';
 	if (len > DMARC_MAX_RECORD)
@@ -332,8 +412,7 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 	for (i = 0; i < len && s[i] != ';'; i++)
 		;
 	while (i < len) {
-		size_t ks, ke, vs, ve, kl, vl;
-		const char *k, *v;
+		size_t ks, ke, vs, ve;
 
 		i++;			/* past ";" */
 		while (i < len && is_wsp(s[i]))
@@ -346,7 +425,7 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 			ke--;
 		if (i >= len || s[i] == ';') {
 			if (ke > ks)	/* "tag" without "=": not ";;" */
-				first(&err, DMARC_ERR_SYNTAX);
+				first(&st.err, DMARC_ERR_SYNTAX);
 			continue;
 		}
 		i++;			/* past "=" */
@@ -358,94 +437,28 @@ dmarc_parse(const char *s, size_t len, struct dmarc_record *r)
 		ve = i;
 		while (ve > vs && is_wsp(s[ve - 1]))
 			ve--;
-		k = s + ks, kl = ke - ks;
-		v = s + vs, vl = ve - vs;
-		if (!name_ok(k, kl)) {
-			first(&err, DMARC_ERR_SYNTAX);
+		if (!name_ok(s + ks, ke - ks)) {
+			first(&st.err, DMARC_ERR_SYNTAX);
 			continue;
 		}
-		/* A tag given twice: the first counts (RFC 7489 says
-		 * nothing; opendmarc keeps the first too). */
-		if (ascii_ieq(k, kl, "p")) {
-			if (seen_p)
-				continue;
-			seen_p = true;
-			r->p = policy_of(v, vl);
-			if (r->p == DMARC_P_UNSET) {
-				first(&err, DMARC_ERR_BAD_P);
-				p_err = DMARC_ERR_BAD_P;
-			}
-		} else if (ascii_ieq(k, kl, "sp")) {
-			if (seen_sp)
-				continue;
-			seen_sp = true;
-			r->sp = policy_of(v, vl);
-			if (r->sp == DMARC_P_UNSET) {
-				first(&err, DMARC_ERR_BAD_SP);
-				sp_bad = true;
-			}
-		} else if (ascii_ieq(k, kl, "pct")) {
-			int n = pct_of(v, vl);
-
-			if (seen_pct)
-				continue;
-			seen_pct = true;
-			if (n < 0)
-				first(&err, DMARC_ERR_BAD_PCT);
-			else
-				r->pct = n;
-		} else if (ascii_ieq(k, kl, "adkim") || ascii_ieq(k, kl, "aspf")) {
-			bool dk = kl == 5;
-			bool *seen = dk ? &seen_adkim : &seen_aspf;
-
-			if (*seen)
-				continue;
-			*seen = true;
-			if (vl == 1 && (v[0] == 'r' || v[0] == 's'))
-				*(dk ? &r->adkim : &r->aspf) = v[0];
-			else
-				first(&err, dk ? DMARC_ERR_BAD_ADKIM :
-				    DMARC_ERR_BAD_ASPF);
-		} else if (ascii_ieq(k, kl, "rua")) {
-			if (seen_rua)
-				continue;
-			seen_rua = true;
-			if (!uris_parse(v, vl, r->rua, &r->rua_kept, &r->nrua))
-				first(&err, DMARC_ERR_BAD_RUA);
-		} else if (ascii_ieq(k, kl, "ruf")) {
-			if (seen_ruf)
-				continue;
-			seen_ruf = true;
-			if (!uris_parse(v, vl, r->ruf, &r->ruf_kept, &r->nruf))
-				first(&err, DMARC_ERR_BAD_RUF);
-		} else if (ascii_ieq(k, kl, "fo")) {
-			if (!fo_ok(v, vl))
-				first(&err, DMARC_ERR_BAD_FO);
-		} else if (ascii_ieq(k, kl, "rf")) {
-			if (!rf_ok(v, vl))
-				first(&err, DMARC_ERR_BAD_RF);
-		} else if (ascii_ieq(k, kl, "ri")) {
-			if (!ri_ok(v, vl))
-				first(&err, DMARC_ERR_BAD_RI);
-		}
-		/* other tags: ignored (6.3) */
+		tag_apply(&st, s + ks, ke - ks, s + vs, ve - vs);
 	}
-	if (!seen_p) {
-		p_err = DMARC_ERR_P_MISSING;
+	if (!st.seen_p) {
+		st.p_err = DMARC_ERR_P_MISSING;
 		/* The missing p is the record's defect, before any other. */
-		err = DMARC_ERR_P_MISSING;
+		st.err = DMARC_ERR_P_MISSING;
 	}
 	/* 6.6.3 step 6: a missing or invalid p, or an invalid sp. */
-	if (p_err != DMARC_OK || sp_bad) {
+	if (st.p_err != DMARC_OK || st.sp_bad) {
 		r->applies = r->nrua > 0;
 		r->policy = r->applies ? DMARC_P_NONE : DMARC_P_UNSET;
 		r->sub_policy = r->policy;
-		return err;
+		return st.err;
 	}
 	r->applies = true;
 	r->policy = r->p;
 	r->sub_policy = r->sp != DMARC_P_UNSET ? r->sp : r->p;
-	return err;
+	return st.err;
 }
 
 const char *
