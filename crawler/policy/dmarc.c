@@ -103,17 +103,21 @@ ri_ok(const char *v, size_t vl)
 	return true;
 }
 
-/* fo: ("0" / "1" / "d" / "s") *(*WSP ":" *WSP ("0" / "1" / "d" / "s")). */
+/*
+ * A list item *(*WSP ":" *WSP item), the shape of fo and rf (RFC 7489
+ * 6.3): item(v, n) gives the length of the item v starts with, 0 when
+ * there is none.
+ */
 static bool
-fo_ok(const char *v, size_t vl)
+colon_list(const char *v, size_t vl, size_t (*item)(const char *, size_t))
 {
-	size_t i = 0;
+	size_t i = 0, k;
 
 	for (;;) {
-		if (i >= vl || (v[i] != '0' && v[i] != '1' && v[i] != 'd' &&
-		    v[i] != 's'))
+		k = item(v + i, vl - i);
+		if (k == 0)
 			return false;
-		i++;
+		i += k;
 		while (i < vl && is_wsp(v[i]))
 			i++;
 		if (i == vl)
@@ -126,30 +130,25 @@ fo_ok(const char *v, size_t vl)
 	}
 }
 
-/* rf: Keyword *(*WSP ":" *WSP Keyword), Keyword = ALPHA/DIGIT/"-" words
- * (RFC 5322's atext narrowed to the IANA registry's names: "afrf"). */
-static bool
-rf_ok(const char *v, size_t vl)
+/* fo's item: "0" / "1" / "d" / "s". */
+static size_t
+fo_item(const char *v, size_t vl)
 {
-	size_t i = 0, k;
+	return vl > 0 && (v[0] == '0' || v[0] == '1' || v[0] == 'd' ||
+	    v[0] == 's') ? 1 : 0;
+}
 
-	for (;;) {
-		k = i;
-		while (i < vl && (ascii_isalpha(v[i]) || ascii_isdigit(v[i]) ||
-		    v[i] == '-'))
-			i++;
-		if (i == k)
-			return false;
-		while (i < vl && is_wsp(v[i]))
-			i++;
-		if (i == vl)
-			return true;
-		if (v[i] != ':')
-			return false;
+/* rf's item: a Keyword of ALPHA / DIGIT / "-" (RFC 5322's atext narrowed
+ * to the IANA registry's names: "afrf"). */
+static size_t
+rf_item(const char *v, size_t vl)
+{
+	size_t i = 0;
+
+	while (i < vl && (ascii_isalpha(v[i]) || ascii_isdigit(v[i]) ||
+	    v[i] == '-'))
 		i++;
-		while (i < vl && is_wsp(v[i]))
-			i++;
-	}
+	return i;
 }
 
 /* A host of a mailto: address: LDH labels separated by dots. */
@@ -382,10 +381,10 @@ tag_apply(struct dmarc_state *st, const char *k, size_t kl, const char *v,
 		if (!uris_parse(v, vl, r->ruf, &r->ruf_kept, &r->nruf))
 			first(&st->err, DMARC_ERR_BAD_RUF);
 	} else if (ascii_ieq(k, kl, "fo")) {
-		if (!fo_ok(v, vl))
+		if (!colon_list(v, vl, fo_item))
 			first(&st->err, DMARC_ERR_BAD_FO);
 	} else if (ascii_ieq(k, kl, "rf")) {
-		if (!rf_ok(v, vl))
+		if (!colon_list(v, vl, rf_item))
 			first(&st->err, DMARC_ERR_BAD_RF);
 	} else if (ascii_ieq(k, kl, "ri")) {
 		if (!ri_ok(v, vl))
