@@ -38,7 +38,7 @@ def main():
 
     def one(r):
         addr = r.get("web_ipv4") or r.get("web_ipv6")
-        return check_web.measure(r.get("probed_host") or r["domain"], addr, ca, T)
+        return check_web.measure(r.get("probed_host") or r["domain"], addr, ca, T, r["domain"])
 
     with concurrent.futures.ThreadPoolExecutor(4) as ex:
         results = list(ex.map(one, rows))
