@@ -278,8 +278,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "tlsscan_probe: %s\n", err);
 		return 2;
 	}
-	if (strcmp(argv[3], "hello") == 0 && argc > 4)
-		return hello_mode(&a, (uint16_t)atoi(argv[2]), argv[4]);
+	if (strcmp(argv[3], "hello") == 0 && argc > 4) {
+		int rc = hello_mode(&a, (uint16_t)atoi(argv[2]), argv[4]);
+
+		tlsscan_ctx_free(ctx);
+		loop_free(l);
+		return rc;
+	}
 	if (strcmp(argv[3], "cache") == 0 && argc > 5) {
 		int rc = cache_mode(l, ctx, &a, (uint16_t)atoi(argv[2]),
 		    argc - 4, argv + 4);
