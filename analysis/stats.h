@@ -45,11 +45,12 @@ enum stats_key {
 	STATS_KEY_NS_OPERATOR,
 	STATS_KEY_MX_OPERATOR,
 	STATS_KEY_HOSTING_ASN,	/* hosting_asn as "AS64500", like asn */
+	STATS_KEY_ORGANISATION,	/* the --meta file's organisation column */
 	STATS_KEY_COUNT
 };
 
 /* "country", "sector", "list", "tld", "hosting-country", "asn",
- * "ns_operator", "mx_operator", "hosting_asn". */
+ * "ns_operator", "mx_operator", "hosting_asn", "organisation". */
 const char *stats_key_name(enum stats_key k);
 
 /* True for ns_operator, mx_operator and hosting_asn: the keys whose
@@ -114,6 +115,12 @@ size_t stats_meta_count(const struct stats_meta *m);
  */
 bool stats_meta_lookup(const struct stats_meta *m, const char *domain,
 	size_t len, const char **country, const char **sector);
+/*
+ * Organisation of domain[0..len) (borrowed; "" when the file has no
+ * organisation column or left it empty), or NULL when absent.
+ */
+const char *stats_meta_organisation(const struct stats_meta *m,
+	const char *domain, size_t len);
 void stats_meta_free(struct stats_meta *m);
 
 /* Counts of one metric in one group. */

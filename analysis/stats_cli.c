@@ -148,6 +148,11 @@ stats_cli_check(struct stats_cli *c)
 		if (c->so.keys[i] == STATS_KEY_SECTOR && c->meta_path == NULL)
 			fatal(2, "--by sector needs --meta FILE "
 			    "(domain,country,sector)");
+		else if (c->so.keys[i] == STATS_KEY_ORGANISATION &&
+		    c->meta_path == NULL)
+			fatal(2, "--by organisation needs --meta FILE "
+			    "(domain,country,sector,organisation, with that "
+			    "header)");
 	if (c->so.country_source == STATS_CSRC_META && c->meta_path == NULL)
 		fatal(2, "--country-source meta needs --meta FILE");
 }

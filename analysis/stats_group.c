@@ -18,7 +18,12 @@
 #include "util.h"
 
 #define META_MAX_SECTOR 64	/* bytes of a sector label */
-#define META_MAX_LABELS 65536	/* distinct country and sector labels */
+/* Bytes of an organisation: uptake_lists.c's bound (LISTS_MAX_ORG) on the
+ * bundled lists' organisation column; a group label keeps the first
+ * STATS_MAX_LABEL bytes of it. */
+#define META_MAX_ORGANISATION 512
+#define META_MAX_LABELS 65536	/* distinct country, sector and
+				   organisation labels */
 
 static const char *const key_names[STATS_KEY_COUNT] = {
 	[STATS_KEY_COUNTRY] = "country",
@@ -30,6 +35,7 @@ static const char *const key_names[STATS_KEY_COUNT] = {
 	[STATS_KEY_NS_OPERATOR] = "ns_operator",
 	[STATS_KEY_MX_OPERATOR] = "mx_operator",
 	[STATS_KEY_HOSTING_ASN] = "hosting_asn",
+	[STATS_KEY_ORGANISATION] = "organisation",
 };
 
 bool
@@ -60,7 +66,7 @@ stats_keys_parse(const char *s, enum stats_key *keys, size_t *nkeys,
 			if (strcmp(t, key_names[k]) == 0)
 				break;
 		if (k == STATS_KEY_COUNT) {
-			snprintf(err, errlen, "--by: unknown key '%s' (one of country, sector, list, tld, hosting-country, asn, ns_operator, mx_operator, hosting_asn)",
+			snprintf(err, errlen, "--by: unknown key '%s' (one of country, sector, list, tld, hosting-country, asn, ns_operator, mx_operator, hosting_asn, organisation)",
 			    t);
 			rc = -1;
 			break;
@@ -179,6 +185,7 @@ stats_cctld_country(const char *tld, size_t len, char cc[3])
 struct meta_entry {
 	uint32_t country;	/* label index */
 	uint32_t sector;
+	uint32_t organisation;
 	uint32_t line;
 };
 
@@ -291,6 +298,7 @@ norm_labels(char *cc, const char *sec, char *why, size_t whylen)
 /* Columns of the meta file; the default order when it has no header. */
 struct meta_cols {
 	int domain, country, sector;	/* -1: not in the file */
+	int organisation;		/* -1: not in the file */
 	int n;				/* fields a row has */
 };
 
@@ -302,7 +310,7 @@ struct meta_cols {
 static int
 meta_header(char **f, int n, struct meta_cols *c)
 {
-	int d = -1, cc = -1, s = -1;
+	int d = -1, cc = -1, s = -1, o = -1;
 
 	for (int i = 0; i < n; i++) {
 		if (strcasecmp(f[i], "domain") == 0)
@@ -311,6 +319,8 @@ meta_header(char **f, int n, struct meta_cols *c)
 			cc = i;
 		else if (strcasecmp(f[i], "sector") == 0)
 			s = i;
+		else if (strcasecmp(f[i], "organisation") == 0)
+			o = i;
 	}
 	if (d < 0)
 		return 0;
@@ -319,6 +329,7 @@ meta_header(char **f, int n, struct meta_cols *c)
 	c->domain = d;
 	c->country = cc;
 	c->sector = s;
+	c->organisation = o;
 	c->n = n;
 	return 1;
 }
@@ -331,7 +342,7 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 	char **f;
 	int n, rc;
 	unsigned long lineno = 0;
-	struct meta_cols col = { 0, 1, 2, 3 };
+	struct meta_cols col = { 0, 1, 2, -1, 3 };
 	bool first = true;
 
 	if (cf == NULL)
@@ -374,18 +385,31 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 		if (!norm_labels(cc, sec, dwhy, sizeof(dwhy)))
 			return meta_fail(m, cf, err, errlen, "%s:%lu: %s",
 			    path, lineno, dwhy);
-		if (m->nlabels + 2 > META_MAX_LABELS) {
+		const char *org = col.organisation >= 0 ?
+		    f[col.organisation] : "";
+		if (strlen(org) > META_MAX_ORGANISATION)
+			return meta_fail(m, cf, err, errlen,
+			    "%s:%lu: organisation longer than %d bytes", path,
+			    lineno, META_MAX_ORGANISATION);
+		for (const char *q = org; *q; q++)
+			if ((unsigned char)*q < ' ' || *q == 0x7f)
+				return meta_fail(m, cf, err, errlen,
+				    "%s:%lu: control character in organisation",
+				    path, lineno);
+		if (m->nlabels + 3 > META_MAX_LABELS) {
 			return meta_fail(m, cf, err, errlen,
 			    "%s:%lu: more than %d distinct labels", path,
 			    lineno, META_MAX_LABELS);
 		}
 		uint32_t ci = meta_label(m, cc), si = meta_label(m, sec);
+		uint32_t oi = meta_label(m, org);
 		bool ins;
 		uint32_t *v = stats_strmap_put(m->domains, dom, strlen(dom),
 		    &ins);
 		if (!ins) {
 			struct meta_entry *e = &m->entries[*v];
-			if (e->country != ci || e->sector != si) {
+			if (e->country != ci || e->sector != si ||
+			    e->organisation != oi) {
 				unsigned long prev = e->line;
 				return meta_fail(m, cf, err, errlen,
 				    "%s:%lu: domain %s is on line %lu with other labels",
@@ -398,7 +422,7 @@ stats_meta_load(const char *path, char *err, size_t errlen)
 			m->entries = xreallocarray(m->entries, m->cap,
 			    sizeof(*m->entries));
 		}
-		m->entries[m->nentries] = (struct meta_entry){ ci, si,
+		m->entries[m->nentries] = (struct meta_entry){ ci, si, oi,
 			(uint32_t)lineno };
 		*v = (uint32_t)m->nentries++;
 	}
@@ -427,6 +451,15 @@ stats_meta_lookup(const struct stats_meta *m, const char *domain, size_t len,
 	*country = m->labels[m->entries[*v].country];
 	*sector = m->labels[m->entries[*v].sector];
 	return true;
+}
+
+const char *
+stats_meta_organisation(const struct stats_meta *m, const char *domain,
+    size_t len)
+{
+	uint32_t *v = stats_strmap_get(m->domains, domain, len);
+
+	return v ? m->labels[m->entries[*v].organisation] : NULL;
 }
 
 void

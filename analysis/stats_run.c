@@ -265,6 +265,7 @@ plan_keys(struct plan *p, const struct stats_options *o)
 				p->need_meta = true;
 			break;
 		case STATS_KEY_SECTOR:
+		case STATS_KEY_ORGANISATION:
 			p->need[SCHEMA_COL_DOMAIN] = true;
 			p->need_meta = o->meta != NULL;
 			break;
@@ -513,6 +514,18 @@ unit_groups(struct worker *w, size_t nrows)
 					len = KEY_LIT(buf, len,
 					    STATS_LABEL_UNKNOWN);
 				break;
+			case STATS_KEY_ORGANISATION: {
+				const char *org = in_meta ?
+				    stats_meta_organisation(o->meta, d, dlen) :
+				    NULL;
+				if (org && org[0])
+					len = key_put(buf, len, org,
+					    strlen(org));
+				else
+					len = KEY_LIT(buf, len,
+					    STATS_LABEL_UNKNOWN);
+				break;
+			}
 			case STATS_KEY_LIST:
 				if (lst->present[i] && lst->str_len[i] > 0)
 					len = key_put(buf, len, lst->str[i],
