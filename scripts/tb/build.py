@@ -27,12 +27,14 @@ import dnsgen             # noqa: E402
 import webgen             # noqa: E402
 import mailgen            # noqa: E402
 import routegen           # noqa: E402
+import tlsgen             # noqa: E402
 
 # Each generator: generate(world, plan, state_dir, T) writes its files and
 # STATE_DIR/<part>/start.sh; truth(world, plan, T) -> {domain: {column: value}}.
 # webgen first (the test PKI), then mailgen (certificates, and the records it
-# hands dnsgen in mail/records.json: TLSA made from them), then the zones.
-GENERATORS = (webgen, mailgen, dnsgen, routegen)
+# hands dnsgen in mail/records.json: TLSA made from them), then the zones;
+# tlsgen last (the tlspol= servers; it issues from webgen's RSA intermediate).
+GENERATORS = (webgen, mailgen, dnsgen, routegen, tlsgen)
 
 
 def identity_truth(world, plan, list_name):

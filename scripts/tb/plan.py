@@ -38,6 +38,9 @@ network: the leaf NSD listens there (lame=none), an NSD serving no zone
 IPv6 address is configured and nothing listens on it.  The MTA-STS
 policy hosts (mta-sts.<domain>, stspolicy=) all live on one nginx at
 192.0.2.26 / 2001:db8::26, configured only in worlds that have a policy.
+The TLS policy servers (tlspol= domains, the tlspolicy world,
+scripts/tb/tlsgen.py) take host indexes 9-15 of their network, one each,
+in a network without mail hosts or an nshost.
 """
 
 import ipaddress
@@ -55,6 +58,10 @@ MTASTS_V4, MTASTS_V6 = "192.0.2.26", "2001:db8::26"
 MAIL_SLOTS = range(9, 15)
 # The host index of a network that holds its nshost (one per network).
 NS_SLOT = 15
+# The host indexes of tlspol= servers (the tlspolicy world, scripts/tb/
+# tlsgen.py): each on an address of its own, in a network without mail
+# hosts or an nshost.
+TLSPOL_SLOTS = range(9, 16)
 RESOLVER_V4, RESOLVER_V6 = "192.0.2.53", "2001:db8::53"
 # Lame delegations (world key lame=): the glue of a silent delegation points
 # at an address where a responder reads every query and never answers
@@ -77,6 +84,22 @@ def web_slot(d):
     """The web slot of a domain entity (see the table above)."""
     slot = 4 if d["tls"] == "none" else TLSVER_SLOT[d["tlsver"]]
     return slot + 4 if d["http80"] == "none" else slot
+
+
+def tlspol_slot(world, d):
+    """The host index of tlspol domain d: the k-th of its network takes
+    TLSPOL_SLOTS[k] (the mail and nshost indexes: such a network has
+    neither)."""
+    k = [e.name for e in world.domains
+         if e.get("tlspol") and e["net"] == d["net"]].index(d.name)
+    if k >= len(TLSPOL_SLOTS):
+        raise ValueError("%s: network %s has no tlspol slot left for %s (at most %d per "
+                         "network)" % (d.where, d["net"], d.name, len(TLSPOL_SLOTS)))
+    if any(mh["net"] == d["net"] for mh in getattr(world, "mailhosts", {}).values()) or \
+            any(nh["net"] == d["net"] for nh in getattr(world, "nshosts", {}).values()):
+        raise ValueError("%s: network %s holds a tlspol domain and a mailhost or nshost "
+                         "(they share host indexes 9-15)" % (d.where, d["net"]))
+    return TLSPOL_SLOTS[k]
 
 
 def _host(net, index):
@@ -107,6 +130,13 @@ class DomainPlan:
                 self.web_v4 = _host(net["v4"], slot)
             if d["v6"] == "yes":
                 self.web_v6 = _host(net["v6"], slot)
+        # tlspol= (the tlspolicy world): the case's own server, on an
+        # address of its own in its network (TLSPOL_SLOTS; tlsgen.py).
+        self.tlspol = d.get("tlspol")
+        if self.tlspol is not None and self.served and d["web"] != "none" and net is not None:
+            slot = tlspol_slot(world, d)
+            self.web_v4 = _host(net["v4"], slot) if d["v4"] == "yes" else None
+            self.web_v6 = _host(net["v6"], slot) if d["v6"] == "yes" else None
         # The host the crawler probes: the apex, or www when only www has
         # addresses (web=www).  With no address at all it is still the apex.
         self.probed_host = self.web_host if (self.web_v4 or self.web_v6) else d.name
@@ -257,6 +287,10 @@ class Plan:
             for slot in sorted(WEB_SLOTS):
                 v4.append(_host(net["v4"], slot))
                 v6.append(_host(net["v6"], slot))
+        for dp in self.domains.values():     # tlspol= case servers
+            if dp.tlspol is not None:
+                v4 += [dp.web_v4] if dp.web_v4 else []
+                v6 += [dp.web_v6] if dp.web_v6 else []
         for nh in self.nshosts.values():
             v4.append(nh.v4)
             if nh.v6:

@@ -373,6 +373,8 @@ def truth(world, plan, T):
     preload = hststruth.load(lp) if lp else None
     for d in world.domains:
         p = plan[d.name]
+        if p.tlspol is not None:
+            continue            # tlspol=: tlsgen.truth gives its TLS columns
         row = dict.fromkeys(COLUMNS)
         out[d.name] = row
         if not (p.web_v4 or p.web_v6):
@@ -668,8 +670,8 @@ def make_units(world, plan):
     groups = {}
     for d in world.domains:
         p = plan[d.name]
-        if not (p.web_v4 or p.web_v6):
-            continue
+        if not (p.web_v4 or p.web_v6) or p.tlspol is not None:
+            continue            # tlspol=: served by tlsgen.py's servers
         key = (p.web_v4, p.web_v6, p.web_slot) + tuple(d[k] for k in PROFILE_KEYS)
         if d["ocsp"] == "yes":
             key += (d.name,)

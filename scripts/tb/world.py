@@ -27,6 +27,8 @@ explains them.  A bad line raises WorldError naming the file and line.
 import ipaddress
 import shlex
 
+import tlscases
+
 ROV_STATES = ("valid", "invalid_as", "invalid_length", "not_found", "unrouted")
 SIGN_ALGS = ("none", "8", "13", "15")
 ALG_NAMES = {"8": "RSASHA256", "13": "ECDSAP256SHA256", "15": "ED25519"}
@@ -124,6 +126,10 @@ DOMAIN_KEYS = {
     "key":       (_choice("ec256", "rsa2048", "rsa1024"), "ec256", "certificate key"),
     "tlsver":    (_choice("any", "1.2", "1.3"), "any", "TLS versions the server allows"),
     "ocsp":      (YESNO, "no", "server staples an OCSP response"),
+    "tlspol":    (_choice(*tlscases.CASES), None,
+                  "a TLS policy case of scripts/tb/tlscases.py: the web host is that "
+                  "case's server on an address of its own (scripts/tb/tlsgen.py), not "
+                  "the world's nginx"),
     # HTTP headers (raw values as the server sends them; absent when not given)
     "hsts":      (_text, None, "Strict-Transport-Security value"),
     "csp":       (_text, None, "Content-Security-Policy value"),
