@@ -33,6 +33,7 @@
 #include "log.h"
 #include "loop.h"
 #include "mailprobe.h"
+#include "tlspolprobe.h"
 #include "mailsum.h"
 #include "optout.h"
 #include "query.h"
@@ -150,7 +151,7 @@ static const struct {
 	{ "dns", PROBE_DNS }, { "dnssec", PROBE_DNSSEC },
 	{ "rpki", PROBE_RPKI }, { "geo", PROBE_GEO },
 	{ "tls", PROBE_TLS }, { "http", PROBE_HTTP }, { "mail", PROBE_MAIL },
-	{ "ns", PROBE_NS },
+	{ "ns", PROBE_NS }, { "tlspolicy", PROBE_TLSPOLICY },
 };
 #define NPROBE_NAMES (sizeof(probe_names) / sizeof(probe_names[0]))
 
@@ -172,12 +173,15 @@ parse_probes(const char *s)
 				break;
 		if (i == NPROBE_NAMES)
 			fatal(2, "--probes: unknown probe '%s' (dns, dnssec, "
-			    "rpki, geo, tls, http, mail, ns)", tok);
+			    "rpki, geo, tls, http, mail, ns, tlspolicy)", tok);
 		out |= probe_names[i].bit;
 	}
 	free(copy);
 	if (out == 0)
 		fatal(2, "--probes: empty");
+	/* The TLS policy scan starts from the web stage's handshake. */
+	if (out & PROBE_TLSPOLICY)
+		out |= PROBE_TLS;
 	/* DNS is needed by every other probe. */
 	return out | PROBE_DNS;
 }
@@ -626,6 +630,14 @@ main(int argc, char **argv)
 			fatal(2, "--ca-file %s", err);
 	}
 
+	/* The TLS policy scan: its own TLS context, the crawl-wide cache. */
+	if (cfg.probes & PROBE_TLSPOLICY) {
+		c.tlspol = tlspol_ctx_new(&c, conns_per_addr, err,
+		    sizeof(err));
+		if (c.tlspol == NULL)
+			fatal(2, "tlspolicy probe: %s", err);
+	}
+
 	/* Mail: its own TLS context (DANE on), the SMTP probe, the MX
 	 * cache. */
 	if (cfg.probes & PROBE_MAIL) {
@@ -780,10 +792,16 @@ main(int argc, char **argv)
 		    sizeof(mail_summary));
 		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 	}
+	if (c.tlspol != NULL) {
+		tlspol_ctx_summary(c.tlspol, mail_summary,
+		    sizeof(mail_summary));
+		fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
+	}
 	servers_ctx_summary(c.servers, mail_summary, sizeof(mail_summary));
 	fprintf(stderr, "uptake-crawl: %s\n", mail_summary);
 
 	servers_ctx_free(c.servers);
+	tlspol_ctx_free(c.tlspol);
 	mail_ctx_free(c.mail);
 	spf_ctx_free(c.spf);
 	dnspolicy_ctx_free(c.dnspolicy);

@@ -27,6 +27,7 @@ struct dnspolicy_ctx;
 struct regdom;
 struct spf_ctx;
 struct servers_ctx;
+struct tlspol_ctx;
 
 /* Probes selectable with --probes. */
 enum probe {
@@ -38,7 +39,11 @@ enum probe {
 	PROBE_HTTP = 1 << 5,
 	PROBE_MAIL = 1 << 6,
 	PROBE_NS = 1 << 7,	/* SOA queries straight to the NS hosts */
+	/* What the web server accepts (tlspolprobe.h): up to 16 more
+	 * handshakes per (address, name), so not in the default set. */
+	PROBE_TLSPOLICY = 1 << 8,
 };
+/* The default set ("all"); PROBE_TLSPOLICY is asked for by name. */
 #define PROBE_ALL (PROBE_DNS | PROBE_DNSSEC | PROBE_RPKI | PROBE_GEO | \
 	PROBE_TLS | PROBE_HTTP | PROBE_MAIL | PROBE_NS)
 
@@ -105,6 +110,7 @@ struct crawl {
 					 * domains), or NULL */
 	struct spf_ctx *spf;		/* the SPF table (spfprobe.h), or NULL */
 	struct servers_ctx *servers;	/* the servers stage, or NULL */
+	struct tlspol_ctx *tlspol;	/* the TLS policy scan, or NULL */
 	struct sched *sched;		/* the scheduler running the crawl */
 	LIST_HEAD(vq_list, vq) vqs;	/* validator queries outstanding
 					 * (dnsprobe.c) */

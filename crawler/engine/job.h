@@ -5,6 +5,7 @@
 #define UPTAKE_CRAWLER_JOB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -25,6 +26,7 @@ struct mail;
 struct dnspolicy;
 struct spfeval;
 struct servers;
+struct tlspolprobe;
 
 /* The stages of a domain, in pipeline order (crawler/engine/pipeline.c). */
 enum job_stage {
@@ -35,6 +37,7 @@ enum job_stage {
 	JOB_SPF,		/* spfprobe.c: SPF as check_host() evaluates it */
 	JOB_DNSPOLICY,		/* dnspolicy.c: DMARC, the DKIM hint, the CAA tree */
 	JOB_WEB,		/* webprobe.c: TLS, HTTPS, port 80 */
+	JOB_TLSPOLICY,		/* tlspolprobe.c: what the web server accepts */
 	JOB_MAIL,		/* mailprobe.c: SMTP and STARTTLS of the MX */
 	JOB_SERVERS,		/* serversprobe.c: routes and depth of the NS,
 				 * MX and web servers */
@@ -126,10 +129,19 @@ struct job_facts {
 	struct tls_tlsa tlsa_web[JOB_MAX_TLSA];
 	size_t ntlsa_web;
 	bool tlsa_web_secure;
+	/* web stage: its measured handshake completed (tls_status ok), with
+	 * whom and at which version, for the tlspolicy stage */
+	bool web_tls_ok;
+	struct netaddr web_tls_addr;
+	int web_tls_version;		/* TLS1_VERSION .. TLS1_3_VERSION */
 };
 
 /* Free what the facts own. */
 void job_facts_free(struct job_facts *f);
+
+/* The probed host's name as text (SNI and Host of the web stage): the DNS
+ * stage's probed host, else the listed domain; into buf. */
+void job_probed_host(const struct job *j, char *buf, size_t len);
 
 /* Called when a job's row is complete (the pipeline's last stage ended). */
 typedef void (*job_done_cb)(struct job *j);
@@ -160,6 +172,7 @@ struct job {
 	struct dnspolicy *dnspolicy;	/* dnspolicy.c */
 	struct spfeval *spf;		/* spfprobe.c: the SPF evaluation */
 	struct servers *servers;	/* serversprobe.c */
+	struct tlspolprobe *tlspol;	/* tlspolprobe.c */
 };
 
 #endif

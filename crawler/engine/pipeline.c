@@ -5,10 +5,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "addrprobe.h"
 #include "crawl.h"
+#include "dnsanswer.h"
 #include "dnspolicy.h"
 #include "dnsprobe.h"
 #include "job.h"
@@ -20,6 +22,7 @@
 #include "schema.h"
 #include "spfprobe.h"
 #include "serversprobe.h"
+#include "tlspolprobe.h"
 #include "webprobe.h"
 
 struct stage {
@@ -64,6 +67,9 @@ static const struct stage stages[] = {
 	{ JOB_SPF, "spf", spfprobe_wanted, spfprobe_start },
 	{ JOB_DNSPOLICY, "dnspolicy", dnspolicy_wanted, dnspolicy_start },
 	{ JOB_WEB, "web", web_wanted, webprobe_start },
+	/* After the web stage, whose handshake tells the address, the name
+	 * and one version accepted. */
+	{ JOB_TLSPOLICY, "tlspolicy", tlspolprobe_wanted, tlspolprobe_start },
 	{ JOB_MAIL, "mail", mailprobe_wanted, mailprobe_start },
 	/* Last: the MX and NS hosts' routes and depth, after the stages
 	 * whose facts it reads. */
@@ -149,6 +155,7 @@ pipeline_abort(struct job *j)
 	j->stage_done = stage_ignored;
 	dnsprobe_abort(j);
 	webprobe_abort(j);
+	tlspolprobe_abort(j);
 	mailprobe_abort(j);
 	dnspolicy_abort(j);
 	spfprobe_abort(j);
@@ -160,11 +167,20 @@ pipeline_fini(struct job *j)
 {
 	serversprobe_fini(j);
 	mailprobe_fini(j);
+	tlspolprobe_fini(j);
 	dnspolicy_fini(j);
 	spfprobe_fini(j);
 	webprobe_fini(j);
 	dnsprobe_fini(j);
 	job_facts_free(&j->facts);
+}
+
+void
+job_probed_host(const struct job *j, char *buf, size_t len)
+{
+	if (j->facts.probed == NULL ||
+	    dnsanswer_name_text(j->facts.probed, buf, len)[0] == '\0')
+		snprintf(buf, len, "%s", j->domain);
 }
 
 void

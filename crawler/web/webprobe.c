@@ -57,7 +57,6 @@
 #include "conncap.h"
 #include "crawl.h"
 #include "cspgrade.h"
-#include "dnsanswer.h"
 #include "headers.h"
 #include "hstspreload.h"
 #include "http.h"
@@ -791,6 +790,10 @@ handshake_done(struct web *w)
 		w->ctx->resumed++;
 	if (w->step == STEP_TLS) {
 		w->tls_ok = true;
+		/* for the tlspolicy stage: it scans this address and name */
+		w->job->facts.web_tls_ok = true;
+		w->job->facts.web_tls_addr = w->na;
+		w->job->facts.web_tls_version = SSL_version(ssl);
 		if (probes(w) & PROBE_TLS) {
 			tls_record(w->ctx->tls, ssl, w->host, row_of(w));
 			/* DANE for the web host: its secure TLSA RRset
@@ -1076,16 +1079,6 @@ timer_cb(void *arg)
 	}
 }
 
-/* The probed host's name, without the final dot (the domain's name when
- * the DNS stage did not say). */
-static void
-probed_host(const struct job *j, char *buf, size_t len)
-{
-	if (j->facts.probed == NULL ||
-	    dnsanswer_name_text(j->facts.probed, buf, len)[0] == '\0')
-		snprintf(buf, len, "%s", j->domain);
-}
-
 /* The probed host's address: IPv4 first, IPv6 when it has no A. */
 static bool
 pick_addr(struct web *w)
@@ -1122,7 +1115,7 @@ webprobe_start(struct job *j)
 			    "no_address");
 		return false;
 	}
-	probed_host(j, w->host, sizeof(w->host));
+	job_probed_host(j, w->host, sizeof(w->host));
 	/* HSTS preload-list membership: a fact of the list, asked of the
 	 * probed host whether or not it answers (docs/web.md). */
 	if (w->ctx->preload != NULL && (c->cfg->probes & PROBE_HTTP))

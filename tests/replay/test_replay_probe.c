@@ -35,6 +35,7 @@
 #include "loop.h"
 #include "mailprobe.h"
 #include "serversprobe.h"
+#include "tlspolprobe.h"
 #include "pipeline.h"
 #include "query.h"
 #include "query_replay.h"
@@ -150,6 +151,33 @@ serversprobe_abort(struct job *j)
 
 void
 serversprobe_fini(struct job *j)
+{
+	(void)j;
+}
+
+/* Nor the tlspolicy stage (no web stage before it). */
+bool
+tlspolprobe_wanted(const struct job *j)
+{
+	(void)j;
+	return false;
+}
+
+bool
+tlspolprobe_start(struct job *j)
+{
+	(void)j;
+	return false;
+}
+
+void
+tlspolprobe_abort(struct job *j)
+{
+	(void)j;
+}
+
+void
+tlspolprobe_fini(struct job *j)
 {
 	(void)j;
 }
