@@ -10,8 +10,12 @@
  *                [--adjust bh|none] [--format csv|json|md]
  *                [--allow-partial] [--dedupe refuse|keep-first] [--threads N]
  *
+ *   uptake-trend --series|--panel|--regressions SNAPSHOT SNAPSHOT...
+ *                [--by ...] [--meta FILE] [--metrics ...] [--format csv|json]
+ *
  * OLD and NEW are snapshots (a directory or part; several shards of one
- * crawl joined by commas).  A metric whose columns one side lacks (an
+ * crawl joined by commas).  With two or more snapshots of one list,
+ * --series, --panel and --regressions (panel.c) order them by crawl date.  A metric whose columns one side lacks (an
  * older schema) is reported as not available, not fatal.  Exit status as
  * uptake-stats: 0, 1 (unreadable input), 2 (usage), 3 (partial).
  */
@@ -28,6 +32,7 @@
 #include "csv.h"
 #include "log.h"
 #include "metrics.h"
+#include "panel.h"
 #include "snapshot.h"
 #include "stats.h"
 #include "stats_cli.h"
@@ -51,7 +56,14 @@ usage(FILE *f)
 	    "                    [--adjust bh|none] [--format csv|json|md]\n"
 	    "                    [--allow-partial] [--dedupe refuse|keep-first]\n"
 	    "                    [--threads N]\n"
-	    "OLD, NEW: snapshot directories or parts; shards of one crawl joined by commas.\n");
+	    "       uptake-trend --series|--panel|--regressions SNAPSHOT SNAPSHOT...\n"
+	    "                    [--by KEY[,KEY...]] [--meta FILE] [--metrics NAME,...]\n"
+	    "                    [--format csv|json] [--min-n N] [...]\n"
+	    "OLD, NEW: snapshot directories or parts; shards of one crawl joined by commas.\n"
+	    "--series: k, n, share and Wilson interval per crawl, group and metric;\n"
+	    "--panel: the domains in consecutive crawls, adopted and dropped, McNemar's test;\n"
+	    "--regressions: the domains that dropped a metric, by organisation.\n"
+	    "The snapshots of a series are crawls of one list, ordered by crawl date.\n");
 }
 
 /* Split "a,b" into a NULL-terminated array (owned). */
@@ -122,12 +134,16 @@ main(int argc, char **argv)
 		{ "only-significant", no_argument, NULL, 's' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "adjust", required_argument, NULL, 'A' },
+		{ "series", no_argument, NULL, 'S' },
+		{ "panel", no_argument, NULL, 'N' },
+		{ "regressions", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *longopts = stats_cli_options("bMcnmfPDt", own);
 	struct stats_cli cli;
 	enum stats_format format;
 	bool only_sig = false, bh = true;
+	enum panel_mode mode = 0;
 	double alpha = 0.05;
 	uint64_t min_n;
 	char err[1200];
@@ -155,12 +171,36 @@ main(int argc, char **argv)
 				    optarg);
 			bh = strcmp(optarg, "bh") == 0;
 			break;
+		case 'S':
+		case 'N':
+		case 'R': {
+			enum panel_mode m = ch == 'S' ? PANEL_MODE_SERIES :
+			    ch == 'N' ? PANEL_MODE_PANEL :
+			    PANEL_MODE_REGRESSIONS;
+			if (mode && mode != m)
+				fatal(2, "--series, --panel and --regressions: one at a time");
+			mode = m;
+			break;
+		}
 		default:
 			stats_cli_opt_other(ch, "uptake-trend", usage);
 		}
 	}
 	free(longopts);
+	if (mode) {
+		/* CSV unless asked: these are tables for other tools. */
+		format = cli.format_set ? cli.format : STATS_FORMAT_CSV;
+		stats_cli_check(&cli);
+		stats_cli_load(&cli);
+		int st = panel_main(&cli, mode, argv + optind,
+		    (size_t)(argc - optind), format);
+		stats_cli_fini(&cli);
+		return st;
+	}
 	if (optind + 2 != argc) {
+		if (argc - optind > 2)
+			fprintf(stderr, "uptake-trend: %d snapshots: more than two need --series, --panel or --regressions\n",
+			    argc - optind);
 		usage(stderr);
 		return 2;
 	}

@@ -1,0 +1,968 @@
+/*
+ * panel.c - uptake-trend over N crawls of one list: the long series (one
+ * row per crawl, group and metric, as uptake-stats gives it), the panel of
+ * the domains in consecutive crawls with McNemar's test, and the
+ * regressions (domains that dropped a metric) per organisation.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "csv.h"
+#include "log.h"
+#include "metrics.h"
+#include "panel.h"
+#include "parquet.h"
+#include "snapshot.h"
+#include "snapshot_dups.h"
+#include "stats.h"
+#include "stats_int.h"
+#include "util.h"
+
+#define PANEL_ERR 1200		/* bytes of one error message */
+#define PANEL_KEYBUF (STATS_MAX_KEYS * (STATS_MAX_LABEL + 1))
+
+/* Per-domain states of one metric. */
+enum { ST_NULL = 0, ST_FALSE, ST_TRUE };
+
+/* One crawl: its stats_run result (the series) and, for the panel, the
+ * state of every wanted metric for every domain. */
+struct crawl {
+	const char *arg;		/* as given */
+	const char *date;		/* uptake.crawl_start (in res) */
+	const char *list;		/* uptake.list_name (in res) */
+	const char *sha;		/* uptake.list_sha256 (in res), or NULL */
+	struct stats_result *res;
+	struct stats_strmap *ix;	/* domain -> index */
+	size_t nd;
+	char **domain;			/* [nd] */
+	char **label;			/* [nd * nkeys] group labels */
+	char **org;			/* [nd] organisation ("unknown") */
+	uint8_t *st;			/* [nd * nmetrics] ST_* */
+	uint64_t dup_domains;		/* rows of a domain met before */
+};
+
+/* Binomial and McNemar. */
+
+double
+panel_binom_p(uint64_t b, uint64_t c)
+{
+	uint64_t n = b + c, k = b < c ? b : c;
+	double s = 0;
+
+	if (n == 0)
+		return 1;
+	/* P(X = i) = C(n, i) / 2^n, in logs: n may be large. */
+	for (uint64_t i = 0; i <= k; i++)
+		s += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+		    lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+	return 2 * s < 1 ? 2 * s : 1;
+}
+
+void
+panel_mcnemar(uint64_t b, uint64_t c, struct panel_mcnemar *out)
+{
+	uint64_t n = b + c;
+	double d = b > c ? (double)(b - c) : (double)(c - b);
+
+	memset(out, 0, sizeof(*out));
+	out->stat = NAN;
+	out->p = NAN;
+	if (n == 0)
+		return;
+	out->tested = true;
+	/* Continuity correction only when b != c (as R's mcnemar.test):
+	 * with b == c there is no evidence of change, statistic 0. */
+	out->stat = b == c ? 0 : (d - 1) * (d - 1) / (double)n;
+	out->exact = n < PANEL_EXACT_BELOW;
+	out->p = out->exact ? panel_binom_p(b, c) :
+	    erfc(sqrt(out->stat / 2));
+}
+
+/* Reading one crawl's domains. */
+
+/* Append a length-prefixed label (cut to STATS_MAX_LABEL, as stats_run
+ * cuts group labels). */
+static size_t
+key_put(char *buf, size_t len, const void *s, size_t n)
+{
+	if (n > STATS_MAX_LABEL)
+		n = STATS_MAX_LABEL;
+	buf[len++] = (char)n;
+	memcpy(buf + len, s, n);
+	return len + n;
+}
+
+static char *
+label_dup(const void *s, size_t n)
+{
+	if (n == 0)
+		return xstrdup(STATS_LABEL_UNKNOWN);
+	if (n > STATS_MAX_LABEL)
+		n = STATS_MAX_LABEL;
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static char *
+str_label(const struct schema_value *v)
+{
+	return v->present ? label_dup(v->u.str.ptr, v->u.str.len) :
+	    xstrdup(STATS_LABEL_UNKNOWN);
+}
+
+/* Group label of key k for a row: the rules of stats_run.c's
+ * unit_groups (country: --meta, then the ccTLD, then the hosting
+ * country, unless --country-source names one). */
+static char *
+row_label(const struct stats_options *o, enum stats_key k,
+    const struct schema_value *row, const char *mc, const char *ms,
+    const char *org)
+{
+	const struct schema_value *d = &row[SCHEMA_COL_DOMAIN];
+	const char *dom = d->u.str.ptr, *tld = NULL;
+	size_t tlen = 0;
+	char cc[3], t[32];
+	int force = o->country_source;
+
+	if (d->present) {
+		const char *dot = memrchr(dom, '.', d->u.str.len);
+		tld = dot ? dot + 1 : dom;
+		tlen = d->u.str.len - (size_t)(tld - dom);
+	}
+	switch (k) {
+	case STATS_KEY_COUNTRY:
+		if ((force < 0 || force == STATS_CSRC_META) && mc && mc[0])
+			return xstrdup(mc);
+		if ((force < 0 || force == STATS_CSRC_CCTLD) && tld &&
+		    stats_cctld_country(tld, tlen, cc))
+			return xstrdup(cc);
+		if ((force < 0 || force == STATS_CSRC_HOSTING))
+			return str_label(&row[SCHEMA_COL_HOSTING_COUNTRY]);
+		return xstrdup(STATS_LABEL_UNKNOWN);
+	case STATS_KEY_SECTOR:
+		return label_dup(ms ? ms : "", ms ? strlen(ms) : 0);
+	case STATS_KEY_ORGANISATION:
+		return label_dup(org ? org : "", org ? strlen(org) : 0);
+	case STATS_KEY_LIST:
+		return str_label(&row[SCHEMA_COL_LIST]);
+	case STATS_KEY_TLD:
+		return label_dup(tld ? tld : "", tlen);
+	case STATS_KEY_HOSTING_COUNTRY:
+		return str_label(&row[SCHEMA_COL_HOSTING_COUNTRY]);
+	case STATS_KEY_NS_OPERATOR:
+		return str_label(&row[SCHEMA_COL_NS_OPERATOR]);
+	case STATS_KEY_MX_OPERATOR:
+		return str_label(&row[SCHEMA_COL_MX_OPERATOR]);
+	case STATS_KEY_ASN:
+	case STATS_KEY_HOSTING_ASN:
+		if (!row[SCHEMA_COL_HOSTING_ASN].present)
+			return xstrdup(STATS_LABEL_UNKNOWN);
+		snprintf(t, sizeof(t), "AS%lld",
+		    (long long)row[SCHEMA_COL_HOSTING_ASN].u.i64);
+		return xstrdup(t);
+	default:
+		return xstrdup(STATS_LABEL_UNKNOWN);
+	}
+}
+
+/* One row into the crawl: its domain's labels and metric states. */
+static void
+crawl_row(struct crawl *c, const struct stats_options *o,
+    const struct schema_value *row)
+{
+	const struct schema_value *d = &row[SCHEMA_COL_DOMAIN];
+	size_t nm = c->res->nmetrics;
+	const char *mc = NULL, *ms = NULL, *org = NULL;
+	bool ins;
+
+	if (!d->present)
+		return;
+	uint32_t *v = stats_strmap_put(c->ix, d->u.str.ptr, d->u.str.len,
+	    &ins);
+	if (!ins) {	/* the first row of a domain counts */
+		c->dup_domains++;
+		return;
+	}
+	*v = (uint32_t)c->nd;
+	size_t i = c->nd++;
+	c->domain = xreallocarray(c->domain, c->nd, sizeof(*c->domain));
+	c->org = xreallocarray(c->org, c->nd, sizeof(*c->org));
+	c->label = xreallocarray(c->label, c->nd * (o->nkeys ? o->nkeys : 1),
+	    sizeof(*c->label));
+	c->st = xreallocarray(c->st, c->nd * nm, 1);
+	c->domain[i] = label_dup(d->u.str.ptr, d->u.str.len);
+	if (o->meta && stats_meta_lookup(o->meta, d->u.str.ptr,
+	    d->u.str.len, &mc, &ms))
+		org = stats_meta_organisation(o->meta, d->u.str.ptr,
+		    d->u.str.len);
+	c->org[i] = label_dup(org ? org : "", org ? strlen(org) : 0);
+	for (size_t k = 0; k < o->nkeys; k++)
+		c->label[i * o->nkeys + k] = row_label(o, o->keys[k], row,
+		    mc, ms, org);
+	for (size_t m = 0; m < nm; m++) {
+		bool in_n = false, in_k = false;
+		if (stats_result_available(c->res, m))
+			metric_def_eval(&o->defs[m], row, &in_n, &in_k);
+		c->st[i * nm + m] = in_n ? (in_k ? ST_TRUE : ST_FALSE) :
+		    ST_NULL;
+	}
+}
+
+/* Every row of one part (a readable one of c->res), skipping the rows
+ * --dedupe keep-first dropped.  0, or -1 with err. */
+static int
+crawl_part(struct crawl *c, const struct stats_options *o, size_t p,
+    const struct snapshot_dups *dups, char *err, size_t errlen)
+{
+	const char *path = c->res->parts[p].path;
+	struct parquet_reader *r = parquet_reader_open(path, err, errlen);
+	int fcol[SCHEMA_COL_COUNT];
+	uint64_t prow = 0;
+	int rc = 0;
+
+	if (r == NULL)
+		return -1;
+	for (size_t k = 0; k < SCHEMA_COL_COUNT; k++) {
+		int f = parquet_reader_column_find(r,
+		    schema_column_get(k)->name);
+		if (f >= 0 && parquet_reader_column(r, (size_t)f)->type !=
+		    schema_column_get(k)->type)
+			f = -1;	/* stats_run refused such a part already */
+		fcol[k] = f;
+	}
+	struct parquet_column_data *cd = xcalloc(SCHEMA_COL_COUNT,
+	    sizeof(*cd));
+	for (size_t g = 0; g < parquet_reader_row_group_count(r) && !rc;
+	    g++) {
+		size_t rows = (size_t)parquet_reader_row_group_rows(r, g);
+		for (size_t k = 0; k < SCHEMA_COL_COUNT && !rc; k++) {
+			parquet_column_data_fini(&cd[k]);
+			memset(&cd[k], 0, sizeof(cd[k]));
+			if (fcol[k] >= 0 && parquet_reader_read_column(r, g,
+			    (size_t)fcol[k], &cd[k]) < 0) {
+				snprintf(err, errlen, "%s",
+				    parquet_reader_error(r));
+				rc = -1;
+			} else if (fcol[k] >= 0 && cd[k].nrows != rows) {
+				snprintf(err, errlen, "%s: row group %zu: "
+				    "column '%s' has %zu rows, not %zu", path,
+				    g, schema_column_get(k)->name,
+				    cd[k].nrows, rows);
+				rc = -1;
+			}
+		}
+		for (size_t i = 0; i < rows && !rc; i++) {
+			struct schema_value row[SCHEMA_COL_COUNT];
+			if (dups && snapshot_dups_is_dropped(dups, p, prow++))
+				continue;
+			memset(row, 0, sizeof(row));
+			for (size_t k = 0; k < SCHEMA_COL_COUNT; k++)
+				if (fcol[k] >= 0)
+					parquet_column_data_get(&cd[k], i,
+					    &row[k]);
+			crawl_row(c, o, row);
+		}
+	}
+	for (size_t k = 0; k < SCHEMA_COL_COUNT; k++)
+		parquet_column_data_fini(&cd[k]);
+	free(cd);
+	parquet_reader_free(r);
+	return rc;
+}
+
+/* The per-domain states of c (its res already run).  0 or -1 with err. */
+static int
+crawl_domains(struct crawl *c, const struct stats_options *o, char *err,
+    size_t errlen)
+{
+	struct snapshot_dups dups, *dp = NULL;
+	char **paths = xcalloc(c->res->nparts + 1, sizeof(*paths));
+	int rc = 0;
+
+	c->ix = stats_strmap_new();
+	/* The parts stats_run read, in its order, for the same rows to
+	 * drop as duplicates. */
+	for (size_t p = 0; p < c->res->nparts; p++)
+		paths[p] = c->res->parts[p].path;
+	if (c->res->dup_dropped) {
+		if (snapshot_dups_scan(paths, c->res->nparts, &dups, err,
+		    errlen) < 0) {
+			free(paths);
+			return -1;
+		}
+		dp = &dups;
+	}
+	for (size_t p = 0; p < c->res->nparts && rc == 0; p++)
+		if (c->res->parts[p].error == NULL)
+			rc = crawl_part(c, o, p, dp, err, errlen);
+	if (dp)
+		snapshot_dups_fini(dp);
+	free(paths);
+	return rc;
+}
+
+static void
+crawl_fini(struct crawl *c, size_t nkeys)
+{
+	for (size_t i = 0; i < c->nd; i++) {
+		free(c->domain[i]);
+		free(c->org[i]);
+		for (size_t k = 0; k < nkeys; k++)
+			free(c->label[i * nkeys + k]);
+	}
+	free(c->domain);
+	free(c->org);
+	free(c->label);
+	free(c->st);
+	if (c->ix)
+		stats_strmap_free(c->ix);
+	stats_result_free(c->res);
+}
+
+/* First value of key over the sources of r, or NULL. */
+static const char *
+result_kv(const struct stats_result *r, const char *key)
+{
+	for (size_t s = 0; s < r->nsources; s++) {
+		const char *v = stats_source_kv(&r->sources[s], key);
+		if (v && v[0])
+			return v;
+	}
+	return NULL;
+}
+
+/* Whether every source of r that has key has the value v. */
+static bool
+result_kv_agree(const struct stats_result *r, const char *key,
+    const char *v)
+{
+	for (size_t s = 0; s < r->nsources; s++) {
+		const char *x = stats_source_kv(&r->sources[s], key);
+		if (x && x[0] && strcmp(x, v) != 0)
+			return false;
+	}
+	return true;
+}
+
+static int
+crawl_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct crawl *)a)->date,
+	    ((const struct crawl *)b)->date);
+}
+
+/* Split "a,b" into an array of n owned paths. */
+static char **
+split_paths(const char *s, size_t *n)
+{
+	char *copy = xstrdup(s), *save = NULL, **v = NULL;
+
+	*n = 0;
+	for (char *t = strtok_r(copy, ",", &save); t;
+	    t = strtok_r(NULL, ",", &save)) {
+		v = xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = xstrdup(t);
+	}
+	free(copy);
+	return v;
+}
+
+/*
+ * Run every crawl, check they are one list at distinct dates and sort
+ * them by date.  Returns 0, 3 (some part left out), or 1 after saying why.
+ */
+static int
+crawls_load(struct crawl *cs, char **args, size_t n,
+    const struct stats_options *o, bool domains)
+{
+	char err[PANEL_ERR];
+	int status = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t np;
+		char **paths = split_paths(args[i], &np);
+		int rc = stats_run(paths, np, o, &cs[i].res, err, sizeof(err));
+		for (size_t p = 0; p < np; p++)
+			free(paths[p]);
+		free(paths);
+		cs[i].arg = args[i];
+		if (rc < 0) {
+			fprintf(stderr, "uptake-trend: %s: %s\n", args[i], err);
+			return 1;
+		}
+		if (rc == 1)
+			status = 3;
+		cs[i].date = result_kv(cs[i].res, SNAPSHOT_KEY_CRAWL_START);
+		cs[i].list = result_kv(cs[i].res, SNAPSHOT_KEY_LIST_NAME);
+		cs[i].sha = result_kv(cs[i].res, SNAPSHOT_KEY_LIST_SHA256);
+		if (cs[i].date == NULL || cs[i].list == NULL) {
+			fprintf(stderr, "uptake-trend: %s: no %s in its metadata: cannot place it in the series\n",
+			    args[i], cs[i].date ? SNAPSHOT_KEY_LIST_NAME :
+			    SNAPSHOT_KEY_CRAWL_START);
+			return 1;
+		}
+		if (!result_kv_agree(cs[i].res, SNAPSHOT_KEY_LIST_NAME,
+		    cs[i].list) || !result_kv_agree(cs[i].res,
+		    SNAPSHOT_KEY_CRAWL_START, cs[i].date)) {
+			fprintf(stderr, "uptake-trend: %s: its parts are of more than one crawl (%s or %s differ)\n",
+			    args[i], SNAPSHOT_KEY_CRAWL_START,
+			    SNAPSHOT_KEY_LIST_NAME);
+			return 1;
+		}
+		if (strcmp(cs[i].list, cs[0].list) != 0) {
+			fprintf(stderr, "uptake-trend: %s is a crawl of list '%s', %s of list '%s': a series follows one list\n",
+			    args[i], cs[i].list, args[0], cs[0].list);
+			return 1;
+		}
+		if (cs[i].res->dup_dropped)
+			fprintf(stderr, "uptake-trend: %s: --dedupe keep-first: dropped %s\n",
+			    args[i], cs[i].res->dup_text);
+	}
+	qsort(cs, n, sizeof(*cs), crawl_cmp);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (strcmp(cs[i].date, cs[i + 1].date) == 0) {
+			fprintf(stderr, "uptake-trend: %s and %s have the same crawl date %s: the same crawl given twice? (shards of one crawl are joined by commas)\n",
+			    cs[i].arg, cs[i + 1].arg, cs[i].date);
+			return 1;
+		}
+	for (size_t i = 1; i < n; i++)
+		if (cs[i].sha && cs[0].sha && strcmp(cs[i].sha, cs[0].sha))
+			log_warn("trend", "list '%s' changed between crawls (%s has %s %.12s, %s has %.12s): the panel follows the domains in both",
+			    cs[0].list, cs[i].arg, SNAPSHOT_KEY_LIST_SHA256,
+			    cs[i].sha, cs[0].arg, cs[0].sha);
+	for (size_t i = 0; i < n && domains; i++)
+		if (crawl_domains(&cs[i], o, err, sizeof(err)) < 0) {
+			fprintf(stderr, "uptake-trend: %s: %s\n", cs[i].arg,
+			    err);
+			return 1;
+		}
+	return status;
+}
+
+/* Output helpers. */
+
+static void
+csv_key_header(const struct stats_options *o)
+{
+	for (size_t k = 0; k < o->nkeys; k++)
+		printf("%s,", stats_key_name(o->keys[k]));
+}
+
+static json_t *
+json_key(const struct stats_options *o, char *const *labels)
+{
+	json_t *ko = json_object();
+
+	for (size_t k = 0; k < o->nkeys; k++)
+		json_object_set_new(ko, stats_key_name(o->keys[k]),
+		    json_string(labels[k]));
+	return ko;
+}
+
+static json_t *
+json_head(const char *what, const struct crawl *cs, size_t n,
+    const struct stats_options *o)
+{
+	json_t *root = json_object(), *a = json_array(), *ka = json_array();
+
+	json_object_set_new(root, "tool", json_string("uptake-trend"));
+	json_object_set_new(root, "version", json_string(UPTAKE_VERSION));
+	json_object_set_new(root, "view", json_string(what));
+	json_object_set_new(root, "list", json_string(cs[0].list));
+	for (size_t k = 0; k < o->nkeys; k++)
+		json_array_append_new(ka, json_string(stats_key_name(o->keys[k])));
+	json_object_set_new(root, "keys", ka);
+	for (size_t i = 0; i < n; i++) {
+		json_t *s = json_object();
+		json_object_set_new(s, "snapshot", json_string(cs[i].arg));
+		json_object_set_new(s, "crawl_start", json_string(cs[i].date));
+		json_object_set_new(s, "list_sha256",
+		    cs[i].sha ? json_string(cs[i].sha) : json_null());
+		json_object_set_new(s, "rows",
+		    json_integer((json_int_t)cs[i].res->rows));
+		json_object_set_new(s, "complete",
+		    json_boolean(cs[i].res->bad_parts == 0));
+		json_array_append_new(a, s);
+	}
+	json_object_set_new(root, "snapshots", a);
+	return root;
+}
+
+static int
+json_end(json_t *root)
+{
+	int rc = json_dumpf(root, stdout, JSON_INDENT(1) |
+	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	putchar('\n');
+	json_decref(root);
+	return rc;
+}
+
+static json_t *
+json_num(double x)
+{
+	return isnan(x) ? json_null() : json_real(x);
+}
+
+/* The series: uptake-stats crawl by crawl, in date order. */
+static void
+series_print(struct crawl *cs, size_t n, const struct stats_options *o,
+    uint64_t min_n, enum stats_format format)
+{
+	json_t *root = NULL, *rows = NULL;
+
+	if (format == STATS_FORMAT_JSON) {
+		root = json_head("series", cs, n, o);
+		rows = json_array();
+	} else {
+		printf("crawl_start,snapshot,");
+		csv_key_header(o);
+		printf("metric,k,n,share,ci_low,ci_high,complete,note\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stats_result *r = cs[i].res;
+		stats_table_fold(&r->table, min_n);
+		stats_table_sort(&r->table);
+		for (size_t g = 0; g < r->table.ngroups; g++) {
+			const struct stats_group *gr = &r->table.groups[g];
+			for (size_t m = 0; m < r->nmetrics; m++) {
+				if (!r->wanted[m])
+					continue;
+				const struct stats_count *c = &gr->c[m];
+				bool av = stats_result_available(r, m);
+				double rate = NAN, lo = NAN, hi = NAN;
+				if (av)
+					stats_count_rate(c, false, &rate, &lo,
+					    &hi, NULL);
+				if (rows) {
+					json_t *x = json_object();
+					json_object_set_new(x, "crawl_start",
+					    json_string(cs[i].date));
+					json_object_set_new(x, "key",
+					    json_key(o, gr->key));
+					json_object_set_new(x, "metric",
+					    json_string(metric_get(m)->name));
+					json_object_set_new(x, "k", av ?
+					    json_integer((json_int_t)c->k) :
+					    json_null());
+					json_object_set_new(x, "n", av ?
+					    json_integer((json_int_t)c->n) :
+					    json_null());
+					json_object_set_new(x, "share",
+					    json_num(rate));
+					json_object_set_new(x, "ci_low",
+					    json_num(lo));
+					json_object_set_new(x, "ci_high",
+					    json_num(hi));
+					if (!av)
+						json_object_set_new(x, "note",
+						    json_string("not available"));
+					json_array_append_new(rows, x);
+					continue;
+				}
+				printf("%s,", cs[i].date);
+				csv_field_write(stdout, cs[i].arg);
+				putchar(',');
+				for (size_t k = 0; k < o->nkeys; k++) {
+					csv_field_write(stdout, gr->key[k]);
+					putchar(',');
+				}
+				printf("%s,", metric_get(m)->name);
+				if (!av)
+					printf(",,,,,");
+				else {
+					printf("%" PRIu64 ",%" PRIu64 ",", c->k,
+					    c->n);
+					if (isnan(rate))
+						printf(",,,");
+					else
+						printf("%.6f,%.6f,%.6f,", rate,
+						    lo, hi);
+				}
+				printf("%s,%s\n", r->bad_parts ? "no" : "yes",
+				    av ? "" : "not available");
+			}
+		}
+	}
+	if (root) {
+		json_object_set_new(root, "rows", rows);
+		json_end(root);
+	}
+}
+
+/* The panel. */
+
+/* Counts of one metric in one group of one pair of crawls. */
+struct pcount {
+	uint64_t n_pair;	/* measured in both crawls */
+	uint64_t kept;		/* true, true */
+	uint64_t adopted;	/* false -> true */
+	uint64_t dropped;	/* true -> false */
+	uint64_t without;	/* false, false */
+};
+
+struct pgroup {
+	char **key;		/* [nkeys] labels (borrowed from the crawl) */
+	uint64_t domains;	/* in both crawls */
+	struct pcount *c;	/* [nmetrics] */
+};
+
+struct pair {
+	size_t from, to;	/* crawl indexes */
+	uint64_t both, only_from, only_to;
+	struct pgroup *g;
+	size_t ng;
+};
+
+/* "other" and "unknown" after every real label, as stats_table_sort. */
+static int
+label_rank(const char *s)
+{
+	return strcmp(s, STATS_LABEL_OTHER) == 0 ? 2 :
+	    strcmp(s, STATS_LABEL_UNKNOWN) == 0 ? 1 : 0;
+}
+
+static size_t sort_nkeys;
+
+static int
+pgroup_cmp(const void *a, const void *b)
+{
+	const struct pgroup *x = a, *y = b;
+
+	for (size_t k = 0; k < sort_nkeys; k++) {
+		int rx = label_rank(x->key[k]), ry = label_rank(y->key[k]);
+		if (rx != ry)
+			return rx - ry;
+		int c = strcmp(x->key[k], y->key[k]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* Count the pair (from, to): groups by the labels in the later crawl. */
+static void
+pair_count(struct pair *pr, const struct crawl *a, const struct crawl *b,
+    const struct stats_options *o, size_t nm)
+{
+	struct stats_strmap *gix = stats_strmap_new();
+	size_t cap = 0;
+
+	for (size_t j = 0; j < b->nd; j++) {
+		uint32_t *ai = stats_strmap_get(a->ix, b->domain[j],
+		    strlen(b->domain[j]));
+		if (ai == NULL) {
+			pr->only_to++;
+			continue;
+		}
+		pr->both++;
+		char buf[PANEL_KEYBUF];
+		size_t len = 0;
+		char **lab = &b->label[j * o->nkeys];
+		for (size_t k = 0; k < o->nkeys; k++)
+			len = key_put(buf, len, lab[k], strlen(lab[k]));
+		bool ins;
+		uint32_t *gi = stats_strmap_put(gix, buf, len, &ins);
+		if (ins) {
+			if (pr->ng == cap) {
+				cap = cap ? cap * 2 : 16;
+				pr->g = xreallocarray(pr->g, cap,
+				    sizeof(*pr->g));
+			}
+			pr->g[pr->ng].key = lab;
+			pr->g[pr->ng].domains = 0;
+			pr->g[pr->ng].c = xcalloc(nm, sizeof(struct pcount));
+			*gi = (uint32_t)pr->ng++;
+		}
+		struct pgroup *g = &pr->g[*gi];
+		g->domains++;
+		const uint8_t *s0 = &a->st[(size_t)*ai * nm];
+		const uint8_t *s1 = &b->st[j * nm];
+		for (size_t m = 0; m < nm; m++) {
+			if (s0[m] == ST_NULL || s1[m] == ST_NULL)
+				continue;
+			struct pcount *c = &g->c[m];
+			c->n_pair++;
+			if (s0[m] == ST_TRUE)
+				*(s1[m] == ST_TRUE ? &c->kept : &c->dropped) +=
+				    1;
+			else
+				*(s1[m] == ST_TRUE ? &c->adopted :
+				    &c->without) += 1;
+		}
+	}
+	pr->only_from = a->nd - pr->both;
+	stats_strmap_free(gix);
+	sort_nkeys = o->nkeys;
+	if (pr->ng > 1)
+		qsort(pr->g, pr->ng, sizeof(*pr->g), pgroup_cmp);
+}
+
+static const char *
+pair_note(const struct crawl *a, const struct crawl *b, size_t m,
+    const struct pcount *c)
+{
+	if (!stats_result_available(a->res, m))
+		return "not available in the earlier crawl";
+	if (!stats_result_available(b->res, m))
+		return "not available in the later crawl";
+	if (c->n_pair == 0)
+		return "no domain measured in both crawls";
+	if (c->adopted + c->dropped == 0)
+		return "no domain changed: no test";
+	return NULL;
+}
+
+static void
+panel_print(const struct crawl *cs, size_t n, const struct stats_options *o,
+    enum stats_format format)
+{
+	size_t nm = metric_count();
+	json_t *root = NULL, *pairs = NULL;
+	const bool *wanted = cs[0].res->wanted;
+
+	if (format == STATS_FORMAT_JSON) {
+		root = json_head("panel", cs, n, o);
+		json_object_set_new(root, "exact_below",
+		    json_integer(PANEL_EXACT_BELOW));
+		pairs = json_array();
+	} else {
+		printf("from,to,");
+		csv_key_header(o);
+		printf("metric,domains_both,n_pair,stayed_true,adopted,dropped,stayed_false,share_from,share_to,mcnemar,p,p_method,note\n");
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		struct pair pr;
+		memset(&pr, 0, sizeof(pr));
+		pair_count(&pr, &cs[i], &cs[i + 1], o, nm);
+		json_t *pj = NULL, *rows = NULL;
+		if (pairs) {
+			pj = json_object();
+			json_object_set_new(pj, "from", json_string(cs[i].date));
+			json_object_set_new(pj, "to",
+			    json_string(cs[i + 1].date));
+			json_object_set_new(pj, "domains_both",
+			    json_integer((json_int_t)pr.both));
+			json_object_set_new(pj, "domains_only_from",
+			    json_integer((json_int_t)pr.only_from));
+			json_object_set_new(pj, "domains_only_to",
+			    json_integer((json_int_t)pr.only_to));
+			rows = json_array();
+		}
+		for (size_t g = 0; g < pr.ng; g++)
+			for (size_t m = 0; m < nm; m++) {
+				if (!wanted[m])
+					continue;
+				const struct pcount *c = &pr.g[g].c[m];
+				struct panel_mcnemar t;
+				panel_mcnemar(c->adopted, c->dropped, &t);
+				const char *note = pair_note(&cs[i], &cs[i + 1],
+				    m, c);
+				double s0 = NAN, s1 = NAN;
+				if (c->n_pair) {
+					s0 = (double)(c->kept + c->dropped) /
+					    (double)c->n_pair;
+					s1 = (double)(c->kept + c->adopted) /
+					    (double)c->n_pair;
+				}
+				if (rows) {
+					json_t *x = json_object();
+					json_object_set_new(x, "key",
+					    json_key(o, pr.g[g].key));
+					json_object_set_new(x, "metric",
+					    json_string(metric_get(m)->name));
+					json_object_set_new(x, "domains_both",
+					    json_integer((json_int_t)pr.g[g].domains));
+#define JI(name, v) json_object_set_new(x, name, \
+	json_integer((json_int_t)(v)))
+					JI("n_pair", c->n_pair);
+					JI("stayed_true", c->kept);
+					JI("adopted", c->adopted);
+					JI("dropped", c->dropped);
+					JI("stayed_false", c->without);
+#undef JI
+					json_object_set_new(x, "share_from",
+					    json_num(s0));
+					json_object_set_new(x, "share_to",
+					    json_num(s1));
+					json_object_set_new(x, "mcnemar",
+					    json_num(t.stat));
+					json_object_set_new(x, "p",
+					    json_num(t.p));
+					json_object_set_new(x, "p_method",
+					    t.tested ? json_string(t.exact ?
+					    "exact" : "chi2") : json_null());
+					if (note)
+						json_object_set_new(x, "note",
+						    json_string(note));
+					json_array_append_new(rows, x);
+					continue;
+				}
+				printf("%s,%s,", cs[i].date, cs[i + 1].date);
+				for (size_t k = 0; k < o->nkeys; k++) {
+					csv_field_write(stdout, pr.g[g].key[k]);
+					putchar(',');
+				}
+				printf("%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				    ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
+				    metric_get(m)->name, pr.g[g].domains,
+				    c->n_pair, c->kept, c->adopted,
+				    c->dropped, c->without);
+				if (c->n_pair)
+					printf("%.6f,%.6f,", s0, s1);
+				else
+					printf(",,");
+				if (t.tested)
+					printf("%.6f,%.6g,%s,", t.stat, t.p,
+					    t.exact ? "exact" : "chi2");
+				else
+					printf(",,,");
+				printf("%s\n", note ? note : "");
+			}
+		if (pj) {
+			json_object_set_new(pj, "rows", rows);
+			json_array_append_new(pairs, pj);
+		}
+		for (size_t g = 0; g < pr.ng; g++)
+			free(pr.g[g].c);
+		free(pr.g);
+	}
+	if (root) {
+		json_object_set_new(root, "pairs", pairs);
+		json_end(root);
+	}
+}
+
+/* Regressions: domains that dropped a metric between consecutive crawls,
+ * by organisation. */
+struct regr {
+	const char *org, *domain, *from, *to;
+	size_t m;
+};
+
+static int
+regr_cmp(const void *a, const void *b)
+{
+	const struct regr *x = a, *y = b;
+	int rx = label_rank(x->org), ry = label_rank(y->org), c;
+
+	if (rx != ry)
+		return rx - ry;
+	if ((c = strcmp(x->org, y->org)) || (c = strcmp(x->domain,
+	    y->domain)) || (c = strcmp(x->from, y->from)))
+		return c;
+	return x->m < y->m ? -1 : x->m > y->m;
+}
+
+static void
+regressions_print(const struct crawl *cs, size_t n,
+    const struct stats_options *o, enum stats_format format)
+{
+	size_t nm = metric_count(), nr = 0, cap = 0;
+	struct regr *rv = NULL;
+	const bool *wanted = cs[0].res->wanted;
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		const struct crawl *a = &cs[i], *b = &cs[i + 1];
+		for (size_t j = 0; j < b->nd; j++) {
+			uint32_t *ai = stats_strmap_get(a->ix, b->domain[j],
+			    strlen(b->domain[j]));
+			if (ai == NULL)
+				continue;
+			for (size_t m = 0; m < nm; m++) {
+				if (!wanted[m] ||
+				    a->st[(size_t)*ai * nm + m] != ST_TRUE ||
+				    b->st[j * nm + m] != ST_FALSE)
+					continue;
+				if (nr == cap) {
+					cap = cap ? cap * 2 : 64;
+					rv = xreallocarray(rv, cap, sizeof(*rv));
+				}
+				rv[nr++] = (struct regr){ b->org[j],
+					b->domain[j], a->date, b->date, m };
+			}
+		}
+	}
+	if (nr > 1)
+		qsort(rv, nr, sizeof(*rv), regr_cmp);
+	if (format == STATS_FORMAT_JSON) {
+		json_t *root = json_head("regressions", cs, n, o);
+		json_t *a = json_array();
+		for (size_t i = 0; i < nr; i++) {
+			json_t *x = json_object();
+			json_object_set_new(x, "organisation",
+			    json_string(rv[i].org));
+			json_object_set_new(x, "domain",
+			    json_string(rv[i].domain));
+			json_object_set_new(x, "metric",
+			    json_string(metric_get(rv[i].m)->name));
+			json_object_set_new(x, "from", json_string(rv[i].from));
+			json_object_set_new(x, "to", json_string(rv[i].to));
+			json_array_append_new(a, x);
+		}
+		json_object_set_new(root, "rows", a);
+		json_end(root);
+	} else {
+		printf("organisation,domain,metric,from,to\n");
+		for (size_t i = 0; i < nr; i++) {
+			csv_field_write(stdout, rv[i].org);
+			putchar(',');
+			csv_field_write(stdout, rv[i].domain);
+			printf(",%s,%s,%s\n", metric_get(rv[i].m)->name,
+			    rv[i].from, rv[i].to);
+		}
+	}
+	free(rv);
+}
+
+int
+panel_main(struct stats_cli *cli, enum panel_mode mode, char **args,
+    size_t nargs, enum stats_format format)
+{
+	const struct stats_options *o = &cli->so;
+
+	if (nargs < 2) {
+		fprintf(stderr, "uptake-trend: --series, --panel and --regressions need two snapshots or more\n");
+		return 2;
+	}
+	if (nargs > PANEL_MAX_CRAWLS) {
+		fprintf(stderr, "uptake-trend: %zu snapshots: at most %d\n",
+		    nargs, PANEL_MAX_CRAWLS);
+		return 2;
+	}
+	if (format == STATS_FORMAT_MD) {
+		fprintf(stderr, "uptake-trend: --series, --panel and --regressions write csv or json (--format)\n");
+		return 2;
+	}
+	struct crawl *cs = xcalloc(nargs, sizeof(*cs));
+	int status = crawls_load(cs, args, nargs, o,
+	    mode != PANEL_MODE_SERIES);
+	if (status == 1)
+		goto out;
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (mode == PANEL_MODE_SERIES)
+		series_print(cs, nargs, o, cli->min_n, format);
+	else if (mode == PANEL_MODE_PANEL)
+		panel_print(cs, nargs, o, format);
+	else
+		regressions_print(cs, nargs, o, format);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "uptake-trend: writing the output failed\n");
+		status = 1;
+	}
+	if (status == 3)
+		fprintf(stderr, "uptake-trend: PARTIAL RESULTS: unreadable parts left out\n");
+out:
+	for (size_t i = 0; i < nargs; i++)
+		crawl_fini(&cs[i], o->nkeys);
+	free(cs);
+	return status;
+}
