@@ -308,8 +308,9 @@ crawl_domains(struct crawl *c, const struct stats_options *o, char *err,
 	return rc;
 }
 
+/* Free the per-domain part of c (its stats_run result stays). */
 static void
-crawl_fini(struct crawl *c, size_t nkeys)
+crawl_domains_free(struct crawl *c, size_t nkeys)
 {
 	for (size_t i = 0; i < c->nd; i++) {
 		free(c->domain[i]);
@@ -323,7 +324,43 @@ crawl_fini(struct crawl *c, size_t nkeys)
 	free(c->st);
 	if (c->ix)
 		stats_strmap_free(c->ix);
+	c->domain = c->org = c->label = NULL;
+	c->st = NULL;
+	c->ix = NULL;
+	c->nd = 0;
+	c->dup_domains = 0;
+}
+
+static void
+crawl_fini(struct crawl *c, size_t nkeys)
+{
+	crawl_domains_free(c, nkeys);
 	stats_result_free(c->res);
+}
+
+/*
+ * The per-domain states of crawls i and i + 1 only: the pairs are taken
+ * in date order, so memory holds two crawls' domains, whatever the number
+ * of crawls.  Returns 0, or -1 after saying why.
+ */
+static int
+crawl_window(struct crawl *cs, size_t n, size_t i,
+    const struct stats_options *o)
+{
+	char err[PANEL_ERR];
+
+	for (size_t j = 0; j < n; j++) {
+		if (j == i || j == i + 1) {
+			if (cs[j].ix == NULL &&
+			    crawl_domains(&cs[j], o, err, sizeof(err)) < 0) {
+				fprintf(stderr, "uptake-trend: %s: %s\n",
+				    cs[j].arg, err);
+				return -1;
+			}
+		} else if (cs[j].ix)
+			crawl_domains_free(&cs[j], o->nkeys);
+	}
+	return 0;
 }
 
 /* First value of key over the sources of r, or NULL. */
@@ -380,7 +417,7 @@ split_paths(const char *s, size_t *n)
  */
 static int
 crawls_load(struct crawl *cs, char **args, size_t n,
-    const struct stats_options *o, bool domains)
+    const struct stats_options *o)
 {
 	char err[PANEL_ERR];
 	int status = 0;
@@ -437,12 +474,6 @@ crawls_load(struct crawl *cs, char **args, size_t n,
 			log_warn("trend", "list '%s' changed between crawls (%s has %s %.12s, %s has %.12s): the panel follows the domains in both",
 			    cs[0].list, cs[i].arg, SNAPSHOT_KEY_LIST_SHA256,
 			    cs[i].sha, cs[0].arg, cs[0].sha);
-	for (size_t i = 0; i < n && domains; i++)
-		if (crawl_domains(&cs[i], o, err, sizeof(err)) < 0) {
-			fprintf(stderr, "uptake-trend: %s: %s\n", cs[i].arg,
-			    err);
-			return 1;
-		}
 	return status;
 }
 
@@ -720,8 +751,8 @@ pair_note(const struct crawl *a, const struct crawl *b, size_t m,
 	return NULL;
 }
 
-static void
-panel_print(const struct crawl *cs, size_t n, const struct stats_options *o,
+static int
+panel_print(struct crawl *cs, size_t n, const struct stats_options *o,
     enum stats_format format)
 {
 	size_t nm = metric_count();
@@ -740,6 +771,11 @@ panel_print(const struct crawl *cs, size_t n, const struct stats_options *o,
 	}
 	for (size_t i = 0; i + 1 < n; i++) {
 		struct pair pr;
+		if (crawl_window(cs, n, i, o) < 0) {
+			json_decref(root);
+			json_decref(pairs);
+			return 1;
+		}
 		memset(&pr, 0, sizeof(pr));
 		pair_count(&pr, &cs[i], &cs[i + 1], o, nm);
 		json_t *pj = NULL, *rows = NULL;
@@ -838,12 +874,14 @@ panel_print(const struct crawl *cs, size_t n, const struct stats_options *o,
 		json_object_set_new(root, "pairs", pairs);
 		json_end(root);
 	}
+	return 0;
 }
 
 /* Regressions: domains that dropped a metric between consecutive crawls,
  * by organisation. */
 struct regr {
-	const char *org, *domain, *from, *to;
+	char *org, *domain;	/* owned: the crawls' domains are freed */
+	const char *from, *to;
 	size_t m;
 };
 
@@ -861,8 +899,8 @@ regr_cmp(const void *a, const void *b)
 	return x->m < y->m ? -1 : x->m > y->m;
 }
 
-static void
-regressions_print(const struct crawl *cs, size_t n,
+static int
+regressions_print(struct crawl *cs, size_t n,
     const struct stats_options *o, enum stats_format format)
 {
 	size_t nm = metric_count(), nr = 0, cap = 0;
@@ -870,6 +908,14 @@ regressions_print(const struct crawl *cs, size_t n,
 	const bool *wanted = cs[0].res->wanted;
 
 	for (size_t i = 0; i + 1 < n; i++) {
+		if (crawl_window(cs, n, i, o) < 0) {
+			for (size_t r = 0; r < nr; r++) {
+				free(rv[r].org);
+				free(rv[r].domain);
+			}
+			free(rv);
+			return 1;
+		}
 		const struct crawl *a = &cs[i], *b = &cs[i + 1];
 		for (size_t j = 0; j < b->nd; j++) {
 			uint32_t *ai = stats_strmap_get(a->ix, b->domain[j],
@@ -885,8 +931,9 @@ regressions_print(const struct crawl *cs, size_t n,
 					cap = cap ? cap * 2 : 64;
 					rv = xreallocarray(rv, cap, sizeof(*rv));
 				}
-				rv[nr++] = (struct regr){ b->org[j],
-					b->domain[j], a->date, b->date, m };
+				rv[nr++] = (struct regr){ xstrdup(b->org[j]),
+					xstrdup(b->domain[j]), a->date, b->date,
+					m };
 			}
 		}
 	}
@@ -919,7 +966,12 @@ regressions_print(const struct crawl *cs, size_t n,
 			    rv[i].from, rv[i].to);
 		}
 	}
+	for (size_t i = 0; i < nr; i++) {
+		free(rv[i].org);
+		free(rv[i].domain);
+	}
 	free(rv);
+	return 0;
 }
 
 int
@@ -942,18 +994,16 @@ panel_main(struct stats_cli *cli, enum panel_mode mode, char **args,
 		return 2;
 	}
 	struct crawl *cs = xcalloc(nargs, sizeof(*cs));
-	int status = crawls_load(cs, args, nargs, o,
-	    mode != PANEL_MODE_SERIES);
+	int status = crawls_load(cs, args, nargs, o);
 	if (status == 1)
 		goto out;
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	if (mode == PANEL_MODE_SERIES)
 		series_print(cs, nargs, o, cli->min_n, format);
-	else if (mode == PANEL_MODE_PANEL)
-		panel_print(cs, nargs, o, format);
-	else
-		regressions_print(cs, nargs, o, format);
+	else if ((mode == PANEL_MODE_PANEL ? panel_print(cs, nargs, o,
+	    format) : regressions_print(cs, nargs, o, format)) != 0)
+		status = 1;
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "uptake-trend: writing the output failed\n");
 		status = 1;

@@ -21,8 +21,9 @@
 #include "stats.h"
 #include "stats_cli.h"
 
-/* Crawls of one series: a few years of monthly crawls, and a bound on
- * what the per-domain states of every crawl hold in memory at once. */
+/* Crawls of one series: ten years of monthly crawls.  Every crawl's
+ * group counts (stats_run) stay in memory for the series; the per-domain
+ * states of two consecutive crawls at a time for the panel. */
 #define PANEL_MAX_CRAWLS 120
 
 /*
