@@ -206,7 +206,7 @@ def expected_panel(keys):
 def close(a, b, rel=1e-8):
     if a is None or b is None:
         return a is None and b is None
-    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+    return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
 
 
 # --- the panel ---------------------------------------------------------
