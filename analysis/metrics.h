@@ -109,6 +109,24 @@ struct metric_expr {
 int metric_expr_parse(const char *text, struct metric_expr *out, char *err,
 	size_t errlen) __attribute__((warn_unused_result));
 
+/*
+ * Columns a condition may name beyond schema.h: a mandate profile's
+ * "pending" columns (docs/analysis.md, "Profiles"), not in this build's
+ * schema.  An atom over extra[i] gets col SCHEMA_COL_COUNT + i; such a
+ * condition is never evaluated (its requirement is not measured), and
+ * metric_expr_columns then needs used[SCHEMA_COL_COUNT + nextra].
+ */
+struct metric_extra_col {
+	const char *name;
+	enum schema_type type;
+};
+
+/* metric_expr_parse with extra[0..nextra) after the schema's columns. */
+int metric_expr_parse_extra(const char *text,
+	const struct metric_extra_col *extra, size_t nextra,
+	struct metric_expr *out, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
 void metric_expr_fini(struct metric_expr *e);
 
 /* Value of e for row[SCHEMA_COL_COUNT] (borrowed). */

@@ -34,6 +34,8 @@ struct lexer {
 	char *err;
 	size_t errlen;
 	bool failed;
+	const struct metric_extra_col *extra;	/* columns beyond schema.h */
+	size_t nextra;
 };
 
 __attribute__((format(printf, 2, 3))) static int
@@ -227,11 +229,21 @@ parse_atom(struct lexer *lx, struct metric_atom *a)
 		return perr(lx, "column name too long");
 	memcpy(name, lx->s + lx->start, lx->len);
 	name[lx->len] = '\0';
-	if ((col = schema_column_find(name)) < 0)
-		return perr(lx, "no column '%s' in schema v%d", name,
-		    SCHEMA_VERSION);
+	enum schema_type type;
+	if ((col = schema_column_find(name)) >= 0) {
+		type = schema_column_get((size_t)col)->type;
+	} else {
+		size_t i;
+		for (i = 0; i < lx->nextra; i++)
+			if (strcmp(lx->extra[i].name, name) == 0)
+				break;
+		if (i == lx->nextra)
+			return perr(lx, "no column '%s' in schema v%d", name,
+			    SCHEMA_VERSION);
+		col = (int)(SCHEMA_COL_COUNT + i);
+		type = lx->extra[i].type;
+	}
 	a->col = (enum schema_col)col;
-	enum schema_type type = schema_column_get((size_t)col)->type;
 	bool is_str = type == SCHEMA_TYPE_STRING;
 	bool is_int = type == SCHEMA_TYPE_INT32 || type == SCHEMA_TYPE_INT64;
 	next(lx);
@@ -313,7 +325,16 @@ int
 metric_expr_parse(const char *text, struct metric_expr *out, char *err,
     size_t errlen)
 {
-	struct lexer lx = { .s = text, .err = err, .errlen = errlen };
+	return metric_expr_parse_extra(text, NULL, 0, out, err, errlen);
+}
+
+int
+metric_expr_parse_extra(const char *text,
+    const struct metric_extra_col *extra, size_t nextra,
+    struct metric_expr *out, char *err, size_t errlen)
+{
+	struct lexer lx = { .s = text, .err = err, .errlen = errlen,
+		.extra = extra, .nextra = nextra };
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(text) > METRIC_MAX_TEXT) {
