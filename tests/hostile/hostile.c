@@ -39,6 +39,13 @@
  * --rsa-cert/--rsa-key: DHE suites are signed with RSA); "bodydrip" drips
  * the same security.txt with a Content-Length instead (a reader needs no
  * parsing for it: the tests' measure of what the segments alone cost).
+ *
+ * The TLS policy scan's cases (issue 17): "scanstall" and "scangarbage"
+ * serve a ClientHello that offers ALPN http/1.1 (the web stage's) as
+ * "control" does, and any other (the scan's handshakes offer no ALPN)
+ * with silence until the peer gives up, or with garbage: a server that
+ * accepts one handshake and stalls on the next, or answers every version
+ * the scan asks with garbage.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -135,13 +142,15 @@ enum hcase {
 	HC_BIGDH,		/* TLS 1.2, DHE only, a 10000-bit group */
 	HC_BODYDRIP,		/* sectxtdrip's body with a Content-Length */
 	HC_DRIPSMALL,		/* drip, a quarter as long */
+	HC_SCANSTALL,		/* the web stage's hello served, others stalled */
+	HC_SCANGARBAGE,		/* ... others answered with garbage */
 	HC_COUNT,
 };
 
 static const char *const case_names[HC_COUNT] = {
 	"control", "silent", "trickle", "bigheaders", "endless", "tlsgarbage",
 	"midhandshake", "reset", "redirect", "gzipbomb", "drip", "sectxtdrip",
-	"bigdh", "bodydrip", "dripsmall",
+	"bigdh", "bodydrip", "dripsmall", "scanstall", "scangarbage",
 };
 
 enum scase {
@@ -591,6 +600,48 @@ read_cb(struct bufferevent *bev, void *arg)
 		answer(c);
 }
 
+static void tls_start(struct conn *c);
+static void raw_cb(evutil_socket_t fd, short what, void *arg);
+
+/* The ALPN protocol name http/1.1 as it appears in a ClientHello (RFC
+ * 7301 3.1: a length byte, then the name). */
+static const char alpn_http11[] = "\x08http/1.1";
+
+/* scanstall, scangarbage: the first bytes of the ClientHello, peeked
+ * (left in the socket for OpenSSL); the web stage's hello is served. */
+static void
+scan_peek_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	char buf[4096];
+	ssize_t n;
+
+	(void)what;
+	n = recv(fd, buf, sizeof(buf), MSG_PEEK);
+	if (n <= 0) {
+		conn_free(c);
+		return;
+	}
+	event_free(c->rawev);
+	c->rawev = NULL;
+	if (memmem(buf, (size_t)n, alpn_http11, sizeof(alpn_http11) - 1) !=
+	    NULL) {
+		c->hc = HC_CONTROL;	/* served as the control site */
+		tls_start(c);
+		return;
+	}
+	if (c->hc == HC_SCANSTALL) {
+		/* read and never answered, freed at the peer's EOF */
+		c->hc = HC_COUNT;
+		c->rawev = event_new(base, fd, EV_READ | EV_PERSIST, raw_cb, c);
+	} else {
+		c->hc = HC_TLSGARBAGE;
+		c->rawev = event_new(base, fd, EV_READ, raw_cb, c);
+	}
+	event_add(c->rawev, NULL);
+	raw_cb(fd, EV_READ, c);
+}
+
 /* Raw (pre-TLS) cases: silent, garbage, mid-handshake close. */
 static void
 raw_cb(evutil_socket_t fd, short what, void *arg)
@@ -651,6 +702,24 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		event_add(c->rawev, NULL);
 		return;
 	}
+	if (c->hc == HC_SCANSTALL || c->hc == HC_SCANGARBAGE) {
+		if (c->tls) {
+			c->rawev = event_new(base, fd, EV_READ, scan_peek_cb,
+			    c);
+			event_add(c->rawev, NULL);
+			return;
+		}
+		c->hc = HC_CONTROL;	/* port 80 as the control site's */
+	}
+	tls_start(c);
+}
+
+/* The case's server: TLS (port 443) or plain (80) on c->fd. */
+static void
+tls_start(struct conn *c)
+{
+	evutil_socket_t fd = c->fd;
+
 	if (c->tls) {
 		SSL *ssl = SSL_new(c->hc == HC_BIGDH ? dh_ctx : ssl_ctx);
 

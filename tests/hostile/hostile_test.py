@@ -5,9 +5,9 @@ Run inside a testbed namespace (scripts/testbed run WORLD -- ...):
 
     hostile_test.py BUILD_DIR [PART...]
 
-PART is any of cases, rss, cpu, blocked, mail (default: all).
+PART is any of cases, rss, cpu, blocked, mail, tlspolicy (default: all).
 
-Adds the hostile addresses (203.0.113.200-215, 220-227 and .253, documentation
+Adds the hostile addresses (203.0.113.200-217, 220-227 and .253, documentation
 space above every world network) to the namespace's loopback, makes a CA,
 a leaf for *.hostile.test and a gzip bomb, starts tests/hostile/hostile.c,
 and crawls, with --resolver pointing straight at its DNS responder:
@@ -37,7 +37,12 @@ and crawls, with --resolver pointing straight at its DNS responder:
   crawled at once (--probes dns,mail) with a well-behaved SMTP control
   domain between them: each case's mx_starttls and mail_error, its
   mail_ms within the bound that ends it (crawler/mail/smtpprobe.h), the
-  crawl within the longest such bound, and every control measured exactly.
+  crawl within the longest such bound, and every control measured exactly;
+- tlspolicy: the TLS policy scan (issue 17) against a server that serves
+  the web stage's handshake and then stalls on the scan's, and one that
+  answers the scan's with garbage: the web columns exact, the scan ended
+  early with its reason and its facts null, within one scan timeout, the
+  controls between them scanned completely.
 """
 
 import json
@@ -54,7 +59,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 
 from tap import Tap  # noqa: E402
 
-ADDRS = (["203.0.113.%d" % i for i in range(200, 216)] +
+ADDRS = (["203.0.113.%d" % i for i in range(200, 218)] +
          ["203.0.113.%d" % i for i in range(220, 228)] + ["203.0.113.253"])
 DNS = "203.0.113.253"
 SMALL, SCALE = 60, 600    # hostile domains of the two RSS crawls
@@ -153,7 +158,31 @@ CPU_CASES = {
 # same body chunked by 8 bytes with a 16-byte chunk extension (29 bytes sent
 # per 8).
 SEGMENTS = {"drip": 65000, "dripsmall": 16250, "sectxtdrip": 43500, "bodydrip": 12000}
-PARTS = ["cases", "cpu", "blocked", "rss", "mail"]
+PARTS = ["cases", "cpu", "blocked", "rss", "mail", "tlspolicy"]
+# tlspolicy (issue 17): the TLS policy scan against a server that serves
+# the web stage's handshake and stalls on the scan's (scanstall), or
+# answers the scan's with garbage (scangarbage), each between control
+# sites: the web columns exact, the scan ended early with its reason, its
+# facts null (not measured), within one scan timeout; the controls' scan
+# complete (hostile.c's ssl_ctx: OpenSSL's defaults, TLS 1.2 and 1.3).
+TLSPOL_CASES = {
+    "scanstall": ({"tls_status": "ok", "tls_version": "TLSv1.3", "http_status": 200,
+                   "tls_scan_status": "ended_early", "tls_scan_handshakes": 1,
+                   "tls_versions": None, "tls_min_version": None,
+                   "tls_weak_ciphers": None, "tls_ncsc_class": None},
+                  r"^tlspolicy: TLSv1\.\d probe: timeout"),
+    "scangarbage": ({"tls_status": "ok", "tls_version": "TLSv1.3", "http_status": 200,
+                     "tls_scan_status": "ended_early", "tls_scan_handshakes": 1,
+                     "tls_versions": None, "tls_min_version": None,
+                     "tls_weak_ciphers": None, "tls_ncsc_class": None},
+                    r"^tlspolicy: TLSv1\.\d probe: error"),
+}
+TLSPOL_CONTROL = dict(CONTROL, tls_scan_status="complete",
+                      tls_versions="TLSv1.2,TLSv1.3", tls_min_version="TLSv1.2",
+                      tls_weak_ciphers="", tls_kex_weak=False,
+                      tls_ncsc_class="sufficient")
+# tlscan.h's TLSSCAN_TIMEOUT_MS: the one bound a stalling server costs.
+TLSPOL_STALL_S = 5
 
 
 # mail: the SMTP probe's bounds, read from the crawler's headers so the
@@ -475,6 +504,28 @@ def part_mail(tap, bdir, d):
                % (i, row.get("mail_ms"), SMTP_QUICK_MS))
 
 
+def part_tlspolicy(tap, bdir, d):
+    names = []
+    for i, c in enumerate(TLSPOL_CASES):
+        names += ["%s.hostile.test" % c, "control-%d.hostile.test" % i]
+    r, el, _, rows = crawl(bdir, d, names, "tlspolicy", probes="dns,tls,http,tlspolicy")
+    tap.eq(r.returncode, 0, "tlspolicy crawl exits 0")
+    if r.returncode != 0:
+        tap.diag(r.stderr[-2000:])
+    tap.ok(el <= CRAWL_BOUND_S + TLSPOL_STALL_S,
+           "tlspolicy crawl ends in %.1f s (bound %d s)" % (el, CRAWL_BOUND_S + TLSPOL_STALL_S))
+    tap.eq(len(rows), len(names), "tlspolicy crawl: one row per domain")
+    by = {x["domain"]: x for x in rows}
+    for c, (want, err) in TLSPOL_CASES.items():
+        check_rows(tap, by, "%s.hostile.test" % c, want, err)
+        row = by.get("%s.hostile.test" % c, {})
+        tap.ok((row.get("tls_ms") or 0) < TLSPOL_STALL_S * 1000,
+               "%s: the web stage's handshake not held by the scan (%s ms)"
+               % (c, row.get("tls_ms")))
+    for i, _ in enumerate(TLSPOL_CASES):
+        check_rows(tap, by, "control-%d.hostile.test" % i, TLSPOL_CONTROL, None)
+
+
 def main():
     if len(sys.argv) < 2 or any(p not in PARTS for p in sys.argv[2:]):
         print(__doc__, file=sys.stderr)
@@ -546,6 +597,8 @@ def main():
                     name = "control-%d (crawl %d): %s" % (i, gi, col)
                     tap.eq(row.get(col), v, name)
 
+        if "tlspolicy" in parts:
+            part_tlspolicy(tap, bdir, d)
         if "mail" in parts:
             part_mail(tap, bdir, d)
         if "cpu" in parts:
