@@ -15,6 +15,13 @@
  *                WEB_SECTXT_MAX_REDIRECTS, a connection each) and then
  *                the legacy /security.txt (RFC 9116 3)
  *   STEP_HTTP80  80: GET / (http_redirects_https)
+ *   STEP_V6ROOT  443 of the probed host's first IPv6 address, ALPN
+ *                http/1.1: GET / (ipv6_web_reachable, ipv6_web_same),
+ *                when the steps above probed its IPv4 address
+ *   STEP_ADDRS   443 of each other web address of the probed host, up to
+ *                WEB_MAX_ADDRS_TESTED in all: TCP connect and TLS
+ *                handshake, nothing sent (web_addrs_tested,
+ *                web_addrs_reachable)
  *
  * Every request says Connection: close and every connection is closed
  * after the response head (and, for security.txt, its body up to
@@ -68,6 +75,7 @@
 #include "tls.h"
 #include "util.h"
 #include "webprobe.h"
+#include "webview.h"
 
 /* First size of a response buffer; it doubles up to the step's cap. */
 #define WEB_BUF_INITIAL 4096
@@ -91,6 +99,8 @@ enum web_step {
 	STEP_ROOT,
 	STEP_SECTXT,
 	STEP_HTTP80,
+	STEP_V6ROOT,
+	STEP_ADDRS,
 	STEP_END,
 };
 
@@ -135,6 +145,14 @@ struct web {
 	char sectxt_path[HEADERS_SECTXT_MAX_PATH + 1];	/* STEP_SECTXT's */
 	int sectxt_hops;		/* redirects followed for this path */
 	bool sectxt_legacy;		/* asking /security.txt */
+	/* IPv6 and every address (docs/web.md, "IPv6 and every address") */
+	struct netaddr main_na;		/* the address of STEP_TLS .. HTTP80 */
+	struct web_view root_view;	/* GET / on main_na, when it came */
+	bool have_root_view;
+	bool v6_done;			/* ipv6_web_reachable recorded */
+	unsigned addr_next;		/* STEP_ADDRS: next of facts.web_all */
+	int32_t addrs_tested, addrs_reachable;
+	bool http_ms_set;
 };
 
 static void step_begin(struct web *w);
@@ -261,6 +279,10 @@ step_name(enum web_step s)
 		return "security.txt";
 	case STEP_HTTP80:
 		return "http";
+	case STEP_V6ROOT:
+		return "https over ipv6";
+	case STEP_ADDRS:
+		return "web address";
 	case STEP_END:
 		break;
 	}
@@ -311,6 +333,55 @@ set_ms(struct web *w, enum schema_col col, uint64_t since)
 	row_set_i32(row_of(w), col, ms > INT32_MAX ? INT32_MAX : (int32_t)ms);
 }
 
+/* http_ms, once: from the first HTTP request to the end of STEP_HTTP80
+ * (the IPv6 and address steps after it are not part of it). */
+static void
+http_ms_record(struct web *w)
+{
+	if (w->http_ms_set)
+		return;
+	w->http_ms_set = true;
+	if (w->t_http != 0 && (probes(w) & PROBE_HTTP))
+		set_ms(w, SCHEMA_COL_HTTP_MS, w->t_http);
+}
+
+/* ipv6_web_reachable and ipv6_web_same are measured: tls and http
+ * probes on, and the probed host has an AAAA (docs/web.md). */
+static bool
+v6_wanted(const struct web *w)
+{
+	return (probes(w) & PROBE_TLS) && (probes(w) & PROBE_HTTP) &&
+	    w->job->facts.have_web[NETADDR_V6];
+}
+
+/* ipv6_web_reachable, and ipv6_web_same against GET / on main_na when
+ * both answered.  resp: the IPv6 side's response, NULL when none came. */
+static void
+record_v6(struct web *w, const struct http_response *resp)
+{
+	struct web_view v;
+
+	w->v6_done = true;
+	row_set_bool(row_of(w), SCHEMA_COL_IPV6_WEB_REACHABLE, resp != NULL);
+	if (resp == NULL || !w->have_root_view)
+		return;
+	web_view_of(resp, w->job->domain, &v);
+	row_set_bool(row_of(w), SCHEMA_COL_IPV6_WEB_SAME,
+	    web_view_same(&w->root_view, &v));
+}
+
+/* web_addrs_tested and web_addrs_reachable: with the tls probe, once an
+ * address was tried. */
+static void
+addrs_record(struct web *w)
+{
+	if (!(probes(w) & PROBE_TLS) || w->addrs_tested == 0)
+		return;
+	row_set_i32(row_of(w), SCHEMA_COL_WEB_ADDRS_TESTED, w->addrs_tested);
+	row_set_i32(row_of(w), SCHEMA_COL_WEB_ADDRS_REACHABLE,
+	    w->addrs_reachable);
+}
+
 static void
 stage_end(struct web *w)
 {
@@ -320,8 +391,15 @@ stage_end(struct web *w)
 	conncap_release(w->ctx->cap, &w->slot);
 	tls_resume_clear(&w->resume);
 	w->step = STEP_END;
-	if (w->t_http != 0 && (probes(w) & PROBE_HTTP))
-		set_ms(w, SCHEMA_COL_HTTP_MS, w->t_http);
+	http_ms_record(w);
+	/* An IPv6-only host: its first IPv6 address was the main one, and
+	 * its steps were the IPv6 probe (no request sent twice). */
+	if (!w->v6_done && v6_wanted(w) && w->main_na.af == NETADDR_V6) {
+		w->v6_done = true;
+		row_set_bool(row_of(w), SCHEMA_COL_IPV6_WEB_REACHABLE,
+		    w->tls_ok && w->have_root_view);
+	}
+	addrs_record(w);
 	j->stage_done(j);	/* may free j */
 }
 
@@ -339,7 +417,11 @@ step_failed(struct web *w, const char *tls_status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	note(w, "%s: %s", step_name(w->step), buf);
+	/* an extra address's failure is its count, not the row's error */
+	if (w->step != STEP_ADDRS)
+		note(w, "%s: %s", step_name(w->step), buf);
+	if (w->step == STEP_V6ROOT)
+		record_v6(w, NULL);
 	if (w->step == STEP_TLS && !w->tls_ok) {
 		if (probes(w) & PROBE_TLS) {
 			row_set_str(row_of(w), SCHEMA_COL_TLS_STATUS,
@@ -357,12 +439,68 @@ step_failed(struct web *w, const char *tls_status, const char *fmt, ...)
 	step_next(w);
 }
 
-/* Move on to the step after the current one. */
+/* Quiet: an address the blocklist or the opt-out list forbids (the
+ * extra addresses are skipped, not noted; the main one was checked). */
+static bool
+addr_forbidden(const struct web *w, const struct netaddr *a)
+{
+	return blocklist_reason(w->ctx->bl, a) != NULL ||
+	    (w->ctx->optout != NULL && optout_has_addr(w->ctx->optout, a));
+}
+
+/* The next steps talk to a: give back the slot of the address before
+ * (conncap: one connection at a time per address, asked again). */
+static void
+addr_switch(struct web *w, const struct netaddr *a)
+{
+	conncap_release(w->ctx->cap, &w->slot);
+	w->na = *a;
+	w->addrlen = (socklen_t)netaddr_to_sockaddr(&w->na, 0, &w->addr);
+}
+
+/* STEP_V6ROOT: wanted for a dual-stack host whose main address was IPv4. */
+static bool
+v6_pick(struct web *w)
+{
+	const struct job_facts *f = &w->job->facts;
+
+	if (!v6_wanted(w) || w->main_na.af == NETADDR_V6 ||
+	    addr_forbidden(w, &f->web[NETADDR_V6]))
+		return false;
+	addr_switch(w, &f->web[NETADDR_V6]);
+	return true;
+}
+
+/* STEP_ADDRS: the next web address not tried yet, within the bound. */
+static bool
+addrs_pick(struct web *w)
+{
+	const struct job_facts *f = &w->job->facts;
+
+	if (!(probes(w) & PROBE_TLS))
+		return false;
+	while (w->addr_next < f->nweb_all &&
+	    w->addrs_tested < WEB_MAX_ADDRS_TESTED) {
+		const struct netaddr *a = &f->web_all[w->addr_next++];
+
+		if (netaddr_equal(a, &w->main_na) || (w->v6_done &&
+		    netaddr_equal(a, &f->web[NETADDR_V6])) ||
+		    addr_forbidden(w, a))
+			continue;
+		addr_switch(w, a);
+		return true;
+	}
+	return false;
+}
+
+/* Move on to the step after the current one (STEP_ADDRS: to the next
+ * address, until none is left). */
 static void
 step_next(struct web *w)
 {
 	for (;;) {
-		w->step++;
+		if (w->step != STEP_ADDRS)
+			w->step++;
 		switch (w->step) {
 		case STEP_ROOT:
 			if (!(probes(w) & PROBE_HTTP) || !w->tls_ok ||
@@ -380,6 +518,17 @@ step_next(struct web *w)
 		case STEP_HTTP80:
 			if (!(probes(w) & PROBE_HTTP))
 				continue;
+			break;
+		case STEP_V6ROOT:
+			http_ms_record(w);
+			if (!v6_pick(w))
+				continue;
+			break;
+		case STEP_ADDRS:
+			if (!addrs_pick(w)) {
+				stage_end(w);
+				return;
+			}
 			break;
 		case STEP_TLS:
 		case STEP_END:
@@ -418,71 +567,49 @@ step_read_cap(const struct web *w)
 	    HTTP_MAX_HEAD;
 }
 
-/* csp_grade and csp_failures of the combined CSP value (cspgrade.h);
- * the listed domain is the site whose hosts default-src may name. */
-static void
-record_csp_grade(struct web *w, const char *csp)
-{
-	unsigned f = csp_grade_failures(csp, strlen(csp), w->job->domain);
-	char names[CSP_GRADE_NAMES_MAX];
-
-	csp_grade_names(f, names, sizeof(names));
-	row_set_str(row_of(w), SCHEMA_COL_CSP_GRADE, csp_grade_str(f));
-	row_set_str(row_of(w), SCHEMA_COL_CSP_FAILURES, names);
-}
-
+/* The http columns of GET / (webview.h); the view is kept for
+ * ipv6_web_same. */
 static void
 record_root(struct web *w)
 {
 	struct row *r = row_of(w);
-	struct http_response *h = &w->resp;
-	const char *v;
-	size_t vlen;
-	struct hsts hs;
-	struct csp cs;
-	const char *rp;
-	char *join = xmalloc(HTTP_MAX_HEAD + 1);
+	struct web_view *v = &w->root_view;
+	char names[CSP_GRADE_NAMES_MAX];
 
-	row_set_i32(r, SCHEMA_COL_HTTP_STATUS, h->status);
-	/* Only the first Strict-Transport-Security counts (RFC 6797 8.1). */
-	if (!http_response_first(h, "strict-transport-security", &v, &vlen))
-		v = NULL;
-	headers_hsts_parse(v, vlen, &hs);
-	if (v != NULL && !hs.valid)
+	web_view_of(&w->resp, w->job->domain, v);
+	w->have_root_view = true;
+	row_set_i32(r, SCHEMA_COL_HTTP_STATUS, v->status);
+	if (v->hsts_present && !v->hsts_valid)
 		note(w, "https: Strict-Transport-Security malformed");
-	row_set_bool(r, SCHEMA_COL_HSTS, hs.valid && hs.max_age > 0);
-	if (hs.valid) {
-		row_set_i64(r, SCHEMA_COL_HSTS_MAX_AGE, hs.max_age);
+	row_set_bool(r, SCHEMA_COL_HSTS, v->hsts_valid && v->hsts_max_age > 0);
+	if (v->hsts_valid) {
+		row_set_i64(r, SCHEMA_COL_HSTS_MAX_AGE, v->hsts_max_age);
 		row_set_bool(r, SCHEMA_COL_HSTS_INCLUDE_SUBDOMAINS,
-		    hs.include_subdomains);
-		row_set_bool(r, SCHEMA_COL_HSTS_PRELOAD, hs.preload);
+		    v->hsts_include_subdomains);
+		row_set_bool(r, SCHEMA_COL_HSTS_PRELOAD, v->hsts_preload);
 	}
-	if (http_response_join(h, "content-security-policy", join,
-	    HTTP_MAX_HEAD + 1) > 0) {
-		headers_csp_parse(join, strlen(join), &cs);
-		row_set_bool(r, SCHEMA_COL_CSP, true);
+	row_set_bool(r, SCHEMA_COL_CSP, v->csp);
+	if (v->csp) {
 		row_set_bool(r, SCHEMA_COL_CSP_FRAME_ANCESTORS,
-		    cs.frame_ancestors);
-		row_set_bool(r, SCHEMA_COL_CSP_UNSAFE_INLINE, cs.unsafe_inline);
-		record_csp_grade(w, join);
+		    v->csp_frame_ancestors);
+		row_set_bool(r, SCHEMA_COL_CSP_UNSAFE_INLINE,
+		    v->csp_unsafe_inline);
+		/* the listed domain is the site whose hosts default-src
+		 * may name (cspgrade.h) */
+		csp_grade_names(v->csp_failures, names, sizeof(names));
+		row_set_str(r, SCHEMA_COL_CSP_GRADE,
+		    csp_grade_str(v->csp_failures));
+		row_set_str(r, SCHEMA_COL_CSP_FAILURES, names);
 	} else {
-		row_set_bool(r, SCHEMA_COL_CSP, false);
 		row_set_str(r, SCHEMA_COL_CSP_GRADE, "absent");
 	}
-	row_set_str(r, SCHEMA_COL_X_FRAME_OPTIONS,
-	    http_response_join(h, "x-frame-options", join, HTTP_MAX_HEAD + 1) ?
-	    headers_xfo(join, strlen(join)) : "absent");
+	row_set_str(r, SCHEMA_COL_X_FRAME_OPTIONS, v->x_frame_options);
 	row_set_bool(r, SCHEMA_COL_X_CONTENT_TYPE_OPTIONS,
-	    http_response_join(h, "x-content-type-options", join,
-	    HTTP_MAX_HEAD + 1) ? headers_xcto_nosniff(join, strlen(join)) :
-	    false);
-	rp = http_response_join(h, "referrer-policy", join, HTTP_MAX_HEAD + 1) ?
-	    headers_referrer_policy(join, strlen(join)) : "absent";
-	row_set_str(r, SCHEMA_COL_REFERRER_POLICY, rp);
-	row_set_str(r, SCHEMA_COL_REFERRER_POLICY_GRADE, referrer_grade(rp));
-	row_set_bool(r, SCHEMA_COL_PERMISSIONS_POLICY,
-	    http_response_first(h, "permissions-policy", &v, &vlen));
-	free(join);
+	    v->x_content_type_options);
+	row_set_str(r, SCHEMA_COL_REFERRER_POLICY, v->referrer_policy);
+	row_set_str(r, SCHEMA_COL_REFERRER_POLICY_GRADE,
+	    referrer_grade(v->referrer_policy));
+	row_set_bool(r, SCHEMA_COL_PERMISSIONS_POLICY, v->permissions_policy);
 }
 
 static void
@@ -620,7 +747,11 @@ response_done(struct web *w)
 	case STEP_HTTP80:
 		record_http80(w);
 		break;
+	case STEP_V6ROOT:
+		record_v6(w, &w->resp);
+		break;
 	case STEP_SECTXT:
+	case STEP_ADDRS:
 	case STEP_END:
 		break;
 	}
@@ -729,7 +860,17 @@ static void
 session_arrived(void *arg)
 {
 	struct web *w = arg;
+	struct job_facts *f = &w->job->facts;
 
+	/* tls_0rtt: the first TLS 1.3 ticket (of the first address's
+	 * server) says whether it takes early data (RFC 8446 4.6.1). */
+	if (!f->web_early_known && w->resume.sess != NULL &&
+	    SSL_SESSION_get_protocol_version(w->resume.sess) ==
+	    TLS1_3_VERSION) {
+		f->web_early_known = true;
+		f->web_early_data =
+		    SSL_SESSION_get_max_early_data(w->resume.sess) > 0;
+	}
 	if (w->state == WEB_TICKET)
 		loop_timer_start(w->timer, 0);
 }
@@ -788,12 +929,26 @@ handshake_done(struct web *w)
 
 	if (SSL_session_reused(ssl))
 		w->ctx->resumed++;
+	if (w->step == STEP_TLS || w->step == STEP_V6ROOT ||
+	    w->step == STEP_ADDRS)
+		w->addrs_reachable++;
+	if (w->step == STEP_ADDRS) {
+		/* reachability only: nothing is sent */
+		conn_close(w);
+		step_next(w);
+		return;
+	}
 	if (w->step == STEP_TLS) {
 		w->tls_ok = true;
 		/* for the tlspolicy stage: it scans this address and name */
 		w->job->facts.web_tls_ok = true;
 		w->job->facts.web_tls_addr = w->na;
 		w->job->facts.web_tls_version = SSL_version(ssl);
+		if (SSL_version(ssl) < TLS1_3_VERSION) {
+			/* no TLS 1.3, no 0-RTT: tls_0rtt false */
+			w->job->facts.web_early_known = true;
+			w->job->facts.web_early_data = false;
+		}
 		if (probes(w) & PROBE_TLS) {
 			tls_record(w->ctx->tls, ssl, w->host, row_of(w));
 			/* DANE for the web host: its secure TLSA RRset
@@ -805,7 +960,7 @@ handshake_done(struct web *w)
 		}
 		if (!(probes(w) & PROBE_HTTP)) {
 			conn_close(w);
-			stage_end(w);
+			step_next(w);	/* the other addresses, then the end */
 			return;
 		}
 		if (tls_is_h2(ssl)) {
@@ -985,6 +1140,9 @@ connect_start(struct web *w)
 	w->fd = fd;
 	w->tls_conn = w->step != STEP_HTTP80;
 	w->ctx->connects++;
+	if (w->step == STEP_TLS || w->step == STEP_V6ROOT ||
+	    w->step == STEP_ADDRS)
+		w->addrs_tested++;
 	w->state = WEB_CONNECTING;
 	if (w->step == STEP_TLS)
 		w->t_tls = loop_now_us(w->job->crawl->loop);
@@ -1090,6 +1248,7 @@ pick_addr(struct web *w)
 	if (!f->have_web[af])
 		return false;
 	w->na = f->web[af];
+	w->main_na = w->na;
 	w->addrlen = (socklen_t)netaddr_to_sockaddr(&w->na, 0, &w->addr);
 	return true;
 }
@@ -1149,6 +1308,10 @@ webprobe_abort(struct job *j)
 		if (w->t_tls != 0)
 			set_ms(w, SCHEMA_COL_TLS_MS, w->t_tls);
 	}
+	/* the addresses tried so far (one cut in its handshake: tested,
+	 * not reachable); ipv6_web_* stay null unless already recorded */
+	if (w->step != STEP_END)
+		addrs_record(w);
 	conn_close(w);
 	conncap_release(w->ctx->cap, &w->slot);
 }

@@ -43,6 +43,12 @@ struct web_ctx;
 					 * security.txt location (RFC 9116 3
 					 * asks us to follow them); a
 					 * connection each, so few */
+#define WEB_MAX_ADDRS_TESTED 8		/* web addresses of the probed host
+					 * tried for reachability, the main
+					 * and the IPv6 one included: sites
+					 * publish one to four per family, a
+					 * CDN up to eight; a handshake each
+					 * (web_addrs_tested) */
 #define WEB_READ_CHUNK 16384		/* bytes libevent buffers ahead */
 #define WEB_MAX_REQUEST 4096		/* our request line and fields */
 

@@ -45,6 +45,8 @@ in a network without mail hosts or an nshost.
 
 import ipaddress
 
+import webv6
+
 ROOT_V4, ROOT_V6 = "192.0.2.1", "2001:db8::1"
 TLD_V4, TLD_V6 = "192.0.2.2", "2001:db8::2"
 LEAF_V4, LEAF_V6 = "192.0.2.3", "2001:db8::3"
@@ -172,6 +174,9 @@ class DomainPlan:
                 self.web_v6 = _host(pnet["v6"], 1) if self.served else None
                 self.web_slot = 1
                 self.probed_host = self.web_host if self.served else d.name
+        # Every A and AAAA of the web host, and where nothing listens
+        # (v6web=, the web world's webv6 section: scripts/tb/webv6.py).
+        self.web_v4_all, self.web_v6_all, self.web_dead = webv6.addresses(d, self, net)
         # The glue the parent publishes for in-bailiwick NS hosts (v4, v6), by
         # how the delegation is lame; None: no glue (lame=noglue).
         lame = d.get("lame")

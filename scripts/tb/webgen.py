@@ -35,6 +35,7 @@ import time
 import headertruth
 import hststruth
 import plan as planmod
+import webv6
 
 DAY = 86400
 
@@ -427,7 +428,7 @@ def truth(world, plan, T):
         row.update(sectxt_truth(d["sectxt"]))
         # not a column: what crawl-*'s TLS resumption count expects
         row["sectxt_requests"] = SECTXT_REQUESTS[d["sectxt"]]
-    return out
+    return webv6.truth(world, plan, out, planmod.WEB_SLOTS)
 
 
 # --- generation ------------------------------------------------------------------
@@ -646,7 +647,7 @@ class Gen:
 # with OCSP stapling has a block and certificate of its own.
 UNIT_MAX = 50
 PROFILE_KEYS = ("tls", "key", "ocsp", "hsts", "csp", "xfo", "xcto", "referrer", "permissions",
-                "sectxt", "http80")
+                "sectxt", "http80", "v6web")
 
 
 class Unit:
@@ -768,9 +769,10 @@ def nginx_conf(g, plan, units, state, nnames):
                                   for i in range(0, len(u.server_names()), 6))
         what = d.name if len(u.members) == 1 else "%s and %d more" % (d.name, len(u.members) - 1)
         if tlsver:
+            block = len(L)
             L.append("server {  # %s: tls=%s key=%s tlsver=%s ocsp=%s" %
                      (what, d["tls"], d["key"], d["tlsver"], d["ocsp"]))
-            L += listen_lines(p.web_v4, p.web_v6, 443, tls_params(tlsver))
+            L += webv6.listen(p, d, 443, tls_params(tlsver))
             L.append("    server_name %s;" % names)
             L.append("    include %s/tls-%s.conf;" % (web, tlsver))
             L.append("    ssl_certificate %s/certs/%s.pem;" % (web, u.name))
@@ -803,9 +805,10 @@ def nginx_conf(g, plan, units, state, nnames):
                     L.append("    }")
             L.append("    location / { return 404; }")
             L.append("}")
+            L += webv6.other_block(d, p, L[block:], tls_params(tlsver))
         if has80:
             L.append("server {  # %s: http80=%s" % (what, d["http80"]))
-            L += listen_lines(p.web_v4, p.web_v6, 80)
+            L += webv6.listen(p, d, 80, "")
             L.append("    server_name %s;" % names)
             if d["http80"] == "redirect":
                 L.append("    return 301 https://$host$request_uri;")
@@ -867,7 +870,8 @@ def generate(world, plan, state, T):
         sites[d.name] = {"host": p.probed_host, "v4": p.web_v4, "v6": p.web_v6,
                          "slot": p.web_slot, "tls": u is not None and tlsver is not None,
                          "http80": u is not None and has80,
-                         "cert": u.name if u is not None and tlsver is not None else None}
+                         "cert": u.name if u is not None and tlsver is not None else None,
+                         "v4_all": p.web_v4_all, "v6_all": p.web_v6_all}
         body = sectxt_body(d, p.probed_host, T) if u is not None else None
         if body is not None:
             for name in (d.name, "www." + d.name):

@@ -109,6 +109,10 @@ DOMAIN_KEYS = {
     "v4":        (YESNO, "yes", "web host has an A record"),
     "v6":        (YESNO, "yes", "web host has an AAAA record"),
     "net":       (_text, None, "hosting network (a network line) of the web host"),
+    "v6web":     (_choice("same", "dead", "other", "multi"), "same",
+                  "the IPv6 side of a dual-stack web host (scripts/tb/webv6.py): the same "
+                  "server, an AAAA where nothing listens, a server with other headers, or "
+                  "a second A and a dead second AAAA"),
     # DNSSEC
     "sign":      (_choice(*SIGN_ALGS), "13", "zone signing algorithm, or none"),
     "denial":    (_choice("nsec", "nsec3"), "nsec", "authenticated denial type"),

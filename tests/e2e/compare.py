@@ -14,7 +14,8 @@ CRAWL_LOG (with the http group): the crawl's stderr, whose web summary
 must count one resumed TLS session for every HTTPS request after a
 domain's first handshake on a server that gives tickets (the testbed's
 TLS 1.3 servers do, its TLS 1.2-only ones do not): GET / when the first
-connection chose h2, and security.txt.
+connection chose h2, security.txt, the IPv6 GET and the other web
+addresses' handshakes (the truth's v6_resumed).
 
 --probes: the crawl's probes; adds the invariants of
 tests/realzone/invariants.py (a stage attempted has a status; a status is
@@ -79,7 +80,11 @@ GROUPS = {
              "x_frame_options", "x_content_type_options", "referrer_policy",
              "referrer_policy_grade", "permissions_policy",
              "http_redirects_https", "security_txt", "security_txt_location",
-             "security_txt_signed", "security_txt_expires_far", "hsts_preloaded"],
+             "security_txt_signed", "security_txt_expires_far", "hsts_preloaded",
+             # webv6 (issue 17 point 2; scripts/tb/webv6.py): the IPv6 GET
+             # and every web address's handshake
+             "ipv6_web_reachable", "ipv6_web_same", "web_addrs_tested",
+             "web_addrs_reachable"],
 }
 
 
@@ -191,6 +196,9 @@ def main():
                 # GET / on a connection of its own after h2, and every
                 # request of the security.txt walk (RFC 9116 3)
                 want += (1 if t.get("tls_alpn") == "h2" else 0) + t.get("sectxt_requests", 1)
+                # the IPv6 GET and the other addresses' handshakes on the
+                # same server (scripts/tb/webv6.py)
+                want += t.get("v6_resumed", 0)
         with open(sys.argv[4]) as f:
             m = re.search(r"TLS resumed (\d+)", f.read())
         tap.eq(int(m.group(1)) if m else None, want,

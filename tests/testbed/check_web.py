@@ -16,8 +16,16 @@ is measured with independent tools inside the namespace and compared:
 Addresses come from the truth's web_ipv4/web_ipv6 (which check_dns proves
 DNS serves) or, without them, from STATE/web/sites.json; the probed address
 is IPv4 first, IPv6 when the host has no A.  A dual-stack host is measured
-on its other address too, and must give the same answers.  Run inside the
+on its other address too, and must give the same answers, unless its truth
+says the IPv6 side differs (ipv6_web_same false) or is dead.  Run inside the
 namespace.
+
+webv6 (issue 17 point 2, scripts/tb/webv6.py): ipv6_web_reachable is curl
+-6 reaching https://HOST/ at the first IPv6 address; ipv6_web_same the
+IPv4 and IPv6 measurements of the status and the header columns compared;
+web_addrs_tested and web_addrs_reachable every address of sites.json
+(v4_all, v6_all) tried with curl -4/-6 --resolve, a TLS handshake counting
+as reachable.
 """
 
 import calendar
@@ -330,6 +338,47 @@ def redirects_https(resp, host):
     return bool(mt) and mt.group(1).lower().rstrip(".") == host and mt.group(2) in (None, "443")
 
 
+# webv6: the columns ipv6_web_same compares (docs/web.md, "IPv6 and every
+# address"), as the IPv4 side measured them
+SAME_COLUMNS = ("http_status", "hsts", "hsts_max_age", "hsts_include_subdomains",
+                "hsts_preload", "csp", "csp_frame_ancestors", "csp_unsafe_inline",
+                "csp_grade", "csp_failures", "x_frame_options", "x_content_type_options",
+                "referrer_policy", "permissions_policy")
+# WEB_MAX_ADDRS_TESTED of crawler/web/webprobe.h
+MAX_ADDRS_TESTED = 8
+# curl exit codes of no TLS handshake: cannot connect, timed out, TLS
+# connect error (any other code came after the handshake)
+CURL_NO_HANDSHAKE = (7, 28, 35)
+
+
+def handshake(host, addr):
+    """True when a TLS handshake with host at addr completes (curl -4/-6,
+    --resolve, certificate not judged: the crawler's reachability)."""
+    a = "[%s]" % addr if ":" in addr else addr
+    rc, _, _ = sh(["curl", "-6" if ":" in addr else "-4", "-sS", "-k", "--http1.1",
+                   "--max-time", str(TIMEOUT), "-o", "/dev/null", "--ciphers", CLIENT_CIPHERS,
+                   "--resolve", "%s:443:%s" % (host, a), "https://%s/" % host])
+    return rc not in CURL_NO_HANDSHAKE
+
+
+def measure_v6(row, site, m4, m6):
+    """The webv6 columns of a row measured: m4, m6 the IPv4 and IPv6
+    measurements of the probed host (None when it has no such address)."""
+    out = dict.fromkeys(("ipv6_web_reachable", "ipv6_web_same", "web_addrs_tested",
+                         "web_addrs_reachable"))
+    host = row["probed_host"]
+    addrs = (site.get("v4_all") or []) + (site.get("v6_all") or [])
+    addrs = addrs[:MAX_ADDRS_TESTED]
+    if addrs:
+        out["web_addrs_tested"] = len(addrs)
+        out["web_addrs_reachable"] = sum(1 for a in addrs if handshake(host, a))
+    if m6 is not None:
+        out["ipv6_web_reachable"] = m6["http_status"] is not None
+        if m4 is not None and m4["http_status"] is not None and m6["http_status"] is not None:
+            out["ipv6_web_same"] = all(m4[c] == m6[c] for c in SAME_COLUMNS)
+    return out
+
+
 def measure(host, addr, ca, T, site):
     """The web columns of host at addr as openssl s_client and curl see
     them; site: the listed domain (the CSP grade's own hosts)."""
@@ -388,9 +437,21 @@ def run(state, truth, tap):
             jobs.append((row, row["probed_host"], v6, "v6 " + v6))
     with concurrent.futures.ThreadPoolExecutor(4) as ex:
         results = list(ex.map(lambda j: measure(j[1], j[2], ca, T, j[0]["domain"]), jobs))
+    by_dom = {}
     for (row, host, addr, what), m in zip(jobs, results):
+        by_dom.setdefault(row["domain"], {})["v6" if ":" in addr else "v4"] = m
+        if what != "probed" and (row.get("ipv6_web_same") is False or (
+                row.get("ipv6_web_reachable") is False and row.get("tls_status") == "ok")):
+            continue        # webv6: an IPv6 side that differs, checked below
         for col in COLUMNS:
             name = "%s: %s" % (row["domain"], col)
             if what != "probed":
                 name += " (%s)" % what
             tap.eq(m[col], row.get(col, MISSING), name)
+    for row in truth:
+        if "web_addrs_tested" not in row:
+            continue
+        got = by_dom.get(row["domain"], {})
+        v6 = measure_v6(row, sites.get(row["domain"], {}), got.get("v4"), got.get("v6"))
+        for col, v in sorted(v6.items()):
+            tap.eq(v, row[col], "%s: %s (curl -4/-6 per address)" % (row["domain"], col))
