@@ -242,6 +242,11 @@ static const struct metric table[] = {
 	    "hsts_preloaded IS NOT NULL",
 	    "hsts_preloaded IS TRUE",
 	    "crawled without --hsts-preload or the http probe, or no web address" },
+	{ "ipv6_web_reachable", "http", "IPv6 web reachable",
+	    "a TLS handshake and an HTTP response over the web host's first IPv6 address (Internet.nl: web server reachable over IPv6)",
+	    "ipv6_web_reachable IS NOT NULL",
+	    "ipv6_web_reachable IS TRUE",
+	    "no AAAA for the web host, the tls or http probe off, or the IPv6 address blocked" },
 	/* Email */
 	{ "spf_strict", "email", "SPF -all",
 	    "the SPF record ends in -all (fail), also for domains that send no mail",

@@ -260,6 +260,13 @@ static const struct mcase cases[] = {
 	{ "hsts_preloaded", 'K', "tls_status=refused hsts_preloaded=true" },
 	{ "hsts_preloaded", 'N', HTTP "hsts=true hsts_preload=true hsts_preloaded=false" },
 	{ "hsts_preloaded", 'O', HTTP "hsts=true hsts_preload=true" },
+	/* webv6 (issue 17 point 2): a TLS handshake and GET / over IPv6 */
+	{ "ipv6_web_reachable", 'K', HTTP "ipv6_web=true ipv6_web_reachable=true" },
+	{ "ipv6_web_reachable", 'K', "tls_status=refused ipv6_web=true ipv6_web_reachable=true" },
+	{ "ipv6_web_reachable", 'N', HTTP "ipv6_web=true ipv6_web_reachable=false ipv6_web_same=false" },
+	{ "ipv6_web_reachable", 'N', "tls_status=timeout ipv6_web=true ipv6_web_reachable=false" },
+	{ "ipv6_web_reachable", 'O', HTTP "ipv6_web=false" },
+	{ "ipv6_web_reachable", 'O', HTTP "ipv6_web=true" },
 
 	{ "spf_strict", 'K', DNS "spf=fail" },
 	{ "spf_strict", 'N', DNS "spf=softfail" },
@@ -372,7 +379,8 @@ main(void)
 		"x_frame_options", "nosniff", "referrer_policy",
 		"permissions_policy", "http_redirects_https",
 		"security_txt_valid", "caa", "spf_strict", "dmarc_enforced",
-		"mta_sts", "dane_mx", "https_rr", "hsts_preloaded" };
+		"mta_sts", "dane_mx", "https_rr", "hsts_preloaded",
+		"ipv6_web_reachable" };
 	bool all = true;
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (metric_find(required[i]) < 0) {
