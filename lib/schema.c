@@ -127,6 +127,8 @@ static const struct schema_column columns[SCHEMA_COL_COUNT] = {
 	    "tls", "client-initiated renegotiation accepted"),
 	C(SCHEMA_COL_TLS_NCSC_CLASS, "tls_ncsc_class", STRING, false, "tls",
 	    "NCSC-NL TLS guidelines 2.1 class: good, sufficient, phase_out, insufficient"),
+	C(SCHEMA_COL_TLS_0RTT, "tls_0rtt", BOOLEAN, false, "tls",
+	    "the server's TLS 1.3 session ticket allows 0-RTT early data"),
 	C(SCHEMA_COL_HTTP_STATUS, "http_status", INT32, false, "http",
 	    "status code of the first HTTPS response"),
 	C(SCHEMA_COL_HSTS, "hsts", BOOLEAN, false, "http",

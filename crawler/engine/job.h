@@ -134,6 +134,9 @@ struct job_facts {
 	bool web_tls_ok;
 	struct netaddr web_tls_addr;
 	int web_tls_version;		/* TLS1_VERSION .. TLS1_3_VERSION */
+	/* ... and whether its TLS 1.3 session ticket allows early data
+	 * (known: a ticket came, or the handshake was below TLS 1.3) */
+	bool web_early_known, web_early_data;
 };
 
 /* Free what the facts own. */

@@ -168,6 +168,11 @@ answered(const struct tlspol_result *r, void *arg)
 	if (r->ended_early)
 		p->ctx->ended_early++;
 	record(&j->row, r);
+	/* Not the scan's (shared by every name of the address) but this
+	 * domain's web handshake's: its session ticket. */
+	if (j->facts.web_early_known)
+		row_set_bool(&j->row, SCHEMA_COL_TLS_0RTT,
+		    j->facts.web_early_data);
 	conncap_release(p->ctx->cap, &p->slot);
 	j->stage_done(j);		/* may free j */
 }

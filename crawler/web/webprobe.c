@@ -860,7 +860,17 @@ static void
 session_arrived(void *arg)
 {
 	struct web *w = arg;
+	struct job_facts *f = &w->job->facts;
 
+	/* tls_0rtt: the first TLS 1.3 ticket (of the first address's
+	 * server) says whether it takes early data (RFC 8446 4.6.1). */
+	if (!f->web_early_known && w->resume.sess != NULL &&
+	    SSL_SESSION_get_protocol_version(w->resume.sess) ==
+	    TLS1_3_VERSION) {
+		f->web_early_known = true;
+		f->web_early_data =
+		    SSL_SESSION_get_max_early_data(w->resume.sess) > 0;
+	}
 	if (w->state == WEB_TICKET)
 		loop_timer_start(w->timer, 0);
 }
@@ -934,6 +944,11 @@ handshake_done(struct web *w)
 		w->job->facts.web_tls_ok = true;
 		w->job->facts.web_tls_addr = w->na;
 		w->job->facts.web_tls_version = SSL_version(ssl);
+		if (SSL_version(ssl) < TLS1_3_VERSION) {
+			/* no TLS 1.3, no 0-RTT: tls_0rtt false */
+			w->job->facts.web_early_known = true;
+			w->job->facts.web_early_data = false;
+		}
 		if (probes(w) & PROBE_TLS) {
 			tls_record(w->ctx->tls, ssl, w->host, row_of(w));
 			/* DANE for the web host: its secure TLSA RRset
