@@ -9,6 +9,7 @@
  *                 [--by country|sector|organisation]
  *                 [--format csv|json|md] [-o FILE]
  *                 [--verdicts FILE.csv] [--verdicts-parquet FILE.parquet]
+ *                 [--dedupe refuse|keep-first]
  *
  * A tool of its own, not a mode of uptake-stats: uptake-stats counts
  * each metric apart in a streaming engine that never holds a row's
@@ -16,7 +17,7 @@
  * domain at once, and the verdicts are written per domain.
  *
  * Exit status: 0 done; 1 a snapshot or output could not be read or
- * written; 2 usage, a bad profile, exceptions or meta file.
+ * written, or holds duplicate rows (without --dedupe keep-first); 2 usage, a bad profile, exceptions or meta file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,7 @@
 #include "parquet.h"
 #include "profile.h"
 #include "snapshot.h"
+#include "snapshot_dups.h"
 #include "stats.h"
 #include "stats_cli.h"
 #include "stats_int.h"
@@ -82,6 +84,7 @@ usage(FILE *f)
 	    "                     [--by country|sector|organisation]\n"
 	    "                     [--format csv|json|md] [-o FILE]\n"
 	    "                     [--verdicts FILE.csv] [--verdicts-parquet FILE.parquet]\n"
+	    "                     [--dedupe refuse|keep-first]\n"
 	    "  --profile FILE             a mandate profile (data/profiles/NAME.conf); repeatable\n"
 	    "  --exceptions FILE          comply or explain: domain,requirement,justification,until\n"
 	    "  --meta FILE                domain,country,sector[,organisation] labels (as uptake-stats)\n"
@@ -92,6 +95,8 @@ usage(FILE *f)
 	    "  --verdicts FILE.csv        per-domain verdicts as CSV\n"
 	    "  --verdicts-parquet FILE.parquet\n"
 	    "                             per-domain verdicts as Parquet\n"
+	    "  --dedupe refuse|keep-first rows with the same list and input_index: refuse\n"
+	    "                             (the default) or keep the first in part order\n"
 	    "  -h, --help                 this text\n"
 	    "  -V, --version              the version\n"
 	    "Profiles and exceptions: docs/analysis.md; \"meets all\": docs/method.md.\n");
@@ -178,6 +183,7 @@ struct run {
 	FILE *vcsv;
 	struct parquet_writer *vpq;
 	uint64_t rows;
+	const struct snapshot_dups *dups;	/* rows to skip (keep-first) */
 };
 
 /* The group label of a row under r->key into buf. */
@@ -379,8 +385,10 @@ date_take(struct run *r, struct parquet_reader *pr)
 }
 
 static void
-part_read(struct run *r, const char *path)
+part_read(struct run *r, const char *path, size_t part)
 {
+	uint64_t prow = 0;	/* row of the part, across row groups */
+
 	char err[1200];
 	struct parquet_reader *pr = parquet_reader_open(path, err, sizeof(err));
 	bool has[SCHEMA_COL_COUNT], need[SCHEMA_COL_COUNT];
@@ -430,7 +438,10 @@ part_read(struct run *r, const char *path)
 				    path, rg, schema_column_get(c)->name,
 				    cd[c].nrows, nrows);
 		}
-		for (size_t i = 0; i < nrows; i++) {
+		for (size_t i = 0; i < nrows; i++, prow++) {
+			if (r->dups && snapshot_dups_is_dropped(r->dups, part,
+			    prow))
+				continue;
 			for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
 				if (need[c])
 					parquet_column_data_get(&cd[c], i, &row[c]);
@@ -672,6 +683,7 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "verdicts", required_argument, NULL, 'v' },
 		{ "verdicts-parquet", required_argument, NULL, 'q' },
+		{ "dedupe", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -682,6 +694,7 @@ main(int argc, char **argv)
 	size_t npp = 0;
 	bool format_set = false;
 	enum stats_format format = STATS_FORMAT_CSV;
+	enum snapshot_dedupe dedupe = SNAPSHOT_DEDUPE_REFUSE;
 	struct run r;
 	char err[1200];
 	int ch;
@@ -727,6 +740,11 @@ main(int argc, char **argv)
 			break;
 		case 'q':
 			qpath = optarg;
+			break;
+		case 'D':
+			if (snapshot_dedupe_parse(optarg, &dedupe) < 0)
+				fatal(2, "--dedupe: '%s' is not refuse or keep-first",
+				    optarg);
 			break;
 		default:
 			stats_cli_opt_other(ch, "uptake-comply", usage);
@@ -789,14 +807,43 @@ main(int argc, char **argv)
 		    "uptake-comply " UPTAKE_VERSION);
 	}
 
+	/* Every part of every SNAPSHOT, in order: one crawl. */
+	char **all = NULL;
+	size_t nall = 0;
 	for (int a = optind; a < argc; a++) {
 		char **parts;
 		if (snapshot_parts_list(argv[a], &parts, err, sizeof(err)) < 0)
 			fatal(1, "%s", err);
-		for (char **p = parts; *p; p++)
-			part_read(&r, *p);
+		for (char **p = parts; *p; p++) {
+			all = xreallocarray(all, nall + 1, sizeof(*all));
+			all[nall++] = xstrdup(*p);
+		}
 		snapshot_parts_free(parts);
 	}
+	/* The same (list, input_index) twice, as uptake-stats: refused
+	 * unless --dedupe keep-first. */
+	struct snapshot_dups dups;
+	memset(&dups, 0, sizeof(dups));
+	if (snapshot_dups_scan(all, nall, &dups, err, sizeof(err)) < 0)
+		fatal(1, "%s", err);
+	for (size_t i = 0; i < nall; i++)
+		if (dups.error && dups.error[i])
+			fatal(1, "%s", dups.error[i]);
+	if (dups.dropped) {
+		char what[1200];
+		snapshot_dups_describe(&dups, all, what, sizeof(what));
+		if (dedupe == SNAPSHOT_DEDUPE_REFUSE)
+			fatal(1, "%s (--dedupe keep-first keeps the first of each)",
+			    what);
+		log_warn("comply", "--dedupe keep-first: dropped %s", what);
+		r.dups = &dups;
+	}
+	for (size_t i = 0; i < nall; i++)
+		part_read(&r, all[i], i);
+	snapshot_dups_fini(&dups);
+	for (size_t i = 0; i < nall; i++)
+		free(all[i]);
+	free(all);
 	if (exc && r.date[0] == '\0')
 		fatal(1, "--exceptions: the snapshot's metadata has neither %s nor %s, so no exception can be dated",
 		    SNAPSHOT_KEY_VALIDATION_TIME, SNAPSHOT_KEY_CRAWL_START);

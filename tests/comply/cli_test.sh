@@ -57,6 +57,16 @@ check "exceptions on a snapshot without a date" 1 "no exception can be dated" --
 	"$comply" "$work/nodate" --profile "$p" --exceptions "$work/empty-exc.csv"
 check "without exceptions a dateless snapshot is fine" 0 EMPTY -- \
 	"$comply" "$work/nodate" --profile "$p"
+check "the same snapshot twice: duplicates refused" 1 "duplicate rows.*--dedupe keep-first" -- \
+	"$comply" "$work/snap" "$work/snap" --profile "$p"
+check "--dedupe bogus" 2 "--dedupe: 'bogus' is not refuse or keep-first" -- \
+	"$comply" "$work/snap" --profile "$p" --dedupe bogus
+"$comply" "$work/snap" --profile "$p" --format csv >"$work/once.csv" 2>/dev/null
+check "--dedupe keep-first: says what it dropped" 0 "dropped 300 duplicate rows" -- \
+	"$comply" "$work/snap" "$work/snap" --profile "$p" --dedupe keep-first --format csv
+n=$((n + 1))
+if cmp -s "$work/out" "$work/once.csv"; then echo "ok $n - --dedupe keep-first: the figures of the snapshot once"
+else failed=$((failed + 1)); echo "not ok $n - --dedupe keep-first: the figures of the snapshot once"; fi
 check "--help exits 0" 0 EMPTY -- "$comply" --help
 
 # The formats agree: the CSV's k and n against the JSON's, and -o writes
