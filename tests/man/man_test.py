@@ -15,6 +15,7 @@ meson-info/intro-installed.json: a new installed tool needs a page too):
   one of ours), so cross-references and examples use real flags only.
   --help and --version need not be in --help's text: the page may list
   them when the program exits 0 on them;
+- its SEE ALSO names the page of every other installed program;
 - every value the program's error message lists for --probes is an item
   of the page (--help abbreviates them as dns,dnssec,...);
 - the page renders without warnings: `mandoc -T lint -W warning` when
@@ -187,7 +188,7 @@ def parse_page(path):
     command lines of an mdoc page."""
     page = {"sections": [], "items": {}, "errors": [], "fl": set(),
             "text": set(), "commands": [], "dt": None, "synopsis": [],
-            "cm_items": set()}
+            "cm_items": set(), "see_also": set()}
     section = None
     in_display = False
     in_options_list = 0
@@ -235,6 +236,8 @@ def parse_page(path):
                 in_options_list += 1
             elif section == "OPTIONS" and toks[0] == "El":
                 in_options_list -= 1
+            if section == "SEE ALSO" and toks[0] == "Xr" and len(toks) > 2:
+                page["see_also"].add(toks[1])
             if toks[:2] == ["It", "Cm"] and len(toks) > 2:
                 page["cm_items"].add(toks[2])
             if (section == "OPTIONS" and toks[0] == "It"
@@ -351,6 +354,9 @@ def main():
              (name, name.upper(), ", ".join(REQUIRED_SECTIONS)),
              "missing sections: %s\n.Dt: %s\n%s" %
              (missing, page["dt"], "\n".join(page["errors"])))
+        others = sorted(set(tools) - {name} - page["see_also"])
+        t.ok(not others, "%s.1: SEE ALSO names every other program's page"
+             % name, "missing: %s" % ", ".join(others))
         ok, said, how = lint(path)
         t.ok(ok, "%s.1 renders without warnings (%s)" % (name, how), said)
         if name not in helps:
