@@ -4,7 +4,8 @@
 For every program `meson install` puts in bindir (the build's
 meson-info/intro-installed.json: a new installed tool needs a page too):
 
-- man/TOOL.1 exists and is mdoc(7) with the sections man/README.md asks for;
+- man/TOOL.1 exists, is mdoc(7) (.Dt TOOL 1) and has the sections of
+  REQUIRED_SECTIONS (ENVIRONMENT, FILES, STANDARDS where they apply);
 - every flag of `TOOL --help` (--long and -x) is an item of the page's
   OPTIONS list, with the argument --help gives it (FILE, N, csv|json|md...),
   and the SYNOPSIS gives it the same argument;
@@ -46,7 +47,8 @@ HELP_TIMEOUT_S = 30
 # meson install of the man pages alone (no rebuild) on a loaded machine.
 INSTALL_TIMEOUT_S = 300
 
-# The sections every page has (man/README.md); the others are per page.
+# The sections every page has (issue 19 point 8); ENVIRONMENT, FILES and
+# STANDARDS are per page, where they apply.
 REQUIRED_SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS",
                      "EXIT STATUS", "EXAMPLES", "SEE ALSO"]
 
