@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "comply_read.h"
 #include "config.h"
 #include "csv.h"
 #include "dname.h"
@@ -42,7 +43,6 @@
 #include "stats_int.h"
 #include "util.h"
 
-#define COMPLY_MAX_PROFILES 16	/* --profile given more often is a mistake */
 #define COMPLY_MAX_GROUPS 100000 /* distinct groups of one --by key */
 #define COMPLY_MAX_LABEL 255	/* bytes of one group label */
 
@@ -61,7 +61,6 @@ struct group {
 
 struct pstate {
 	struct profile *p;
-	bool *measurable;	/* [nreqs], for the current part */
 	uint64_t (*count)[PROFILE_VERDICT_COUNT]; /* [nreqs] */
 	struct stats_strmap *ix;	/* label -> group index */
 	struct group *g;
@@ -178,12 +177,9 @@ struct run {
 	const struct stats_meta *meta;
 	const struct orgmap *org;
 	enum comply_key key;
-	char date[11];		/* the snapshot's date, "" when unknown */
-	const char *date_from;	/* the metadata key it came from */
+	struct comply_reader cr;	/* the reading: date, rows */
 	FILE *vcsv;
 	struct parquet_writer *vpq;
-	uint64_t rows;
-	const struct snapshot_dups *dups;	/* rows to skip (keep-first) */
 };
 
 /* The group label of a row under r->key into buf. */
@@ -209,32 +205,8 @@ row_label(const struct run *r, const struct schema_value *row, char *buf,
 		return v && *r->org->labels[*v] ? r->org->labels[*v] :
 		    STATS_LABEL_UNKNOWN;
 	}
-	case KEY_COUNTRY: {
-		/* As uptake-stats: --meta, then the ccTLD, then hosting. */
-		if (in_meta && *mc)
-			return mc;
-		if (d->present) {
-			const char *dot = memrchr(d->u.str.ptr, '.', d->u.str.len);
-			const char *tld = dot ? dot + 1 : d->u.str.ptr;
-			size_t tlen = d->u.str.len - (size_t)(tld - d->u.str.ptr);
-			char t[64], cc[3];
-			if (tlen < sizeof(t)) {
-				memcpy(t, tld, tlen);
-				t[tlen] = '\0';
-				if (stats_cctld_country(t, tlen, cc)) {
-					snprintf(buf, len, "%s", cc);
-					return buf;
-				}
-			}
-		}
-		const struct schema_value *h = &row[SCHEMA_COL_HOSTING_COUNTRY];
-		if (h->present && h->u.str.len > 0 && h->u.str.len < len) {
-			memcpy(buf, h->u.str.ptr, h->u.str.len);
-			buf[h->u.str.len] = '\0';
-			return buf;
-		}
-		return STATS_LABEL_UNKNOWN;
-	}
+	case KEY_COUNTRY:
+		return comply_country_label(row, in_meta ? mc : NULL, buf, len);
 	default:
 		return "all";
 	}
@@ -326,25 +298,26 @@ verdict_write(struct run *r, const struct schema_value *row,
 }
 
 static void
-row_judge(struct run *r, const struct schema_value *row)
+row_judge(void *ctx, const struct comply_reader *cr,
+    const struct schema_value *row)
 {
+	struct run *r = ctx;
 	char lbuf[COMPLY_MAX_LABEL + 1], dom[DNAME_BUF_SIZE];
 	const char *label = row_label(r, row, lbuf, sizeof(lbuf));
 	const struct schema_value *d = &row[SCHEMA_COL_DOMAIN];
 
 	snprintf(dom, sizeof(dom), "%.*s", d->present ? (int)d->u.str.len : 0,
 	    d->present ? d->u.str.ptr : "");
-	r->rows++;
 	for (size_t i = 0; i < r->np; i++) {
 		struct pstate *s = &r->ps[i];
 		bool any_nm = false, all_ok = true, any_exp = false;
 		for (size_t j = 0; j < s->p->nreqs; j++) {
 			const struct profile_req *q = &s->p->reqs[j];
 			enum profile_verdict v = profile_req_eval(q,
-			    s->measurable[j], row);
+			    cr->measurable[i][j], row);
 			const struct exc_entry *e = NULL;
 			if (v == PROFILE_FAIL && r->exc &&
-			    (e = exc_find(r->exc, dom, s->p, q, r->date)) != NULL)
+			    (e = exc_find(r->exc, dom, s->p, q, cr->date)) != NULL)
 				v = PROFILE_EXPLAINED;
 			s->count[j][v]++;
 			any_nm |= v == PROFILE_NOT_MEASURED;
@@ -362,98 +335,6 @@ row_judge(struct run *r, const struct schema_value *row)
 			}
 		}
 	}
-}
-
-/* The snapshot's date from part kv: validation_time, else crawl_start. */
-static void
-date_take(struct run *r, struct parquet_reader *pr)
-{
-	static const char *const keys[] = { SNAPSHOT_KEY_VALIDATION_TIME,
-		SNAPSHOT_KEY_CRAWL_START };
-
-	if (r->date[0])
-		return;
-	for (size_t i = 0; i < 2; i++) {
-		const char *v = parquet_reader_kv_get(pr, keys[i]);
-		if (v && strlen(v) >= 10 && profile_date_valid(v, 10)) {
-			memcpy(r->date, v, 10);
-			r->date[10] = '\0';
-			r->date_from = keys[i];
-			return;
-		}
-	}
-}
-
-static void
-part_read(struct run *r, const char *path, size_t part)
-{
-	uint64_t prow = 0;	/* row of the part, across row groups */
-
-	char err[1200];
-	struct parquet_reader *pr = parquet_reader_open(path, err, sizeof(err));
-	bool has[SCHEMA_COL_COUNT], need[SCHEMA_COL_COUNT];
-	int pcol[SCHEMA_COL_COUNT];
-	struct parquet_column_data cd[SCHEMA_COL_COUNT];
-	struct schema_value row[SCHEMA_COL_COUNT];
-
-	if (pr == NULL)
-		fatal(1, "%s", err);
-	date_take(r, pr);
-	memset(need, 0, sizeof(need));
-	for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
-		const struct schema_column *sc = schema_column_get(c);
-		pcol[c] = parquet_reader_column_find(pr, sc->name);
-		has[c] = pcol[c] >= 0 &&
-		    parquet_reader_column(pr, (size_t)pcol[c])->type == sc->type;
-	}
-	need[SCHEMA_COL_DOMAIN] = need[SCHEMA_COL_LIST] =
-	    need[SCHEMA_COL_INPUT_INDEX] = true;
-	need[SCHEMA_COL_HOSTING_COUNTRY] = r->key == KEY_COUNTRY;
-	for (size_t i = 0; i < r->np; i++) {
-		struct pstate *s = &r->ps[i];
-		for (size_t j = 0; j < s->p->nreqs; j++) {
-			const struct profile_req *q = &s->p->reqs[j];
-			s->measurable[j] = profile_req_measurable(q, has);
-			if (!s->measurable[j])
-				continue;
-			for (size_t c = 0; c < SCHEMA_COL_COUNT; c++)
-				need[c] |= q->cols[c];
-		}
-	}
-	for (size_t c = 0; c < SCHEMA_COL_COUNT; c++)
-		need[c] &= has[c];
-	memset(cd, 0, sizeof(cd));
-	for (size_t rg = 0; rg < parquet_reader_row_group_count(pr); rg++) {
-		size_t nrows = (size_t)parquet_reader_row_group_rows(pr, rg);
-		for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
-			if (!need[c])
-				continue;
-			parquet_column_data_fini(&cd[c]);
-			memset(&cd[c], 0, sizeof(cd[c]));
-			if (parquet_reader_read_column(pr, rg, (size_t)pcol[c],
-			    &cd[c]) < 0)
-				fatal(1, "%s", parquet_reader_error(pr));
-			if (cd[c].nrows != nrows)
-				fatal(1, "%s: row group %zu: column %s has %zu rows, not %zu",
-				    path, rg, schema_column_get(c)->name,
-				    cd[c].nrows, nrows);
-		}
-		for (size_t i = 0; i < nrows; i++, prow++) {
-			if (r->dups && snapshot_dups_is_dropped(r->dups, part,
-			    prow))
-				continue;
-			for (size_t c = 0; c < SCHEMA_COL_COUNT; c++) {
-				if (need[c])
-					parquet_column_data_get(&cd[c], i, &row[c]);
-				else
-					row[c].present = false;
-			}
-			row_judge(r, row);
-		}
-	}
-	for (size_t c = 0; c < SCHEMA_COL_COUNT; c++)
-		parquet_column_data_fini(&cd[c]);
-	parquet_reader_free(pr);
 }
 
 /* Groups by label, "unknown" last. */
@@ -528,14 +409,14 @@ print_json(FILE *f, const struct run *r)
 {
 	fprintf(f, "{\"tool\":\"uptake-comply\",\"version\":");
 	json_str(f, UPTAKE_VERSION);
-	fprintf(f, ",\"rows\":%" PRIu64 ",\"snapshot_date\":", r->rows);
-	if (r->date[0])
-		json_str(f, r->date);
+	fprintf(f, ",\"rows\":%" PRIu64 ",\"snapshot_date\":", r->cr.rows);
+	if (r->cr.date[0])
+		json_str(f, r->cr.date);
 	else
 		fputs("null", f);
 	fprintf(f, ",\"date_from\":");
-	if (r->date_from)
-		json_str(f, r->date_from);
+	if (r->cr.date_from)
+		json_str(f, r->cr.date_from);
 	else
 		fputs("null", f);
 	fprintf(f, ",\"by\":");
@@ -613,8 +494,8 @@ print_md(FILE *f, const struct run *r)
 			fprintf(f, "\n\n");
 		}
 		fprintf(f, "Snapshot date %s (%s).\n\n",
-		    r->date[0] ? r->date : "unknown",
-		    r->date_from ? r->date_from : "no date in the metadata");
+		    r->cr.date[0] ? r->cr.date : "unknown",
+		    r->cr.date_from ? r->cr.date_from : "no date in the metadata");
 		fprintf(f, "| requirement | effective | pass | fail | explained | not measured |\n"
 		    "| --- | --- | ---: | ---: | ---: | ---: |\n");
 		for (size_t j = 0; j < s->p->nreqs; j++) {
@@ -770,7 +651,6 @@ main(int argc, char **argv)
 				    profs[i]->name, ppath[j]);
 		struct pstate *s = &r.ps[r.np++];
 		s->p = profs[i];
-		s->measurable = xcalloc(s->p->nreqs, sizeof(*s->measurable));
 		s->count = xcalloc(s->p->nreqs, sizeof(*s->count));
 		s->ix = stats_strmap_new();
 	}
@@ -808,43 +688,15 @@ main(int argc, char **argv)
 	}
 
 	/* Every part of every SNAPSHOT, in order: one crawl. */
-	char **all = NULL;
-	size_t nall = 0;
-	for (int a = optind; a < argc; a++) {
-		char **parts;
-		if (snapshot_parts_list(argv[a], &parts, err, sizeof(err)) < 0)
-			fatal(1, "%s", err);
-		for (char **p = parts; *p; p++) {
-			all = xreallocarray(all, nall + 1, sizeof(*all));
-			all[nall++] = xstrdup(*p);
-		}
-		snapshot_parts_free(parts);
-	}
-	/* The same (list, input_index) twice, as uptake-stats: refused
-	 * unless --dedupe keep-first. */
-	struct snapshot_dups dups;
-	memset(&dups, 0, sizeof(dups));
-	if (snapshot_dups_scan(all, nall, &dups, err, sizeof(err)) < 0)
-		fatal(1, "%s", err);
-	for (size_t i = 0; i < nall; i++)
-		if (dups.error && dups.error[i])
-			fatal(1, "%s", dups.error[i]);
-	if (dups.dropped) {
-		char what[1200];
-		snapshot_dups_describe(&dups, all, what, sizeof(what));
-		if (dedupe == SNAPSHOT_DEDUPE_REFUSE)
-			fatal(1, "%s (--dedupe keep-first keeps the first of each)",
-			    what);
-		log_warn("comply", "--dedupe keep-first: dropped %s", what);
-		r.dups = &dups;
-	}
-	for (size_t i = 0; i < nall; i++)
-		part_read(&r, all[i], i);
-	snapshot_dups_fini(&dups);
-	for (size_t i = 0; i < nall; i++)
-		free(all[i]);
-	free(all);
-	if (exc && r.date[0] == '\0')
+	r.cr.profiles = profs;
+	r.cr.np = npp;
+	r.cr.need_hosting = r.key == KEY_COUNTRY;
+	r.cr.dedupe = dedupe;
+	r.cr.log_tag = "comply";
+	r.cr.row = row_judge;
+	r.cr.ctx = &r;
+	comply_read(&r.cr, argv + optind, (size_t)(argc - optind));
+	if (exc && r.cr.date[0] == '\0')
 		fatal(1, "--exceptions: the snapshot's metadata has neither %s nor %s, so no exception can be dated",
 		    SNAPSHOT_KEY_VALIDATION_TIME, SNAPSHOT_KEY_CRAWL_START);
 	for (size_t i = 0; i < r.np; i++)
@@ -853,8 +705,8 @@ main(int argc, char **argv)
 	if (r.vcsv)
 		out_close(r.vcsv, vpath, vtmp);
 	if (r.vpq) {
-		if (r.date[0])
-			parquet_writer_kv_set(r.vpq, "uptake.comply_date", r.date);
+		if (r.cr.date[0])
+			parquet_writer_kv_set(r.vpq, "uptake.comply_date", r.cr.date);
 		if (parquet_writer_close(r.vpq) != 0 || fsync(qfd) < 0 ||
 		    close(qfd) < 0 || rename(qtmp, qpath) < 0) {
 			unlink(qtmp);
@@ -881,7 +733,6 @@ main(int argc, char **argv)
 		for (size_t j = 0; j < s->ng; j++)
 			free(s->g[j].label);
 		free(s->g);
-		free(s->measurable);
 		free(s->count);
 		stats_strmap_free(s->ix);
 		profile_free(s->p);
