@@ -77,6 +77,16 @@ json_key(const struct stats_options *o, char *const *labels)
 	return ko;
 }
 
+/* The column a crawl's date is written under: its metadata key without
+ * "uptake." (crawl_start, or validation_time under --date validation). */
+static const char *
+date_column(const struct panel_crawl *c)
+{
+	const char *dot = strchr(c->date_key, '.');
+
+	return dot ? dot + 1 : c->date_key;
+}
+
 static json_t *
 json_head(const char *what, const struct panel_crawl *cs, size_t n,
     const struct stats_options *o)
@@ -93,7 +103,8 @@ json_head(const char *what, const struct panel_crawl *cs, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		json_t *s = json_object();
 		json_object_set_new(s, "snapshot", json_string(cs[i].arg));
-		json_object_set_new(s, "crawl_start", json_string(cs[i].date));
+		json_object_set_new(s, date_column(&cs[i]),
+		    json_string(cs[i].date));
 		json_object_set_new(s, "list_sha256",
 		    cs[i].sha ? json_string(cs[i].sha) : json_null());
 		json_object_set_new(s, "rows",
@@ -133,7 +144,7 @@ series_print(struct panel_crawl *cs, size_t n, const struct stats_options *o,
 		root = json_head("series", cs, n, o);
 		rows = json_array();
 	} else {
-		printf("crawl_start,snapshot,");
+		printf("%s,snapshot,", date_column(&cs[0]));
 		csv_key_header(o);
 		printf("metric,k,n,share,ci_low,ci_high,complete,note\n");
 	}
@@ -154,7 +165,8 @@ series_print(struct panel_crawl *cs, size_t n, const struct stats_options *o,
 					    &hi, NULL);
 				if (rows) {
 					json_t *x = json_object();
-					json_object_set_new(x, "crawl_start",
+					json_object_set_new(x,
+					    date_column(&cs[i]),
 					    json_string(cs[i].date));
 					json_object_set_new(x, "key",
 					    json_key(o, gr->key));
@@ -555,7 +567,7 @@ regressions_print(struct panel_crawl *cs, size_t n,
 
 int
 panel_main(struct stats_cli *cli, enum panel_mode mode, char **args,
-    size_t nargs, enum stats_format format)
+    size_t nargs, enum stats_format format, const char *date_key)
 {
 	const struct stats_options *o = &cli->so;
 
@@ -573,7 +585,7 @@ panel_main(struct stats_cli *cli, enum panel_mode mode, char **args,
 		return 2;
 	}
 	struct panel_crawl *cs = xcalloc(nargs, sizeof(*cs));
-	int status = panel_crawls_load(cs, args, nargs, o);
+	int status = panel_crawls_load(cs, args, nargs, o, date_key);
 	if (status == 1)
 		goto out;
 	static char obuf[1 << 16];

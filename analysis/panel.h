@@ -3,8 +3,10 @@
  * --panel, --regressions; docs/analysis.md "Series and panel",
  * docs/method.md "Panel change").
  *
- * The crawls are ordered by their crawl date (uptake.crawl_start), not by
- * argument order, and must be crawls of the same list (equal
+ * The crawls are ordered by their crawl date (uptake.crawl_start; with
+ * --date validation by uptake.validation_time, the date a simulated crawl
+ * measured its world at), not by argument order, and must be crawls of
+ * the same list (equal
  * uptake.list_name).  The series is uptake-stats run crawl by crawl; the
  * panel follows the domains present in two consecutive crawls i and i+1:
  * per metric and group, how many were measured both times, kept, adopted
@@ -61,11 +63,13 @@ double panel_binom_p(uint64_t b, uint64_t c);
 /*
  * uptake-trend's --series, --panel and --regressions over the snapshots
  * args[0..nargs) (each one crawl; shards joined by commas), with the
- * shared flags in cli (loaded).  Prints to stdout in format (CSV or
- * JSON).  Returns the exit status: 0, 1 (unreadable input, or the
- * snapshots are not crawls of one list at distinct dates), 3 (partial).
+ * shared flags in cli (loaded), dated and ordered by the metadata key
+ * date_key (SNAPSHOT_KEY_CRAWL_START or SNAPSHOT_KEY_VALIDATION_TIME).
+ * Prints to stdout in format (CSV or JSON).  Returns the exit status: 0,
+ * 1 (unreadable input, or the snapshots are not crawls of one list at
+ * distinct dates), 3 (partial).
  */
 int panel_main(struct stats_cli *cli, enum panel_mode mode, char **args,
-	size_t nargs, enum stats_format format);
+	size_t nargs, enum stats_format format, const char *date_key);
 
 #endif

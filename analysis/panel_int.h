@@ -27,7 +27,9 @@ enum panel_state {
  * state of every wanted metric for every domain. */
 struct panel_crawl {
 	const char *arg;		/* as given */
-	const char *date;		/* uptake.crawl_start (in res) */
+	const char *date;		/* its date_key's value (in res) */
+	const char *date_key;		/* uptake.crawl_start, or
+					 * uptake.validation_time (--date) */
 	const char *list;		/* uptake.list_name (in res) */
 	const char *sha;		/* uptake.list_sha256 (in res), or NULL */
 	struct stats_result *res;
@@ -42,12 +44,12 @@ struct panel_crawl {
 
 /*
  * Run stats_run on each of args[0..n) into cs[0..n) (zeroed by the
- * caller), check they are crawls of one list at distinct dates and sort
- * them by date.  Returns 0, 3 (some part left out under --allow-partial),
- * or 1 after saying why on stderr.
+ * caller), check they are crawls of one list at distinct dates (the
+ * metadata key date_key) and sort them by date.  Returns 0, 3 (some part
+ * left out under --allow-partial), or 1 after saying why on stderr.
  */
 int panel_crawls_load(struct panel_crawl *cs, char **args, size_t n,
-	const struct stats_options *o);
+	const struct stats_options *o, const char *date_key);
 
 /*
  * Load the per-domain states of cs[i] and cs[i + 1] and free those of the

@@ -350,7 +350,7 @@ split_paths(const char *s, size_t *n)
  */
 int
 panel_crawls_load(struct panel_crawl *cs, char **args, size_t n,
-    const struct stats_options *o)
+    const struct stats_options *o, const char *date_key)
 {
 	char err[PANEL_ERR];
 	int status = 0;
@@ -369,20 +369,21 @@ panel_crawls_load(struct panel_crawl *cs, char **args, size_t n,
 		}
 		if (rc == 1)
 			status = 3;
-		cs[i].date = result_kv(cs[i].res, SNAPSHOT_KEY_CRAWL_START);
+		cs[i].date_key = date_key;
+		cs[i].date = result_kv(cs[i].res, date_key);
 		cs[i].list = result_kv(cs[i].res, SNAPSHOT_KEY_LIST_NAME);
 		cs[i].sha = result_kv(cs[i].res, SNAPSHOT_KEY_LIST_SHA256);
 		if (cs[i].date == NULL || cs[i].list == NULL) {
 			fprintf(stderr, "uptake-trend: %s: no %s in its metadata: cannot place it in the series\n",
 			    args[i], cs[i].date ? SNAPSHOT_KEY_LIST_NAME :
-			    SNAPSHOT_KEY_CRAWL_START);
+			    date_key);
 			return 1;
 		}
 		if (!result_kv_agree(cs[i].res, SNAPSHOT_KEY_LIST_NAME,
 		    cs[i].list) || !result_kv_agree(cs[i].res,
-		    SNAPSHOT_KEY_CRAWL_START, cs[i].date)) {
+		    date_key, cs[i].date)) {
 			fprintf(stderr, "uptake-trend: %s: its parts are of more than one crawl (%s or %s differ)\n",
-			    args[i], SNAPSHOT_KEY_CRAWL_START,
+			    args[i], date_key,
 			    SNAPSHOT_KEY_LIST_NAME);
 			return 1;
 		}
@@ -398,8 +399,10 @@ panel_crawls_load(struct panel_crawl *cs, char **args, size_t n,
 	qsort(cs, n, sizeof(*cs), crawl_cmp);
 	for (size_t i = 0; i + 1 < n; i++)
 		if (strcmp(cs[i].date, cs[i + 1].date) == 0) {
-			fprintf(stderr, "uptake-trend: %s and %s have the same crawl date %s: the same crawl given twice? (shards of one crawl are joined by commas)\n",
-			    cs[i].arg, cs[i + 1].arg, cs[i].date);
+			fprintf(stderr, "uptake-trend: %s and %s have the same %s %s: the same crawl given twice? (shards of one crawl are joined by commas)\n",
+			    cs[i].arg, cs[i + 1].arg,
+			    strcmp(date_key, SNAPSHOT_KEY_CRAWL_START) == 0 ?
+			    "crawl date" : "validation time", cs[i].date);
 			return 1;
 		}
 	for (size_t i = 1; i < n; i++)

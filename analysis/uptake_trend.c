@@ -58,12 +58,15 @@ usage(FILE *f)
 	    "                    [--threads N]\n"
 	    "       uptake-trend --series|--panel|--regressions SNAPSHOT SNAPSHOT...\n"
 	    "                    [--by KEY[,KEY...]] [--meta FILE] [--metrics NAME,...]\n"
-	    "                    [--format csv|json] [--min-n N] [...]\n"
+	    "                    [--format csv|json] [--min-n N] [--date crawl|validation]\n"
+	    "                    [...]\n"
 	    "OLD, NEW: snapshot directories or parts; shards of one crawl joined by commas.\n"
 	    "--series: k, n, share and Wilson interval per crawl, group and metric;\n"
 	    "--panel: the domains in consecutive crawls, adopted and dropped, McNemar's test;\n"
 	    "--regressions: the domains that dropped a metric, by organisation.\n"
-	    "The snapshots of a series are crawls of one list, ordered by crawl date.\n");
+	    "The snapshots of a series are crawls of one list, ordered by crawl date\n"
+	    "(uptake.crawl_start), or with --date validation by the date each measured\n"
+	    "its world at (uptake.validation_time: a simulated crawl's world time).\n");
 }
 
 /* Split "a,b" into a NULL-terminated array (owned). */
@@ -137,6 +140,7 @@ main(int argc, char **argv)
 		{ "series", no_argument, NULL, 'S' },
 		{ "panel", no_argument, NULL, 'N' },
 		{ "regressions", no_argument, NULL, 'R' },
+		{ "date", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *longopts = stats_cli_options("bMcnmfPDt", own);
@@ -144,6 +148,7 @@ main(int argc, char **argv)
 	enum stats_format format;
 	bool only_sig = false, bh = true;
 	enum panel_mode mode = 0;
+	const char *date_key = NULL;	/* --date; NULL: crawl_start */
 	double alpha = 0.05;
 	uint64_t min_n;
 	char err[1200];
@@ -182,6 +187,15 @@ main(int argc, char **argv)
 			mode = m;
 			break;
 		}
+		case 'T':
+			if (strcmp(optarg, "crawl") == 0)
+				date_key = SNAPSHOT_KEY_CRAWL_START;
+			else if (strcmp(optarg, "validation") == 0)
+				date_key = SNAPSHOT_KEY_VALIDATION_TIME;
+			else
+				fatal(2, "--date: '%s' is not crawl or validation",
+				    optarg);
+			break;
 		default:
 			stats_cli_opt_other(ch, "uptake-trend", usage);
 		}
@@ -193,10 +207,13 @@ main(int argc, char **argv)
 		stats_cli_check(&cli);
 		stats_cli_load(&cli);
 		int st = panel_main(&cli, mode, argv + optind,
-		    (size_t)(argc - optind), format);
+		    (size_t)(argc - optind), format,
+		    date_key ? date_key : SNAPSHOT_KEY_CRAWL_START);
 		stats_cli_fini(&cli);
 		return st;
 	}
+	if (date_key != NULL)
+		fatal(2, "--date orders a series: it needs --series, --panel or --regressions");
 	if (optind + 2 != argc) {
 		if (argc - optind > 2)
 			fprintf(stderr, "uptake-trend: %d snapshots: more than two need --series, --panel or --regressions\n",
