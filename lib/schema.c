@@ -125,6 +125,8 @@ static const struct schema_column columns[SCHEMA_COL_COUNT] = {
 	    "tls", "secure renegotiation signalled (RFC 5746)"),
 	C(SCHEMA_COL_TLS_CLIENT_RENEG, "tls_client_reneg", BOOLEAN, false,
 	    "tls", "client-initiated renegotiation accepted"),
+	C(SCHEMA_COL_TLS_COMPRESSION, "tls_compression", BOOLEAN, false,
+	    "tls", "the server chose TLS compression (DEFLATE, RFC 3749; CRIME) when offered"),
 	C(SCHEMA_COL_TLS_NCSC_CLASS, "tls_ncsc_class", STRING, false, "tls",
 	    "NCSC-NL TLS guidelines 2.1 class: good, sufficient, phase_out, insufficient"),
 	C(SCHEMA_COL_TLS_0RTT, "tls_0rtt", BOOLEAN, false, "tls",

@@ -1,12 +1,14 @@
 /*
  * tlshello.c - a minimal ClientHello and the server's first answer
  * (tlshello.h).  Wire formats: RFC 5246 6.2.1 (records), 7.4.1.2
- * (ClientHello), 7.4.1.3 (ServerHello), 7.2 (alerts); RFC 6066 3 (SNI);
+ * (ClientHello), 7.4.1.3 (ServerHello), 7.2 (alerts); RFC 3749 2
+ * (compression method DEFLATE, 1); RFC 6066 3 (SNI);
  * RFC 5746 3.3 (renegotiation_info); RFC 8422 5.1 (groups, point
  * formats); RFC 5246 7.4.1.4.1 (signature_algorithms).
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "tlshello.h"
@@ -23,6 +25,18 @@ const size_t tlshello_nrc4 = sizeof(tlshello_rc4) / sizeof(uint16_t);
  * TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA */
 const uint16_t tlshello_export[] = { 0x0003, 0x0006, 0x0008, 0x0014 };
 const size_t tlshello_nexport = sizeof(tlshello_export) / sizeof(uint16_t);
+/* TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, _256_GCM_SHA384,
+ * _128_CBC_SHA256, _256_CBC_SHA384, _128_CBC_SHA, _256_CBC_SHA; the same
+ * for TLS_ECDHE_RSA_, TLS_DHE_RSA_ (_128_CBC_SHA256, _256_CBC_SHA256) and
+ * TLS_RSA_ (likewise). */
+const uint16_t tlshello_ordinary[] = {
+	0xc02b, 0xc02c, 0xc023, 0xc024, 0xc009, 0xc00a,
+	0xc02f, 0xc030, 0xc027, 0xc028, 0xc013, 0xc014,
+	0x009e, 0x009f, 0x0067, 0x006b, 0x0033, 0x0039,
+	0x009c, 0x009d, 0x003c, 0x003d, 0x002f, 0x0035,
+};
+const size_t tlshello_nordinary = sizeof(tlshello_ordinary) /
+    sizeof(uint16_t);
 
 /* Longest host name in SNI (a DNS name's text without the final dot). */
 #define SNI_MAX 253
@@ -77,10 +91,11 @@ patch_len(struct w *w, size_t pos, int width)
 	}
 }
 
-size_t
-tlshello_build(uint8_t *buf, size_t cap, uint16_t version,
-	const uint8_t random[32], const char *sni, const uint16_t *suites,
-	size_t n)
+/* The ClientHello, offering compression DEFLATE and null when deflate,
+ * null alone otherwise. */
+static size_t
+build(uint8_t *buf, size_t cap, uint16_t version, const uint8_t random[32],
+	const char *sni, const uint16_t *suites, size_t n, bool deflate)
 {
 	static const uint16_t groups[] = { 0x001d, 0x0017, 0x0018, 0x0019 };
 	static const uint16_t sigalgs[] = { 0x0401, 0x0501, 0x0601, 0x0403,
@@ -104,8 +119,14 @@ tlshello_build(uint8_t *buf, size_t cap, uint16_t version,
 	put16(&w, (unsigned)(n * 2));
 	for (i = 0; i < n; i++)
 		put16(&w, suites[i]);
-	put8(&w, 1);
-	put8(&w, 0);			/* compression: null only */
+	if (deflate) {
+		put8(&w, 2);
+		put8(&w, 1);		/* compression: DEFLATE, */
+		put8(&w, 0);		/* null */
+	} else {
+		put8(&w, 1);
+		put8(&w, 0);		/* compression: null only */
+	}
 	ext = w.n;
 	put16(&w, 0);
 	if (snilen > 0) {
@@ -144,9 +165,25 @@ tlshello_build(uint8_t *buf, size_t cap, uint16_t version,
 	return w.n;
 }
 
+size_t
+tlshello_build(uint8_t *buf, size_t cap, uint16_t version,
+	const uint8_t random[32], const char *sni, const uint16_t *suites,
+	size_t n)
+{
+	return build(buf, cap, version, random, sni, suites, n, false);
+}
+
+size_t
+tlshello_build_deflate(uint8_t *buf, size_t cap, uint16_t version,
+	const uint8_t random[32], const char *sni, const uint16_t *suites,
+	size_t n)
+{
+	return build(buf, cap, version, random, sni, suites, n, true);
+}
+
 enum tlshello_reply
 tlshello_parse(const uint8_t *buf, size_t len, uint16_t *version,
-	uint16_t *suite, uint8_t *alert)
+	uint16_t *suite, uint8_t *compression, uint8_t *alert)
 {
 	size_t rlen, hlen, sid;
 	const uint8_t *p;
@@ -187,13 +224,15 @@ tlshello_parse(const uint8_t *buf, size_t len, uint16_t *version,
 	sid = p[4 + 2 + 32];
 	if (sid > 32 || hlen < 2 + 32 + 1 + sid + 2 + 1)
 		return TLSHELLO_GARBAGE;
-	if (len < 4 + 2 + 32 + 1 + sid + 2)
-		return rlen < 4 + 2 + 32 + 1 + sid + 2 ? TLSHELLO_GARBAGE :
+	/* The fixed part ends with the compression method. */
+	if (len < 4 + 2 + 32 + 1 + sid + 2 + 1)
+		return rlen < 4 + 2 + 32 + 1 + sid + 2 + 1 ? TLSHELLO_GARBAGE :
 		    TLSHELLO_MORE;
 	*version = (uint16_t)(p[4] << 8 | p[5]);
 	if (p[4] != 0x03)
 		return TLSHELLO_GARBAGE;
 	*suite = (uint16_t)(p[4 + 2 + 32 + 1 + sid] << 8 |
 	    p[4 + 2 + 32 + 1 + sid + 1]);
+	*compression = p[4 + 2 + 32 + 1 + sid + 2];
 	return TLSHELLO_SERVER_HELLO;
 }

@@ -147,6 +147,9 @@ record(struct row *row, const struct tlspol_result *r)
 	if (r->f.client_reneg >= 0)
 		row_set_bool(row, SCHEMA_COL_TLS_CLIENT_RENEG,
 		    r->f.client_reneg != 0);
+	if (r->compression >= 0)
+		row_set_bool(row, SCHEMA_COL_TLS_COMPRESSION,
+		    r->compression != 0);
 	if ((s = tlspol_ncsc_str(tlspol_result_class(r))) != NULL)
 		row_set_str(row, SCHEMA_COL_TLS_NCSC_CLASS, s);
 	if (r->ended_early) {

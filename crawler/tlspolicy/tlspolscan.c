@@ -20,6 +20,7 @@ enum step {
 	STEP_NULL, STEP_ANON, STEP_RSA, STEP_DHE, STEP_AEAD,
 	STEP_ORDER_A, STEP_ORDER_B, STEP_ORDER_C, STEP_RENEG,
 	STEP_3DES, STEP_RC4, STEP_EXPORT,	/* hand-written hellos */
+	STEP_COMP,		/* hand-written: compression (RFC 3749) */
 	STEP_END,
 };
 
@@ -54,6 +55,7 @@ static const struct {
 	[STEP_3DES] = { 0, NULL, "3DES" },
 	[STEP_RC4] = { 0, NULL, "RC4" },
 	[STEP_EXPORT] = { 0, NULL, "EXPORT" },
+	[STEP_COMP] = { 0, NULL, "compression" },
 };
 
 static const unsigned step_bit[] = {
@@ -175,6 +177,11 @@ hs_done(const struct tlsscan_result *r, void *arg)
 			s->res.f.weak |= (int)bit;
 		break;
 	}
+	case STEP_COMP:
+		/* Refused (no suite shared): not measured. */
+		if (yes)
+			s->res.compression = r->compression;
+		break;
 	case STEP_END:
 		break;
 	}
@@ -227,6 +234,8 @@ next(struct tlspol_scan *s)
 					s->res.f.static_rsa = 0;
 					s->res.f.client_reneg = 0;
 					s->res.secure_reneg = -1;
+					/* RFC 8446 4.1.2: null only. */
+					s->res.compression = 0;
 				}
 				s->step = STEP_END;
 				break;
@@ -281,12 +290,15 @@ next(struct tlspol_scan *s)
 	}
 	if (s->step >= STEP_3DES) {
 		const uint16_t *suites = s->step == STEP_3DES ? tlshello_3des :
-		    s->step == STEP_RC4 ? tlshello_rc4 : tlshello_export;
+		    s->step == STEP_RC4 ? tlshello_rc4 :
+		    s->step == STEP_EXPORT ? tlshello_export : tlshello_ordinary;
 		size_t n = s->step == STEP_3DES ? tlshello_n3des :
-		    s->step == STEP_RC4 ? tlshello_nrc4 : tlshello_nexport;
+		    s->step == STEP_RC4 ? tlshello_nrc4 :
+		    s->step == STEP_EXPORT ? tlshello_nexport :
+		    tlshello_nordinary;
 
 		s->hs = tlsscan_start_raw(s->loop, &s->addr, s->port, s->sni,
-		    version, suites, n, hs_done, s);
+		    version, suites, n, s->step == STEP_COMP, hs_done, s);
 		if (s->hs == NULL) {	/* the hello cannot be built */
 			s->step = STEP_END;
 			loop_timer_start(s->later, 0);
@@ -322,6 +334,7 @@ tlspol_scan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 	s->res.f.client_reneg = -1;	/* not measured yet */
 	s->res.server_order = -1;
 	s->res.secure_reneg = -1;
+	s->res.compression = -1;
 	s->step = STEP_V13;
 	next(s);
 	return s;

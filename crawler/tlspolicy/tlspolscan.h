@@ -19,7 +19,10 @@
  *      the server signalled RFC 5746 (tls_secure_reneg); then the
  *      hand-written
  *      hellos of tlshello.h offering the 3DES, the RC4 and the EXPORT
- *      suites (OpenSSL has none of them).
+ *      suites (OpenSSL has none of them); last, one hand-written hello
+ *      offering the ordinary suites with compression DEFLATE and null
+ *      (tls_compression, RFC 3749; OpenSSL's client offers none; TLS
+ *      1.3 alone: no compression, RFC 8446 4.1.2).
  * The first handshake that times out or is not TLS ends the scan: what it
  * and the rest would have measured stays unknown (null), so a hostile
  * server costs at most one TLSSCAN_TIMEOUT_MS more than a clean one.
@@ -39,8 +42,9 @@ struct loop;
 struct netaddr;
 
 /* Handshakes of one scan at most: 4 versions, 5 cipher offers, 3 order
- * offers and 1 renegotiation through OpenSSL, 3 hand-written hellos. */
-#define TLSPOL_MAX_HANDSHAKES 16
+ * offers and 1 renegotiation through OpenSSL, 4 hand-written hellos (3DES,
+ * RC4, EXPORT, compression). */
+#define TLSPOL_MAX_HANDSHAKES 17
 
 /* Longest text of why a scan ended early: the step's name, the outcome
  * and the handshake's own reason (TLSSCAN_WHY_MAX). */
@@ -54,6 +58,10 @@ struct tlspol_result {
 	int secure_reneg;	/* tls_secure_reneg (RFC 5746): 1, 0, -1
 				 * not measured or TLS 1.3 alone */
 	char reneg_why[TLSSCAN_WHY_MAX];  /* why client_reneg is 0 */
+	int compression;	/* tls_compression (RFC 3749): 1 DEFLATE
+				 * chosen, 0 null (or TLS 1.3 alone), -1 not
+				 * measured (refused, no version, ended
+				 * early) */
 	unsigned handshakes;	/* made, connect failures included */
 	bool ended_early;	/* a timeout or non-TLS answer ended it */
 	char why[TLSPOL_WHY_MAX];	/* what ended it early */

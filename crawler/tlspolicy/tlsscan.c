@@ -49,6 +49,7 @@ struct tlsscan {
 	size_t got;
 	uint16_t offered[TLSHELLO_MAX_SUITES];
 	size_t noffered;
+	bool deflate;			/* DEFLATE offered too */
 	struct tlsscan_result res;
 	tlsscan_cb cb;
 	void *arg;
@@ -274,7 +275,7 @@ static void
 raw_io(struct tlsscan *s)
 {
 	uint16_t v = 0, suite = 0;
-	uint8_t alert = 0;
+	uint8_t comp = 0, alert = 0;
 	size_t i;
 	ssize_t r;
 
@@ -292,7 +293,8 @@ raw_io(struct tlsscan *s)
 		s->sent += (size_t)r;
 	}
 	for (;;) {
-		switch (tlshello_parse(s->in, s->got, &v, &suite, &alert)) {
+		switch (tlshello_parse(s->in, s->got, &v, &suite, &comp,
+		    &alert)) {
 		case TLSHELLO_SERVER_HELLO:
 			for (i = 0; i < s->noffered; i++)
 				if (s->offered[i] == suite)
@@ -302,8 +304,15 @@ raw_io(struct tlsscan *s)
 				    "0x%04x, not offered", suite);
 				return;
 			}
+			if (comp != 0 && !(s->deflate && comp == 1)) {
+				finish(s, TLSSCAN_ERROR, "server chose "
+				    "compression method %u, not offered",
+				    (unsigned)comp);
+				return;
+			}
 			s->res.version = v;
 			s->res.suite_id = suite;
+			s->res.compression = comp;
 			finish(s, TLSSCAN_ACCEPTED, NULL);
 			return;
 		case TLSHELLO_ALERT:
@@ -467,6 +476,7 @@ tlsscan_start(struct loop *l, SSL_CTX *ctx, const struct netaddr *addr,
 	s->arg = arg;
 	s->res.secure_reneg = -1;
 	s->res.reneg = -1;
+	s->res.compression = -1;
 	return start_common(s, l, addr, port, sni, version, ciphers);
 }
 
@@ -479,7 +489,7 @@ tlsscan_ask_reneg(struct tlsscan *s)
 struct tlsscan *
 tlsscan_start_raw(struct loop *l, const struct netaddr *addr, uint16_t port,
 	const char *sni, int version, const uint16_t *suites, size_t n,
-	tlsscan_cb cb, void *arg)
+	bool deflate, tlsscan_cb cb, void *arg)
 {
 	struct tlsscan *s;
 	uint8_t rnd[32];
@@ -489,15 +499,17 @@ tlsscan_start_raw(struct loop *l, const struct netaddr *addr, uint16_t port,
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		memset(rnd, 0x5a, sizeof(rnd));	/* no secret rests on it */
 	s = xcalloc(1, sizeof(*s));
-	s->outlen = tlshello_build(s->out, sizeof(s->out), (uint16_t)version,
-	    rnd, sni, suites, n);
+	s->outlen = (deflate ? tlshello_build_deflate : tlshello_build)(s->out,
+	    sizeof(s->out), (uint16_t)version, rnd, sni, suites, n);
 	if (s->outlen == 0) {
 		free(s);
 		return NULL;
 	}
 	s->raw = true;
+	s->deflate = deflate;
 	s->res.secure_reneg = -1;
 	s->res.reneg = -1;
+	s->res.compression = -1;
 	memcpy(s->offered, suites, n * sizeof(suites[0]));
 	s->noffered = n;
 	s->fd = -1;

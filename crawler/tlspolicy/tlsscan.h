@@ -60,6 +60,9 @@ struct tlsscan_result {
 				 * renegotiation completed 1, refused (alert
 				 * or close) 0; -1 not asked */
 	int dh_bits;			/* finite-field DH group; 0 none */
+	int compression;	/* raw hello accepted: the compression method
+				 * the ServerHello chose (0 null, 1 DEFLATE);
+				 * -1 otherwise */
 	char why[TLSSCAN_WHY_MAX];	/* for refused, timeout, error */
 };
 
@@ -86,16 +89,18 @@ void tlsscan_free(struct tlsscan *s);
 
 /*
  * The same, with the hand-written ClientHello of tlshello.h instead of
- * OpenSSL: version (0x0301 .. 0x0303) and suites[0..n) offered (copied);
- * accepted when the server's ServerHello chooses one of them (suite_id,
- * version), refused on an alert or a close, error on anything else (a
- * suite not offered included).  Bounded by TLSSCAN_TIMEOUT_MS and by
+ * OpenSSL: version (0x0301 .. 0x0303) and suites[0..n) offered (copied),
+ * with compression methods DEFLATE and null when deflate (RFC 3749), null
+ * alone otherwise; accepted when the server's ServerHello chooses one of
+ * the suites and of the methods (suite_id, version, compression), refused
+ * on an alert or a close, error on anything else (a suite or a method not
+ * offered included).  Bounded by TLSSCAN_TIMEOUT_MS and by
  * TLSHELLO_DECIDE_BYTES read.  NULL only when the hello cannot be built
  * (no suite, too many, a name too long).
  */
 struct tlsscan *tlsscan_start_raw(struct loop *l, const struct netaddr *addr,
 	uint16_t port, const char *sni, int version, const uint16_t *suites,
-	size_t n, tlsscan_cb cb, void *arg);
+	size_t n, bool deflate, tlsscan_cb cb, void *arg);
 
 /* Before the loop runs again after tlsscan_start: once the handshake
  * is accepted (below TLS 1.3), renegotiate from the client side (RFC 5246

@@ -30,10 +30,10 @@ DH_SUFFICIENT_BITS = 3072
 NCSC = ("good", "sufficient", "phase_out", "insufficient")
 # The scan's plan (crawler/tlspolicy/tlspolscan.h): the version steps, the
 # four cipher steps (NULL, anon, static RSA, DHE), the renegotiation step
-# and the three hand-written hellos (3DES, RC4, EXPORT).
+# and the four hand-written hellos (3DES, RC4, EXPORT, compression).
 VERSION_STEPS = 4
 CIPHER_STEPS = 4
-RAW_HELLOS = 3
+RAW_HELLOS = 4
 
 
 def suite(name):
@@ -82,6 +82,7 @@ def columns(case):
         row.update(tls_scan_handshakes=hs, tls_weak_ciphers="", tls_dh_bits=0,
                    tls_static_rsa=False, tls_kex_weak=False, tls_server_order=None,
                    tls_secure_reneg=None, tls_client_reneg=False,
+                   tls_compression=False,
                    tls_ncsc_class=ncsc_class(versions, [], 0, False, False))
         return row
     suites = [suite(n) for n in case["ciphers"]]
@@ -116,6 +117,9 @@ def columns(case):
                tls_kex_weak=static_rsa or (0 < dh_bits < DH_STRONG_BITS),
                tls_server_order=order, tls_secure_reneg=True,
                tls_client_reneg=case["reneg"],
+               # Every case shares an ordinary suite (BASE) with the
+               # compression hello; nginx and OpenSSL never choose DEFLATE.
+               tls_compression=False,
                tls_ncsc_class=ncsc_class(versions, weak, dh_bits, static_rsa, case["reneg"]))
     return row
 

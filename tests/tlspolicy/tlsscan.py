@@ -3,9 +3,11 @@
 (crawler/tlspolicy/tlsscan.c, driven by tests/tlspolicy/tlsscan_probe)
 against local servers on 127.0.0.1 whose policy is known because we set it:
 `openssl s_server` with every version or one, with DHE over a 1024-bit
-group, with static RSA only; and hostile peers (one that accepts
-and never answers, one that answers garbage, one that closes at once),
-which must end bounded and recorded.  No root, no namespace."""
+group, with static RSA only; a fake server that chooses TLS compression
+(DEFLATE, RFC 3749), which no OpenSSL 3 server does; and hostile peers
+(one that accepts and never answers, one that answers garbage, one that
+closes at once), which must end bounded and recorded.  No root, no
+namespace."""
 import os
 import socket
 import subprocess
@@ -162,6 +164,87 @@ def stall_after_first(backend):
     return ls.getsockname()[1]
 
 
+def recv_exact(c, n):
+    b = b''
+    while len(b) < n:
+        d = c.recv(n - len(b))
+        if not d:
+            raise OSError('closed')
+        b += d
+    return b
+
+
+def deflate_fake(backend, on_3des=False):
+    """A fake TLS server: a ClientHello offering compression DEFLATE (1;
+    the scan's compression step, RFC 3749) is answered with a TLS 1.2
+    ServerHello choosing its first suite and DEFLATE (what OpenSSL 3
+    servers never do), every other connection handed to backend (an
+    s_server).  on_3des: the scan's 3DES hello (first suite 0x000a,
+    compression null alone) is answered so too, DEFLATE not offered.
+    Returns its port."""
+    ls = socket.socket()
+    ls.bind(('127.0.0.1', 0))
+    ls.listen(16)
+
+    def pipe(a, b):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d:
+                    break
+                b.sendall(d)
+        except OSError:
+            pass
+        # shutdown, not close alone: it wakes the other direction's
+        # thread, blocked in recv, and sends the FIN s_server waits for.
+        for x in (a, b):
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            x.close()
+
+    def handle(c):
+        try:
+            head = recv_exact(c, 5)
+            rec = recv_exact(c, head[3] << 8 | head[4])
+            # client_hello: type, length (4), version (2), random (32),
+            # session ID, suites, compression methods (RFC 5246 7.4.1.2)
+            i = 4 + 2 + 32
+            i += 1 + rec[i]
+            n = rec[i] << 8 | rec[i + 1]
+            first = rec[i + 2:i + 4]
+            i += 2 + n
+            methods = rec[i + 1:i + 1 + rec[i]]
+        except (OSError, IndexError):
+            c.close()
+            return
+        if head[0] == 0x16 and (1 in methods or
+                                (on_3des and first == b'\x00\x0a')):
+            body = b'\x03\x03' + os.urandom(32) + b'\x00' + first + b'\x01'
+            hs = b'\x02' + len(body).to_bytes(3, 'big') + body
+            try:
+                c.sendall(b'\x16\x03\x03' + len(hs).to_bytes(2, 'big') + hs)
+            except OSError:
+                pass
+            c.close()
+            return
+        u = socket.create_connection(('127.0.0.1', backend))
+        u.sendall(head + rec)
+        threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+        threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+
+    def run():
+        while True:
+            try:
+                c, _ = ls.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(c,), daemon=True).start()
+    threading.Thread(target=run, daemon=True).start()
+    return ls.getsockname()[1]
+
+
 def check(name, r, **want):
     bad = {k: (r[k], v) for k, v in want.items() if r[k] != v}
     t.ok(not bad, name, None if not bad else 'got %r' % r)
@@ -224,33 +307,40 @@ try:
           min_version='TLSv1', weak='anon', weak_measured=asked,
           dh_bits='2048', static_rsa='1', kex_weak='1', ncsc='insufficient',
           server_order='0', secure_reneg='1', client_reneg='0',
-          handshakes='14', why='-')
+          compression='0', handshakes='15', why='-')
     # The web stage's version is not asked again, but then the order
-    # steps need their own first offer: the same 13.
+    # steps need their own first offer: the same 15.
     check('scan, the web stage saw 1.2: 1.2 not asked, order asks instead',
           policy(p_all, '1.2'), versions='TLSv1,TLSv1.1,TLSv1.2,TLSv1.3',
-          server_order='0', handshakes='14')
+          server_order='0', compression='0', handshakes='15')
+    # TLS 1.3 has no compression (RFC 8446 4.1.2): false, not asked.
     check('scan, TLS 1.3 only: nothing weak exists, good', policy(p13, '1.3'),
           versions='TLSv1.3', min_version='TLSv1.3', weak='',
           weak_measured='3des,rc4,null,anon,export,cbc_only', dh_bits='0',
-          static_rsa='0', kex_weak='0', ncsc='good', handshakes='3')
+          static_rsa='0', kex_weak='0', ncsc='good', compression='0',
+          handshakes='3')
     check('scan, static RSA only: kex weak, phase_out',
           policy(prsa, '1.2'), versions='TLSv1.2', weak='',
           weak_measured=asked, dh_bits='0', static_rsa='1', kex_weak='1',
-          ncsc='phase_out', server_order='-1', handshakes='15')
+          ncsc='phase_out', server_order='-1', compression='0',
+          handshakes='16')
     check('scan, DHE 1024: insufficient', policy(pdh, '1.2'),
           versions='TLSv1.2', weak='', dh_bits='1024', static_rsa='0',
-          kex_weak='1', ncsc='insufficient')
+          kex_weak='1', ncsc='insufficient', compression='0')
     pcbc = s_server('-tls1_2', '-cipher', 'ECDHE-RSA-AES128-SHA')
     check('scan, ECDHE with CBC only: cbc_only, sufficient',
           policy(pcbc, '1.2'), versions='TLSv1.2', weak='cbc_only',
-          dh_bits='0', static_rsa='0', kex_weak='0', ncsc='sufficient')
+          dh_bits='0', static_rsa='0', kex_weak='0', ncsc='sufficient',
+          compression='0')
     pnull = s_server('-tls1_2', '-cipher', 'NULL-SHA256:@SECLEVEL=0')
     # NULL-SHA256 is no AEAD suite: cbc_only by our definition ("no AEAD
-    # suite accepted under TLS 1.2"), and RSA key transport.
-    check('scan, NULL only: null, static RSA, insufficient',
-          policy(pnull, '1.2'), versions='TLSv1.2', weak='null,cbc_only',
-          static_rsa='1', kex_weak='1', ncsc='insufficient')
+    # suite accepted under TLS 1.2"), and RSA key transport.  It shares
+    # none of the compression step's suites: its alert leaves
+    # tls_compression not measured.
+    check('scan, NULL only: null, static RSA, insufficient, compression '
+          'not measured', policy(pnull, '1.2'), versions='TLSv1.2',
+          weak='null,cbc_only', static_rsa='1', kex_weak='1',
+          ncsc='insufficient', compression='null', handshakes='16')
     pgcm = s_server('-tls1_2', '-cipher', 'ECDHE+AESGCM')
     check('scan, ECDHE with AES-GCM, 1.2 only: sufficient (B1-1), our '
           'order followed', policy(pgcm, '1.2'), versions='TLSv1.2',
@@ -259,7 +349,7 @@ try:
     ppref = s_server('-tls1_2', '-cipher', 'ECDHE+AESGCM', '-serverpref')
     check('scan, the same with -serverpref: the server\'s order',
           policy(ppref, '1.2'), versions='TLSv1.2', server_order='1',
-          handshakes='15')
+          handshakes='16')
     # Renegotiation: OpenSSL 3 servers refuse a client's by default (an
     # alert, at once) and allow it with -client_renegotiation; both signal
     # RFC 5746.  B8-1: client-initiated renegotiation is "sufficient".
@@ -268,7 +358,7 @@ try:
     r = policy(pren, '1.2')
     check('scan, -client_renegotiation: accepted, secure, sufficient', r,
           secure_reneg='1', client_reneg='1', ncsc='sufficient',
-          handshakes='14', why='-')
+          handshakes='15', why='-')
     check('scan, default OpenSSL server: client renegotiation refused by '
           'its alert', policy(pgcm, '1.2'), secure_reneg='1',
           client_reneg='0', reneg_why='renegotiation: no renegotiation')
@@ -277,14 +367,15 @@ try:
     check('scan, stalls on the second handshake: versions null, recorded',
           r, versions='null', min_version='null', weak='null',
           dh_bits='-1', static_rsa='-1', kex_weak='-1', ncsc='null',
-          handshakes='2')
+          compression='null', handshakes='2')
     t.ok(r['why'].startswith('TLSv1.2 probe: timeout'),
          'scan, stall: why names the step (%s)' % r['why'])
     t.ok(r['ms'] <= TIMEOUT_MS + SLACK_MS,
          'scan, stall: one timeout, no more (%d ms)' % r['ms'])
     r = policy(raw_server('garbage'))
     check('scan, garbage to every version: ended at the first, recorded', r,
-          versions='null', weak='null', ncsc='null', handshakes='1')
+          versions='null', weak='null', ncsc='null', compression='null',
+          handshakes='1')
     t.ok(r['why'].startswith('TLSv1.3 probe: error') and
          r['ms'] < TIMEOUT_MS, 'scan, garbage: at once (%d ms, %s)'
          % (r['ms'], r['why']))
@@ -302,7 +393,7 @@ try:
     ans, st = cache(0, 'a.test', 'a.test', 'b.test')
     t.eq([a[0] for a in ans], ['a.test', 'a.test', 'b.test', 'a.test'],
          'cache: every asker answered once, in order, the cancelled one not')
-    t.ok(all(a[1:] == ['TLSv1.2', '14'] for a in ans),
+    t.ok(all(a[1:] == ['TLSv1.2', '15'] for a in ans),
          'cache: every answer is the scan of a 1.2-only server (%r)' % ans)
     t.eq(st, {'lookups': '5', 'scans': '2', 'joined': '2', 'cached': '1',
               'uncached': '0', 'entries': '2'},
@@ -321,8 +412,9 @@ try:
                               capture_output=True, text=True,
                               timeout=15).stdout.strip()
     r = hello(p_all, 'aes')
-    t.ok(r in ('serverhello 0x0303 0x002f', 'serverhello 0x0303 0xc013'),
-         'hello: an OpenSSL server chooses an offered AES-CBC suite (%s)' % r)
+    t.ok(r in ('serverhello 0x0303 0x002f 0', 'serverhello 0x0303 0xc013 0'),
+         'hello: an OpenSSL server chooses an offered AES-CBC suite, no '
+         'compression (%s)' % r)
     for cls in ('3des', 'rc4', 'export'):
         t.eq(hello(p_all, cls), 'alert 40',
              'hello: %s refused by an OpenSSL server with handshake_failure'
@@ -333,6 +425,32 @@ try:
          'hello: a garbage answer is garbage')
     t.eq(hello(raw_server('close'), '3des'), 'closed',
          'hello: a close is a close')
+
+    # TLS compression (RFC 3749; CRIME): the scan's last step offers the
+    # ordinary suites with DEFLATE and null.  OpenSSL 3 servers never
+    # choose DEFLATE (built without zlib compression, and
+    # SSL_OP_NO_COMPRESSION by default): null.
+    r = hello(p_all, 'deflate')
+    t.ok(r.startswith('serverhello 0x0303 0x') and r.endswith(' 0'),
+         'hello deflate: an OpenSSL server chooses null (%s)' % r)
+    # A backend of its own: p12 has served most of its -naccept already.
+    pback = s_server('-tls1_2', '-cipher', L0)
+    pfake = deflate_fake(pback)
+    t.eq(hello(pfake, 'deflate'), 'serverhello 0x0303 0xc02b 1',
+         'hello deflate: the fake server chooses DEFLATE')
+    check('scan, a server that chooses DEFLATE: compression 1, the rest '
+          'its backend\'s', policy(pfake), versions='TLSv1.2',
+          weak_measured=asked, compression='1', handshakes='15',
+          why='-')
+    check('scan, its backend alone: compression 0', policy(pback),
+          versions='TLSv1.2', compression='0', handshakes='15')
+    # DEFLATE chosen where only null was offered (the 3DES hello): not TLS
+    # as we asked it, an error that ends the scan, never "3des accepted".
+    r = policy(deflate_fake(pback, on_3des=True))
+    check('scan, DEFLATE chosen when not offered: ended at the 3DES hello',
+          r, compression='null', handshakes='12')
+    t.ok(r['why'] == '3DES probe: error: server chose compression method '
+         '1, not offered', 'scan, DEFLATE not offered: why (%s)' % r['why'])
 finally:
     for p in servers:
         p.kill()

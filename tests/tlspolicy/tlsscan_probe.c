@@ -15,9 +15,10 @@
  * tlsscan_probe ADDR PORT hello CLASS: the hand-written ClientHello
  * (tlshello.h) of TLS 1.2 offering CLASS's suites (3des, rc4, export, or
  * aes: TLS_RSA_WITH_AES_128_CBC_SHA and TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
- * which OpenSSL servers have), blocking with a 5 s receive timeout (a
- * test tool); prints "serverhello VERSION SUITE", "alert N", "garbage"
- * or "closed".
+ * which OpenSSL servers have; deflate: the compression step's hello, the
+ * ordinary suites with compression DEFLATE and null), blocking with a 5 s
+ * receive timeout (a test tool); prints "serverhello VERSION SUITE
+ * COMPRESSION", "alert N", "garbage" or "closed".
  */
 #include <stdio.h>
 #include <sys/socket.h>
@@ -81,6 +82,8 @@ policy_cb(const struct tlspol_result *r, void *arg)
 	printf("secure_reneg=%d\n", r->secure_reneg);
 	printf("client_reneg=%d\n", r->f.client_reneg);
 	printf("reneg_why=%s\n", r->reneg_why[0] ? r->reneg_why : "-");
+	printf("compression=%s\n", r->compression < 0 ? "null" :
+	    r->compression ? "1" : "0");
 	printf("handshakes=%u\n", r->handshakes);
 	printf("why=%s\n", r->ended_early ? r->why : "-");
 	loop_break(l);
@@ -196,10 +199,14 @@ hello_mode(const struct netaddr *a, uint16_t port, const char *cls)
 	} else if (strcmp(cls, "export") == 0) {
 		suites = tlshello_export;
 		n = tlshello_nexport;
+	} else if (strcmp(cls, "deflate") == 0) {
+		suites = tlshello_ordinary;
+		n = tlshello_nordinary;
 	}
 	for (i = 0; i < 32; i++)
 		rnd[i] = (uint8_t)(i * 7 + 1);
-	len = tlshello_build(hello, sizeof(hello), 0x0303, rnd, "scan.test",
+	len = (strcmp(cls, "deflate") == 0 ? tlshello_build_deflate :
+	    tlshello_build)(hello, sizeof(hello), 0x0303, rnd, "scan.test",
 	    suites, n);
 	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -210,12 +217,13 @@ hello_mode(const struct netaddr *a, uint16_t port, const char *cls)
 	}
 	for (;;) {
 		uint16_t v = 0, suite = 0;
-		uint8_t alert = 0;
+		uint8_t comp = 0, alert = 0;
 		ssize_t r;
 
-		switch (tlshello_parse(in, got, &v, &suite, &alert)) {
+		switch (tlshello_parse(in, got, &v, &suite, &comp, &alert)) {
 		case TLSHELLO_SERVER_HELLO:
-			printf("serverhello 0x%04x 0x%04x\n", v, suite);
+			printf("serverhello 0x%04x 0x%04x %u\n", v, suite,
+			    comp);
 			goto out;
 		case TLSHELLO_ALERT:
 			printf("alert %u\n", alert);

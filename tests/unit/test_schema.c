@@ -15,7 +15,7 @@ main(void)
 	int required = 0;
 
 	tap_eq_i64((int64_t)n, SCHEMA_COL_COUNT, "count matches the enum");
-	tap_eq_i64((int64_t)n, 137, "137 columns in v3");
+	tap_eq_i64((int64_t)n, 138, "138 columns in v3");
 	for (size_t i = 0; i < n; i++) {
 		const struct schema_column *c = schema_column_get(i);
 		if (c == NULL || c->name == NULL) {
@@ -48,6 +48,12 @@ main(void)
 	    "last column");
 	tap_eq_str(schema_column_get(SCHEMA_COL_HSTS_MAX_AGE)->name,
 	    "hsts_max_age", "SCHEMA_COL_HSTS_MAX_AGE");
+	tap_ok(schema_column_find("tls_compression") ==
+	    SCHEMA_COL_TLS_CLIENT_RENEG + 1 && schema_column_get(
+	    SCHEMA_COL_TLS_CLIENT_RENEG + 1)->type == SCHEMA_TYPE_BOOLEAN &&
+	    strcmp(schema_column_get(SCHEMA_COL_TLS_CLIENT_RENEG + 1)->group,
+	    "tls") == 0, "tls_compression: a tls boolean right after "
+	    "tls_client_reneg");
 	tap_ok(schema_column_find("nope") == -1, "unknown name");
 	tap_ok(schema_column_get(n) == NULL, "out of range");
 	return tap_done();

@@ -72,9 +72,9 @@ ncsc(int v, int w, int dh, int rsa, int reneg, const char *want,
 }
 
 /* A ServerHello record: version 0x0303, random, a session ID of sid
- * bytes, suite, compression 0; returns its length. */
+ * bytes, suite, compression method comp; returns its length. */
 static size_t
-server_hello(uint8_t *b, size_t sid, uint16_t suite)
+server_hello_comp(uint8_t *b, size_t sid, uint16_t suite, uint8_t comp)
 {
 	size_t body = 2 + 32 + 1 + sid + 2 + 1, n = 0, i;
 
@@ -89,8 +89,107 @@ server_hello(uint8_t *b, size_t sid, uint16_t suite)
 	for (i = 0; i < sid; i++)
 		b[n++] = 0xaa;
 	b[n++] = (uint8_t)(suite >> 8); b[n++] = (uint8_t)suite;
-	b[n++] = 0;
+	b[n++] = comp;
 	return n;
+}
+
+/* The same with compression 0 (null). */
+static size_t
+server_hello(uint8_t *b, size_t sid, uint16_t suite)
+{
+	return server_hello_comp(b, sid, suite, 0);
+}
+
+/* The compression step's hello (RFC 3749) and the method a ServerHello
+ * chose, prefix by prefix. */
+static void
+compression_tests(void)
+{
+	uint8_t rnd[32] = { 0 }, b[TLSHELLO_MAX_HELLO], p[TLSHELLO_MAX_HELLO];
+	uint8_t sh[128], comp;
+	uint16_t v, suite;
+	uint8_t alert;
+	size_t n, pn, c, shn, i;
+	unsigned m;
+
+	n = tlshello_build_deflate(b, sizeof(b), 0x0303, rnd, "www.example.nl",
+	    tlshello_ordinary, tlshello_nordinary);
+	pn = tlshello_build(p, sizeof(p), 0x0303, rnd, "www.example.nl",
+	    tlshello_ordinary, tlshello_nordinary);
+	c = 46 + 2 * tlshello_nordinary;	/* the methods' length byte */
+	tap_ok(n > 0 && n == pn + 1, "deflate hello: one byte longer than "
+	    "null only (%zu, %zu)", n, pn);
+	tap_ok(n > 9 && ((size_t)b[3] << 8 | b[4]) == n - 5 &&
+	    ((size_t)b[6] << 16 | (size_t)b[7] << 8 | b[8]) == n - 9,
+	    "deflate hello: record and handshake lengths right");
+	tap_ok(n > c + 2 && ((size_t)b[44] << 8 | b[45]) ==
+	    2 * tlshello_nordinary && b[46] == 0xc0 && b[47] == 0x2b,
+	    "deflate hello: the %zu ordinary suites, ECDHE-ECDSA AES-128-GCM "
+	    "first", tlshello_nordinary);
+	tap_ok(n > c + 2 && b[c] == 2 && b[c + 1] == 1 && b[c + 2] == 0,
+	    "deflate hello: compression methods {1 DEFLATE, 0 null} (got %u: "
+	    "%u %u)", b[c], b[c + 1], b[c + 2]);
+	tap_ok(pn > c + 1 && p[c] == 1 && p[c + 1] == 0,
+	    "null-only hello: compression methods {0} as before");
+	tap_ok(n > c + 4 && ((size_t)b[c + 3] << 8 | b[c + 4]) == n - c - 5,
+	    "deflate hello: the extensions' length right after the methods");
+	tap_ok(memcmp(b + c + 3, p + c + 2, pn - c - 2) == 0,
+	    "deflate hello: the extensions as in the null-only hello");
+	tap_ok(tlshello_build_deflate(b, n - 1, 0x0303, rnd, "www.example.nl",
+	    tlshello_ordinary, tlshello_nordinary) == 0,
+	    "deflate hello: a buffer one byte short gives 0");
+	tap_ok(tlshello_build_deflate(b, sizeof(b), 0x0303, rnd, NULL,
+	    tlshello_ordinary, 0) == 0, "deflate hello: no suite gives 0");
+	{
+		uint16_t many[TLSHELLO_MAX_SUITES] = { 0 };
+		char longname[254];
+
+		memset(longname, 'a', 253);
+		longname[253] = '\0';
+		tap_ok(tlshello_build_deflate(b, sizeof(b), 0x0303, rnd,
+		    longname, many, TLSHELLO_MAX_SUITES) > 0, "deflate hello: "
+		    "the largest fits TLSHELLO_MAX_HELLO");
+	}
+	for (i = 0; i < tlshello_nordinary; i++)
+		if (tlshello_ordinary[i] == 0x000a ||
+		    tlshello_ordinary[i] == 0x0004)
+			break;
+	tap_ok(i == tlshello_nordinary && tlshello_nordinary <=
+	    TLSHELLO_MAX_SUITES, "ordinary suites: none of 3DES or RC4, within "
+	    "TLSHELLO_MAX_SUITES");
+
+	for (m = 0; m <= 1; m++) {
+		bool more_ok = true;
+		size_t sid;
+
+		for (sid = 0; sid <= 32; sid += 32) {
+			shn = server_hello_comp(sh, sid, 0xc02f, (uint8_t)m);
+			more_ok = true;
+			for (i = 0; i < shn; i++)
+				if (tlshello_parse(sh, i, &v, &suite, &comp,
+				    &alert) != TLSHELLO_MORE)
+					more_ok = false;
+			tap_ok(more_ok, "ServerHello compression %u, session "
+			    "ID %zu: every prefix up to %zu asks for more", m,
+			    sid, shn - 1);
+			comp = 0xee;
+			tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp,
+			    &alert) == TLSHELLO_SERVER_HELLO && comp == m &&
+			    suite == 0xc02f && v == 0x0303, "ServerHello "
+			    "compression %u, session ID %zu: decided at its "
+			    "last byte, %zu (got %u)", m, sid, shn, comp);
+		}
+		tap_ok(shn == TLSHELLO_DECIDE_BYTES, "the longest "
+		    "ServerHello's fixed part is TLSHELLO_DECIDE_BYTES (%zu)", shn);
+	}
+	/* The record ends after the suite: the method is in no record. */
+	shn = server_hello_comp(sh, 32, 0xc02f, 1);
+	sh[4] = (uint8_t)(sh[4] - 1);
+	tap_ok(tlshello_parse(sh, shn - 1, &v, &suite, &comp, &alert) ==
+	    TLSHELLO_GARBAGE, "a ServerHello cut before its compression "
+	    "method by its record's end is garbage");
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp, &alert) ==
+	    TLSHELLO_GARBAGE, "the same with the next record's byte: garbage");
 }
 
 static void
@@ -99,7 +198,7 @@ hello_tests(void)
 	uint8_t rnd[32] = { 0 }, b[TLSHELLO_MAX_HELLO], sh[128];
 	uint16_t many[TLSHELLO_MAX_SUITES + 1] = { 0 };
 	uint16_t v = 0, suite = 0;
-	uint8_t alert = 0;
+	uint8_t comp = 0, alert = 0;
 	size_t n, i, shn;
 	bool more_ok = true;
 	char longname[300];
@@ -135,56 +234,60 @@ hello_tests(void)
 
 	/* the answer */
 	shn = server_hello(sh, 32, 0x000a);
-	tap_ok(shn == TLSHELLO_DECIDE_BYTES + 1, "a full ServerHello is "
-	    "TLSHELLO_DECIDE_BYTES + compression (%zu)", shn);
-	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
-	    TLSHELLO_SERVER_HELLO && v == 0x0303 && suite == 0x000a,
-	    "ServerHello: version and suite (0x%04x 0x%04x)", v, suite);
+	tap_ok(shn == TLSHELLO_DECIDE_BYTES, "a full ServerHello (no "
+	    "extensions) is TLSHELLO_DECIDE_BYTES, compression included "
+	    "(%zu)", shn);
+	comp = 0xee;
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp, &alert) ==
+	    TLSHELLO_SERVER_HELLO && v == 0x0303 && suite == 0x000a &&
+	    comp == 0, "ServerHello: version, suite and compression (0x%04x "
+	    "0x%04x %u)", v, suite, comp);
 	for (i = 0; i < TLSHELLO_DECIDE_BYTES; i++)
-		if (tlshello_parse(sh, i, &v, &suite, &alert) != TLSHELLO_MORE)
+		if (tlshello_parse(sh, i, &v, &suite, &comp, &alert) !=
+		    TLSHELLO_MORE)
 			more_ok = false;
 	tap_ok(more_ok, "ServerHello: every prefix shorter than the decision "
 	    "asks for more");
-	tap_ok(tlshello_parse(sh, TLSHELLO_DECIDE_BYTES, &v, &suite, &alert)
-	    == TLSHELLO_SERVER_HELLO, "ServerHello: decided at "
+	tap_ok(tlshello_parse(sh, TLSHELLO_DECIDE_BYTES, &v, &suite, &comp,
+	    &alert) == TLSHELLO_SERVER_HELLO, "ServerHello: decided at "
 	    "TLSHELLO_DECIDE_BYTES");
 	shn = server_hello(sh, 0, 0xc012);
-	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp, &alert) ==
 	    TLSHELLO_SERVER_HELLO && suite == 0xc012, "ServerHello without "
 	    "a session ID");
 	shn = server_hello(sh, 33, 0x000a);
-	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp, &alert) ==
 	    TLSHELLO_GARBAGE, "ServerHello: a 33-byte session ID is garbage");
 	shn = server_hello(sh, 0, 0x000a);
 	sh[5] = 0x0b;
-	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp, &alert) ==
 	    TLSHELLO_GARBAGE, "a Certificate first is garbage");
 	shn = server_hello(sh, 0, 0x000a);
 	sh[3] = 0; sh[4] = 0;
-	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp, &alert) ==
 	    TLSHELLO_GARBAGE, "an empty record is garbage");
 	shn = server_hello(sh, 0, 0x000a);
 	sh[3] = 0; sh[4] = 10;
-	tap_ok(tlshello_parse(sh, shn, &v, &suite, &alert) ==
+	tap_ok(tlshello_parse(sh, shn, &v, &suite, &comp, &alert) ==
 	    TLSHELLO_GARBAGE, "a ServerHello cut by its record's end is "
 	    "garbage");
 	{
 		const uint8_t al[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 40 };
 		const uint8_t bad[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x03, 40 };
 
-		tap_ok(tlshello_parse(al, sizeof(al), &v, &suite, &alert) ==
-		    TLSHELLO_ALERT && alert == 40, "alert handshake_failure");
-		tap_ok(tlshello_parse(al, 6, &v, &suite, &alert) ==
+		tap_ok(tlshello_parse(al, sizeof(al), &v, &suite, &comp,
+		    &alert) == TLSHELLO_ALERT && alert == 40, "alert handshake_failure");
+		tap_ok(tlshello_parse(al, 6, &v, &suite, &comp, &alert) ==
 		    TLSHELLO_MORE, "alert cut short: more");
-		tap_ok(tlshello_parse(bad, sizeof(bad), &v, &suite, &alert) ==
-		    TLSHELLO_GARBAGE, "alert of level 3: garbage");
+		tap_ok(tlshello_parse(bad, sizeof(bad), &v, &suite, &comp,
+		    &alert) == TLSHELLO_GARBAGE, "alert of level 3: garbage");
 	}
 	tap_ok(tlshello_parse((const uint8_t *)"HTTP/1.1 400", 12, &v, &suite,
-	    &alert) == TLSHELLO_GARBAGE, "HTTP: garbage");
-	tap_ok(tlshello_parse((const uint8_t *)"H", 1, &v, &suite, &alert) ==
-	    TLSHELLO_GARBAGE, "HTTP's first byte: garbage at once");
+	    &comp, &alert) == TLSHELLO_GARBAGE, "HTTP: garbage");
+	tap_ok(tlshello_parse((const uint8_t *)"H", 1, &v, &suite, &comp,
+	    &alert) == TLSHELLO_GARBAGE, "HTTP's first byte: garbage at once");
 	tap_ok(tlshello_parse((const uint8_t *)"\x16\x02\x00\x00\x10", 5, &v,
-	    &suite, &alert) == TLSHELLO_GARBAGE, "SSL 2 record version: "
+	    &suite, &comp, &alert) == TLSHELLO_GARBAGE, "SSL 2 record version: "
 	    "garbage");
 }
 
@@ -194,6 +297,7 @@ main(void)
 	char small[8];
 
 	hello_tests();
+	compression_tests();
 
 	/* tls_versions: ascending, comma-separated, tls_version spelling */
 	versions(0, "", NULL);
