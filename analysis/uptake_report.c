@@ -5,7 +5,11 @@
  *                 [--country-source meta|cctld|hosting] [--min-n N]
  *                 [--top N] [--title TEXT] [--metrics NAME,...]
  *                 [--allow-partial] [--dedupe refuse|keep-first] [--threads N]
+ *   uptake-report SNAPSHOT... --site DIR --profile FILE [--profile FILE...]
+ *                 [--exceptions FILE] [--meta FILE] [-o report.html] ...
  *
+ * --site writes a static site (report_site.h): an index, a page per
+ * country, sector, organisation (its scorecard, and a CSV) and profile.
  * Snapshots whose crawl started on the same UTC day (provenance
  * uptake.crawl_start) are one crawl (shards); several days give trend
  * lines, and the latest crawl gives the other figures.  The file is
@@ -28,6 +32,7 @@
 #include "metrics.h"
 #include "parquet.h"
 #include "report.h"
+#include "report_site.h"
 #include "snapshot.h"
 #include "stats.h"
 #include "stats_cli.h"
@@ -42,6 +47,12 @@ usage(FILE *f)
 	    "                     [--top N] [--title TEXT] [--metrics NAME,...]\n"
 	    "                     [--allow-partial] [--dedupe refuse|keep-first]\n"
 	    "                     [--threads N]\n"
+	    "       uptake-report SNAPSHOT... --site DIR --profile FILE [--profile FILE...]\n"
+	    "                     [--exceptions FILE] [--meta FILE] [-o report.html]\n"
+	    "  --site DIR          a static site: index, country, sector, organisation\n"
+	    "                      (scorecard and CSV) and profile pages\n"
+	    "  --profile FILE      a mandate profile for the site (repeatable)\n"
+	    "  --exceptions FILE   comply or explain, as uptake-comply\n"
 	    "Snapshots of different crawl dates (uptake.crawl_start) give trend lines.\n");
 }
 
@@ -78,6 +89,44 @@ cmp_crawl(const void *a, const void *b)
 	return strcmp(x->date, y->date);
 }
 
+/* --site: load the profiles and exceptions, judge every crawl, write. */
+static int
+report_site_run(const char *dir, const struct report_input *in,
+    const char *const *ppath, size_t npp, const char *exc_path,
+    const struct stats_meta *meta, enum snapshot_dedupe dedupe)
+{
+	struct profile *profs[COMPLY_MAX_PROFILES];
+	char err[1200];
+
+	for (size_t i = 0; i < npp; i++) {
+		if ((profs[i] = profile_load(ppath[i], err, sizeof(err))) == NULL)
+			fatal(2, "%s", err);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(profs[j]->name, profs[i]->name) == 0)
+				fatal(2, "%s: profile %s is also %s", ppath[i],
+				    profs[i]->name, ppath[j]);
+	}
+	struct exc_list *exc = NULL;
+	if (exc_path && (exc = exc_load(exc_path, profs, npp, err,
+	    sizeof(err))) == NULL)
+		fatal(2, "%s", err);
+	struct site_input si = {
+		.title = in->title, .crawls = in->crawls,
+		.ncrawls = in->ncrawls, .profiles = profs, .np = npp,
+		.exc = exc, .meta = meta, .dedupe = dedupe,
+		.generated = in->generated,
+	};
+	struct site_data *sd = site_gather(&si);
+	int rc = site_write(dir, sd, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "uptake-report: --site: %s\n", err);
+	site_data_free(sd);
+	exc_free(exc);
+	for (size_t i = 0; i < npp; i++)
+		profile_free(profs[i]);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -85,12 +134,17 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "top", required_argument, NULL, 'T' },
 		{ "title", required_argument, NULL, 'H' },
+		{ "site", required_argument, NULL, 'S' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "exceptions", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *longopts = stats_cli_options("McnmPDt", own);
 	struct stats_cli cli;
 	struct report_input in;
-	const char *out = NULL;
+	const char *out = NULL, *site = NULL, *exc_path = NULL;
+	const char *ppath[COMPLY_MAX_PROFILES];
+	size_t npp = 0;
 	char err[1200];
 	int64_t v;
 	int ch;
@@ -115,6 +169,18 @@ main(int argc, char **argv)
 		case 'H':
 			in.title = optarg;
 			break;
+		case 'S':
+			site = optarg;
+			break;
+		case 'p':
+			if (npp == COMPLY_MAX_PROFILES)
+				fatal(2, "--profile: more than %d",
+				    COMPLY_MAX_PROFILES);
+			ppath[npp++] = optarg;
+			break;
+		case 'e':
+			exc_path = optarg;
+			break;
 		default:
 			stats_cli_opt_other(ch, "uptake-report", usage);
 		}
@@ -122,10 +188,14 @@ main(int argc, char **argv)
 	free(longopts);
 	in.min_n = cli.min_n;
 	in.country_source = cli.so.country_source;
-	if (optind == argc || out == NULL) {
+	if (optind == argc || (out == NULL && site == NULL)) {
 		usage(stderr);
 		return 2;
 	}
+	if (site && npp == 0)
+		fatal(2, "--site needs at least one --profile");
+	if (site == NULL && (npp || exc_path))
+		fatal(2, "--profile and --exceptions are for --site");
 	stats_cli_check(&cli);
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	in.generated = sde && *sde ? (time_t)strtoll(sde, NULL, 10) :
@@ -169,7 +239,7 @@ main(int argc, char **argv)
 		in.meta_path = cli.meta_path;
 	}
 	int status = 0;
-	for (size_t c = 0; c < in.ncrawls && status != 1; c++) {
+	for (size_t c = 0; c < in.ncrawls && status != 1 && out; c++) {
 		struct report_crawl *cr = &in.crawls[c];
 		int rc = stats_run(cr->paths, cr->npaths, &so, &cr->res, err,
 		    sizeof(err));
@@ -199,7 +269,7 @@ main(int argc, char **argv)
 	 * columns only (no metric wanted). */
 	struct stats_result *prov[2] = { NULL, NULL };
 	bool *none = xcalloc(metric_count(), sizeof(*none));
-	for (int role = 0; role < 2 && status != 1 && in.ncrawls > 0;
+	for (int role = 0; role < 2 && status != 1 && in.ncrawls > 0 && out;
 	    role++) {
 		struct report_crawl *cr = &in.crawls[in.ncrawls - 1];
 		struct stats_options po = so;
@@ -217,7 +287,11 @@ main(int argc, char **argv)
 		in.providers[role] = prov[role];
 	}
 	free(none);
-	if (status != 1) {
+	if (site && status != 1 &&
+	    report_site_run(site, &in, ppath, npp, exc_path, cli.meta,
+	    cli.so.dedupe) < 0)
+		status = 1;
+	if (status != 1 && out) {
 		size_t len = strlen(out) + 32;
 		char *tmp = xmalloc(len);
 		snprintf(tmp, len, "%s.tmp%ld", out, (long)getpid());
