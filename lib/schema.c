@@ -1,5 +1,5 @@
 /*
- * schema.c - schema v3: the column table of DESIGN.md, in its order.
+ * schema.c - schema v4: the column table of DESIGN.md, in its order.
  */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * schema.h - the one table of snapshot columns (schema v2).
+ * schema.h - the one table of snapshot columns (schema v4).
  *
  * The snapshot writer, the reader's checks, `uptake-dump --schema` and
  * docs/snapshot-format.md all come from this table.  Changing a column's
@@ -13,8 +13,11 @@
 #include <stdint.h>
 
 /* v2 (issue 16): the mail stage's columns, mx_tested .. mail_error and
- * mail_ms.  Readers take v1 parts as well (the new columns are null). */
-#define SCHEMA_VERSION 3
+ * mail_ms.  v3 (issue 18): servers, operators, DMARC and SPF evaluated.
+ * v4 (issue 17): the TLS policy scan, IPv6 that works, graded headers.
+ * Readers take parts of every earlier version (a column a part lacks is
+ * null in its rows). */
+#define SCHEMA_VERSION 4
 
 /* Logical column types; each maps to one Parquet physical/logical pair. */
 enum schema_type {
@@ -25,7 +28,7 @@ enum schema_type {
 	SCHEMA_TYPE_TIMESTAMP_US, /* INT64, TIMESTAMP(MICROS, UTC) */
 };
 
-/* Column indexes of schema v3, in table order (the row layout). */
+/* Column indexes of schema v4, in table order (the row layout). */
 enum schema_col {
 	SCHEMA_COL_INPUT_INDEX = 0,
 	SCHEMA_COL_DOMAIN,
@@ -196,7 +199,7 @@ struct schema_value {
 	} u;
 };
 
-/* Number of columns of schema v3 (SCHEMA_COL_COUNT). */
+/* Number of columns of schema v4 (SCHEMA_COL_COUNT). */
 size_t schema_column_count(void);
 
 /* Column i (i < schema_column_count()); NULL when out of range. */

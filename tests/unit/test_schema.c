@@ -15,7 +15,7 @@ main(void)
 	int required = 0;
 
 	tap_eq_i64((int64_t)n, SCHEMA_COL_COUNT, "count matches the enum");
-	tap_eq_i64((int64_t)n, 138, "138 columns in v3");
+	tap_eq_i64((int64_t)n, 138, "138 columns in v4");
 	for (size_t i = 0; i < n; i++) {
 		const struct schema_column *c = schema_column_get(i);
 		if (c == NULL || c->name == NULL) {

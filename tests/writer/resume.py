@@ -13,6 +13,7 @@ another way are.  No servers: the resolver is a closed loopback port.
 """
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,12 @@ def data_files(out):
     return sorted(n for n in os.listdir(out) if not n.startswith(".lock"))
 
 
+# The version this build writes (lib/schema.h), one digit.
+SCHEMA_VERSION = re.search(r"^#define SCHEMA_VERSION (\d)$", open(os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "schema.h")).read(),
+    re.M).group(1)
+
+
 def set_schema_version(path, value):
     """Rewrite the one-character value of uptake.schema_version in a
     part's footer (a Thrift compact string: length 1, then the byte)."""
@@ -44,7 +51,7 @@ def set_schema_version(path, value):
     i = data.rindex(key) + len(key)
     # field header of the value, then its length (1), then the value
     j = data.index(b"\x01", i, i + 4) + 1
-    assert data[j:j + 1] == b"3", data[i:i + 8]
+    assert data[j:j + 1] == SCHEMA_VERSION.encode(), data[i:i + 8]
     data[j] = ord(value)
     with open(path, "wb") as f:
         f.write(data)
@@ -67,7 +74,7 @@ def main():
         d = run([dump, first[0]])
         for key, value in [("uptake.list_name", "list.txt"),
                            ("uptake.probes", "dns"), ("uptake.shard", "0/1"),
-                           ("uptake.schema_version", "3")]:
+                           ("uptake.schema_version", SCHEMA_VERSION)]:
             t.ok("  %s: %s\n" % (key, value) in d.stdout,
                  "a part records %s: %s" % (key, value), d.stdout[-1500:])
         t.ok("  uptake.list_sha256: " in d.stdout,
@@ -107,7 +114,7 @@ def main():
         sv = os.path.join(tmp, "schema-src")
         shutil.copytree(base, sv)
         set_schema_version(parts(sv)[0], "9")
-        refused("another schema version", "uptake.schema_version", "9", "3",
+        refused("another schema version", "uptake.schema_version", "9", SCHEMA_VERSION,
                 src=sv)
 
         # The same facts: the resume completes the crawl, exactly once.
