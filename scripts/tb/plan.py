@@ -39,8 +39,9 @@ IPv6 address is configured and nothing listens on it.  The MTA-STS
 policy hosts (mta-sts.<domain>, stspolicy=) all live on one nginx at
 192.0.2.26 / 2001:db8::26, configured only in worlds that have a policy.
 The TLS policy servers (tlspol= domains, the tlspolicy world,
-scripts/tb/tlsgen.py) take host indexes 9-15 of their network, one each,
-in a network without mail hosts or an nshost.
+scripts/tb/tlsgen.py) take host indexes 9-15 of their network, one per
+case (domains of one case share it), in a network without mail hosts or
+an nshost.
 """
 
 import ipaddress
@@ -61,8 +62,8 @@ MAIL_SLOTS = range(9, 15)
 # The host index of a network that holds its nshost (one per network).
 NS_SLOT = 15
 # The host indexes of tlspol= servers (the tlspolicy world, scripts/tb/
-# tlsgen.py): each on an address of its own, in a network without mail
-# hosts or an nshost.
+# tlsgen.py): one address per case of a network, in a network without
+# mail hosts or an nshost.
 TLSPOL_SLOTS = range(9, 16)
 RESOLVER_V4, RESOLVER_V6 = "192.0.2.53", "2001:db8::53"
 # Lame delegations (world key lame=): the glue of a silent delegation points
@@ -89,14 +90,17 @@ def web_slot(d):
 
 
 def tlspol_slot(world, d):
-    """The host index of tlspol domain d: the k-th of its network takes
-    TLSPOL_SLOTS[k] (the mail and nshost indexes: such a network has
-    neither)."""
-    k = [e.name for e in world.domains
-         if e.get("tlspol") and e["net"] == d["net"]].index(d.name)
+    """The host index of tlspol domain d: the k-th case of its network
+    takes TLSPOL_SLOTS[k] (the mail and nshost indexes: such a network has
+    neither); domains of one case in one network share its server."""
+    cases = []
+    for e in world.domains:
+        if e.get("tlspol") and e["net"] == d["net"] and e["tlspol"] not in cases:
+            cases.append(e["tlspol"])
+    k = cases.index(d["tlspol"])
     if k >= len(TLSPOL_SLOTS):
-        raise ValueError("%s: network %s has no tlspol slot left for %s (at most %d per "
-                         "network)" % (d.where, d["net"], d.name, len(TLSPOL_SLOTS)))
+        raise ValueError("%s: network %s has no tlspol slot left for %s (at most %d cases "
+                         "per network)" % (d.where, d["net"], d.name, len(TLSPOL_SLOTS)))
     if any(mh["net"] == d["net"] for mh in getattr(world, "mailhosts", {}).values()) or \
             any(nh["net"] == d["net"] for nh in getattr(world, "nshosts", {}).values()):
         raise ValueError("%s: network %s holds a tlspol domain and a mailhost or nshost "
@@ -294,8 +298,8 @@ class Plan:
                 v6.append(_host(net["v6"], slot))
         for dp in self.domains.values():     # tlspol= case servers
             if dp.tlspol is not None:
-                v4 += [dp.web_v4] if dp.web_v4 else []
-                v6 += [dp.web_v6] if dp.web_v6 else []
+                v4 += [dp.web_v4] if dp.web_v4 and dp.web_v4 not in v4 else []
+                v6 += [dp.web_v6] if dp.web_v6 and dp.web_v6 not in v6 else []
         for nh in self.nshosts.values():
             v4.append(nh.v4)
             if nh.v6:

@@ -12,9 +12,10 @@ suites (--backend-suites: the fake suite is last in the host's order)
 gets a real ServerHello
 choosing it (version 0x0303, the RFC 5746 renegotiation_info extension when
 the client signalled it, EC point formats when the client sent them), then
-the Certificate message of CHAIN.pem, and the connection is closed once the
-client answers or TIMEOUT_S passes: no key exchange follows, so no
-handshake completes (a scanner decides from the ServerHello).  Every other
+the Certificate message of CHAIN.pem, and the connection is closed at once:
+no key exchange follows, so no handshake completes (a scanner decides from
+the ServerHello; one that waited for the rest of the flight would wait for
+its own timeout).  Every other
 connection (any other hello, any other version) is handed unchanged to the
 backend, a real nginx with the host's other settings, so that the host is
 an ordinary TLS server for everything else.  One log line per connection
@@ -31,8 +32,7 @@ import sys
 # The largest first record read: a TLS record's length limit (RFC 5246
 # 6.2.1, 2^14) plus its 5-byte header.
 RECORD_MAX = 16384 + 5
-# How long a fake-answered client has to answer before it is closed, and
-# how long a first record may take to arrive.
+# How long a first record may take to arrive.
 TIMEOUT_S = 5
 
 
@@ -138,10 +138,9 @@ class Fake:
             writer.write(handshake_record([server_hello(self.suite, h[2], h[3]), self.cert]))
             try:
                 await writer.drain()
-                await asyncio.wait_for(reader.read(1), TIMEOUT_S)
-            except (asyncio.TimeoutError, ConnectionError):
+            except ConnectionError:
                 pass
-            writer.close()
+            writer.close()          # at once: a client waiting for more ends now
             return
         print("%s backend" % peer[0], flush=True)
         try:

@@ -12,7 +12,9 @@ issue 17, point 1): one server per domain on an address of its own
 Every server has one RSA 2048 leaf naming every tlspol domain (and www.),
 issued by the web part's RSA intermediate (scripts/tb/webgen.py runs
 first).  Files: STATE/tlspol/{key.pem,chain.pem,nginx.conf,start.sh,
-servers.json (per domain: case, addresses, server), *.log}.
+servers.json (per domain: case, addresses, server, and "shares": the
+first domain of its server when it shares one), *.log}.  Domains of one
+case in one network share one server (plan.py).
 """
 
 import json
@@ -118,13 +120,18 @@ def generate(world, plan, state, T):
     L += ["    %s_temp_path %s/tmp/%s;" % (k, d, k)
           for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")]
     L += ["    default_type text/plain;", "    server_tokens off;", ""]
-    others, probes, servers = [], [], {}
+    others, probes, servers, done = [], [], {}, {}
     for k, (dd, p) in enumerate(doms):
         case = dict(tlscases.CASES[p.tlspol], name=p.tlspol)
         addrs = [a for a in (p.web_v4, p.web_v6) if a]
-        probes += addrs
         servers[dd.name] = {"case": p.tlspol, "host": p.probed_host, "v4": p.web_v4,
                             "v6": p.web_v6, "server": case["server"]}
+        where = tuple(addrs)
+        if where in done:       # one case, one network: the server is made
+            servers[dd.name]["shares"] = done[where]
+            continue
+        done[where] = dd.name
+        probes += addrs
         if case["server"] == "nginx":
             L.append("server {  # %s: %s" % (dd.name, case["what"]))
             L += listen(addrs, 443, " ssl default_server")

@@ -124,9 +124,17 @@ def columns(case):
     return row
 
 
+def zero_rtt(case):
+    """tls_0rtt: the first TLS 1.3 session ticket offers early data; false
+    below TLS 1.3.  Every TLS 1.3 server here sends tickets (nginx and
+    openssl s_server do by default)."""
+    return bool(case["early"]) and "TLSv1.3" in case["protocols"]
+
+
 COLUMNS = ("tls_scan_status", "tls_scan_handshakes", "tls_min_version", "tls_versions",
            "tls_weak_ciphers", "tls_dh_bits", "tls_static_rsa", "tls_kex_weak",
-           "tls_server_order", "tls_secure_reneg", "tls_client_reneg", "tls_ncsc_class")
+           "tls_server_order", "tls_secure_reneg", "tls_client_reneg", "tls_ncsc_class",
+           "tls_0rtt")
 
 
 def truth(world, plan):
@@ -136,7 +144,8 @@ def truth(world, plan):
         p = plan[d.name]
         if p.tlspol is None or not (p.web_v4 or p.web_v6):
             continue
-        out[d.name] = columns(tlscases.CASES[p.tlspol])
+        case = tlscases.CASES[p.tlspol]
+        out[d.name] = dict(columns(case), tls_0rtt=zero_rtt(case))
     return out
 
 
