@@ -120,9 +120,16 @@ def main():
         f.write("domain,requirement,justification,until\n")
         for d in sorted(org_of)[:40]:
             f.write("%s,synth:dnssec,\"migration <b>planned</b>\",2027-01-01\n" % d)
+    # A profile with a deadline between the two crawls (drawn on its
+    # chart) beside the given ones (deadlines years before: not drawn).
+    dl = os.path.join(work, "synth-deadline.conf")
+    text = open(profiles[0]).read()
+    text = re.sub(r"(?m)^profile \S+", "profile synth-deadline", text)
+    text = re.sub(r"(?m)^(require dnssec \|.*\| )2020-01-01$", r"\g<1>2026-02-16", text)
+    open(dl, "w").write(text)
     site = os.path.join(work, "site")
     pargs = []
-    for p in profiles:
+    for p in profiles + [dl]:
         pargs += ["--profile", p]
     r = subprocess.run([report, *snaps, "--meta", meta, "--site", site,
                         "--exceptions", exc, *pargs], capture_output=True, text=True,
@@ -134,7 +141,7 @@ def main():
 
     # Nothing outside DIR: the work dir holds only what the test made.
     ok(sorted(os.listdir(work)) == sorted(["crawl0", "crawl1", "meta0.csv", "meta.csv",
-                                           "exceptions.csv", "site"]),
+                                           "exceptions.csv", "synth-deadline.conf", "site"]),
        "nothing written outside DIR: %s" % sorted(os.listdir(work)))
     files = []
     for root, dirs, names in os.walk(site):
@@ -163,7 +170,7 @@ def main():
            (sub, by, len(groups[by]), sorted(groups[by] - got)[:3], sorted(got - groups[by])[:3]))
     ok(set(HOSTILE) <= groups["organisation"], "every hostile organisation name has its page")
     pages = [p for p in files if p.endswith(".html")]
-    ok(len([p for p in pages if p.startswith("profile/")]) == len(profiles),
+    ok(len([p for p in pages if p.startswith("profile/")]) == len(profiles) + 1,
        "a page per profile")
 
     # Links, external URLs, captions, titles, escaping.
@@ -219,10 +226,17 @@ def main():
             org_links_ok &= bool(re.search(r'href="\.\./sector/[^"]+\.html"', text)) and \
                 bool(re.search(r'href="\.\./country/[^"]+\.html"', text))
     ok(org_links_ok, "every organisation page links its sector and country pages")
-    prof = [p for p in pages if p.startswith("profile/synth")]
+    prof = [p for p in pages if p == "profile/synth.html"]
     ptext = open(os.path.join(site, prof[0]), encoding="utf-8").read() if prof else ""
-    ok("stroke-dasharray" in ptext and "effective 2020-01-01" not in ptext or
-       "deadlines:" in ptext, "the profile chart gives the deadlines")
+    dtext = open(os.path.join(site, "profile", "synth-deadline.html"), encoding="utf-8").read() \
+        if os.path.exists(os.path.join(site, "profile", "synth-deadline.html")) else ""
+    m = re.search(r'<line x1="([0-9.]+)"[^>]*stroke-dasharray="[^"]*"><title>dnssec: effective '
+                  r'2026-02-16</title>', dtext)
+    xs = [float(x) for x in re.findall(r'<circle cx="([0-9.]+)"', dtext)[:2]]
+    ok(m and len(xs) == 2 and xs[0] < float(m.group(1)) < xs[1],
+       "a deadline between the crawls is a dashed line between their points")
+    ok("stroke-dasharray" not in ptext and "dnssec 2020-01-01;" in ptext,
+       "deadlines years before the crawls are not drawn, but given in the chart's <desc>")
 
     # Scorecards against uptake-comply's per-domain verdicts (latest crawl).
     vcsv = os.path.join(work, "verdicts-latest.csv")
