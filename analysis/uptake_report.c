@@ -101,10 +101,17 @@ report_site_run(const char *dir, const struct report_input *in,
 	for (size_t i = 0; i < npp; i++) {
 		if ((profs[i] = profile_load(ppath[i], err, sizeof(err))) == NULL)
 			fatal(2, "%s", err);
-		for (size_t j = 0; j < i; j++)
+		for (size_t j = 0; j < i; j++) {
+			char a[SITE_SLUG_MAX + 1], b[SITE_SLUG_MAX + 1];
+			site_slug(profs[i]->name, a);
+			site_slug(profs[j]->name, b);
 			if (strcmp(profs[j]->name, profs[i]->name) == 0)
 				fatal(2, "%s: profile %s is also %s", ppath[i],
 				    profs[i]->name, ppath[j]);
+			if (strcmp(a, b) == 0)
+				fatal(2, "%s: profile %s would have the page of profile %s (%s): rename one",
+				    ppath[i], profs[i]->name, profs[j]->name, ppath[j]);
+		}
 	}
 	struct exc_list *exc = NULL;
 	if (exc_path && (exc = exc_load(exc_path, profs, npp, err,

@@ -298,6 +298,26 @@ def main():
     ranks_ok = all(1 <= int(r["rank"]) <= int(r["of"]) for r in summ if r["rank"])
     ok(ranks_ok and any(r["rank"] for r in summ), "ranks within their sector's count")
 
+    # Usage: --site without --profile; two profiles whose pages would be
+    # one file.
+    r = subprocess.run([report, latest, "--site", os.path.join(work, "nosite")],
+                       capture_output=True, text=True)
+    ok(r.returncode == 2 and "--profile" in r.stderr and
+       not os.path.exists(os.path.join(work, "nosite")),
+       "--site without --profile: exit 2, nothing written (%d)" % r.returncode)
+    twins = []
+    for name in ("twin_a", "twin.a"):
+        path = os.path.join(work, name + ".conf")
+        open(path, "w").write(re.sub(r"(?m)^profile \S+", "profile " + name,
+                                     open(profiles[0]).read()))
+        twins += ["--profile", path]
+    r = subprocess.run([report, latest, "--site", os.path.join(work, "twins"), *twins],
+                       capture_output=True, text=True)
+    ok(r.returncode == 2 and "twin_a" in r.stderr and "twin.a" in r.stderr and
+       not os.path.exists(os.path.join(work, "twins")),
+       "two profiles with one page name: exit 2 naming both (%d: %s)" %
+       (r.returncode, r.stderr.strip()[:200]))
+
     # Headless Chromium: four pages render, one prints.
     browser = chromium()
     if not ok(browser is not None, "headless Chromium found (Debian package chromium)"):
