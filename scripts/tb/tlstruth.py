@@ -133,8 +133,8 @@ def zero_rtt(case):
 
 COLUMNS = ("tls_scan_status", "tls_scan_handshakes", "tls_min_version", "tls_versions",
            "tls_weak_ciphers", "tls_dh_bits", "tls_static_rsa", "tls_kex_weak",
-           "tls_server_order", "tls_secure_reneg", "tls_client_reneg", "tls_ncsc_class",
-           "tls_0rtt")
+           "tls_server_order", "tls_secure_reneg", "tls_client_reneg", "tls_compression",
+           "tls_ncsc_class", "tls_0rtt")
 
 
 def truth(world, plan):
