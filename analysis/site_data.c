@@ -168,6 +168,7 @@ row_take(void *ctx, const struct comply_reader *cr,
 	for (size_t i = 0; i < in->np; i++) {
 		const struct profile *p = in->profiles[i];
 		bool any_nm = false, all_ok = true, any_exp = false;
+		bool any_req = false;
 		for (size_t j = 0; j < p->nreqs; j++) {
 			const struct profile_req *q = &p->reqs[j];
 			enum profile_verdict v = profile_req_eval(q,
@@ -176,9 +177,15 @@ row_take(void *ctx, const struct comply_reader *cr,
 			if (v == PROFILE_FAIL && in->exc &&
 			    (e = exc_find(in->exc, dom, p, q, cr->date)) != NULL)
 				v = PROFILE_EXPLAINED;
-			any_nm |= v == PROFILE_NOT_MEASURED;
-			all_ok &= v == PROFILE_PASS || v == PROFILE_EXPLAINED;
-			any_exp |= v == PROFILE_EXPLAINED;
+			/* a requirement the part cannot measure is left
+			 * out of meets all, as uptake-comply does */
+			if (cr->measurable[i][j]) {
+				any_req = true;
+				any_nm |= v == PROFILE_NOT_MEASURED;
+				all_ok &= v == PROFILE_PASS ||
+				    v == PROFILE_EXPLAINED;
+				any_exp |= v == PROFILE_EXPLAINED;
+			}
 			for (size_t x = 0; x < ngi; x++) {
 				struct site_cell *cl = &sd->g[gi[x]].cell[
 				    sd->cur * in->np + i];
@@ -205,7 +212,7 @@ row_take(void *ctx, const struct comply_reader *cr,
 			struct site_cell *cl = &sd->g[gi[x]].cell[
 			    sd->cur * in->np + i];
 			cl->domains++;
-			if (!any_nm) {
+			if (any_req && !any_nm) {
 				cl->n++;
 				if (all_ok) {
 					cl->k++;

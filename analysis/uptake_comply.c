@@ -62,6 +62,8 @@ struct group {
 struct pstate {
 	struct profile *p;
 	uint64_t (*count)[PROFILE_VERDICT_COUNT]; /* [nreqs] */
+	uint64_t *left_out;	/* [nreqs]: rows of parts that cannot
+				 * measure it (left out of meets all) */
 	struct stats_strmap *ix;	/* label -> group index */
 	struct group *g;
 	size_t ng;
@@ -311,6 +313,7 @@ row_judge(void *ctx, const struct comply_reader *cr,
 	for (size_t i = 0; i < r->np; i++) {
 		struct pstate *s = &r->ps[i];
 		bool any_nm = false, all_ok = true, any_exp = false;
+		bool any_req = false;
 		for (size_t j = 0; j < s->p->nreqs; j++) {
 			const struct profile_req *q = &s->p->reqs[j];
 			enum profile_verdict v = profile_req_eval(q,
@@ -320,6 +323,16 @@ row_judge(void *ctx, const struct comply_reader *cr,
 			    (e = exc_find(r->exc, dom, s->p, q, cr->date)) != NULL)
 				v = PROFILE_EXPLAINED;
 			s->count[j][v]++;
+			if (!cr->measurable[i][j]) {
+				/* the snapshot cannot measure it (no column,
+				 * pending, UNMEASURED): not a question it
+				 * can answer of any domain, so left out of
+				 * meets all (docs/method.md) */
+				s->left_out[j]++;
+				verdict_write(r, row, s->p, q, v, e);
+				continue;
+			}
+			any_req = true;
 			any_nm |= v == PROFILE_NOT_MEASURED;
 			all_ok &= v == PROFILE_PASS || v == PROFILE_EXPLAINED;
 			any_exp |= v == PROFILE_EXPLAINED;
@@ -327,7 +340,7 @@ row_judge(void *ctx, const struct comply_reader *cr,
 		}
 		struct group *g = group_get(s, label);
 		g->domains++;
-		if (!any_nm) {
+		if (any_req && !any_nm) {
 			g->n++;
 			if (all_ok) {
 				g->k++;
@@ -457,6 +470,8 @@ print_json(FILE *f, const struct run *r)
 				fprintf(f, ",\"%s\":%" PRIu64,
 				    profile_verdict_name((enum profile_verdict)v),
 				    s->count[j][v]);
+			fprintf(f, ",\"left_out_of_meets_all\":%" PRIu64,
+			    s->left_out[j]);
 			fputc('}', f);
 		}
 		fprintf(f, "],\"groups\":[");
@@ -506,6 +521,20 @@ print_md(FILE *f, const struct run *r)
 			for (int v = 0; v < PROFILE_VERDICT_COUNT; v++)
 				fprintf(f, " | %" PRIu64, s->count[j][v]);
 			fprintf(f, " |\n");
+		}
+		{
+			bool first = true;
+
+			for (size_t j = 0; j < s->p->nreqs; j++) {
+				if (s->left_out[j] == 0)
+					continue;
+				fprintf(f, "%s%s", first ? "\nLeft out of "
+				    "meets all (not measurable in this "
+				    "snapshot): " : ", ", s->p->reqs[j].id);
+				first = false;
+			}
+			if (!first)
+				fputs(".\n", f);
 		}
 		fprintf(f, "\n| %s | domains | n | meets all (k) | of k explained | share | 95%% interval |\n"
 		    "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n",
@@ -652,6 +681,8 @@ main(int argc, char **argv)
 		struct pstate *s = &r.ps[r.np++];
 		s->p = profs[i];
 		s->count = xcalloc(s->p->nreqs, sizeof(*s->count));
+		s->left_out = xcalloc(s->p->nreqs ? s->p->nreqs : 1,
+		    sizeof(*s->left_out));
 		s->ix = stats_strmap_new();
 	}
 	struct exc_list *exc = NULL;
@@ -734,6 +765,7 @@ main(int argc, char **argv)
 			free(s->g[j].label);
 		free(s->g);
 		free(s->count);
+		free(s->left_out);
 		stats_strmap_free(s->ix);
 		profile_free(s->p);
 	}

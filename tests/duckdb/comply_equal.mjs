@@ -90,12 +90,14 @@ const profiles = profilePaths.map(readProfile);
 
 // One SELECT per requirement, in long form.
 const parts = [];
+const measurableRows = [];
 let measurableCount = 0;
 for (const p of profiles) {
   for (const r of p.reqs) {
     const cols = r.cond === 'UNMEASURED' ? null :
       columnsOf(`${r.cond} ${r.den === '-' ? '' : r.den}`);
     const measurable = cols !== null && cols.every((c) => snapCols.has(c));
+    measurableRows.push(`SELECT ${q(p.name)} AS profile, ${q(r.id)} AS requirement, ${measurable} AS measurable`);
     let verdict;
     if (!measurable) {
       verdict = `'not_measured'`;
@@ -117,6 +119,9 @@ for (const p of profiles) {
 }
 ok(measurableCount > 0, `${measurableCount} requirements measurable on this snapshot`);
 await conn.run(`CREATE TABLE sqlv AS ${parts.join('\nUNION ALL\n')}`);
+// A requirement no row of the snapshot can answer (its column absent,
+// pending, UNMEASURED) is left out of "meets all" (docs/method.md).
+await conn.run(`CREATE TABLE sqlm AS ${measurableRows.join('\nUNION ALL\n')}`);
 
 // Ours: the CSV and the Parquet verdicts, and the JSON "meets all".
 const base = [snap, ...profilePaths.flatMap((p) => ['--profile', p]),
@@ -163,10 +168,11 @@ for (const by of ['all', 'country', 'sector', 'organisation']) {
   const ours = JSON.parse(execFileSync(comply, argv, { encoding: 'utf8', maxBuffer: 1 << 30 }));
   const rows = await all(`WITH d AS (
       SELECT v.input_index, v.profile,
-        bool_and(v.verdict <> 'not_measured') AS measured,
-        bool_and(v.verdict IN ('pass', 'explained')) AS meets,
-        bool_or(v.verdict = 'explained') AS explained
-      FROM sqlv v GROUP BY v.input_index, v.profile),
+        bool_and(v.verdict <> 'not_measured') FILTER (WHERE m.measurable) AS measured,
+        bool_and(v.verdict IN ('pass', 'explained')) FILTER (WHERE m.measurable) AS meets,
+        bool_or(v.verdict = 'explained') FILTER (WHERE m.measurable) AS explained
+      FROM sqlv v JOIN sqlm m USING (profile, requirement)
+      GROUP BY v.input_index, v.profile),
     g AS (SELECT r.input_index, ${keyExpr[by]} AS grp FROM rows r
       LEFT JOIN meta m ON lower(rtrim(trim(m.domain), '.')) = r.domain)
     SELECT d.profile, g.grp, count(*)::INTEGER AS domains,
