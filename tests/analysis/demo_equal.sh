@@ -5,7 +5,8 @@
 # uptake-crawl (routing, RPKI and geo data from the world), then runs
 # sql_equal.sh on the snapshot and the world's meta.csv.  TAP on stdout.
 # Before that, the invariants of tests/realzone/invariants.py over every
-# row (null means not attempted): a violation bails out, listing them.
+# row (null means not attempted) and the world's variety
+# (tests/analysis/demo_variety.py): a violation bails out, listing them.
 # Needs root (network namespaces).
 #
 #   demo_equal.sh BUILD_DIR WORKDIR [DOMAINS]
@@ -26,6 +27,7 @@ cp "\$S/meta.csv" "$work/meta.csv"
 	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \\
 	--vrps "\$S/routing/vrps.json" --bgp "\$S/routing/pfx2as.txt" \\
 	--geoip "\$S/routing/geo.mmdb" --asn-db "\$S/routing/asn.mmdb" \\
+	--probes all,tlspolicy \\
 	--concurrency 500 --quiet 2>"$work/crawl.log" || { cat "$work/crawl.log" >&2; exit 1; }
 EOS
 chmod +x "$work/crawl.sh"
@@ -36,6 +38,14 @@ if ! python3 "$top/tests/realzone/invariants.py" "$work/snapshot" \
 	--dump "$bdir/analysis/uptake-dump" >"$work/invariants.tap"; then
 	grep -v '^ok' "$work/invariants.tap" >&2
 	echo "Bail out! the demo crawl breaks the invariants of tests/realzone/invariants.py ($work/invariants.tap)"
+	exit 1
+fi
+# The demo world's variety (tests/analysis/demo_variety.py): TLS versions,
+# the TLS policy classes, headers and mail not uniform.
+if ! python3 "$top/tests/analysis/demo_variety.py" "$bdir/analysis/uptake-stats" \
+	"$bdir/analysis/uptake-dump" "$work/snapshot" >"$work/variety.tap"; then
+	grep -v '^ok' "$work/variety.tap" >&2
+	echo "Bail out! the demo world's crawl is too uniform ($work/variety.tap)"
 	exit 1
 fi
 exec "$top/tests/analysis/sql_equal.sh" snapshot "$bdir/analysis/uptake-stats" \
