@@ -246,7 +246,41 @@ def _log_queries():
     return "  log-queries: yes\n" if os.environ.get("UPTAKE_TESTBED_LOG_QUERIES") == "1" else ""
 
 
-def _unbound_conf(udir, state, root_ds, big, tuning=""):
+# Unbound's caches sized for a crawl of n domains, so that a second crawl
+# of the list (the benchmarks' warm runs) is answered from the cache
+# (docs/operations.md "Sizing the resolver", measured by
+# scripts/bench-resolver): bytes of message and RRset cache per domain
+# that the default probe set leaves in Unbound after one crawl of a bench
+# world, twice that for the slabs' uneven fill and real domains' bigger
+# answers, never below the floor that the tests' small worlds have always
+# had, and never above a ceiling that keeps a million-domain bench world
+# (BENCH_MEMORY_LONG) from taking the host's memory (Unbound allocates only
+# what it fills, up to the size).
+# Measured at 10,000 domains, 256 MiB caches, `--probes all`: 63,095,082
+# bytes of message cache (20.4 messages per domain) and 36,783,688 of RRset
+# cache (8.6 RRsets per domain) after one crawl.
+UNBOUND_MSG_BYTES_PER_DOMAIN = 6310
+UNBOUND_RRSET_BYTES_PER_DOMAIN = 3679
+UNBOUND_CACHE_HEADROOM = 2
+UNBOUND_CACHE_FLOOR_MB = 32
+UNBOUND_CACHE_CEIL_MB = 4096
+# The key cache holds a DNSKEY RRset per signed zone that Unbound
+# validated: 4 in a bench world (root and its TLDs), so it does not grow
+# with n; 16 MiB is what the testbed has always given it.
+UNBOUND_KEY_CACHE_FLOOR_MB = 16
+
+
+def unbound_cache_sizes(n):
+    """{"msg", "rrset", "key"}: unbound.conf sizes for a world of n domains."""
+    def mb(per_domain, floor):
+        need = n * per_domain * UNBOUND_CACHE_HEADROOM
+        return "%dm" % min(UNBOUND_CACHE_CEIL_MB, max(floor, -(-need // (1 << 20))))
+    return {"msg": mb(UNBOUND_MSG_BYTES_PER_DOMAIN, UNBOUND_CACHE_FLOOR_MB),
+            "rrset": mb(UNBOUND_RRSET_BYTES_PER_DOMAIN, UNBOUND_CACHE_FLOOR_MB),
+            "key": "%dm" % UNBOUND_KEY_CACHE_FLOOR_MB}
+
+
+def _unbound_conf(udir, state, root_ds, ndomains, tuning=""):
     with open(os.path.join(udir, "root.hints"), "w") as f:
         f.write(". 3600000 NS %s.\n" % planmod.ROOT_NS)
         f.write("%s. 3600000 A %s\n" % (planmod.ROOT_NS, planmod.ROOT_V4))
@@ -254,7 +288,7 @@ def _unbound_conf(udir, state, root_ds, big, tuning=""):
     with open(os.path.join(udir, "root.key"), "w") as f:
         for ds in root_ds:
             f.write(". 3600 IN DS %s\n" % ds)
-    cache = "256m" if big else "32m"
+    cache = unbound_cache_sizes(ndomains)
     conf = """server:
   interface: {v4}
   interface: {v6}
@@ -285,9 +319,9 @@ def _unbound_conf(udir, state, root_ds, big, tuning=""):
   so-rcvbuf: 4m
   so-sndbuf: 4m
   outgoing-range: 8192
-  msg-cache-size: {cache}
-  rrset-cache-size: {cache}
-  key-cache-size: 16m
+  msg-cache-size: {cache[msg]}
+  rrset-cache-size: {cache[rrset]}
+  key-cache-size: {cache[key]}
   neg-cache-size: 16m
   qname-minimisation: yes
   harden-dnssec-stripped: yes
@@ -414,9 +448,6 @@ def generate(world, plan, state, T):
     for sub in ("root", "tld", "leaf", "unbound", "keys"):
         os.makedirs(os.path.join(ddir, sub))
     keys = Keys(os.path.join(ddir, "keys"))
-    # Big caches from a few thousand domains on, so that a second crawl
-    # (the benchmarks' warm runs) finds everything in them.
-    big = len(world.domains) > 2000
 
     # Leaf zones first (their DS goes into the TLDs), then TLDs, then root.
     leaf_files = []
@@ -587,7 +618,7 @@ def generate(world, plan, state, T):
     if refusing:
         # nshost lame=refused: an NSD that serves no zone answers REFUSED.
         _nsd_conf(os.path.join(ddir, "refuser"), "refuser", None, None, [], state, refusing)
-    _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, big,
+    _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, len(world.domains),
                   UNBOUND_SILENT_TUNING if plan.has_silent else "")
     if plan.has_silent:
         shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "silent.py"),
