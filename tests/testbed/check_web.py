@@ -439,7 +439,7 @@ def run(state, truth, tap):
         results = list(ex.map(lambda j: measure(j[1], j[2], ca, T, j[0]["domain"]), jobs))
     by_dom = {}
     for (row, host, addr, what), m in zip(jobs, results):
-        by_dom.setdefault(row["domain"], {})["v6" if ":" in addr else "v4"] = m
+        by_dom.setdefault(row["domain"], {})["v6" if addr and ":" in addr else "v4"] = m
         if what != "probed" and (row.get("ipv6_web_same") is False or (
                 row.get("ipv6_web_reachable") is False and row.get("tls_status") == "ok")):
             continue        # webv6: an IPv6 side that differs, checked below
