@@ -561,21 +561,19 @@ print_md(FILE *f, const struct run *r)
 static FILE *
 out_open(const char *path, char **tmp)
 {
-	size_t len = strlen(path) + 32;
-
-	*tmp = xmalloc(len);
-	snprintf(*tmp, len, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(*tmp, "w");
+	*tmp = out_tmp_name(path);
+	FILE *f = fopen(*tmp ? *tmp : path, "w");
 	if (f == NULL)
-		fatal(1, "%s: %s", *tmp, strerror(errno));
+		fatal(1, "%s: %s", *tmp ? *tmp : path, strerror(errno));
 	return f;
 }
 
 static void
 out_close(FILE *f, const char *path, char *tmp)
 {
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
+	if (fclose(f) != 0 || (tmp && rename(tmp, path) < 0)) {
+		if (tmp)
+			unlink(tmp);
 		fatal(1, "%s: %s", path, strerror(errno));
 	}
 	free(tmp);
@@ -705,12 +703,12 @@ main(int argc, char **argv)
 		fprintf(r.vcsv, "domain,list,input_index,profile,requirement,verdict,until\n");
 	}
 	if (qpath) {
-		size_t len = strlen(qpath) + 32;
-		qtmp = xmalloc(len);
-		snprintf(qtmp, len, "%s.tmp%ld", qpath, (long)getpid());
-		qfd = open(qtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		qtmp = out_tmp_name(qpath);
+		qfd = open(qtmp ? qtmp : qpath,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (qfd < 0)
-			fatal(1, "%s: %s", qtmp, strerror(errno));
+			fatal(1, "%s: %s", qtmp ? qtmp : qpath,
+			    strerror(errno));
 		r.vpq = parquet_writer_new(qfd, qpath, vcols, NVCOLS, NULL);
 		if (r.vpq == NULL)
 			fatal(1, "%s: cannot start the Parquet writer", qpath);
@@ -738,9 +736,13 @@ main(int argc, char **argv)
 	if (r.vpq) {
 		if (r.cr.date[0])
 			parquet_writer_kv_set(r.vpq, "uptake.comply_date", r.cr.date);
-		if (parquet_writer_close(r.vpq) != 0 || fsync(qfd) < 0 ||
-		    close(qfd) < 0 || rename(qtmp, qpath) < 0) {
-			unlink(qtmp);
+		/* fsync a regular file only: a device such as /dev/null
+		 * refuses it (EINVAL) */
+		if (parquet_writer_close(r.vpq) != 0 ||
+		    (qtmp && fsync(qfd) < 0) ||
+		    close(qfd) < 0 || (qtmp && rename(qtmp, qpath) < 0)) {
+			if (qtmp)
+				unlink(qtmp);
 			fatal(1, "%s: %s", qpath, parquet_writer_error(r.vpq));
 		}
 		parquet_writer_free(r.vpq);

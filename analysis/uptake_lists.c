@@ -448,23 +448,20 @@ read_list(struct set *s, const char *path, bool prefer)
 static int
 write_rows(const struct set *s, const char *out, bool all)
 {
-	char tmp[4096];
+	char *tmp = NULL;
 	FILE *fp;
 	bool to_stdout = strcmp(out, "-") == 0;
+	int rc = 0;
 
 	if (to_stdout) {
 		fp = stdout;
 	} else {
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", out,
-		    (long)getpid()) >= sizeof(tmp)) {
-			fprintf(stderr, "uptake-lists: %s: name too long\n",
-			    out);
-			return -1;
-		}
-		fp = fopen(tmp, "w");
+		tmp = out_tmp_name(out);
+		fp = fopen(tmp ? tmp : out, "w");
 		if (fp == NULL) {
-			fprintf(stderr, "uptake-lists: %s: %s\n", tmp,
-			    strerror(errno));
+			fprintf(stderr, "uptake-lists: %s: %s\n",
+			    tmp ? tmp : out, strerror(errno));
+			free(tmp);
 			return -1;
 		}
 	}
@@ -481,20 +478,23 @@ write_rows(const struct set *s, const char *out, bool all)
 	}
 	if (to_stdout)
 		return fflush(fp) == 0 ? 0 : -1;
-	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || ferror(fp)) {
-		fprintf(stderr, "uptake-lists: %s: write error\n", tmp);
-		fclose(fp);
-		unlink(tmp);
-		return -1;
+	/* fsync only a regular file: a device or FIFO may refuse it */
+	if (fflush(fp) != 0 || (tmp && fsync(fileno(fp)) != 0) || ferror(fp)) {
+		fprintf(stderr, "uptake-lists: %s: write error\n",
+		    tmp ? tmp : out);
+		rc = -1;
 	}
-	fclose(fp);
-	if (rename(tmp, out) != 0) {
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (rc == 0 && tmp && rename(tmp, out) != 0) {
 		fprintf(stderr, "uptake-lists: %s: %s\n", out,
 		    strerror(errno));
-		unlink(tmp);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	if (rc != 0 && tmp)
+		unlink(tmp);
+	free(tmp);
+	return rc;
 }
 
 /* ---- counts ---------------------------------------------------------- */

@@ -299,20 +299,20 @@ main(int argc, char **argv)
 	    cli.so.dedupe) < 0)
 		status = 1;
 	if (status != 1 && out) {
-		size_t len = strlen(out) + 32;
-		char *tmp = xmalloc(len);
-		snprintf(tmp, len, "%s.tmp%ld", out, (long)getpid());
-		FILE *f = fopen(tmp, "w");
+		char *tmp = out_tmp_name(out);
+		FILE *f = fopen(tmp ? tmp : out, "w");
 		if (f == NULL) {
-			fprintf(stderr, "uptake-report: %s: %s\n", tmp,
-			    strerror(errno));
+			fprintf(stderr, "uptake-report: %s: %s\n",
+			    tmp ? tmp : out, strerror(errno));
 			status = 1;
 		} else {
 			int rc = report_write(f, &in);
-			if (fclose(f) != 0 || rc < 0 || rename(tmp, out) < 0) {
+			if (fclose(f) != 0 || rc < 0 ||
+			    (tmp && rename(tmp, out) < 0)) {
 				fprintf(stderr, "uptake-report: writing %s failed: %s\n",
 				    out, strerror(errno));
-				unlink(tmp);
+				if (tmp)
+					unlink(tmp);
 				status = 1;
 			}
 		}

@@ -52,13 +52,10 @@ usage(FILE *f)
 static FILE *
 out_open(const char *path, char **tmp)
 {
-	size_t len = strlen(path) + 16;
-
-	*tmp = xmalloc(len);
-	snprintf(*tmp, len, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(*tmp, "w");
+	*tmp = out_tmp_name(path);
+	FILE *f = fopen(*tmp ? *tmp : path, "w");
 	if (f == NULL)
-		fatal(1, "%s: %s", *tmp, strerror(errno));
+		fatal(1, "%s: %s", *tmp ? *tmp : path, strerror(errno));
 	return f;
 }
 
@@ -160,12 +157,12 @@ main(int argc, char **argv)
 	} else {
 		if (fclose(f) != 0)
 			status = 1;
-		if (status == 0 && rename(tmp, out_path) < 0) {
+		if (status == 0 && tmp && rename(tmp, out_path) < 0) {
 			fprintf(stderr, "uptake-stats: %s: %s\n", out_path,
 			    strerror(errno));
 			status = 1;
 		}
-		if (status)
+		if (status && tmp)
 			unlink(tmp);
 		free(tmp);
 	}

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "util.h"
@@ -167,4 +169,18 @@ ascii_ieq(const char *a, size_t alen, const char *b)
 		if (b[i] == '\0' || ascii_lower(a[i]) != ascii_lower(b[i]))
 			return false;
 	return b[i] == '\0';
+}
+
+char *
+out_tmp_name(const char *path)
+{
+	struct stat st;
+	size_t len = strlen(path) + 32;
+	char *tmp;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return NULL;
+	tmp = xmalloc(len);
+	snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
+	return tmp;
 }

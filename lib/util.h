@@ -43,4 +43,13 @@ bool ascii_isxdigit(char c);
 /* Monotonic clock in microseconds. */
 uint64_t now_monotonic_us(void);
 
+/*
+ * Where to write the new content of the output file path: a temporary
+ * name beside it (malloc'd), renamed over path once complete, so that a
+ * reader never sees half a file; or NULL when path exists and is not a
+ * regular file (/dev/null, /dev/stdout, a FIFO), which is written in
+ * place: a rename over it would replace the device by a regular file.
+ */
+char *out_tmp_name(const char *path);
+
 #endif

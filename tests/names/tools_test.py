@@ -138,8 +138,8 @@ def main():
     bench = bench_module(top)
     bneeds_by = getattr(bench, "NEEDS", {})
     bneeds = sorted({x for v in bneeds_by.values() for x in v})
-    t.ok(set(bneeds_by) == {"dns", "cost", "memory", "latency", "analysis",
-                              "snapshot", "rpki"},
+    t.ok(set(bneeds_by) == {"dns", "cost", "tlspolicy", "memory", "latency",
+                              "analysis", "snapshot", "rpki"},
          "scripts/bench: NEEDS covers every benchmark")
     perf = getattr(bench, "PERF_PACKAGE", None)
     t.ok(perf in pkgs, "bench's optional perf (%s) is in scripts/deps" % perf)
