@@ -164,7 +164,10 @@ def testssl_facts(path, checks):
             weak.add("cbc_only")
         f["tls_weak_ciphers"] = ",".join(w for w in tlstruth.WEAK_ORDER if w in weak)
     if "-f" in checks:
-        m = re.search(r"\((\d+) bits\)", by.get("DH_groups", ""))
+        # "Unknown DH group (1024 bits)", or a named group: RFC 7919's
+        # "ffdhe2048" carries its size in its name, with no "(N bits)".
+        m = (re.search(r"\((\d+) bits\)", by.get("DH_groups", "")) or
+             re.search(r"\bffdhe(\d+)\b", by.get("DH_groups", "")))
         dhe = any(suite_classes(x)[2] for x in by.get("PFS_ciphers", "").split())
         f["tls_dh_bits"] = (int(m.group(1)) if m else None) if dhe else 0
     if "-P" in checks:
