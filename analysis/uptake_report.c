@@ -12,7 +12,10 @@
  * country, sector, organisation (its scorecard, and a CSV) and profile.
  * Snapshots whose crawl started on the same UTC day (provenance
  * uptake.crawl_start) are one crawl (shards); several days give trend
- * lines, and the latest crawl gives the other figures.  The file is
+ * lines, and the latest crawl gives the other figures.  --date validation
+ * dates each snapshot by the time its DNSSEC answers were validated at
+ * (uptake.validation_time) instead, as uptake-trend --date does: a crawl
+ * of an archived or simulated world is placed at the world's time.  The file is
  * written to a temporary name and renamed when complete.  Exit status as
  * uptake-stats: 0, 1 (unreadable input), 2 (usage), 3 (partial report).
  * SOURCE_DATE_EPOCH, when set, is the "generated" time (reproducible
@@ -49,6 +52,8 @@ usage(FILE *f)
 	    "                     [--threads N]\n"
 	    "       uptake-report SNAPSHOT... --site DIR --profile FILE [--profile FILE...]\n"
 	    "                     [--exceptions FILE] [--meta FILE] [-o report.html]\n"
+	    "  --date crawl|validation  date a snapshot by the day its crawl started\n"
+	    "                      (default) or by its validation time\n"
 	    "  --site DIR          a static site: index, country, sector, organisation\n"
 	    "                      (scorecard and CSV) and profile pages\n"
 	    "  --profile FILE      a mandate profile for the site (repeatable)\n"
@@ -56,9 +61,11 @@ usage(FILE *f)
 	    "Snapshots of different crawl dates (uptake.crawl_start) give trend lines.\n");
 }
 
-/* Crawl day of a snapshot: YYYY-MM-DD of its first readable part. */
+/* Day of a snapshot: YYYY-MM-DD of the provenance key date_key
+ * (SNAPSHOT_KEY_CRAWL_START or SNAPSHOT_KEY_VALIDATION_TIME, both
+ * RFC 3339) of its first readable part. */
 static char *
-snapshot_date(const char *path)
+snapshot_date(const char *path, const char *date_key)
 {
 	char err[600], **parts;
 	int n = snapshot_parts_list(path, &parts, err, sizeof(err));
@@ -69,8 +76,7 @@ snapshot_date(const char *path)
 		    sizeof(err));
 		if (r == NULL)
 			continue;
-		const char *v = parquet_reader_kv_get(r,
-		    SNAPSHOT_KEY_CRAWL_START);
+		const char *v = parquet_reader_kv_get(r, date_key);
 		if (v && strlen(v) >= 10 && isdigit((unsigned char)v[0]) &&
 		    v[4] == '-' && v[7] == '-')
 			date = xstrndup(v, 10);
@@ -144,12 +150,14 @@ main(int argc, char **argv)
 		{ "site", required_argument, NULL, 'S' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "exceptions", required_argument, NULL, 'e' },
+		{ "date", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *longopts = stats_cli_options("McnmPDt", own);
 	struct stats_cli cli;
 	struct report_input in;
 	const char *out = NULL, *site = NULL, *exc_path = NULL;
+	const char *date_key = SNAPSHOT_KEY_CRAWL_START;
 	const char *ppath[COMPLY_MAX_PROFILES];
 	size_t npp = 0;
 	char err[1200];
@@ -188,6 +196,15 @@ main(int argc, char **argv)
 		case 'e':
 			exc_path = optarg;
 			break;
+		case 'W':
+			if (strcmp(optarg, "crawl") == 0)
+				date_key = SNAPSHOT_KEY_CRAWL_START;
+			else if (strcmp(optarg, "validation") == 0)
+				date_key = SNAPSHOT_KEY_VALIDATION_TIME;
+			else
+				fatal(2, "--date: '%s' is not crawl or validation",
+				    optarg);
+			break;
 		default:
 			stats_cli_opt_other(ch, "uptake-report", usage);
 		}
@@ -210,7 +227,7 @@ main(int argc, char **argv)
 
 	/* Crawls: snapshots by day. */
 	for (int i = optind; i < argc; i++) {
-		char *date = snapshot_date(argv[i]);
+		char *date = snapshot_date(argv[i], date_key);
 		size_t c;
 		for (c = 0; c < in.ncrawls; c++)
 			if (strcmp(in.crawls[c].date, date) == 0)
@@ -232,7 +249,8 @@ main(int argc, char **argv)
 	for (size_t c = 0; c < in.ncrawls; c++)
 		undated |= strcmp(in.crawls[c].date, "undated") == 0;
 	if (undated && in.ncrawls > 1)
-		fatal(2, "some snapshots have no uptake.crawl_start and others do: the undated ones cannot be placed on a trend (report them separately)");
+		fatal(2, "some snapshots have no %s and others do: the undated ones cannot be placed on a trend (report them separately)",
+		    date_key);
 	qsort(in.crawls, in.ncrawls, sizeof(*in.crawls), cmp_crawl);
 
 	stats_cli_load(&cli);
