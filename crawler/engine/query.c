@@ -50,7 +50,8 @@
 
 struct query {
 	struct query_engine *eng;
-	query_cb cb;
+	query_cb cb;		/* one of cb (a packet) and rcb (wire) */
+	query_reply_cb rcb;
 	void *arg;
 	ldns_rdf *name;
 	ldns_rr_type type;
@@ -317,6 +318,64 @@ query_free(struct query *q)
 	free(q);
 }
 
+/* The reply's outcome as a replay entry's (record mode). */
+static enum replay_outcome
+record_outcome(enum query_status st)
+{
+	return st == QUERY_OK ? REPLAY_OK : st == QUERY_TIMEOUT ?
+	    REPLAY_TIMEOUT : st == QUERY_ERROR ? REPLAY_ERROR :
+	    REPLAY_BAD_REPLY;
+}
+
+/*
+ * ares_done for a query of query_send_reply: the reply checked by the
+ * walker instead of ldns_wire2pkt (query_reply_from_wire), the rest as
+ * ares_done does it.  Record mode writes the reply's ldns packet (built
+ * for it: recording is for tests, not crawls).
+ */
+static void
+wire_done(struct query_engine *e, struct query *q, int status,
+	const unsigned char *abuf, int alen)
+{
+	struct query_reply *r = NULL;
+	enum query_status st;
+
+	if (status == ARES_SUCCESS && abuf != NULL && alen > 0) {
+		st = query_reply_from_wire(abuf, (size_t)alen, q->name, q->type,
+		    &e->st, &r);
+		if (st == QUERY_OK && (query_reply_msg(r)->flags &
+		    DNSWIRE_FLAG_TC) && !q->tcp) {
+			/* Truncated: ask again over TCP (the same query, a
+			 * new ID). */
+			e->st.truncated++;
+			if (e->record != NULL)
+				replay_entry_write(e->record, q->name, q->type,
+				    REPLAY_TRUNCATED, query_reply_pkt(r));
+			query_reply_free(r);
+			q->tcp = true;
+			send_now(e, q);
+			return;
+		}
+		if (st == QUERY_OK)
+			query_stats_reply_wire(&e->st, r);
+	} else if (status == ARES_ETIMEOUT) {
+		e->st.timeouts++;
+		st = QUERY_TIMEOUT;
+	} else {
+		e->st.errors++;
+		st = QUERY_ERROR;
+	}
+	if (e->record != NULL)
+		replay_entry_write(e->record, q->name, q->type,
+		    record_outcome(st), r != NULL ? query_reply_pkt(r) : NULL);
+	if (q->rcb(q->arg, st, st == QUERY_OK ? r : NULL))
+		r = NULL;		/* the callback kept it */
+	query_reply_free(r);
+	query_free(q);
+	if (e->qhead != NULL && !loop_timer_pending(e->drain))
+		loop_timer_start(e->drain, 0);
+}
+
 static void
 ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
@@ -350,6 +409,10 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		if (!e->destroying && e->qhead != NULL &&
 		    !loop_timer_pending(e->drain))
 			loop_timer_start(e->drain, 0);
+		return;
+	}
+	if (q->rcb != NULL) {
+		wire_done(e, q, status, abuf, alen);
 		return;
 	}
 	if (status == ARES_SUCCESS && abuf != NULL && alen > 0) {
@@ -540,14 +603,15 @@ drain_queue(void *arg)
 	}
 }
 
-struct query *
-query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
-	query_cb cb, void *arg)
+static struct query *
+send_either(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
+	query_cb cb, query_reply_cb rcb, void *arg)
 {
 	struct query *q = xcalloc(1, sizeof(*q));
 
 	q->eng = e;
 	q->cb = cb;
+	q->rcb = rcb;
 	q->arg = arg;
 	q->name = ldns_rdf_clone(name);
 	q->type = type;
@@ -571,6 +635,20 @@ query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
 	 * send at once, so sending goes through its own path. */
 	send_now(e, q);
 	return q;
+}
+
+struct query *
+query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
+	query_cb cb, void *arg)
+{
+	return send_either(e, name, type, cb, NULL, arg);
+}
+
+struct query *
+query_send_reply(struct query_engine *e, const ldns_rdf *name,
+	ldns_rr_type type, query_reply_cb cb, void *arg)
+{
+	return send_either(e, name, type, NULL, cb, arg);
 }
 
 void

@@ -22,6 +22,8 @@
 
 #include <ldns/ldns.h>
 
+#include "dnswire.h"
+
 struct loop;
 
 enum query_status {
@@ -40,6 +42,37 @@ const char *query_status_str(enum query_status s);
  */
 typedef bool (*query_cb)(void *arg, enum query_status status,
 	ldns_pkt *reply);
+
+/*
+ * A reply in wire form (issue 20 point 2, docs/dns.md "Reading replies in
+ * place"), for the callbacks of query_send_reply: the bytes as the
+ * resolver sent them, checked by the walker (dnswire_parse) and checked
+ * against the question; an ldns packet of the same bytes is built only
+ * when a caller asks for one (query_reply_pkt), once.
+ */
+struct query_reply;
+
+/* The reply's bytes (owned by r) and their length in *len. */
+const uint8_t *query_reply_wire(const struct query_reply *r, size_t *len);
+/* The walker's view of them (checked: dnswire_rr_next cannot fail). */
+const struct dnswire_msg *query_reply_msg(const struct query_reply *r);
+/*
+ * The same reply as an ldns packet, built from the bytes on the first
+ * call and kept by r (later calls return it again); NULL when ldns
+ * refuses bytes that the walker accepted (docs/dns.md, "Where the walker
+ * and ldns differ": an RR of a type outside the walker's table).
+ */
+const ldns_pkt *query_reply_pkt(struct query_reply *r);
+/* Free r and its packet, if one was built (NULL is fine). */
+void query_reply_free(struct query_reply *r);
+
+/*
+ * The callback of query_send_reply: reply is NULL unless status is
+ * QUERY_OK.  Returning true keeps it (the callback then owns it and frees
+ * it with query_reply_free); false leaves it to the engine.
+ */
+typedef bool (*query_reply_cb)(void *arg, enum query_status status,
+	struct query_reply *reply);
 
 struct query_engine_options {
 	const char *servers;	/* "ADDR[:PORT],..." or NULL: the system's */
@@ -67,6 +100,14 @@ const char *query_engine_servers(const struct query_engine *e);
  */
 struct query *query_send(struct query_engine *e, const ldns_rdf *name,
 	ldns_rr_type type, query_cb cb, void *arg);
+/*
+ * As query_send, but the reply is handed in wire form (struct
+ * query_reply): the walker checks it instead of ldns_wire2pkt, so a reply
+ * is accepted when dnswire_parse accepts it, and no ldns packet is built
+ * unless the callback asks for one.
+ */
+struct query *query_send_reply(struct query_engine *e, const ldns_rdf *name,
+	ldns_rr_type type, query_reply_cb cb, void *arg);
 /* EDNS0 buffer size we advertise (DNS flag day 2020). */
 #define QUERY_EDNS_BUFSIZE 1232
 

@@ -53,7 +53,8 @@ struct slot {
 
 struct query {
 	struct query_engine *eng;
-	query_cb cb;
+	query_cb cb;			/* one of cb and rcb (wire) */
+	query_reply_cb rcb;
 	void *arg;
 	ldns_rdf *name;
 	ldns_rr_type type;
@@ -345,6 +346,32 @@ note_unmatched(struct query_engine *e, const struct query *q)
 	free(type);
 }
 
+/*
+ * A recorded reply for a query of query_send_reply: its wire form
+ * (ldns_pkt2wire, names compressed, as a resolver writes them) through
+ * query_reply_from_wire, counted as query.c counts it.
+ */
+static enum query_status
+wire_check(struct query_engine *e, struct query *q, const ldns_pkt *reply,
+	struct query_reply **r)
+{
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	enum query_status st;
+
+	*r = NULL;
+	if (ldns_pkt2wire(&wire, reply, &len) != LDNS_STATUS_OK) {
+		free(wire);
+		e->st.bad_replies++;
+		return QUERY_BAD_REPLY;
+	}
+	st = query_reply_from_wire(wire, len, q->name, q->type, &e->st, r);
+	free(wire);
+	if (st == QUERY_OK)
+		query_stats_reply_wire(&e->st, *r);
+	return st;
+}
+
 /* q is due (and unlinked): answer it, or queue its retry. */
 static void
 deliver(struct query *q)
@@ -353,6 +380,7 @@ deliver(struct query *q)
 	struct replay_entry *en = q->entry;
 	enum query_status st;
 	ldns_pkt *pkt = NULL;
+	struct query_reply *r = NULL;
 
 	if (en == NULL) {
 		note_unmatched(e, q);
@@ -369,7 +397,10 @@ deliver(struct query *q)
 			 * fails. */
 			e->st.errors++;
 			e->st.inflight--;
-			q->cb(q->arg, QUERY_ERROR, NULL);
+			if (q->rcb != NULL)
+				q->rcb(q->arg, QUERY_ERROR, NULL);
+			else
+				q->cb(q->arg, QUERY_ERROR, NULL);
 			query_free(q);
 			return;
 		}
@@ -387,6 +418,10 @@ deliver(struct query *q)
 			note_unmatched(e, q);
 			e->st.bad_replies++;
 			st = QUERY_BAD_REPLY;
+		} else if (q->rcb != NULL) {
+			/* The recorded reply's wire form, read as query.c
+			 * reads what the resolver sends. */
+			st = wire_check(e, q, reply, &r);
 		} else {
 			pkt = ldns_pkt_clone(reply);
 			/* The check and the counting are query.c's. */
@@ -405,6 +440,13 @@ deliver(struct query *q)
 		st = QUERY_ERROR;
 	}
 	e->st.inflight--;
+	if (q->rcb != NULL) {
+		if (q->rcb(q->arg, st, st == QUERY_OK ? r : NULL))
+			r = NULL;	/* the callback kept it */
+		query_reply_free(r);
+		query_free(q);
+		return;
+	}
 	if (q->cb(q->arg, st, st == QUERY_OK ? pkt : NULL))
 		pkt = NULL;		/* the callback kept it */
 	ldns_pkt_free(pkt);
@@ -428,15 +470,16 @@ fire(void *arg)
 	arm(e);
 }
 
-struct query *
-query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
-	query_cb cb, void *arg)
+static struct query *
+send_either(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
+	query_cb cb, query_reply_cb rcb, void *arg)
 {
 	struct query *q = xcalloc(1, sizeof(*q));
 	char *key = replay_name_key(name);
 
 	q->eng = e;
 	q->cb = cb;
+	q->rcb = rcb;
 	q->arg = arg;
 	q->name = ldns_rdf_clone(name);
 	q->type = type;
@@ -450,6 +493,20 @@ query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
 	if (TAILQ_FIRST(&e->pending) == q)
 		arm(e);
 	return q;
+}
+
+struct query *
+query_send(struct query_engine *e, const ldns_rdf *name, ldns_rr_type type,
+	query_cb cb, void *arg)
+{
+	return send_either(e, name, type, cb, NULL, arg);
+}
+
+struct query *
+query_send_reply(struct query_engine *e, const ldns_rdf *name,
+	ldns_rr_type type, query_reply_cb cb, void *arg)
+{
+	return send_either(e, name, type, NULL, cb, arg);
 }
 
 void

@@ -5,7 +5,9 @@
  * silence (timeout), a truncated answer (asked again over TCP, where
  * nothing listens: an error), and an answer that comes after its query
  * was cancelled.  The file must read back (strictly) as those entries,
- * each reply the same bytes as the one sent.
+ * each reply the same bytes as the one sent.  One more query goes through
+ * query_send_reply (issue 20 point 2): its reply comes as the bytes sent,
+ * the walker's view of them, and an ldns packet built once on request.
  *
  *   test_replay_record TMPDIR
  */
@@ -41,8 +43,11 @@ struct responder {
 
 static const char *const names[] = {
 	"answer.example.", "silent.example.", "tc.example.",
-	"cancelled.example.",
+	"cancelled.example.", "wire.example.",
 };
+/* The names above, and the index of the one asked with query_send_reply. */
+#define NNAMES 5
+#define WIRE_NAME 4
 
 /* The reply to q for name index k (NULL: stay silent). */
 static ldns_pkt *
@@ -96,11 +101,11 @@ on_query(int fd, bool readable, bool writable, void *arg)
 	r->queries++;
 	qn = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(q),
 	    0)));
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < NNAMES; k++)
 		if (qn != NULL && strcmp(qn, names[k]) == 0)
 			break;
 	free(qn);
-	if (k < 4 && (p = reply_for(q, k)) != NULL) {
+	if (k < NNAMES && (p = reply_for(q, k)) != NULL) {
 		uint8_t *w = NULL;
 		size_t wl = 0;
 
@@ -117,7 +122,24 @@ on_query(int fd, bool readable, bool writable, void *arg)
 struct outcome {
 	bool called;
 	enum query_status st;
+	struct query_reply *reply;	/* query_send_reply's, kept */
+	const ldns_pkt *pkt1, *pkt2;	/* query_reply_pkt, twice */
 };
+
+static bool
+got_wire(void *arg, enum query_status st, struct query_reply *r)
+{
+	struct outcome *o = arg;
+
+	o->called = true;
+	o->st = st;
+	if (r == NULL)
+		return false;
+	o->reply = r;
+	o->pkt1 = query_reply_pkt(r);
+	o->pkt2 = query_reply_pkt(r);
+	return true;			/* kept: freed by the test */
+}
 
 static bool
 got(void *arg, enum query_status st, ldns_pkt *p)
@@ -144,7 +166,8 @@ stop_cb(void *arg)
 {
 	struct outcome *o = arg;
 
-	if ((o[0].called && o[1].called && o[2].called) ||
+	if ((o[0].called && o[1].called && o[2].called &&
+	    o[WIRE_NAME].called) ||
 	    ++stop_ticks >= STOP_MAX_TICKS)
 		loop_break(the_loop);
 	else
@@ -180,8 +203,8 @@ main(int argc, char **argv)
 	socklen_t slen = sizeof(sin);
 	struct query_engine_options qo;
 	struct query_engine *e;
-	struct outcome out[4];
-	struct query *qs[4];
+	struct outcome out[NNAMES];
+	struct query *qs[NNAMES];
 	struct replay_file *f;
 	char err[512], path[4096], servers[64];
 	int k;
@@ -219,10 +242,12 @@ main(int argc, char **argv)
 	e = query_engine_new(the_loop, &qo, err, sizeof(err));
 	if (!tap_ok(e != NULL, "engine in record mode (%s)", e ? "" : err))
 		return tap_done();
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < NNAMES; k++) {
 		ldns_rdf *n = ldns_dname_new_frm_str(names[k]);
 
-		qs[k] = query_send(e, n, LDNS_RR_TYPE_A, got, &out[k]);
+		qs[k] = k == WIRE_NAME ? query_send_reply(e, n, LDNS_RR_TYPE_A,
+		    got_wire, &out[k]) :
+		    query_send(e, n, LDNS_RR_TYPE_A, got, &out[k]);
 		ldns_rdf_deep_free(n);
 	}
 	query_cancel(qs[3]);	/* its answer still comes, and is recorded */
@@ -235,7 +260,35 @@ main(int argc, char **argv)
 	tap_ok(out[2].called && out[2].st == QUERY_ERROR,
 	    "truncated, then TCP refused: error");
 	tap_ok(!out[3].called, "cancelled: no callback");
+	tap_ok(out[WIRE_NAME].called && out[WIRE_NAME].st == QUERY_OK &&
+	    out[WIRE_NAME].reply != NULL, "query_send_reply: ok, a reply");
+	if (out[WIRE_NAME].reply != NULL) {
+		const struct query_reply *wr = out[WIRE_NAME].reply;
+		const struct dnswire_msg *m = query_reply_msg(wr);
+		uint8_t *w = NULL;
+		size_t wl = 0, gl = 0;
+		const uint8_t *g = query_reply_wire(wr, &gl);
+
+		tap_ok(r.sent[WIRE_NAME] != NULL &&
+		    ldns_pkt2wire(&w, r.sent[WIRE_NAME], &wl) ==
+		    LDNS_STATUS_OK && wl == gl && memcmp(w, g, gl) == 0,
+		    "query_send_reply: the bytes the responder sent");
+		free(w);
+		tap_ok(m->buf == g && m->len == gl &&
+		    m->count[DNSWIRE_QUESTION] == 1 &&
+		    m->count[DNSWIRE_ANSWER] == 1 &&
+		    m->count[DNSWIRE_AUTHORITY] == 1, "the walker's view of them");
+		tap_ok(out[WIRE_NAME].pkt1 != NULL &&
+		    out[WIRE_NAME].pkt1 == out[WIRE_NAME].pkt2,
+		    "query_reply_pkt: built once, the same packet again");
+		tap_ok(out[WIRE_NAME].pkt1 != NULL &&
+		    r.sent[WIRE_NAME] != NULL &&
+		    same_reply(out[WIRE_NAME].pkt1, r.sent[WIRE_NAME]),
+		    "query_reply_pkt: the packet sent");
+	}
 	query_engine_free(e);		/* closes the file */
+	/* A kept reply outlives its engine. */
+	query_reply_free(out[WIRE_NAME].reply);
 	loop_timer_free(stop);
 	loop_fd_free(r.w);
 	close(r.fd);
@@ -256,14 +309,15 @@ main(int argc, char **argv)
 			{ "tc.example.", REPLAY_TRUNCATED, 2 },
 			{ "tc.example.", REPLAY_ERROR, -1 },
 			{ "silent.example.", REPLAY_TIMEOUT, -1 },
+			{ "wire.example.", REPLAY_OK, WIRE_NAME },
 		};
-		bool found[5] = { false };
+		bool found[6] = { false };
 
-		tap_eq_i64((int64_t)f->n, 5, "five entries recorded");
+		tap_eq_i64((int64_t)f->n, 6, "six entries recorded");
 		for (i = 0; i < f->n; i++) {
 			size_t w;
 
-			for (w = 0; w < 5; w++) {
+			for (w = 0; w < 6; w++) {
 				if (found[w] || strcmp(f->e[i].name,
 				    want[w].name) != 0 || f->e[i].outcome !=
 				    want[w].o || f->e[i].type != LDNS_RR_TYPE_A)
@@ -278,7 +332,7 @@ main(int argc, char **argv)
 				}
 			}
 		}
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < 6; i++)
 			tap_ok(found[i], "recorded: %s %s%s", want[i].name,
 			    replay_outcome_str(want[i].o), want[i].reply >= 0 ?
 			    ", the reply's bytes" : "");
