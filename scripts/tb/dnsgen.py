@@ -280,7 +280,7 @@ def unbound_cache_sizes(n):
             "key": "%dm" % UNBOUND_KEY_CACHE_FLOOR_MB}
 
 
-def _unbound_conf(udir, state, root_ds, ndomains, tuning=""):
+def _unbound_conf(udir, state, root_ds, ndomains, T, tuning=""):
     with open(os.path.join(udir, "root.hints"), "w") as f:
         f.write(". 3600000 NS %s.\n" % planmod.ROOT_NS)
         f.write("%s. 3600000 A %s\n" % (planmod.ROOT_NS, planmod.ROOT_V4))
@@ -336,11 +336,16 @@ def _unbound_conf(udir, state, root_ds, ndomains, tuning=""):
   discard-timeout: 0
   do-not-query-localhost: yes
   val-bogus-ttl: 5
+  # Validate at the world time T, as the crawler does (--validation-time
+  # STATE/world.time), not at the wall clock: a world built months back
+  # (UPTAKE_WORLD_TIME, the demo's first crawl) has signatures that
+  # expired since, and its root SOA would be bogus to an Unbound at now.
+  val-override-date: "{vdate}"
   serve-expired: no
 {tuning}remote-control:
   control-enable: no
 """.format(v4=planmod.RESOLVER_V4, v6=planmod.RESOLVER_V6, udir=udir, state=state, cache=cache,
-           tuning=tuning + _log_queries())
+           vdate=_ts(T), tuning=tuning + _log_queries())
     with open(os.path.join(udir, "unbound.conf"), "w") as f:
         f.write(conf)
 
@@ -618,7 +623,7 @@ def generate(world, plan, state, T):
     if refusing:
         # nshost lame=refused: an NSD that serves no zone answers REFUSED.
         _nsd_conf(os.path.join(ddir, "refuser"), "refuser", None, None, [], state, refusing)
-    _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, len(world.domains),
+    _unbound_conf(os.path.join(ddir, "unbound"), state, root_ds, len(world.domains), T,
                   UNBOUND_SILENT_TUNING if plan.has_silent else "")
     if plan.has_silent:
         shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "silent.py"),
