@@ -374,7 +374,7 @@ if [ -f "$D/silent.args" ]; then
 fi
 # Ready when every server answers for its own zone.
 ok=0
-for i in $(seq 1 100); do
+for i in $(seq 1 150); do
 	if dig +time=1 +tries=1 +norec @192.0.2.1 . SOA >/dev/null 2>&1 &&
 	   dig +time=1 +tries=1 +norec @192.0.2.2 net SOA >/dev/null 2>&1 &&
 	   dig +time=1 +tries=1 @192.0.2.53 . SOA | grep -q 'status: NOERROR'; then

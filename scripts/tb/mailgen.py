@@ -262,7 +262,7 @@ for p in "${pids[@]}"; do wait "$p" || rc=1; done
 while read -r name addrs; do
 	[ -n "$name" ] || continue
 	ok=0
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		listening=$(ss -Hltn 'sport = :25' | awk '{print $4}')
 		ok=1
 		for a in $addrs; do
@@ -284,7 +284,7 @@ if [ -f "$M/mtasts/nginx.conf" ]; then
 	mkdir -p "$M/mtasts/tmp"
 	nginx -e "$M/mtasts/error.log" -c "$M/mtasts/nginx.conf" -p "$M/mtasts/" ||
 		fail "the MTA-STS nginx did not start ($M/mtasts/error.log)"
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		if [ -s "$STATE/run/nginx-mtasts.pid" ] &&
 			timeout 2 bash -c 'exec 3<>/dev/tcp/$0/443' %(mtasts)s 2>/dev/null; then
 			exit 0

@@ -489,7 +489,7 @@ stayrtr -bind @ADDR@:@PORT@ -cache "$dir/vrps.json" -checktime=false \
 	-metrics.addr "" -refresh 3600 -loglevel info </dev/null >"$log" 2>&1 &
 pid=$!
 echo "$pid" >"$STATE/run/stayrtr.pid"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
 	if ! kill -0 "$pid" 2>/dev/null; then
 		echo "routing: stayrtr exited; last lines of $log:" >&2
 		tail -n 20 "$log" >&2
@@ -501,7 +501,7 @@ for _ in $(seq 1 100); do
 	fi
 	sleep 0.1
 done
-echo "routing: stayrtr does not accept connections on @ADDR@:@PORT@ after 10 s; last lines of $log:" >&2
+echo "routing: stayrtr does not accept connections on @ADDR@:@PORT@ after 30 s; last lines of $log:" >&2
 tail -n 20 "$log" >&2
 kill "$pid" 2>/dev/null || true
 exit 1

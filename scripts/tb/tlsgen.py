@@ -77,7 +77,7 @@ nginx -c "$D/nginx.conf" -e "$D/error.log" || fail "nginx did not start"
 %(others)s
 for a in %(probes)s; do
 	ok=0
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		if timeout 2 bash -c 'exec 3<>/dev/tcp/$0/443' "$a" 2>/dev/null; then ok=1; break; fi
 		sleep 0.1
 	done

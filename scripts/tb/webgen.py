@@ -840,7 +840,7 @@ rm -f "$PID"
 nginx -e "$W/error.log" -c "$W/nginx.conf" -p "$W/" || fail "nginx did not start"
 # nginx has bound every listener before its start command returns; wait
 # for the master's pid file and for a first answer.
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
 	if [ -s "$PID" ] && kill -0 "$(cat "$PID")" 2>/dev/null &&
 		timeout 2 bash -c 'exec 3<>/dev/tcp/$0/$1' %(probe_addr)s %(probe_port)s 2>/dev/null; then
 		exit 0
