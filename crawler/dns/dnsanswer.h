@@ -14,6 +14,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dnswire.h"
 #include "mailpol.h"
 #include "netaddr.h"
 #include "tlsa.h"
@@ -142,5 +143,68 @@ enum dnsanswer_denial {
  */
 enum dnsanswer_denial dnsanswer_denial_scan(const ldns_pkt *p,
 	const ldns_rdf *apex, int *iterations);
+
+/*
+ * The same reductions over the wire walker's view of a reply (issue 20
+ * point 2, docs/dns.md "Reading replies in place"): what the DNS probe
+ * reads without an ldns packet.  Names are given uncompressed, as on the
+ * wire (an ldns_rdf's data, or what dnswire_name_read writes), compared
+ * case-insensitively as ldns_dname_compare compares them for equality.
+ * Each function gives what its ldns twin above gives for the same bytes
+ * (tests/dnswire: every captured reply and the mutants both parsers
+ * accept).
+ */
+
+/* A name in uncompressed wire form. */
+struct dnsanswer_wname {
+	uint8_t b[DNSWIRE_MAX_NAME];
+	size_t len;
+};
+
+/* Two uncompressed names are equal (ASCII case aside, RFC 4343). */
+bool dnsanswer_wname_equal(const uint8_t *a, size_t alen, const uint8_t *b,
+	size_t blen);
+
+/* The question's name and type of a checked message with one question;
+ * false when it has none. */
+bool dnsanswer_w_question(const struct dnswire_msg *m,
+	struct dnsanswer_wname *qn, uint16_t *qtype);
+
+/*
+ * dnsanswer_rrs: the RRs of type t answering qname, CNAMEs followed in
+ * the answer section (at most DNS_MAX_CNAME links).  The first max of
+ * them into out (may be NULL with max 0); returns how many there are.
+ */
+size_t dnsanswer_w_rrs(const struct dnswire_msg *m, const uint8_t *qname,
+	size_t qlen, uint16_t t, struct dnswire_rr *out, size_t max);
+/* dnsanswer_count. */
+size_t dnsanswer_w_count(const struct dnswire_msg *m, const uint8_t *qname,
+	size_t qlen, uint16_t t);
+/* dnsanswer_addrs. */
+size_t dnsanswer_w_addrs(const struct dnswire_msg *m, const uint8_t *qname,
+	size_t qlen, uint16_t t, struct netaddr *out, size_t max);
+/* dnsanswer_is_negative. */
+bool dnsanswer_w_is_negative(const struct dnswire_msg *m,
+	const uint8_t *qname, size_t qlen, uint16_t t);
+/* dnsanswer_txts_load. */
+void dnsanswer_w_txts_load(struct dnsanswer_txts *t,
+	const struct dnswire_msg *m, const uint8_t *qname, size_t qlen);
+/* dnsanswer_field_list. */
+size_t dnsanswer_w_field_list(const struct dnswire_msg *m,
+	const uint8_t *apex, size_t alen, uint16_t t, char *buf, size_t cap);
+/* dnsanswer_negative_zone: true with the zone's name in *zone. */
+bool dnsanswer_w_negative_zone(const struct dnswire_msg *m,
+	const uint8_t *apex, size_t alen, struct dnsanswer_wname *zone);
+/* dnsanswer_denial_scan. */
+enum dnsanswer_denial dnsanswer_w_denial_scan(const struct dnswire_msg *m,
+	const uint8_t *apex, size_t alen, int *iterations);
+/*
+ * The CAA records answering qname (CNAMEs followed): how many, and
+ * whether an "issue" and an "iodef" property (tag compared
+ * case-insensitively) are among those with a value, as
+ * crawler/policy/dnspolicy.c reads them from an ldns packet.
+ */
+size_t dnsanswer_w_caa(const struct dnswire_msg *m, const uint8_t *qname,
+	size_t qlen, bool *issue, bool *iodef);
 
 #endif

@@ -7,7 +7,10 @@
  * A/AAAA/HTTPS when the apex has no address, the AAAA of every NS and MX
  * host (bounded), TLSA at _443._tcp of the probed host and at _25._tcp of
  * the first MX host.  Every reply is reduced to the facts the row needs as
- * it arrives; only the replies the validator will look at are kept.
+ * it arrives, read in place by the wire walker (query_send_reply,
+ * dnsanswer_w_*; docs/dns.md "Reading replies in place"); only the replies
+ * the validator will look at are kept, and an ldns packet is built from
+ * one only when the validator, the signer or the TLSA facts need it.
  * Stage 2 hands the probed host's address answer (or the negative answer
  * when it has none) and the TLSA answers to the DNSSEC validator.
  *
@@ -70,6 +73,9 @@ enum dq_kind {
 #define DNS_MAX_QUERIES 48	/* queries one domain may have sent */
 #define DNS_MAX_VAL 3		/* validations per domain: the web answer,
 				 * the web and the MX TLSA */
+/* MX records of one answer read for their hosts (DNS_MAX_HOSTS of them
+ * are asked): far above a real zone's few, so none is skipped. */
+#define DNS_MAX_MX_RRS 64
 
 struct dq {
 	struct job *job;
@@ -89,10 +95,12 @@ struct dns {
 	bool a_done, aaaa_done, www_sent, www_a_done, www_aaaa_done;
 	bool host_followups_sent;
 	int a_count, aaaa_count, www_a_count, www_aaaa_count;
-	ldns_pkt *a_reply, *aaaa_reply, *www_a_reply, *www_aaaa_reply;
-	ldns_pkt *tlsa_web_reply, *tlsa_mx_reply;
-	ldns_pkt *ds_reply;		/* the parent's DS answer, when usable */
-	const ldns_pkt *web;		/* the answer the verdict is about
+	struct query_reply *a_reply, *aaaa_reply, *www_a_reply,
+	    *www_aaaa_reply;
+	struct query_reply *tlsa_web_reply, *tlsa_mx_reply;
+	int tlsa_web_count, tlsa_mx_count;	/* TLSA records in them */
+	struct query_reply *ds_reply;	/* the parent's DS answer, when usable */
+	struct query_reply *web;	/* the answer the verdict is about
 					 * (one of the above), or NULL */
 	bool https_apex, https_www;
 	int ns_hosts_asked, mx_hosts_asked;
@@ -109,7 +117,8 @@ struct dns {
 	bool ds_present;		/* the DS answer had records */
 };
 
-static bool dq_reply(void *arg, enum query_status st, ldns_pkt *p);
+static bool dq_reply(void *arg, enum query_status st,
+	struct query_reply *r);
 static void dns_stage_end(struct job *j);
 
 /* The DNSSEC probe is on (--probes): its columns are measured. */
@@ -139,7 +148,7 @@ ask(struct job *j, enum dq_kind kind, const ldns_rdf *name, ldns_rr_type type)
 	d->kind = kind;
 	j->dns->dqs[j->dns->ndq++] = d;
 	j->dns->pending++;
-	d->q = query_send(j->crawl->qe, name, type, dq_reply, d);
+	d->q = query_send_reply(j->crawl->qe, name, type, dq_reply, d);
 }
 
 /*
@@ -148,13 +157,14 @@ ask(struct job *j, enum dq_kind kind, const ldns_rdf *name, ldns_rr_type type)
  * on the way).
  */
 static void
-scan_denial(struct job *j, const ldns_pkt *p)
+scan_denial(struct job *j, const struct dnswire_msg *m)
 {
 	int iterations = 0;
 
 	if (j->dns->denial_seen)
 		return;
-	switch (dnsanswer_denial_scan(p, j->apex, &iterations)) {
+	switch (dnsanswer_w_denial_scan(m, ldns_rdf_data(j->apex),
+	    ldns_rdf_size(j->apex), &iterations)) {
 	case DNSANSWER_DENIAL_NSEC3:
 		row_set_str(&j->row, SCHEMA_COL_DENIAL, "nsec3");
 		row_set_i32(&j->row, SCHEMA_COL_NSEC3_ITERATIONS, iterations);
@@ -299,58 +309,75 @@ mx_cmp(const void *a, const void *b)
 /* The hosts named qn (one name may be listed more than once) have AAAA:
  * the fact, with the first JOB_HOST_V6 addresses (the servers stage). */
 static void
-host_has_v6(struct job_host *h, unsigned n, const ldns_rdf *qn,
-	const ldns_pkt *p)
+host_has_v6(struct job_host *h, unsigned n, const struct dnsanswer_wname *qn,
+	const struct dnswire_msg *m)
 {
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		if (ldns_dname_compare(h[i].name, qn) != 0)
+		if (!dnsanswer_wname_equal(ldns_rdf_data(h[i].name),
+		    ldns_rdf_size(h[i].name), qn->b, qn->len))
 			continue;
 		h[i].v6 = true;
-		h[i].nv6addr += (unsigned)dnsanswer_addrs(p, qn,
+		h[i].nv6addr += (unsigned)dnsanswer_w_addrs(m, qn->b, qn->len,
 		    LDNS_RR_TYPE_AAAA, &h[i].v6addr[h[i].nv6addr],
 		    JOB_HOST_V6 - h[i].nv6addr);
 	}
 }
 
-static void
-on_ns(struct job *j, const ldns_pkt *p)
+/* The name in an NS or MX record's rdata as an ldns name (the caller's),
+ * or NULL when the record has none (empty rdata). */
+static ldns_rdf *
+rr_host(const struct dnswire_msg *m, const struct dnswire_rr *rr,
+	uint16_t *pref)
 {
-	ldns_rr_list *l = dnsanswer_rrs(p, j->apex, LDNS_RR_TYPE_NS, NULL);
-	size_t i, n = ldns_rr_list_rr_count(l);
+	uint8_t name[DNSWIRE_MAX_NAME];
+	size_t len = 0;
+
+	if (!dnswire_rdata_name(m, rr, name, &len, pref))
+		return NULL;
+	return ldns_dname_new_frm_data((uint16_t)len, name);
+}
+
+static void
+on_ns(struct job *j, const struct dnswire_msg *m)
+{
+	struct dnswire_rr rrs[DNS_MAX_HOSTS];
+	size_t i, n = dnsanswer_w_rrs(m, ldns_rdf_data(j->apex),
+	    ldns_rdf_size(j->apex), LDNS_RR_TYPE_NS, rrs, DNS_MAX_HOSTS);
 
 	row_set_i32(&j->row, SCHEMA_COL_NS_COUNT, (int32_t)n);
 	row_set_bool(&j->row, SCHEMA_COL_IPV6_NS, false);
 	for (i = 0; i < n && (int)i < DNS_MAX_HOSTS; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(l, i);
+		ldns_rdf *host = rr_host(m, &rrs[i], NULL);
 
-		if (ldns_rr_rd_count(rr) < 1)
+		if (host == NULL)
 			continue;
 		j->dns->ns_hosts_asked++;
 		if (j->facts.nns < JOB_MAX_HOSTS)
 			j->facts.ns[j->facts.nns++].name =
-			    ldns_rdf_clone(ldns_rr_rdf(rr, 0));
-		ask(j, DQ_NS_AAAA, ldns_rr_rdf(rr, 0), LDNS_RR_TYPE_AAAA);
+			    ldns_rdf_clone(host);
+		ask(j, DQ_NS_AAAA, host, LDNS_RR_TYPE_AAAA);
+		ldns_rdf_deep_free(host);
 	}
-	ldns_rr_list_free(l);
 }
 
 static void
-on_mx(struct job *j, const ldns_pkt *p)
+on_mx(struct job *j, const struct dnswire_msg *msg)
 {
-	ldns_rr_list *l = dnsanswer_rrs(p, j->apex, LDNS_RR_TYPE_MX, NULL);
-	size_t i, n = ldns_rr_list_rr_count(l), m = 0;
+	struct dnswire_rr rrs[DNS_MAX_MX_RRS];
+	size_t i, n = dnsanswer_w_rrs(msg, ldns_rdf_data(j->apex),
+	    ldns_rdf_size(j->apex), LDNS_RR_TYPE_MX, rrs, DNS_MAX_MX_RRS),
+	    m = 0;
 	struct mxent ent[DNS_MAX_HOSTS];
 
 	row_set_i32(&j->row, SCHEMA_COL_MX_COUNT, (int32_t)n);
-	for (i = 0; i < n && m < DNS_MAX_HOSTS; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(l, i);
+	for (i = 0; i < n && i < DNS_MAX_MX_RRS && m < DNS_MAX_HOSTS; i++) {
+		ldns_rdf *host = rr_host(msg, &rrs[i], &ent[m].pref);
 
-		if (ldns_rr_rd_count(rr) < 2)
+		if (host == NULL)
 			continue;
-		ent[m].pref = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
-		ent[m].host = ldns_rr_rdf(rr, 1);
+		ent[m].host = host;
 		m++;
 	}
 	if (m > 0) {
@@ -376,17 +403,19 @@ on_mx(struct job *j, const ldns_pkt *p)
 			ldns_rdf_deep_free(tlsa);
 		}
 	}
-	ldns_rr_list_free(l);
+	for (i = 0; i < m; i++)
+		ldns_rdf_deep_free((ldns_rdf *)ent[i].host);
 }
 
 static void
-on_txt_apex(struct job *j, const ldns_pkt *p)
+on_txt_apex(struct job *j, const struct dnswire_msg *m)
 {
 	struct dnsanswer_txts t;
 
 	size_t i;
 
-	dnsanswer_txts_load(&t, p, j->apex);
+	dnsanswer_w_txts_load(&t, m, ldns_rdf_data(j->apex),
+	    ldns_rdf_size(j->apex));
 	row_set_str(&j->row, SCHEMA_COL_SPF,
 	    mailpol_spf((const char *const *)t.s, t.len, t.n));
 	/* The fact for the spf stage: the v=spf1 records (RFC 7208 4.5). */
@@ -405,14 +434,14 @@ on_txt_apex(struct job *j, const ldns_pkt *p)
 }
 
 static void
-on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
-	enum dq_kind kind)
+on_txt_policy(struct job *j, const struct dnswire_msg *m,
+	const struct dnsanswer_wname *qname, enum dq_kind kind)
 {
 	struct dnsanswer_txts t;
 	size_t i;
 	bool found = false;
 
-	dnsanswer_txts_load(&t, p, qname);
+	dnsanswer_w_txts_load(&t, m, qname->b, qname->len);
 	if (kind == DQ_DMARC) {
 		row_set_str(&j->row, SCHEMA_COL_DMARC,
 		    mailpol_dmarc((const char *const *)t.s, t.len, t.n));
@@ -448,11 +477,12 @@ on_txt_policy(struct job *j, const ldns_pkt *p, const ldns_rdf *qname,
  * which stays null without records.  Returns the number of records.
  */
 static size_t
-apex_field_list(struct job *j, const ldns_pkt *p, ldns_rr_type t,
+apex_field_list(struct job *j, const struct dnswire_msg *m, ldns_rr_type t,
 	enum schema_col col)
 {
 	char buf[DNSANSWER_FIELD_LIST_LEN];
-	size_t n = dnsanswer_field_list(p, j->apex, t, buf, sizeof(buf));
+	size_t n = dnsanswer_w_field_list(m, ldns_rdf_data(j->apex),
+	    ldns_rdf_size(j->apex), t, buf, sizeof(buf));
 
 	if (n > 0)
 		row_set_str(&j->row, col, buf);
@@ -470,10 +500,12 @@ dq_qname(const ldns_pkt *p)
  * did not resolve: the other queries are cancelled then.
  */
 static bool
-on_apex_status(struct job *j, enum query_status st, const ldns_pkt *p)
+on_apex_status(struct job *j, enum query_status st,
+	const struct query_reply *r)
 {
 	j->dns->apex_qstatus = st;
-	j->dns->apex_rcode = st == QUERY_OK ? (int)ldns_pkt_get_rcode(p) : -1;
+	j->dns->apex_rcode = st == QUERY_OK ? (int)query_reply_msg(r)->rcode :
+	    -1;
 	j->facts.dns = apex_outcome(st, j->dns->apex_rcode);
 	row_set_str(&j->row, SCHEMA_COL_DNS_STATUS,
 	    dnsprobe_outcome_str(j->facts.dns));
@@ -518,45 +550,57 @@ on_failed(struct job *j, const struct dq *d, enum query_status st)
 }
 
 /*
- * A usable answer (NOERROR or NXDOMAIN): the facts and columns it gives.
- * Returns true when the packet is kept (the stage frees it).  One case
- * per kind of query, in the order dnsprobe_start asks them; the cases are
- * short, so they stay one table rather than one function each.
+ * A usable answer (NOERROR or NXDOMAIN): the facts and columns it gives,
+ * read through the walker.  Returns true when the reply is kept (the
+ * stage frees it).  One case per kind of query, in the order
+ * dnsprobe_start asks them; the cases are short, so they stay one table
+ * rather than one function each.
  */
 static bool
-on_answer(struct job *j, const struct dq *d, ldns_pkt *p)
+on_answer(struct job *j, const struct dq *d, struct query_reply *r)
 {
-	const ldns_rdf *qn = dq_qname(p);
+	const struct dnswire_msg *m = query_reply_msg(r);
+	const uint8_t *apex = ldns_rdf_data(j->apex);
+	size_t alen = ldns_rdf_size(j->apex);
+	struct dnsanswer_wname qn;
+	uint16_t qtype = 0;
 	bool kept = false;
 
+	/* The engine checked the question: one, the name and type asked. */
+	if (!dnsanswer_w_question(m, &qn, &qtype))
+		return false;
 	switch (d->kind) {
 	case DQ_A:
-		j->dns->a_count = (int)dnsanswer_count(p, j->apex, LDNS_RR_TYPE_A);
-		j->dns->a_reply = p;
+		j->dns->a_count = (int)dnsanswer_w_count(m, apex, alen,
+		    LDNS_RR_TYPE_A);
+		j->dns->a_reply = r;
 		kept = true;
 		j->dns->a_done = true;
 		if (j->dns->aaaa_done)
 			apex_addresses_known(j);
 		break;
 	case DQ_AAAA:
-		j->dns->aaaa_count = (int)dnsanswer_count(p, j->apex, LDNS_RR_TYPE_AAAA);
-		j->dns->aaaa_reply = p;
+		j->dns->aaaa_count = (int)dnsanswer_w_count(m, apex, alen,
+		    LDNS_RR_TYPE_AAAA);
+		j->dns->aaaa_reply = r;
 		kept = true;
 		j->dns->aaaa_done = true;
 		if (j->dns->a_done)
 			apex_addresses_known(j);
 		break;
 	case DQ_WWW_A:
-		j->dns->www_a_count = (int)dnsanswer_count(p, qn, LDNS_RR_TYPE_A);
-		j->dns->www_a_reply = p;
+		j->dns->www_a_count = (int)dnsanswer_w_count(m, qn.b, qn.len,
+		    LDNS_RR_TYPE_A);
+		j->dns->www_a_reply = r;
 		kept = true;
 		j->dns->www_a_done = true;
 		if (j->dns->www_aaaa_done)
 			www_known(j);
 		break;
 	case DQ_WWW_AAAA:
-		j->dns->www_aaaa_count = (int)dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA);
-		j->dns->www_aaaa_reply = p;
+		j->dns->www_aaaa_count = (int)dnsanswer_w_count(m, qn.b,
+		    qn.len, LDNS_RR_TYPE_AAAA);
+		j->dns->www_aaaa_reply = r;
 		kept = true;
 		j->dns->www_aaaa_done = true;
 		if (j->dns->www_a_done)
@@ -565,60 +609,73 @@ on_answer(struct job *j, const struct dq *d, ldns_pkt *p)
 	case DQ_SOA:
 		break;
 	case DQ_NS:
-		on_ns(j, p);
+		on_ns(j, m);
 		break;
 	case DQ_MX:
-		on_mx(j, p);
+		on_mx(j, m);
 		break;
 	case DQ_TXT:
-		on_txt_apex(j, p);
+		on_txt_apex(j, m);
 		break;
-	case DQ_CAA:
-		row_set_bool(&j->row, SCHEMA_COL_CAA,
-		    dnsanswer_count(p, j->apex, LDNS_RR_TYPE_CAA) > 0);
-		dnspolicy_caa_fact(&j->facts, p, j->apex);
+	case DQ_CAA: {
+		/* The facts dnspolicy_caa_fact gives from an ldns packet. */
+		bool issue, iodef;
+		size_t n = dnsanswer_w_caa(m, apex, alen, &issue, &iodef);
+
+		row_set_bool(&j->row, SCHEMA_COL_CAA, n > 0);
+		j->facts.caa_known = true;
+		j->facts.caa_count = (unsigned)n;
+		j->facts.caa_issue = issue;
+		j->facts.caa_iodef = iodef;
 		break;
+	}
 	case DQ_HTTPS:
-		j->dns->https_apex = dnsanswer_count(p, j->apex, LDNS_RR_TYPE_HTTPS) > 0;
+		j->dns->https_apex = dnsanswer_w_count(m, apex, alen,
+		    LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_WWW_HTTPS:
-		j->dns->https_www = dnsanswer_count(p, qn, LDNS_RR_TYPE_HTTPS) > 0;
+		j->dns->https_www = dnsanswer_w_count(m, qn.b, qn.len,
+		    LDNS_RR_TYPE_HTTPS) > 0;
 		break;
 	case DQ_DS:
-		j->dns->ds_present = apex_field_list(j, p, LDNS_RR_TYPE_DS,
+		j->dns->ds_present = apex_field_list(j, m, LDNS_RR_TYPE_DS,
 		    SCHEMA_COL_DS_DIGEST_TYPES) > 0;
 		row_set_bool(&j->row, SCHEMA_COL_DS_PRESENT,
 		    j->dns->ds_present);
-		j->dns->ds_reply = p;
+		j->dns->ds_reply = r;
 		kept = true;
 		break;
 	case DQ_DNSKEY:
-		apex_field_list(j, p, LDNS_RR_TYPE_DNSKEY,
+		apex_field_list(j, m, LDNS_RR_TYPE_DNSKEY,
 		    SCHEMA_COL_DNSKEY_ALGORITHMS);
 		break;
 	case DQ_DMARC:
 	case DQ_MTASTS:
 	case DQ_TLSRPT:
-		on_txt_policy(j, p, qn, d->kind);
+		on_txt_policy(j, m, &qn, d->kind);
 		break;
 	case DQ_NS_AAAA:
-		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0) {
-			host_has_v6(j->facts.ns, j->facts.nns, qn, p);
+		if (dnsanswer_w_count(m, qn.b, qn.len, LDNS_RR_TYPE_AAAA) > 0) {
+			host_has_v6(j->facts.ns, j->facts.nns, &qn, m);
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_NS, true);
 		}
 		break;
 	case DQ_MX_AAAA:
-		if (dnsanswer_count(p, qn, LDNS_RR_TYPE_AAAA) > 0) {
-			host_has_v6(j->facts.mx, j->facts.nmx, qn, p);
+		if (dnsanswer_w_count(m, qn.b, qn.len, LDNS_RR_TYPE_AAAA) > 0) {
+			host_has_v6(j->facts.mx, j->facts.nmx, &qn, m);
 			row_set_bool(&j->row, SCHEMA_COL_IPV6_MX, true);
 		}
 		break;
 	case DQ_TLSA_WEB:
-		j->dns->tlsa_web_reply = p;
+		j->dns->tlsa_web_reply = r;
+		j->dns->tlsa_web_count = (int)dnsanswer_w_count(m, qn.b,
+		    qn.len, LDNS_RR_TYPE_TLSA);
 		kept = true;
 		break;
 	case DQ_TLSA_MX:
-		j->dns->tlsa_mx_reply = p;
+		j->dns->tlsa_mx_reply = r;
+		j->dns->tlsa_mx_count = (int)dnsanswer_w_count(m, qn.b,
+		    qn.len, LDNS_RR_TYPE_TLSA);
 		kept = true;
 		break;
 	case DQ_NX:
@@ -631,32 +688,30 @@ on_answer(struct job *j, const struct dq *d, ldns_pkt *p)
 	if (d->kind != DQ_DS && d->kind != DQ_NS_AAAA &&
 	    d->kind != DQ_MX_AAAA && d->kind != DQ_NS &&
 	    d->kind != DQ_TLSA_MX) {
-		ldns_rr_type t = ldns_rr_get_type(
-		    ldns_rr_list_rr(ldns_pkt_question(p), 0));
-
-		if (dnssec_on(j) && dnsanswer_is_negative(p, qn, t))
-			scan_denial(j, p);
+		if (dnssec_on(j) && dnsanswer_w_is_negative(m, qn.b, qn.len,
+		    qtype))
+			scan_denial(j, m);
 	}
 	return kept;
 }
 
 static bool
-dq_reply(void *arg, enum query_status st, ldns_pkt *p)
+dq_reply(void *arg, enum query_status st, struct query_reply *r)
 {
 	struct dq *d = arg;
 	struct job *j = d->job;
 	bool kept = false;
 	bool ok = st == QUERY_OK &&
-	    (ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR ||
-	    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+	    (query_reply_msg(r)->rcode == LDNS_RCODE_NOERROR ||
+	    query_reply_msg(r)->rcode == LDNS_RCODE_NXDOMAIN);
 
 	d->done = true;
 	j->dns->pending--;
 	d->q = NULL;
 	/* An apex that did not resolve cancelled the other queries. */
-	if (d->kind != DQ_A || on_apex_status(j, st, p)) {
+	if (d->kind != DQ_A || on_apex_status(j, st, r)) {
 		if (ok)
-			kept = on_answer(j, d, p);
+			kept = on_answer(j, d, r);
 		else
 			on_failed(j, d, st);
 	}
@@ -771,13 +826,24 @@ struct valarg {
 	int which;		/* 0 web, 1 TLSA web, 2 TLSA MX */
 };
 
+/*
+ * Validate reply r (its ldns packet, built here: the validator verifies
+ * its RRsets with ldns).  A reply the walker accepted and ldns refuses
+ * (docs/dns.md, "Where the walker and ldns differ") is not validated:
+ * its verdict stays null (not measured).
+ */
 static void
-start_val(struct job *j, int which, const ldns_pkt *p)
+start_val(struct job *j, int which, struct query_reply *r)
 {
-	struct valarg *va = xcalloc(1, sizeof(*va));
-	const ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+	const ldns_pkt *p = query_reply_pkt(r);
+	struct valarg *va;
+	const ldns_rr *q;
 	struct val_job *vj;
 
+	if (p == NULL || ldns_rr_list_rr_count(ldns_pkt_question(p)) < 1)
+		return;
+	q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+	va = xcalloc(1, sizeof(*va));
 	va->job = j;
 	va->which = which;
 	j->dns->val_pending++;
@@ -831,10 +897,15 @@ val_done(void *arg, const struct val_result *r)
 
 /* The web host's TLSA records, for the web stage's DANE check. */
 static void
-keep_tlsa_web(struct job *j, const ldns_pkt *p)
+keep_tlsa_web(struct job *j, struct query_reply *r)
 {
 	struct tls_tlsa *t = j->facts.tlsa_web;
-	size_t i, n = dnsanswer_tlsa(p, dq_qname(p), t, JOB_MAX_TLSA);
+	/* The records' fields through ldns: a packet is built only for an
+	 * answer that has TLSA records. */
+	const ldns_pkt *p = j->dns->tlsa_web_count > 0 ? query_reply_pkt(r) :
+	    NULL;
+	size_t i, n = p != NULL ? dnsanswer_tlsa(p, dq_qname(p), t,
+	    JOB_MAX_TLSA) : 0;
 
 	/* The packet is freed with the DNS stage: the facts own copies. */
 	for (i = 0; i < n; i++) {
@@ -854,28 +925,32 @@ dnssec_stage_end(struct job *j)
 	/* DANE: a TLSA RRset that validates secure. */
 	if (j->facts.nmx > 0 && j->dns->tlsa_mx_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_MX,
-		    dnsanswer_count(j->dns->tlsa_mx_reply, dq_qname(j->dns->tlsa_mx_reply),
-		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_mx_secure);
+		    j->dns->tlsa_mx_count > 0 && j->dns->tlsa_mx_secure);
 	if (j->dns->tlsa_web_reply != NULL)
 		keep_tlsa_web(j, j->dns->tlsa_web_reply);
 	if ((j->facts.have_web[NETADDR_V4] || j->facts.have_web[NETADDR_V6]) &&
 	    j->dns->tlsa_web_reply != NULL)
 		row_set_bool(&j->row, SCHEMA_COL_DANE_WEB,
-		    dnsanswer_count(j->dns->tlsa_web_reply, dq_qname(j->dns->tlsa_web_reply),
-		    LDNS_RR_TYPE_TLSA) > 0 && j->dns->tlsa_web_secure);
+		    j->dns->tlsa_web_count > 0 && j->dns->tlsa_web_secure);
 }
 
 /* The addresses answering qname: the first one is the fact and its
  * column; every one (to JOB_MAX_WEB_ADDRS) goes to the servers stage's
  * web_rov_all. */
 static void
-set_first_addr(struct job *j, const ldns_pkt *p, enum netaddr_af af,
-	enum schema_col col)
+set_first_addr(struct job *j, const struct query_reply *r,
+	enum netaddr_af af, enum schema_col col)
 {
+	const struct dnswire_msg *m = query_reply_msg(r);
 	struct netaddr a[JOB_MAX_WEB_ADDRS];
-	size_t k, n = dnsanswer_addrs(p, dq_qname(p), af == NETADDR_V4 ?
-	    LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA, a, JOB_MAX_WEB_ADDRS);
+	struct dnsanswer_wname qn;
+	uint16_t qt;
+	size_t k, n = 0;
 	char s[NETADDR_STRLEN];
+
+	if (dnsanswer_w_question(m, &qn, &qt))
+		n = dnsanswer_w_addrs(m, qn.b, qn.len, af == NETADDR_V4 ?
+		    LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA, a, JOB_MAX_WEB_ADDRS);
 
 	for (k = 0; k < n && j->facts.nweb_all < JOB_MAX_WEB_ADDRS; k++)
 		j->facts.web_all[j->facts.nweb_all++] = a[k];
@@ -890,7 +965,7 @@ set_first_addr(struct job *j, const ldns_pkt *p, enum netaddr_af af,
 static void
 dns_stage_end(struct job *j)
 {
-	const ldns_pkt *pa, *p6, *web;
+	struct query_reply *pa, *p6, *web;
 	int na, n6;
 	bool use_www;
 	char probed[DNSANSWER_NAME_TEXT];
@@ -929,7 +1004,7 @@ dns_stage_end(struct job *j)
 	}
 	/* The apex resolved: the parent's DS answer was needed only for a
 	 * verdict without the child (dnssecprobe_start). */
-	ldns_pkt_free(j->dns->ds_reply);
+	query_reply_free(j->dns->ds_reply);
 	j->dns->ds_reply = NULL;
 	use_www = j->dns->www_sent && j->dns->www_a_count + j->dns->www_aaaa_count > 0;
 	pa = use_www ? j->dns->www_a_reply : j->dns->a_reply;
@@ -957,8 +1032,10 @@ dns_stage_end(struct job *j)
 	 * the negative answer for its A when it has none. */
 	web = na > 0 ? pa : n6 > 0 ? p6 : j->dns->a_reply;
 	j->dns->web = web;
-	if (web != NULL && dnssec_on(j))
-		set_signer(j, web, na > 0 ? LDNS_RR_TYPE_A :
+	/* The signer is read through ldns: the validator needs this
+	 * answer's packet anyway. */
+	if (web != NULL && dnssec_on(j) && query_reply_pkt(web) != NULL)
+		set_signer(j, query_reply_pkt(web), na > 0 ? LDNS_RR_TYPE_A :
 		    n6 > 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A);
 	j->stage_done(j);	/* may free j */
 }
@@ -980,11 +1057,9 @@ dnssecprobe_start(struct job *j)
 			start_val(j, 0, d->ds_reply);
 	} else if (d->web != NULL) {
 		start_val(j, 0, d->web);
-		if (d->tlsa_web_reply != NULL && dnsanswer_count(d->tlsa_web_reply,
-		    dq_qname(d->tlsa_web_reply), LDNS_RR_TYPE_TLSA) > 0)
+		if (d->tlsa_web_reply != NULL && d->tlsa_web_count > 0)
 			start_val(j, 1, d->tlsa_web_reply);
-		if (d->tlsa_mx_reply != NULL && dnsanswer_count(d->tlsa_mx_reply,
-		    dq_qname(d->tlsa_mx_reply), LDNS_RR_TYPE_TLSA) > 0)
+		if (d->tlsa_mx_reply != NULL && d->tlsa_mx_count > 0)
 			start_val(j, 2, d->tlsa_mx_reply);
 	}
 	if (--d->val_pending > 0)
@@ -1023,13 +1098,13 @@ dnsprobe_fini(struct job *j)
 	for (i = 0; i < j->dns->ndq; i++)
 		free(j->dns->dqs[i]);
 	j->dns->ndq = 0;
-	ldns_pkt_free(j->dns->a_reply);
-	ldns_pkt_free(j->dns->aaaa_reply);
-	ldns_pkt_free(j->dns->www_a_reply);
-	ldns_pkt_free(j->dns->www_aaaa_reply);
-	ldns_pkt_free(j->dns->tlsa_web_reply);
-	ldns_pkt_free(j->dns->tlsa_mx_reply);
-	ldns_pkt_free(j->dns->ds_reply);
+	query_reply_free(j->dns->a_reply);
+	query_reply_free(j->dns->aaaa_reply);
+	query_reply_free(j->dns->www_a_reply);
+	query_reply_free(j->dns->www_aaaa_reply);
+	query_reply_free(j->dns->tlsa_web_reply);
+	query_reply_free(j->dns->tlsa_mx_reply);
+	query_reply_free(j->dns->ds_reply);
 	ldns_rdf_deep_free(j->dns->probed);
 	free(j->dns);
 	j->dns = NULL;

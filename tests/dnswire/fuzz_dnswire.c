@@ -5,13 +5,17 @@
  * the iterator yields exactly the counted RRs and ends where the check
  * ended, every view lies inside the buffer, every name read is at most
  * DNSWIRE_MAX_NAME octets, every expansion succeeds.  A refused message
- * names a reason and a place inside the buffer.
+ * names a reason and a place inside the buffer.  An accepted message with
+ * a question also goes through the DNS probe's reductions over the walker
+ * (dnsanswer_w_*, crawler/dns/dnsanswer.c) at the question's name, with
+ * their bounds asserted.
  */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "dnsanswer.h"
 #include "dnswire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -21,6 +25,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_DNSWIRE_RDATA (65535 * 128)
 
 static uint8_t expanded[FUZZ_DNSWIRE_RDATA];
+
+/* Addresses asked of dnsanswer_w_addrs: as many as the probe keeps. */
+#define FUZZ_DNSWIRE_ADDRS 8
+
+/* The probe's reductions at the question's name. */
+static void
+reductions(const struct dnswire_msg *m)
+{
+	struct dnsanswer_wname qn, zone;
+	struct dnsanswer_txts t;
+	struct netaddr a[FUZZ_DNSWIRE_ADDRS];
+	struct dnswire_rr rrs[4];
+	char list[DNSANSWER_FIELD_LIST_LEN];
+	uint16_t qt;
+	bool issue, iodef;
+	int it = 0;
+	size_t i;
+
+	if (!dnsanswer_w_question(m, &qn, &qt))
+		return;
+	if (qn.len > DNSWIRE_MAX_NAME)
+		abort();
+	(void)dnsanswer_w_rrs(m, qn.b, qn.len, qt, rrs, 4);
+	(void)dnsanswer_w_count(m, qn.b, qn.len, LDNS_RR_TYPE_NS);
+	if (dnsanswer_w_addrs(m, qn.b, qn.len, LDNS_RR_TYPE_A, a,
+	    FUZZ_DNSWIRE_ADDRS) > FUZZ_DNSWIRE_ADDRS ||
+	    dnsanswer_w_addrs(m, qn.b, qn.len, LDNS_RR_TYPE_AAAA, a,
+	    FUZZ_DNSWIRE_ADDRS) > FUZZ_DNSWIRE_ADDRS)
+		abort();
+	(void)dnsanswer_w_is_negative(m, qn.b, qn.len, qt);
+	dnsanswer_w_txts_load(&t, m, qn.b, qn.len);
+	for (i = 0; i < t.n; i++)
+		if (t.len[i] > DNS_MAX_TXT_LEN)
+			abort();
+	dnsanswer_txts_free(&t);
+	(void)dnsanswer_w_field_list(m, qn.b, qn.len, LDNS_RR_TYPE_DS, list,
+	    sizeof(list));
+	if (dnsanswer_w_negative_zone(m, qn.b, qn.len, &zone) &&
+	    zone.len > DNSWIRE_MAX_NAME)
+		abort();
+	(void)dnsanswer_w_denial_scan(m, qn.b, qn.len, &it);
+	(void)dnsanswer_w_caa(m, qn.b, qn.len, &issue, &iodef);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -72,5 +119,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (seen != total || it.pos != m.end)
 		abort();
+	reductions(&m);
 	return 0;
 }

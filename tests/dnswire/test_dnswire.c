@@ -22,6 +22,13 @@
  *                 by its descriptor (and may refuse it, or misread it)
  * Anything else is a failure.
  *
+ * For every reply both accept alike, the DNS probe's extraction
+ * (crawler/dns/dnsanswer.h: counts with CNAMEs followed, addresses, NS and
+ * MX names and preferences, TXT joined, DS/DNSKEY field lists, CAA tags,
+ * negative answer, the zone that served it and its denial) is computed
+ * through the walker (dnsanswer_w_*) and through ldns (dnsanswer_*) and
+ * must be the same, column for column (issue 20 point 2, slice 2).
+ *
  *   test_dnswire REPLAY_DIR [MUTANTS [SEED]]
  */
 #include "config.h"
@@ -30,9 +37,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
 
+#include "dnsanswer.h"
 #include "dnswire.h"
 #include "replay.h"
 #include "tap.h"
@@ -340,6 +349,222 @@ same(const struct dnswire_msg *m, const ldns_pkt *p, char *why,
 	return true;
 }
 
+/* Extractions compared, and those that differed. */
+static size_t probe_checked, probe_diff;
+
+/* The types the probe counts (dnsprobe.c asks these). */
+static const uint16_t probe_types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA,
+	LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_NS, LDNS_RR_TYPE_MX, LDNS_RR_TYPE_TXT,
+	LDNS_RR_TYPE_CAA, LDNS_RR_TYPE_HTTPS, LDNS_RR_TYPE_DS,
+	LDNS_RR_TYPE_DNSKEY, LDNS_RR_TYPE_TLSA, LDNS_RR_TYPE_CNAME };
+/* Addresses compared per answer: above the probe's JOB_MAX_WEB_ADDRS. */
+#define PROBE_TEST_ADDRS 64
+
+/* crawler/policy/dnspolicy.c's reading of a CAA tag from ldns (static
+ * there), for the ldns side of the CAA comparison. */
+static bool
+ldns_caa_tag_is(const ldns_rr *rr, const char *tag)
+{
+	const ldns_rdf *rd = ldns_rr_rd_count(rr) >= 3 ? ldns_rr_rdf(rr, 1) :
+	    NULL;
+	const uint8_t *d;
+	size_t n, tl = strlen(tag);
+
+	if (rd == NULL)
+		return false;
+	d = ldns_rdf_data(rd);
+	n = ldns_rdf_size(rd);
+	if (n >= 1 && d[0] == n - 1)
+		d++, n--;
+	return n == tl && strncasecmp((const char *)d, tag, tl) == 0;
+}
+
+/* The extraction at one name (qname, or the apex for the apex's own
+ * records and the denial) through both; false with why on a difference. */
+static bool
+probe_same_at(const struct dnswire_msg *m, const ldns_pkt *p,
+	const ldns_rdf *qn, uint16_t qtype, char *why, size_t whylen)
+{
+	const uint8_t *qb = ldns_rdf_data(qn);
+	size_t ql = ldns_rdf_size(qn), i, k;
+
+	for (i = 0; i < sizeof(probe_types) / sizeof(probe_types[0]); i++) {
+		size_t a = dnsanswer_count(p, qn, probe_types[i]);
+		size_t b = dnsanswer_w_count(m, qb, ql, probe_types[i]);
+
+		if (a != b) {
+			snprintf(why, whylen, "count of type %u: %zu vs %zu",
+			    probe_types[i], a, b);
+			return false;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		uint16_t t = i ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		struct netaddr a[PROBE_TEST_ADDRS], b[PROBE_TEST_ADDRS];
+		size_t na = dnsanswer_addrs(p, qn, t, a, PROBE_TEST_ADDRS);
+		size_t nb = dnsanswer_w_addrs(m, qb, ql, t, b,
+		    PROBE_TEST_ADDRS);
+
+		if (na != nb) {
+			snprintf(why, whylen, "addresses %u: %zu vs %zu", t,
+			    na, nb);
+			return false;
+		}
+		for (k = 0; k < na; k++) {
+			char sa[NETADDR_STRLEN], sb[NETADDR_STRLEN];
+
+			netaddr_format(&a[k], sa, sizeof(sa));
+			netaddr_format(&b[k], sb, sizeof(sb));
+			if (a[k].af != b[k].af || strcmp(sa, sb) != 0) {
+				snprintf(why, whylen, "address %zu differs", k);
+				return false;
+			}
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		/* NS and MX hosts as on_ns / on_mx read them. */
+		uint16_t t = i ? LDNS_RR_TYPE_MX : LDNS_RR_TYPE_NS;
+		ldns_rr_list *l = dnsanswer_rrs(p, qn, t, NULL);
+		struct dnswire_rr rrs[64];
+		size_t n = ldns_rr_list_rr_count(l);
+		size_t nw = dnsanswer_w_rrs(m, qb, ql, t, rrs, 64);
+		bool ok = n == nw;
+
+		for (k = 0; ok && k < n && k < 64; k++) {
+			const ldns_rr *rr = ldns_rr_list_rr(l, k);
+			size_t need = i ? 2 : 1;
+			bool hl = ldns_rr_rd_count(rr) >= need;
+			uint8_t name[DNSWIRE_MAX_NAME];
+			size_t nl = 0;
+			uint16_t pref = 0;
+			bool hw = dnswire_rdata_name(m, &rrs[k], name, &nl,
+			    &pref);
+			const ldns_rdf *rn = hl ? ldns_rr_rdf(rr, need - 1) :
+			    NULL;
+
+			if (hl != hw || (hl && (ldns_rdf_size(rn) != nl ||
+			    memcmp(ldns_rdf_data(rn), name, nl) != 0 ||
+			    (i && ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) !=
+			    pref))))
+				ok = false;
+		}
+		ldns_rr_list_free(l);
+		if (!ok) {
+			snprintf(why, whylen, "%s hosts differ", i ? "MX" :
+			    "NS");
+			return false;
+		}
+	}
+	{
+		struct dnsanswer_txts a, b;
+		bool ok;
+
+		dnsanswer_txts_load(&a, p, qn);
+		dnsanswer_w_txts_load(&b, m, qb, ql);
+		ok = a.n == b.n;
+		for (k = 0; ok && k < a.n; k++)
+			ok = a.len[k] == b.len[k] &&
+			    memcmp(a.s[k], b.s[k], a.len[k]) == 0;
+		dnsanswer_txts_free(&a);
+		dnsanswer_txts_free(&b);
+		if (!ok) {
+			snprintf(why, whylen, "TXT differs");
+			return false;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		uint16_t t = i ? LDNS_RR_TYPE_DNSKEY : LDNS_RR_TYPE_DS;
+		char a[DNSANSWER_FIELD_LIST_LEN] = "", b[DNSANSWER_FIELD_LIST_LEN] = "";
+		size_t na = dnsanswer_field_list(p, qn, t, a, sizeof(a));
+		size_t nb = dnsanswer_w_field_list(m, qb, ql, t, b, sizeof(b));
+
+		if (na != nb || strcmp(a, b) != 0) {
+			snprintf(why, whylen, "field list %u: %zu '%s' vs %zu "
+			    "'%s'", t, na, a, nb, b);
+			return false;
+		}
+	}
+	{
+		ldns_rr_list *l = dnsanswer_rrs(p, qn, LDNS_RR_TYPE_CAA, NULL);
+		bool ia = false, oa = false, ib, ob;
+		size_t n = ldns_rr_list_rr_count(l);
+		size_t nw = dnsanswer_w_caa(m, qb, ql, &ib, &ob);
+
+		for (k = 0; k < n; k++) {
+			ia |= ldns_caa_tag_is(ldns_rr_list_rr(l, k), "issue");
+			oa |= ldns_caa_tag_is(ldns_rr_list_rr(l, k), "iodef");
+		}
+		ldns_rr_list_free(l);
+		if (n != nw || ia != ib || oa != ob) {
+			snprintf(why, whylen, "CAA differs");
+			return false;
+		}
+	}
+	if (dnsanswer_is_negative(p, qn, qtype) !=
+	    dnsanswer_w_is_negative(m, qb, ql, qtype)) {
+		snprintf(why, whylen, "negative differs");
+		return false;
+	}
+	{
+		const ldns_rdf *za = dnsanswer_negative_zone(p, qn);
+		struct dnsanswer_wname zb;
+		bool hb = dnsanswer_w_negative_zone(m, qb, ql, &zb);
+		int ita = -1, itb = -1;
+		enum dnsanswer_denial da = dnsanswer_denial_scan(p, qn, &ita);
+		enum dnsanswer_denial db = dnsanswer_w_denial_scan(m, qb, ql,
+		    &itb);
+
+		if ((za != NULL) != hb || (hb && (ldns_rdf_size(za) != zb.len ||
+		    memcmp(ldns_rdf_data(za), zb.b, zb.len) != 0))) {
+			snprintf(why, whylen, "negative zone differs");
+			return false;
+		}
+		if (da != db || ita != itb) {
+			snprintf(why, whylen, "denial %d/%d vs %d/%d", da, ita,
+			    db, itb);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The extraction at the question's name and at its parent (the apex of a
+ * _dmarc or www name). */
+static bool
+probe_same(const struct dnswire_msg *m, const ldns_pkt *p, char *why,
+	size_t whylen)
+{
+	const ldns_rr_list *q = ldns_pkt_question(p);
+	struct dnsanswer_wname wq;
+	uint16_t wt = 0;
+	const ldns_rr *qr;
+	ldns_rdf *parent;
+	bool ok;
+
+	probe_checked++;
+	if (ldns_rr_list_rr_count(q) < 1) {
+		if (dnsanswer_w_question(m, &wq, &wt)) {
+			snprintf(why, whylen, "question differs");
+			return false;
+		}
+		return true;
+	}
+	qr = ldns_rr_list_rr(q, 0);
+	if (!dnsanswer_w_question(m, &wq, &wt) ||
+	    wt != ldns_rr_get_type(qr) ||
+	    wq.len != ldns_rdf_size(ldns_rr_owner(qr)) ||
+	    memcmp(wq.b, ldns_rdf_data(ldns_rr_owner(qr)), wq.len) != 0) {
+		snprintf(why, whylen, "question differs");
+		return false;
+	}
+	if (!probe_same_at(m, p, ldns_rr_owner(qr), wt, why, whylen))
+		return false;
+	parent = ldns_dname_left_chop(ldns_rr_owner(qr));
+	ok = parent == NULL || probe_same_at(m, p, parent, wt, why, whylen);
+	ldns_rdf_deep_free(parent);
+	return ok;
+}
+
 static enum cls
 classify(const uint8_t *w, size_t len, char *why, size_t whylen)
 {
@@ -353,8 +578,13 @@ classify(const uint8_t *w, size_t len, char *why, size_t whylen)
 	if (e != DNSWIRE_OK && st != LDNS_STATUS_OK) {
 		c = C_BOTH_REJECT;
 	} else if (e == DNSWIRE_OK && st == LDNS_STATUS_OK) {
-		if (same(&m, p, why, whylen))
+		if (same(&m, p, why, whylen)) {
 			c = C_BOTH_ACCEPT;
+			if (!probe_same(&m, p, why, whylen)) {
+				probe_diff++;
+				c = C_FAIL;
+			}
+		}
 		else if (has_opaque_structured(w, len))
 			c = C_OPAQUE_TYPE;
 		else
@@ -462,6 +692,31 @@ static const uint8_t c_rdata[] = { HDR(1, 1), Q_BEST,
 	0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 5, 192, 0, 2, 1, 9 };
 static const uint8_t c_rdata_name[] = { HDR(1, 1), Q_BEST,
 	0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 3, 'w', 'w', 'w', 0 };
+
+/* A CAA record with an empty value: ldns makes two rdata fields of it,
+ * and dnspolicy.c's tag check wants three (the walker must agree). */
+static const uint8_t c_caa_empty[] = { HDR(1, 1), 1, 'a', 0, 1, 1, 0, 1,
+	0xc0, 12, 1, 1, 0, 1, 0, 0, 0, 0, 0, 7, 0, 5, 'i', 's', 's', 'u',
+	'e' };
+
+static void
+test_probe_crafted(void)
+{
+	struct dnswire_msg m;
+	ldns_pkt *p = NULL;
+	char why[256] = "";
+
+	if (dnswire_parse(&m, c_caa_empty, sizeof(c_caa_empty)) !=
+	    DNSWIRE_OK || ldns_wire2pkt(&p, c_caa_empty,
+	    sizeof(c_caa_empty)) != LDNS_STATUS_OK) {
+		tap_ok(false, "CAA with an empty value: both parse");
+		ldns_pkt_free(p);
+		return;
+	}
+	tap_ok(probe_same(&m, p, why, sizeof(why)),
+	    "CAA with an empty value: the same extraction (%s)", why);
+	ldns_pkt_free(p);
+}
 
 static void
 test_crafted(void)
@@ -615,6 +870,8 @@ main(int argc, char **argv)
 	test_crafted();
 	test_bounds();
 	test_helpers();
+	test_probe_crafted();
+	probe_checked = probe_diff = 0;
 
 	rdbuf = xmalloc(DNSWIRE_TEST_RDATA);
 	files = read_captures(dir);
@@ -632,6 +889,11 @@ main(int argc, char **argv)
 	tap_ok(count[C_BOTH_ACCEPT] == nseeds,
 	    "every captured reply: both accept, same extraction (%zu/%zu)",
 	    count[C_BOTH_ACCEPT], nseeds);
+	tap_ok(probe_checked == nseeds && probe_diff == 0,
+	    "every captured reply: the DNS probe's extraction through the "
+	    "walker equals it through ldns (%zu compared, %zu differ)",
+	    probe_checked, probe_diff);
+	probe_checked = probe_diff = 0;
 
 	memset(count, 0, sizeof(count));
 	rng = (uint64_t)seedv * 0x9e3779b97f4a7c15ull + 1;
@@ -653,6 +915,10 @@ main(int argc, char **argv)
 		tap_diag("mutants: %-20s %zu", cls_name[i], count[i]);
 	tap_ok(count[C_FAIL] == 0, "%zu mutants: no disagreement outside "
 	    "the named classes (%zu)", mutants, count[C_FAIL]);
+	tap_ok(probe_diff == 0 && probe_checked == count[C_BOTH_ACCEPT],
+	    "mutants both accept alike: the DNS probe's extraction through "
+	    "the walker equals it through ldns (%zu compared, %zu differ)",
+	    probe_checked, probe_diff);
 	tap_ok(count[C_BOTH_ACCEPT] > mutants / 10 &&
 	    count[C_BOTH_REJECT] > mutants / 100,
 	    "mutants exercise both sides (%zu equal, %zu both refused)",
