@@ -7,13 +7,14 @@
  *
  * and the job walks its steps:
  *
- *   STEP_TLS     443, ALPN h2,http/1.1: the tls_* and cert_* columns; when
- *                the server did not pick h2, GET / goes on this connection
- *   STEP_ROOT    443, ALPN http/1.1: GET / (when STEP_TLS got h2)
- *   STEP_SECTXT  443, ALPN http/1.1: GET /.well-known/security.txt; when
- *                not 200, same-host redirects followed (at most
- *                WEB_SECTXT_MAX_REDIRECTS, a connection each) and then
- *                the legacy /security.txt (RFC 9116 3)
+ *   STEP_TLS     443, ALPN h2,http/1.1: the tls_* and cert_* columns;
+ *                GET / then goes on this connection, over the protocol
+ *                the server chose
+ *   STEP_ROOT    GET / (on STEP_TLS's connection; a new one, ALPN
+ *                http/1.1, only when a kept connection was closed)
+ *   STEP_SECTXT  GET /.well-known/security.txt; when not 200, same-host
+ *                redirects followed (at most WEB_SECTXT_MAX_REDIRECTS)
+ *                and then the legacy /security.txt (RFC 9116 3)
  *   STEP_HTTP80  80: GET / (http_redirects_https)
  *   STEP_V6ROOT  443 of the probed host's first IPv6 address, ALPN
  *                http/1.1: GET / (ipv6_web_reachable, ipv6_web_same),
@@ -23,15 +24,21 @@
  *                handshake, nothing sent (web_addrs_tested,
  *                web_addrs_reachable)
  *
- * Every request says Connection: close and every connection is closed
- * after the response head (and, for security.txt, its body up to
- * WEB_SECTXT_MAX_BODY): no body is read that no column needs.
+ * One connection for GET / and security.txt (docs/web.md): when the
+ * server selects h2, each request is a stream on STEP_TLS's connection
+ * through nghttp2 (h2.h; GET /'s stream is cancelled once its head is
+ * read); over HTTP/1.1 the requests say no Connection: close and GET /'s
+ * body is read, up to WEB_KEEPALIVE_MAX_BODY, to keep the connection.
+ * When the server closes it, says Connection: close, or sends a body
+ * over the bound or of no stated length, the next request goes on a new
+ * connection as before.  The other requests say Connection: close and
+ * are closed after the response head: no body is read that no column
+ * or connection needs.
  *
- * The later HTTPS connections of a job resume the session of its first
- * (struct tls_resume, tls.h): one full handshake and one certificate parse
- * per domain.  When STEP_TLS ends on h2 with TLS 1.3, whose tickets come
- * after the handshake, the connection stays open (WEB_TICKET) until a
- * ticket or the server's first bytes arrive, at most WEB_TICKET_WAIT_MS.
+ * The later HTTPS connections of a job (IPv6, the other addresses, a
+ * kept connection's replacement) resume the session of its first
+ * (struct tls_resume, tls.h): one full handshake and one certificate
+ * parse per domain.
  *
  * This module includes <event2/bufferevent_ssl.h> itself, the one
  * exception to "only loop.c includes event2" (docs/web.md): OpenSSL's
@@ -64,6 +71,7 @@
 #include "conncap.h"
 #include "crawl.h"
 #include "cspgrade.h"
+#include "h2.h"
 #include "headers.h"
 #include "hstspreload.h"
 #include "http.h"
@@ -79,6 +87,12 @@
 
 /* First size of a response buffer; it doubles up to the step's cap. */
 #define WEB_BUF_INITIAL 4096
+/* GET /'s body read on an HTTP/1.1 connection kept for security.txt:
+ * 64 KiB, a common home page's HTML, and a read of it costs less than
+ * the resumed handshake it saves; a larger body (or one of unknown
+ * length) ends the connection after the head, as before (docs/web.md,
+ * "One connection"). */
+#define WEB_KEEPALIVE_MAX_BODY 65536
 
 struct web_ctx {
 	struct crawl *crawl;
@@ -110,7 +124,6 @@ enum web_state {
 	WEB_CONNECTING,		/* TCP connect in progress */
 	WEB_HANDSHAKE,		/* TLS handshake in progress */
 	WEB_RESPONSE,		/* request sent, reading the response */
-	WEB_TICKET,		/* h2 handshake done, waiting for a ticket */
 };
 
 struct web {
@@ -153,6 +166,15 @@ struct web {
 	unsigned addr_next;		/* STEP_ADDRS: next of facts.web_all */
 	int32_t addrs_tested, addrs_reachable;
 	bool http_ms_set;
+	/* One connection for GET / and security.txt (docs/web.md) */
+	struct h2_conn *h2;		/* the connection speaks h2 */
+	struct h2_resp h2r;		/* its current stream's response */
+	bool keepalive;			/* HTTP/1.1 request without close */
+	bool ka_decided;		/* the response's body was judged */
+	bool conn_reusable;		/* ... and leaves the connection clean */
+	bool conn_reused;		/* not the connection's first request */
+	bool no_reuse;			/* a kept connection failed: no more */
+	bool dropped;			/* pull dropped bytes past the cap */
 };
 
 static void step_begin(struct web *w);
@@ -300,6 +322,22 @@ step_port(enum web_step s)
  * connection at a time, and a job that began the stage finishes it before
  * another begins (few jobs half way through, holding a TLS session). */
 static void
+resp_reset(struct web *w)
+{
+	if (w->timer != NULL)
+		loop_timer_stop(w->timer);
+	http_response_fini(&w->resp);
+	w->have_head = false;
+	w->head_scan = 0;
+	memset(&w->chunked, 0, sizeof(w->chunked));
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
+	w->keepalive = w->ka_decided = w->conn_reusable = w->dropped = false;
+	w->state = WEB_IDLE;
+}
+
+static void
 conn_close(struct web *w)
 {
 	if (w->conn_ev != NULL) {
@@ -313,16 +351,26 @@ conn_close(struct web *w)
 		close(w->fd);
 	}
 	w->fd = -1;
-	if (w->timer != NULL)
-		loop_timer_stop(w->timer);
-	http_response_fini(&w->resp);
-	w->have_head = false;
-	w->head_scan = 0;
-	memset(&w->chunked, 0, sizeof(w->chunked));
-	free(w->buf);
-	w->buf = NULL;
-	w->len = w->cap = 0;
-	w->state = WEB_IDLE;
+	h2_conn_free(w->h2);
+	w->h2 = NULL;
+	w->conn_reused = false;
+	resp_reset(w);
+}
+
+/* The current response is over: the connection carries another request
+ * (an h2 connection that can open a stream; an HTTP/1.1 one whose last
+ * response was read whole, without Connection: close), or is closed. */
+static void
+conn_done(struct web *w)
+{
+	bool keep = w->h2 != NULL ? h2_conn_usable(w->h2) : w->conn_reusable;
+
+	if (keep && w->bev != NULL && !w->no_reuse) {
+		resp_reset(w);
+		w->conn_reused = true;
+		return;
+	}
+	conn_close(w);
 }
 
 static void
@@ -563,8 +611,73 @@ addr_blocked(struct web *w)
 static size_t
 step_read_cap(const struct web *w)
 {
-	return w->step == STEP_SECTXT ? HTTP_MAX_HEAD + WEB_SECTXT_MAX_BODY :
+	if (w->step == STEP_SECTXT)
+		return HTTP_MAX_HEAD + WEB_SECTXT_MAX_BODY;
+	/* GET / read whole to keep the connection (not over h2: there the
+	 * stream is cancelled after its head) */
+	return w->keepalive ? HTTP_MAX_HEAD + WEB_KEEPALIVE_MAX_BODY :
 	    HTTP_MAX_HEAD;
+}
+
+/* A Connection field with the close option (RFC 9112 9.6), or HTTP/1.0:
+ * the server ends the connection after this response. */
+static bool
+resp_says_close(const struct http_response *r)
+{
+	char v[256];
+	const char *p;
+
+	if (r->minor == 0)
+		return true;
+	if (http_response_join(r, "connection", v, sizeof(v)) == 0)
+		return false;
+	for (p = v; *p != '\0'; p++) {
+		if (strncasecmp(p, "close", 5) == 0 &&
+		    (p == v || p[-1] == ' ' || p[-1] == ',') &&
+		    (p[5] == '\0' || p[5] == ' ' || p[5] == ','))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * On a keep-alive request: the body after the head so far.  1 when read
+ * whole and nothing after it (the connection can carry the next request),
+ * 0 when more is needed, -1 when the connection is not reused (the server
+ * says close, the body is over the buffer or of no stated length,
+ * malformed, or more bytes came than it holds): then the response is
+ * read as on a connection that closes.
+ */
+static int
+body_state(struct web *w, bool eof)
+{
+	size_t blen = w->len - w->resp.head_len;
+	size_t room = w->cap - w->resp.head_len;
+	uint64_t cl;
+	int rc;
+
+	if (w->dropped || resp_says_close(&w->resp) || w->resp.status < 200)
+		return -1;
+	if (w->resp.status == 204 || w->resp.status == 304)
+		return blen == 0 ? 1 : -1;
+	if (http_response_is_chunked(&w->resp)) {
+		char *body = w->buf + w->resp.head_len;
+
+		/* decoded in place, resumably: security.txt's reader
+		 * (sectxt_body) sees the same final state */
+		rc = http_chunked_feed(&w->chunked, body, blen, body, room);
+		if (rc == 1)
+			return w->chunked.pos == blen ? 1 : -1;
+		if (rc == 0 && !eof && w->len < w->cap)
+			return 0;
+		return -1;
+	}
+	rc = http_response_content_length(&w->resp, &cl);
+	if (rc != 1 || cl > room)
+		return -1;
+	if (blen >= cl)
+		return blen == cl ? 1 : -1;
+	return eof ? -1 : 0;
 }
 
 /* The http columns of GET / (webview.h); the view is kept for
@@ -755,7 +868,7 @@ response_done(struct web *w)
 	case STEP_END:
 		break;
 	}
-	conn_close(w);
+	conn_done(w);
 	step_next(w);
 }
 
@@ -768,6 +881,14 @@ response_progress(struct web *w, bool eof, bool reset)
 {
 	enum http_parse pr;
 
+	if (eof && w->len == 0 && w->conn_reused) {
+		/* A kept connection the server closed before our next
+		 * request: that request again, on a new connection. */
+		conn_close(w);
+		w->no_reuse = true;
+		step_begin(w);
+		return;
+	}
 	if (!w->have_head) {
 		/* The head's end is searched from where the last read left
 		 * it (a head dripped a byte per read costs linear time); the
@@ -801,14 +922,23 @@ response_progress(struct web *w, bool eof, bool reset)
 		}
 		w->have_head = true;
 	}
+	if (w->keepalive && !w->ka_decided) {
+		int b = body_state(w, eof);
+
+		if (b == 0)
+			return;
+		w->ka_decided = true;
+		w->conn_reusable = b == 1;
+	}
 	if (w->step == STEP_SECTXT) {
 		int rc = sectxt_body(w, eof);
 
 		if (rc == 0)
 			return;
 		if (rc == 2) {
-			/* the same step again, on a new connection */
-			conn_close(w);
+			/* the same step again, on this connection when it
+			 * is kept, else on a new one */
+			conn_done(w);
 			step_begin(w);
 			return;
 		}
@@ -843,16 +973,75 @@ pull(struct web *w)
 		evbuffer_remove(in, w->buf + w->len, n);
 		w->len += n;
 	}
+	if (evbuffer_get_length(in) > 0)
+		w->dropped = true;
 	evbuffer_drain(in, evbuffer_get_length(in));
 }
 
-/* The wait for a TLS 1.3 ticket is over (it came, or the server's first
- * bytes did, or the time is up): on to the next step. */
-static void
-ticket_wait_end(struct web *w)
+/* Write what the h2 session has to send.  0, or -1 on its error. */
+static int
+h2_flush(struct web *w)
 {
-	conn_close(w);
-	step_next(w);
+	const uint8_t *data;
+	long n;
+
+	while ((n = h2_conn_pending(w->h2, &data)) > 0)
+		bufferevent_write(w->bev, data, (size_t)n);
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * New bytes on an h2 connection: fed to the session, which writes the
+ * current stream's response into w->buf in HTTP/1.1 form (h2.h); then
+ * read like an HTTP/1.1 response.  May end the stage: callers return.
+ */
+static void
+h2_input(struct web *w, bool eof, bool reset)
+{
+	struct evbuffer *in = bufferevent_get_input(w->bev);
+	struct evbuffer_iovec v;
+	int rc = 0;
+
+	while (rc == 0 && evbuffer_peek(in, -1, NULL, &v, 1) > 0 &&
+	    v.iov_len > 0) {
+		rc = h2_conn_recv(w->h2, v.iov_base, v.iov_len);
+		evbuffer_drain(in, v.iov_len);
+	}
+	evbuffer_drain(in, evbuffer_get_length(in));
+	if (rc == 0)
+		rc = h2_flush(w);
+	if (w->state != WEB_RESPONSE)
+		return;
+	w->len = w->h2r.len;
+	if (w->h2r.started && !w->first_byte) {
+		uint64_t spent = loop_now_us(w->job->crawl->loop) - w->t_req;
+		uint64_t left = (uint64_t)WEB_EXCHANGE_TIMEOUT_MS * 1000;
+
+		w->first_byte = true;
+		web_timer_arm(w, spent < left ? left - spent : 0);
+	}
+	if (w->h2r.why == H2_HEAD_TOO_LARGE || w->h2r.why == H2_HEAD_TOO_MANY) {
+		w->ctx->too_large++;
+		w->ctx->http_errors++;
+		step_failed(w, "error", "%s", http_parse_str(
+		    w->h2r.why == H2_HEAD_TOO_LARGE ? HTTP_PARSE_TOO_LARGE :
+		    HTTP_PARSE_TOO_MANY));
+		return;
+	}
+	if (rc != 0) {
+		w->ctx->http_errors++;
+		step_failed(w, "error", "HTTP/2: %s", h2_conn_error(w->h2));
+		return;
+	}
+	if (w->h2r.closed && !w->h2r.head_done && w->h2r.reset_code != 0) {
+		w->ctx->http_errors++;
+		step_failed(w, "error", "HTTP/2 stream reset before a response "
+		    "head: %s", h2_code_str(w->h2r.reset_code));
+		return;
+	}
+	if (!w->h2r.head_done && !eof && !w->h2r.closed)
+		return;
+	response_progress(w, eof || w->h2r.closed, reset);
 }
 
 /* tls_resume's notify: from inside OpenSSL's read, so only wake the loop. */
@@ -871,8 +1060,6 @@ session_arrived(void *arg)
 		f->web_early_data =
 		    SSL_SESSION_get_max_early_data(w->resume.sess) > 0;
 	}
-	if (w->state == WEB_TICKET)
-		loop_timer_start(w->timer, 0);
 }
 
 static void
@@ -881,9 +1068,8 @@ read_cb(struct bufferevent *bev, void *arg)
 	struct web *w = arg;
 
 	(void)bev;
-	if (w->state == WEB_TICKET) {
-		pull(w);
-		ticket_wait_end(w);
+	if (w->h2 != NULL) {
+		h2_input(w, false, false);
 		return;
 	}
 	if (w->state != WEB_RESPONSE) {
@@ -901,9 +1087,14 @@ send_request(struct web *w)
 	int n;
 	const char *path = w->step == STEP_SECTXT ? w->sectxt_path : "/";
 
+	/* GET / and security.txt share the connection (docs/web.md, "One
+	 * connection"): no Connection: close on them over HTTPS */
+	w->keepalive = w->h2 == NULL && w->tls_conn && !w->no_reuse &&
+	    (w->step == STEP_ROOT || w->step == STEP_SECTXT);
 	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
-	    "User-Agent: %s\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-	    path, w->host, w->ctx->user_agent);
+	    "User-Agent: %s\r\nAccept: */*\r\n%s\r\n",
+	    path, w->host, w->ctx->user_agent, w->keepalive ? "" :
+	    "Connection: close\r\n");
 	if (n < 0 || (size_t)n >= sizeof(req)) {
 		step_failed(w, "error", "request too long");
 		return;
@@ -918,8 +1109,20 @@ send_request(struct web *w)
 	w->t_req = loop_now_us(w->job->crawl->loop);
 	if (w->t_http == 0)
 		w->t_http = w->t_req;
-	bufferevent_write(w->bev, req, (size_t)n);
 	web_timer_arm(w, (uint64_t)WEB_FIRST_BYTE_TIMEOUT_MS * 1000);
+	if (w->h2 != NULL) {
+		memset(&w->h2r, 0, sizeof(w->h2r));
+		w->h2r.buf = w->buf;
+		w->h2r.cap = w->cap;
+		if (h2_conn_get(w->h2, w->host, path, w->ctx->user_agent,
+		    &w->h2r) != 0 || h2_flush(w) != 0) {
+			w->ctx->http_errors++;
+			step_failed(w, "error", "HTTP/2: cannot send the "
+			    "request: %s", h2_conn_error(w->h2));
+		}
+		return;
+	}
+	bufferevent_write(w->bev, req, (size_t)n);
 }
 
 static void
@@ -963,19 +1166,12 @@ handshake_done(struct web *w)
 			step_next(w);	/* the other addresses, then the end */
 			return;
 		}
-		if (tls_is_h2(ssl)) {
-			/* We speak HTTP/1.1 only: GET / on a new
-			 * connection offering http/1.1 alone, resuming
-			 * this one's session when the server gives one. */
-			if (w->resume.sess == NULL &&
-			    SSL_version(ssl) == TLS1_3_VERSION) {
-				w->state = WEB_TICKET;
-				web_timer_arm(w,
-				    (uint64_t)WEB_TICKET_WAIT_MS * 1000);
-				return;
-			}
-			conn_close(w);
-			step_next(w);
+		/* GET / on this connection, over the protocol the
+		 * server chose: h2 streams through nghttp2 (h2.h), or
+		 * HTTP/1.1 kept alive for security.txt. */
+		if (tls_is_h2(ssl) && (w->h2 = h2_conn_new()) == NULL) {
+			step_failed(w, "error", "cannot create an HTTP/2 "
+			    "session");
 			return;
 		}
 		w->reuse_for_root = true;
@@ -1008,16 +1204,16 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		step_failed(w, "handshake_failed", "handshake failed: %s", ebuf);
 		return;
 	}
-	if (w->state == WEB_TICKET) {
-		ERR_clear_error();
-		ticket_wait_end(w);
-		return;
-	}
 	if (w->state == WEB_RESPONSE) {
 		/* EOF or reset: what we have is the whole response. */
 		bool reset = (what & BEV_EVENT_ERROR) &&
 		    EVUTIL_SOCKET_ERROR() == ECONNRESET;
 
+		if (w->h2 != NULL) {
+			ERR_clear_error();
+			h2_input(w, true, reset);
+			return;
+		}
 		pull(w);
 		ERR_clear_error();
 		response_progress(w, true, reset);
@@ -1176,6 +1372,15 @@ slot_granted(void *arg)
 static void
 step_begin(struct web *w)
 {
+	if (w->bev != NULL) {
+		/* a kept connection (conn_done): GET / and security.txt go
+		 * on it; any other step opens its own */
+		if (w->step == STEP_ROOT || w->step == STEP_SECTXT) {
+			send_request(w);
+			return;
+		}
+		conn_close(w);
+	}
 	if (w->slot.holding) {
 		connect_start(w);
 		return;
@@ -1216,6 +1421,13 @@ timer_cb(void *arg)
 			    "%d ms", WEB_HANDSHAKE_TIMEOUT_MS);
 		return;
 	case WEB_RESPONSE:
+		if (w->have_head && w->keepalive && !w->ka_decided &&
+		    (w->step == STEP_ROOT || w->resp.status != 200)) {
+			/* only reading a body to keep the connection: the
+			 * response is recorded, the connection not kept */
+			response_progress(w, true, false);
+			return;
+		}
 		w->ctx->timeouts++;
 		w->ctx->http_errors++;
 		if (w->clipped)
@@ -1228,9 +1440,6 @@ timer_cb(void *arg)
 		else
 			step_failed(w, "error", "response not complete within "
 			    "%d ms", WEB_EXCHANGE_TIMEOUT_MS);
-		return;
-	case WEB_TICKET:
-		ticket_wait_end(w);
 		return;
 	case WEB_IDLE:
 		return;

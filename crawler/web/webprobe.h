@@ -30,7 +30,6 @@ struct web_ctx;
 #define WEB_HANDSHAKE_TIMEOUT_MS 5000	/* TLS handshake after connect */
 #define WEB_FIRST_BYTE_TIMEOUT_MS 5000	/* request sent .. first byte */
 #define WEB_EXCHANGE_TIMEOUT_MS 10000	/* request sent .. response read */
-#define WEB_TICKET_WAIT_MS 1000	/* h2 + TLS 1.3: handshake .. ticket */
 #define WEB_DEADLINE_MARGIN_MS 20	/* a phase timer clipped to the domain's
 					 * deadline fires this much before it,
 					 * so the step records its timeout */
