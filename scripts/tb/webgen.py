@@ -719,6 +719,14 @@ def nginx_conf(g, plan, units, state, nnames):
          "events { worker_connections 4096; }",
          "http {",
          "    access_log %s/access.log;" % web,
+         # One line per request with its TLS connection: the number (one
+         # worker: unique), whether its session was resumed ("r") or a full
+         # handshake ("."), the name and address it came to
+         # (tests/web/handshakes.py counts handshakes per domain).
+         "    log_format conns '$ssl_server_name $server_addr $server_port "
+         "$connection $ssl_session_reused $ssl_protocol $server_protocol "
+         "$request_method $request_uri $status';",
+         "    access_log %s/conns.log conns;" % web,
          "    client_body_temp_path %s/tmp/body;" % web,
          "    proxy_temp_path %s/tmp/proxy;" % web,
          "    fastcgi_temp_path %s/tmp/fastcgi;" % web,
