@@ -40,6 +40,16 @@
  * the same security.txt with a Content-Length instead (a reader needs no
  * parsing for it: the tests' measure of what the segments alone cost).
  *
+ * The HTTP/2 cases (issue 20 point 1): on 443 the server selects ALPN h2
+ * when the client offers it (and serves as "control" over HTTP/1.1 when it
+ * does not), reads the client's frames and plays: "h2settings" a flood of
+ * empty SETTINGS frames from its first bytes (HOSTILE_H2_FLOOD bytes of
+ * them); "h2continuation" answers a request with a HEADERS frame without
+ * END_HEADERS and HOSTILE_BIG bytes of CONTINUATION frames of 1000-byte
+ * header fields; "h2noend" answers every request with a 200 HEADERS and a
+ * DATA frame and never ends the stream.  The frames are written here by
+ * hand (a hostile peer is what a library would refuse to be).
+ *
  * The TLS policy scan's cases (issue 17): "scanstall" and "scangarbage"
  * serve a ClientHello that offers ALPN http/1.1 (the web stage's) as
  * "control" does, and any other (the scan's handshakes offer no ALPN)
@@ -117,6 +127,9 @@
 /* SMTP cases: addresses HOSTILE_NET.(HOSTILE_SMTP_BASE + index), above the
  * web cases' (HOSTILE_BASE + HC_COUNT) and below HOSTILE_DNS. */
 #define HOSTILE_SMTP_BASE 220
+/* h2settings: bytes of empty SETTINGS frames (9 bytes each) sent at once,
+ * some 230,000 frames, each asking the client for an ack. */
+#define HOSTILE_H2_FLOOD (2u << 20)
 #define HOSTILE_SMTP_PORT 25
 /* endless: banner bytes sent without a line end, far over the crawler's
  * line bound (SMTP_MAX_LINE, 2048) and its session bound (SMTP_MAX_READ,
@@ -144,6 +157,9 @@ enum hcase {
 	HC_DRIPSMALL,		/* drip, a quarter as long */
 	HC_SCANSTALL,		/* the web stage's hello served, others stalled */
 	HC_SCANGARBAGE,		/* ... others answered with garbage */
+	HC_H2SETTINGS,		/* h2: a flood of SETTINGS frames */
+	HC_H2CONTINUATION,	/* h2: HEADERS + endless CONTINUATION */
+	HC_H2NOEND,		/* h2: a stream never ended */
 	HC_COUNT,
 };
 
@@ -151,6 +167,7 @@ static const char *const case_names[HC_COUNT] = {
 	"control", "silent", "trickle", "bigheaders", "endless", "tlsgarbage",
 	"midhandshake", "reset", "redirect", "gzipbomb", "drip", "sectxtdrip",
 	"bigdh", "bodydrip", "dripsmall", "scanstall", "scangarbage",
+	"h2settings", "h2continuation", "h2noend",
 };
 
 enum scase {
@@ -204,6 +221,8 @@ struct conn {
 	size_t reqlen;
 	bool answered;
 	bool handed;			/* drip: socket and SSL given away */
+	bool h2;			/* ALPN h2 selected */
+	bool h2_preface;		/* the client's preface was read */
 };
 
 static struct event_base *base;
@@ -262,12 +281,45 @@ close_after_write(struct bufferevent *bev, void *arg)
 		conn_free(c);
 }
 
+static bool is_h2case(enum hcase hc);
+
 static void
 event_cb(struct bufferevent *bev, short what, void *arg)
 {
-	(void)bev;
+	struct conn *c = arg;
+
+	if ((what & BEV_EVENT_CONNECTED) && c->tls) {
+		const unsigned char *p = NULL;
+		unsigned n = 0;
+
+		SSL_get0_alpn_selected(bufferevent_openssl_get_ssl(bev), &p,
+		    &n);
+		c->h2 = n == 2 && memcmp(p, "h2", 2) == 0;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		conn_free(arg);
+}
+
+/* ALPN: h2 for the h2 cases when offered, nothing otherwise (the other
+ * cases speak HTTP/1.1 without ALPN, as before). */
+static int
+alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+	const unsigned char *in, unsigned inlen, void *arg)
+{
+	struct conn *c = SSL_get_app_data(ssl);
+	unsigned i;
+
+	(void)arg;
+	if (c == NULL || !is_h2case(c->hc))
+		return SSL_TLSEXT_ERR_NOACK;
+	for (i = 0; i + 3 <= inlen; i += 1u + in[i]) {
+		if (in[i] == 2 && memcmp(in + i + 1, "h2", 2) == 0) {
+			*out = in + i + 1;
+			*outlen = 2;
+			return SSL_TLSEXT_ERR_OK;
+		}
+	}
+	return SSL_TLSEXT_ERR_NOACK;
 }
 
 static void
@@ -505,6 +557,9 @@ answer(struct conn *c)
 	case HC_DRIP:
 	case HC_SECTXTDRIP:
 	case HC_BIGDH:
+	case HC_H2SETTINGS:
+	case HC_H2CONTINUATION:
+	case HC_H2NOEND:
 	case HC_CONTROL:
 		if (!c->tls) {
 			evbuffer_add_printf(out, "HTTP/1.1 301 Moved Permanently\r\n"
@@ -579,6 +634,105 @@ answer(struct conn *c)
 	bufferevent_setcb(c->bev, NULL, close_after_write, event_cb, c);
 }
 
+static bool
+is_h2case(enum hcase hc)
+{
+	return hc == HC_H2SETTINGS || hc == HC_H2CONTINUATION ||
+	    hc == HC_H2NOEND;
+}
+
+/* An HTTP/2 frame header (RFC 9113 4.1) then len bytes of payload. */
+static void
+h2_frame(struct evbuffer *out, size_t len, uint8_t type, uint8_t flags,
+	uint32_t stream, const void *payload)
+{
+	uint8_t h[9] = {
+		(uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len, type,
+		flags, (uint8_t)(stream >> 24), (uint8_t)(stream >> 16),
+		(uint8_t)(stream >> 8), (uint8_t)stream,
+	};
+
+	evbuffer_add(out, h, sizeof(h));
+	if (len > 0)
+		evbuffer_add(out, payload, len);
+}
+
+/* h2continuation: 16 literal fields (RFC 7541 6.2.2, new name
+ * "x-filler", a 1000-byte value) per frame. */
+static void
+h2_continuation(struct evbuffer *out, uint32_t stream)
+{
+	static uint8_t frag[16 * 1013];
+	size_t i, sent;
+
+	for (i = 0; i < 16; i++) {
+		uint8_t *f = frag + i * 1013;
+
+		/* 0x00: literal without indexing, new name; 0x7f 0xe9
+		 * 0x06: length 1000 (127 + 873 in 7-bit groups) */
+		memcpy(f, "\x00\x08x-filler\x7f\xe9\x06", 13);
+		memset(f + 13, 'a', 1000);
+	}
+	/* :status 200 (static table index 8), then fields; no END_HEADERS */
+	{
+		uint8_t first[1 + sizeof(frag)];
+
+		first[0] = 0x88;
+		memcpy(first + 1, frag, sizeof(frag));
+		h2_frame(out, sizeof(first), 1, 0, stream, first);
+	}
+	for (sent = sizeof(frag); sent < HOSTILE_BIG; sent += sizeof(frag))
+		h2_frame(out, sizeof(frag), 9, 0, stream, frag);
+}
+
+/* The client's frames so far in c->req: answer each HEADERS (a request). */
+static void
+h2_read(struct conn *c)
+{
+	static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	size_t pos = 0;
+
+	if (!c->h2_preface) {
+		if (c->reqlen < sizeof(preface) - 1)
+			return;
+		c->h2_preface = true;
+		pos = sizeof(preface) - 1;
+		h2_frame(out, 0, 4, 0, 0, NULL);	/* our SETTINGS */
+		if (c->hc == HC_H2SETTINGS) {
+			size_t i;
+
+			for (i = 0; i < HOSTILE_H2_FLOOD / 9; i++)
+				h2_frame(out, 0, 4, 0, 0, NULL);
+		}
+	}
+	while (c->reqlen - pos >= 9) {
+		const uint8_t *h = (const uint8_t *)c->req + pos;
+		size_t len = (size_t)h[0] << 16 | (size_t)h[1] << 8 | h[2];
+		uint32_t stream = ((uint32_t)h[5] << 24 | (uint32_t)h[6] << 16 |
+		    (uint32_t)h[7] << 8 | h[8]) & 0x7fffffff;
+
+		if (c->reqlen - pos < 9 + len)
+			break;
+		pos += 9 + len;
+		if (h[3] == 4 && !(h[4] & 1))		/* SETTINGS: ack */
+			h2_frame(out, 0, 4, 1, 0, NULL);
+		if (h[3] != 1)
+			continue;
+		if (c->hc == HC_H2CONTINUATION) {
+			h2_continuation(out, stream);
+		} else if (c->hc == HC_H2NOEND) {
+			static const char part[] = "Contact: mailto:a@b\n";
+			uint8_t st = 0x88;
+
+			h2_frame(out, 1, 1, 4, stream, &st);	/* END_HEADERS */
+			h2_frame(out, sizeof(part) - 1, 0, 0, stream, part);
+		}
+	}
+	memmove(c->req, c->req + pos, c->reqlen - pos);
+	c->reqlen -= pos;
+}
+
 static void
 read_cb(struct bufferevent *bev, void *arg)
 {
@@ -586,6 +740,15 @@ read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	size_t n = evbuffer_get_length(in);
 
+	if (c->h2) {
+		if (n > sizeof(c->req) - 1 - c->reqlen)
+			n = sizeof(c->req) - 1 - c->reqlen;
+		evbuffer_remove(in, c->req + c->reqlen, n);
+		c->reqlen += n;
+		evbuffer_drain(in, evbuffer_get_length(in));
+		h2_read(c);
+		return;
+	}
 	if (c->answered) {
 		evbuffer_drain(in, n);
 		return;
@@ -725,6 +888,7 @@ tls_start(struct conn *c)
 
 		/* A drip case may hand its socket and SSL to a thread:
 		 * its bufferevent does not own them (conn_free). */
+		SSL_set_app_data(ssl, c);
 		c->bev = bufferevent_openssl_socket_new(base, fd, ssl,
 		    BUFFEREVENT_SSL_ACCEPTING, is_drip(c->hc) ? 0 :
 		    BEV_OPT_CLOSE_ON_FREE);
@@ -1362,6 +1526,7 @@ main(int argc, char **argv)
 		ERR_print_errors_fp(stderr);
 		return 1;
 	}
+	SSL_CTX_set_alpn_select_cb(ssl_ctx, alpn_cb, NULL);
 	if (rsa_cert != NULL && rsa_key != NULL)
 		dh_ctx = bigdh_ctx(rsa_cert, rsa_key);
 	/* No timer slack: the drip threads pause HOSTILE_DRIP_PAUSE_NS. */

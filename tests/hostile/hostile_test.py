@@ -5,9 +5,9 @@ Run inside a testbed namespace (scripts/testbed run WORLD -- ...):
 
     hostile_test.py BUILD_DIR [PART...]
 
-PART is any of cases, rss, cpu, blocked, mail, tlspolicy (default: all).
+PART is any of cases, rss, cpu, blocked, mail, tlspolicy, h2 (default: all).
 
-Adds the hostile addresses (203.0.113.200-217, 220-227 and .253, documentation
+Adds the hostile addresses (203.0.113.200-219, 220-227 and .253, documentation
 space above every world network) to the namespace's loopback, makes a CA,
 a leaf for *.hostile.test and a gzip bomb, starts tests/hostile/hostile.c,
 and crawls, with --resolver pointing straight at its DNS responder:
@@ -42,7 +42,13 @@ and crawls, with --resolver pointing straight at its DNS responder:
   the web stage's handshake and then stalls on the scan's, and one that
   answers the scan's with garbage: the web columns exact, the scan ended
   early with its reason and its facts null, within one scan timeout, the
-  controls between them scanned completely.
+  controls between them scanned completely;
+- h2 (issue 20 point 1): servers that select ALPN h2 and then flood
+  SETTINGS frames, send a 10 MB HEADERS + CONTINUATION sequence, or never
+  end a stream: each case's recorded reason and columns, the controls
+  between them exact, the crawl within CRAWL_BOUND_S; then each case
+  H2_N times against H2_N controls: the peak RSS within RSS_SLACK_KB of
+  the controls' crawl.
 """
 
 import json
@@ -59,7 +65,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 
 from tap import Tap  # noqa: E402
 
-ADDRS = (["203.0.113.%d" % i for i in range(200, 218)] +
+ADDRS = (["203.0.113.%d" % i for i in range(200, 220)] +
          ["203.0.113.%d" % i for i in range(220, 228)] + ["203.0.113.253"])
 DNS = "203.0.113.253"
 SMALL, SCALE = 60, 600    # hostile domains of the two RSS crawls
@@ -158,7 +164,24 @@ CPU_CASES = {
 # same body chunked by 8 bytes with a 16-byte chunk extension (29 bytes sent
 # per 8).
 SEGMENTS = {"drip": 65000, "dripsmall": 16250, "sectxtdrip": 43500, "bodydrip": 12000}
-PARTS = ["cases", "cpu", "blocked", "rss", "mail", "tlspolicy"]
+PARTS = ["cases", "cpu", "blocked", "rss", "mail", "tlspolicy", "h2"]
+
+# HTTP/2 cases (tests/hostile/hostile.c; docs/web.md "One connection"):
+# GET / fails on the h2 connection, security.txt then goes on a new one
+# (ALPN http/1.1, served as the control's) except for h2noend, whose GET /
+# head came and whose security.txt stream never ends.
+H2_CASES = {
+    "h2settings": ({"tls_status": "ok", "tls_alpn": "h2", "http_status": None, "hsts": None,
+                    "security_txt": "valid", "http_redirects_https": True},
+                   r"^https: HTTP/2: .*[Ff]lood"),
+    "h2continuation": ({"tls_status": "ok", "tls_alpn": "h2", "http_status": None, "hsts": None,
+                        "security_txt": "valid", "http_redirects_https": True},
+                       r"^https: response head over 65536 bytes"),
+    "h2noend": ({"tls_status": "ok", "tls_alpn": "h2", "http_status": 200, "hsts": False,
+                 "security_txt": None, "http_redirects_https": True},
+                r"^security.txt: response not complete within 10000 ms"),
+}
+H2_N = 30   # each h2 case crawled this many times for the RSS check
 # tlspolicy (issue 17): the TLS policy scan against a server that serves
 # the web stage's handshake and stalls on the scan's (scanstall), or
 # answers the scan's with garbage (scangarbage), each between control
@@ -526,6 +549,41 @@ def part_tlspolicy(tap, bdir, d):
         check_rows(tap, by, "control-%d.hostile.test" % i, TLSPOL_CONTROL, None)
 
 
+def part_h2(tap, bdir, d):
+    names = []
+    for i, c in enumerate(H2_CASES):
+        names += ["%s.hostile.test" % c, "control-%d.hostile.test" % i]
+    r, el, _, rows = crawl(bdir, d, names, "h2")
+    tap.eq(r.returncode, 0, "h2 crawl exits 0")
+    if r.returncode != 0:
+        tap.diag(r.stderr[-2000:])
+    tap.ok(el <= CRAWL_BOUND_S, "h2 crawl ends in %.1f s (bound %d s)" % (el, CRAWL_BOUND_S))
+    tap.eq(len(rows), len(names), "h2 crawl: one row per domain")
+    by = {x["domain"]: x for x in rows}
+    for c, (want, err) in H2_CASES.items():
+        check_rows(tap, by, "%s.hostile.test" % c, want, err)
+    for i, _ in enumerate(H2_CASES):
+        check_rows(tap, by, "control-%d.hostile.test" % i, CONTROL, None)
+    # memory: H2_N of each case against as many controls
+    opts = ("--concurrency", "50", "--conns-per-addr", "50")
+    ctl = ["control-%d.hostile.test" % i for i in range(H2_N * len(H2_CASES))]
+    hos = ["%s-%d.hostile.test" % (c, i) for c in H2_CASES for i in range(H2_N)]
+    rc, elc, rss_c, rows_c = crawl(bdir, d, ctl, "h2ctl", opts)
+    rh, elh, rss_h, rows_h = crawl(bdir, d, hos, "h2many", opts)
+    tap.eq((rc.returncode, rh.returncode), (0, 0), "h2 RSS crawls exit 0")
+    tap.eq((len(rows_c), len(rows_h)), (len(ctl), len(hos)), "h2 RSS crawls: one row each")
+    tap.ok(elh <= CRAWL_BOUND_S, "h2 cases x%d end in %.1f s (bound %d s)"
+           % (H2_N, elh, CRAWL_BOUND_S))
+    tap.ok(rss_c is not None and rss_h is not None and rss_h <= rss_c + RSS_SLACK_KB,
+           "h2 peak RSS: %s KiB for %d hostile h2 domains vs %s KiB for %d controls "
+           "(slack %d KiB)" % (rss_h, len(hos), rss_c, len(ctl), RSS_SLACK_KB))
+    byh = {x["domain"]: x for x in rows_h}
+    for c, (want, err) in H2_CASES.items():
+        bad = [n for n in hos if n.startswith(c + "-") and
+               any(byh.get(n, {}).get(k) != v for k, v in want.items())]
+        tap.eq(bad, [], "%s x%d: every row as the single one" % (c, H2_N))
+
+
 def main():
     if len(sys.argv) < 2 or any(p not in PARTS for p in sys.argv[2:]):
         print(__doc__, file=sys.stderr)
@@ -599,6 +657,8 @@ def main():
 
         if "tlspolicy" in parts:
             part_tlspolicy(tap, bdir, d)
+        if "h2" in parts:
+            part_h2(tap, bdir, d)
         if "mail" in parts:
             part_mail(tap, bdir, d)
         if "cpu" in parts:
