@@ -50,6 +50,12 @@
  * DATA frame and never ends the stream.  The frames are written here by
  * hand (a hostile peer is what a library would refuse to be).
  *
+ * HTTP/1.1 keep-alive (issue 20 point 1): "kachunked" answers GET / with a
+ * chunked body and keeps the connection, and serves security.txt only on
+ * that connection (404 on one whose first request it is); "kaclose"
+ * answers GET / with a Content-Length and no Connection: close, then
+ * closes: the client must ask security.txt again on a new connection.
+ *
  * The TLS policy scan's cases (issue 17): "scanstall" and "scangarbage"
  * serve a ClientHello that offers ALPN http/1.1 (the web stage's) as
  * "control" does, and any other (the scan's handshakes offer no ALPN)
@@ -126,7 +132,7 @@
 #define HOSTILE_BIGDH_PRIV 256
 /* SMTP cases: addresses HOSTILE_NET.(HOSTILE_SMTP_BASE + index), above the
  * web cases' (HOSTILE_BASE + HC_COUNT) and below HOSTILE_DNS. */
-#define HOSTILE_SMTP_BASE 220
+#define HOSTILE_SMTP_BASE 230
 /* h2settings: bytes of empty SETTINGS frames (9 bytes each) sent at once,
  * some 230,000 frames, each asking the client for an ack. */
 #define HOSTILE_H2_FLOOD (2u << 20)
@@ -160,6 +166,8 @@ enum hcase {
 	HC_H2SETTINGS,		/* h2: a flood of SETTINGS frames */
 	HC_H2CONTINUATION,	/* h2: HEADERS + endless CONTINUATION */
 	HC_H2NOEND,		/* h2: a stream never ended */
+	HC_KACHUNKED,		/* keep-alive after a chunked GET / */
+	HC_KACLOSE,		/* keep-alive promised, then closed */
 	HC_COUNT,
 };
 
@@ -167,7 +175,7 @@ static const char *const case_names[HC_COUNT] = {
 	"control", "silent", "trickle", "bigheaders", "endless", "tlsgarbage",
 	"midhandshake", "reset", "redirect", "gzipbomb", "drip", "sectxtdrip",
 	"bigdh", "bodydrip", "dripsmall", "scanstall", "scangarbage",
-	"h2settings", "h2continuation", "h2noend",
+	"h2settings", "h2continuation", "h2noend", "kachunked", "kaclose",
 };
 
 enum scase {
@@ -223,6 +231,7 @@ struct conn {
 	bool handed;			/* drip: socket and SSL given away */
 	bool h2;			/* ALPN h2 selected */
 	bool h2_preface;		/* the client's preface was read */
+	unsigned served;		/* kachunked: responses on this conn */
 };
 
 static struct event_base *base;
@@ -551,7 +560,35 @@ answer(struct conn *c)
 		drip_sectxt(c, host, c->hc == HC_SECTXTDRIP);
 		return;
 	}
+	if (c->tls && (c->hc == HC_KACHUNKED || c->hc == HC_KACLOSE) &&
+	    !sectxt) {
+		evbuffer_add_printf(out, "HTTP/1.1 200 OK\r\n"
+		    "Strict-Transport-Security: max-age=31536000\r\n"
+		    "X-Frame-Options: DENY\r\n%s\r\n\r\n%s",
+		    c->hc == HC_KACHUNKED ? "Transfer-Encoding: chunked" :
+		    "Content-Length: 3", c->hc == HC_KACHUNKED ?
+		    "3\r\nok\n\r\n0\r\n\r\n" : "ok\n");
+		if (c->hc == HC_KACLOSE) {
+			bufferevent_setcb(c->bev, NULL, close_after_write,
+			    event_cb, c);
+			return;
+		}
+		/* kept: the next request on it is answered too */
+		c->answered = false;
+		c->reqlen = 0;
+		c->served++;
+		return;
+	}
+	if (c->tls && c->hc == HC_KACHUNKED && c->served == 0) {
+		/* security.txt only on the connection GET / kept */
+		evbuffer_add_printf(out, "HTTP/1.1 404 Not Found\r\n"
+		    "Content-Length: 0\r\nConnection: close\r\n\r\n");
+		bufferevent_setcb(c->bev, NULL, close_after_write, event_cb, c);
+		return;
+	}
 	switch (c->hc) {
+	case HC_KACHUNKED:
+	case HC_KACLOSE:
 	case HC_BODYDRIP:
 	case HC_DRIPSMALL:
 	case HC_DRIP:

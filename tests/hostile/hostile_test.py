@@ -7,7 +7,7 @@ Run inside a testbed namespace (scripts/testbed run WORLD -- ...):
 
 PART is any of cases, rss, cpu, blocked, mail, tlspolicy, h2 (default: all).
 
-Adds the hostile addresses (203.0.113.200-219, 220-227 and .253, documentation
+Adds the hostile addresses (203.0.113.200-221, 230-237 and .253, documentation
 space above every world network) to the namespace's loopback, makes a CA,
 a leaf for *.hostile.test and a gzip bomb, starts tests/hostile/hostile.c,
 and crawls, with --resolver pointing straight at its DNS responder:
@@ -65,8 +65,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "testbed"))
 
 from tap import Tap  # noqa: E402
 
-ADDRS = (["203.0.113.%d" % i for i in range(200, 220)] +
-         ["203.0.113.%d" % i for i in range(220, 228)] + ["203.0.113.253"])
+ADDRS = (["203.0.113.%d" % i for i in range(200, 222)] +
+         ["203.0.113.%d" % i for i in range(230, 238)] + ["203.0.113.253"])
 DNS = "203.0.113.253"
 SMALL, SCALE = 60, 600    # hostile domains of the two RSS crawls
 HEAVY = ("bigheaders", "endless", "gzipbomb", "tlsgarbage", "midhandshake", "reset",
@@ -105,6 +105,16 @@ CASES = {
     "gzipbomb": ({"tls_status": "ok", "http_status": 200, "security_txt": "invalid",
                   "http_redirects_https": False},
                  r"^security.txt: body over 32768 bytes"),
+    # HTTP/1.1 keep-alive (docs/web.md "One connection"): security.txt on
+    # the connection GET / kept after a chunked body (the server has it
+    # only there), and again on a new one when the server closes the kept
+    # connection unannounced
+    "kachunked": ({"tls_status": "ok", "http_status": 200, "hsts": True,
+                   "security_txt": "valid", "http_redirects_https": True, "error": None},
+                  None),
+    "kaclose": ({"tls_status": "ok", "http_status": 200, "hsts": True,
+                 "security_txt": "valid", "http_redirects_https": True, "error": None},
+                None),
     "dns-malformed": ({"tls_status": "no_address", "web_ipv4": None}, None),
     "dns-truncated": ({"tls_status": "no_address", "web_ipv4": None}, None),
     "dns-oversized": ({"tls_status": "no_address", "web_ipv4": None}, None),
@@ -224,7 +234,7 @@ SMTP = smtp_bounds()
 # hostile.c's SMTP cases: "smtp-CASE.hostile.test" MX 10 "mx-CASE.hostile.test",
 # A 203.0.113.(SMTP_BASE + index in SMTP_CASES' order); controls the same
 # with CASE "control-N".
-SMTP_BASE = 220
+SMTP_BASE = 230
 SMTP_INJECTED = "MAIL FROM:<injected@hostile.test>\r\n"  # hostile.c, inject
 # case: (mx_starttls, the error after "mail: MX [ADDR]: ", the bound in ms
 # that ends the probe: None for a peer that ends it itself, at once)
