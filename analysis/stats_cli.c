@@ -183,3 +183,13 @@ stats_cli_fini(struct stats_cli *c)
 	c->meta = NULL;
 	c->defs = NULL;
 }
+
+const char *
+stats_cli_date_key(const char *arg)
+{
+	if (strcmp(arg, "crawl") == 0)
+		return SNAPSHOT_KEY_CRAWL_START;
+	if (strcmp(arg, "validation") == 0)
+		return SNAPSHOT_KEY_VALIDATION_TIME;
+	fatal(2, "--date: '%s' is not crawl or validation", arg);
+}

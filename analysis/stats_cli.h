@@ -70,4 +70,11 @@ void stats_cli_load(struct stats_cli *c);
 /* Free what c owns (wanted, meta, defs). */
 void stats_cli_fini(struct stats_cli *c);
 
+/*
+ * --date crawl|validation (uptake-trend, uptake-report): the provenance
+ * key that dates a snapshot, SNAPSHOT_KEY_CRAWL_START or
+ * SNAPSHOT_KEY_VALIDATION_TIME.  Exits 2 with one line on anything else.
+ */
+const char *stats_cli_date_key(const char *arg);
+
 #endif

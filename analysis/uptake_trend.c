@@ -188,13 +188,7 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'T':
-			if (strcmp(optarg, "crawl") == 0)
-				date_key = SNAPSHOT_KEY_CRAWL_START;
-			else if (strcmp(optarg, "validation") == 0)
-				date_key = SNAPSHOT_KEY_VALIDATION_TIME;
-			else
-				fatal(2, "--date: '%s' is not crawl or validation",
-				    optarg);
+			date_key = stats_cli_date_key(optarg);
 			break;
 		default:
 			stats_cli_opt_other(ch, "uptake-trend", usage);
