@@ -562,6 +562,24 @@ dnsanswer_w_denial_scan(const struct dnswire_msg *m, const uint8_t *apex,
 	return DNSANSWER_DENIAL_NONE;
 }
 
+bool
+dnsanswer_caa_tag_is(const ldns_rr *rr, const char *tag)
+{
+	/* ldns keeps the tag with its length octet first. */
+	const ldns_rdf *rd = ldns_rr_rd_count(rr) >= 3 ? ldns_rr_rdf(rr, 1) :
+	    NULL;
+	const uint8_t *d;
+	size_t n, tl = strlen(tag);
+
+	if (rd == NULL)
+		return false;
+	d = ldns_rdf_data(rd);
+	n = ldns_rdf_size(rd);
+	if (n >= 1 && d[0] == n - 1)
+		d++, n--;
+	return n == tl && strncasecmp((const char *)d, tag, tl) == 0;
+}
+
 /* The CAA tag is tag (ASCII case aside). */
 static bool
 w_caa_tag_is(const uint8_t *t, size_t tl, const char *tag)

@@ -87,6 +87,11 @@ bool dnsanswer_name_in_zone(const ldns_rdf *name, const ldns_rdf *zone);
 bool dnsanswer_is_negative(const ldns_pkt *p, const ldns_rdf *qname,
 	ldns_rr_type t);
 
+/* A CAA record's tag (rdata field 1) is tag (case-insensitive, RFC 8659
+ * 4.1); false for a record of fewer than three fields (ldns makes two of
+ * one with an empty value). */
+bool dnsanswer_caa_tag_is(const ldns_rr *rr, const char *tag);
+
 /* Join the character-strings of a TXT RR into buf (at most cap bytes, not
  * terminated); returns the length. */
 size_t dnsanswer_txt_join(const ldns_rr *rr, char *buf, size_t cap);

@@ -158,25 +158,6 @@ dnspolicy_dmarc_fact(struct job_facts *f, const struct dnsanswer_txts *t)
 	}
 }
 
-/* A CAA record's tag (rdata field 1) is tag (case-insensitive, RFC 8659
- * 4.1).  ldns keeps the tag with its length octet first. */
-static bool
-caa_tag_is(const ldns_rr *rr, const char *tag)
-{
-	const ldns_rdf *rd = ldns_rr_rd_count(rr) >= 3 ? ldns_rr_rdf(rr, 1) :
-	    NULL;
-	const uint8_t *d;
-	size_t n, tl = strlen(tag);
-
-	if (rd == NULL)
-		return false;
-	d = ldns_rdf_data(rd);
-	n = ldns_rdf_size(rd);
-	if (n >= 1 && d[0] == n - 1)
-		d++, n--;
-	return n == tl && strncasecmp((const char *)d, tag, tl) == 0;
-}
-
 /* The CAA records answering qname in p (CNAMEs followed): how many, and
  * whether issue and iodef properties are among them. */
 static unsigned
@@ -189,9 +170,9 @@ caa_scan(const ldns_pkt *p, const ldns_rdf *qname, bool *issue, bool *iodef)
 	for (i = 0; i < n; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(l, i);
 
-		if (caa_tag_is(rr, "issue"))
+		if (dnsanswer_caa_tag_is(rr, "issue"))
 			*issue = true;
-		if (caa_tag_is(rr, "iodef"))
+		if (dnsanswer_caa_tag_is(rr, "iodef"))
 			*iodef = true;
 	}
 	ldns_rr_list_free(l);

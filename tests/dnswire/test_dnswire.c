@@ -360,25 +360,6 @@ static const uint16_t probe_types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA,
 /* Addresses compared per answer: above the probe's JOB_MAX_WEB_ADDRS. */
 #define PROBE_TEST_ADDRS 64
 
-/* crawler/policy/dnspolicy.c's reading of a CAA tag from ldns (static
- * there), for the ldns side of the CAA comparison. */
-static bool
-ldns_caa_tag_is(const ldns_rr *rr, const char *tag)
-{
-	const ldns_rdf *rd = ldns_rr_rd_count(rr) >= 3 ? ldns_rr_rdf(rr, 1) :
-	    NULL;
-	const uint8_t *d;
-	size_t n, tl = strlen(tag);
-
-	if (rd == NULL)
-		return false;
-	d = ldns_rdf_data(rd);
-	n = ldns_rdf_size(rd);
-	if (n >= 1 && d[0] == n - 1)
-		d++, n--;
-	return n == tl && strncasecmp((const char *)d, tag, tl) == 0;
-}
-
 /* The extraction at one name (qname, or the apex for the apex's own
  * records and the denial) through both; false with why on a difference. */
 static bool
@@ -491,8 +472,8 @@ probe_same_at(const struct dnswire_msg *m, const ldns_pkt *p,
 		size_t nw = dnsanswer_w_caa(m, qb, ql, &ib, &ob);
 
 		for (k = 0; k < n; k++) {
-			ia |= ldns_caa_tag_is(ldns_rr_list_rr(l, k), "issue");
-			oa |= ldns_caa_tag_is(ldns_rr_list_rr(l, k), "iodef");
+			ia |= dnsanswer_caa_tag_is(ldns_rr_list_rr(l, k), "issue");
+			oa |= dnsanswer_caa_tag_is(ldns_rr_list_rr(l, k), "iodef");
 		}
 		ldns_rr_list_free(l);
 		if (n != nw || ia != ib || oa != ob) {
