@@ -61,17 +61,36 @@ static const struct ncase cases[] = {
 	{ "caf\xc3.com", DNAME_BAD_IDN, NULL },	/* truncated UTF-8 */
 };
 
+/* s with its control bytes and backslashes as C escapes: a TAP test name
+ * must stay on one line (an input with CR LF split it). */
+static const char *
+escaped(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 5 < cap; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch < 0x20 || ch == 0x7f || ch == '\\')
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", ch);
+		else
+			buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void
 test_cases(void)
 {
-	char out[DNAME_BUF_SIZE];
+	char out[DNAME_BUF_SIZE], name[4 * DNAME_BUF_SIZE];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct ncase *c = &cases[i];
 		enum dname_error e = dname_normalize(c->in, strlen(c->in), out,
 		    sizeof(out));
 
-		if (!tap_ok(e == c->want, "\"%s\" -> %s", c->in,
+		if (!tap_ok(e == c->want, "\"%s\" -> %s",
+		    escaped(c->in, name, sizeof(name)),
 		    dname_error_str(c->want)))
 			tap_diag("  got %s", dname_error_str(e));
 		if (c->want == DNAME_OK)
