@@ -13,26 +13,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bdir=$1 work=$2 domains=${3:-1500}
-rm -rf "$work"
-mkdir -p "$work"
-python3 "$top/scripts/tb/gen_demo.py" --domains "$domains" --seed 2026 "$work/world" >&2
-cat >"$work/crawl.sh" <<EOS
-#!/usr/bin/env bash
-set -euo pipefail
-S=\$UPTAKE_TESTBED_STATE
-cp "\$S/meta.csv" "$work/meta.csv"
-"$bdir/crawler/uptake-crawl" --list "\$S/list.csv" --list-name demo \\
-	--out "$work/snapshot" --resolver 192.0.2.53 \\
-	--trust-anchor "\$S/root.key" --validation-time "\$(cat "\$S/world.time")" \\
-	--allow-prefix 192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32 \\
-	--vrps "\$S/routing/vrps.json" --bgp "\$S/routing/pfx2as.txt" \\
-	--geoip "\$S/routing/geo.mmdb" --asn-db "\$S/routing/asn.mmdb" \\
-	--probes all,tlspolicy \\
-	--concurrency 500 --quiet 2>"$work/crawl.log" || { cat "$work/crawl.log" >&2; exit 1; }
-EOS
-chmod +x "$work/crawl.sh"
-UPTAKE_TESTBED_DIR=$work/testbed UPTAKE_NETNS=uptake-demo-eq \
-	"$top/scripts/testbed" run "$work/world" -- "$work/crawl.sh" >&2
+"$top/tests/analysis/demo_crawl.sh" "$bdir" "$work" "$domains" uptake-demo-eq
 if ! python3 "$top/tests/realzone/invariants.py" "$work/snapshot" \
 	--probes all --log "$work/crawl.log" \
 	--dump "$bdir/analysis/uptake-dump" >"$work/invariants.tap"; then
