@@ -327,6 +327,27 @@ record_outcome(enum query_status st)
 	    REPLAY_BAD_REPLY;
 }
 
+/* A c-ares status other than a reply: counted, and its outcome. */
+static enum query_status
+failure_status(struct query_engine *e, int status)
+{
+	if (status == ARES_ETIMEOUT) {
+		e->st.timeouts++;
+		return QUERY_TIMEOUT;
+	}
+	e->st.errors++;
+	return QUERY_ERROR;
+}
+
+/* A query answered (its callback called): freed, and the queue drained. */
+static void
+query_finish(struct query_engine *e, struct query *q)
+{
+	query_free(q);
+	if (e->qhead != NULL && !loop_timer_pending(e->drain))
+		loop_timer_start(e->drain, 0);
+}
+
 /*
  * ares_done for a query of query_send_reply: the reply checked by the
  * walker instead of ldns_wire2pkt (query_reply_from_wire), the rest as
@@ -358,22 +379,15 @@ wire_done(struct query_engine *e, struct query *q, int status,
 		}
 		if (st == QUERY_OK)
 			query_stats_reply_wire(&e->st, r);
-	} else if (status == ARES_ETIMEOUT) {
-		e->st.timeouts++;
-		st = QUERY_TIMEOUT;
-	} else {
-		e->st.errors++;
-		st = QUERY_ERROR;
-	}
+	} else
+		st = failure_status(e, status);
 	if (e->record != NULL)
 		replay_entry_write(e->record, q->name, q->type,
 		    record_outcome(st), r != NULL ? query_reply_pkt(r) : NULL);
 	if (q->rcb(q->arg, st, st == QUERY_OK ? r : NULL))
 		r = NULL;		/* the callback kept it */
 	query_reply_free(r);
-	query_free(q);
-	if (e->qhead != NULL && !loop_timer_pending(e->drain))
-		loop_timer_start(e->drain, 0);
+	query_finish(e, q);
 }
 
 static void
@@ -436,25 +450,16 @@ ares_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 			if (st == QUERY_OK)
 				query_stats_reply(&e->st, pkt);
 		}
-	} else if (status == ARES_ETIMEOUT) {
-		e->st.timeouts++;
-		st = QUERY_TIMEOUT;
-	} else {
-		e->st.errors++;
-		st = QUERY_ERROR;
-	}
+	} else
+		st = failure_status(e, status);
 	if (e->record != NULL)
 		replay_entry_write(e->record, q->name, q->type,
-		    st == QUERY_OK ? REPLAY_OK : st == QUERY_TIMEOUT ?
-		    REPLAY_TIMEOUT : st == QUERY_ERROR ? REPLAY_ERROR :
-		    REPLAY_BAD_REPLY, pkt);
+		    record_outcome(st), pkt);
 	if (q->cb(q->arg, st, st == QUERY_OK ? pkt : NULL))
 		pkt = NULL;		/* the callback kept it */
 	if (pkt != NULL)
 		ldns_pkt_free(pkt);
-	query_free(q);
-	if (e->qhead != NULL && !loop_timer_pending(e->drain))
-		loop_timer_start(e->drain, 0);
+	query_finish(e, q);
 }
 
 static bool
