@@ -557,17 +557,7 @@ print_md(FILE *f, const struct run *r)
 	}
 }
 
-/* Write to a temporary file renamed over path when complete. */
-static FILE *
-out_open(const char *path, char **tmp)
-{
-	*tmp = out_tmp_name(path);
-	FILE *f = fopen(*tmp ? *tmp : path, "w");
-	if (f == NULL)
-		fatal(1, "%s: %s", *tmp ? *tmp : path, strerror(errno));
-	return f;
-}
-
+/* Close what out_open (lib/util.h) opened; rename it over path. */
 static void
 out_close(FILE *f, const char *path, char *tmp)
 {

@@ -48,17 +48,6 @@ usage(FILE *f)
 	    "definitions: uptake-stats --list-metrics, docs/method.md.\n");
 }
 
-/* Write to a temporary file and rename it over path when complete. */
-static FILE *
-out_open(const char *path, char **tmp)
-{
-	*tmp = out_tmp_name(path);
-	FILE *f = fopen(*tmp ? *tmp : path, "w");
-	if (f == NULL)
-		fatal(1, "%s: %s", *tmp ? *tmp : path, strerror(errno));
-	return f;
-}
-
 int
 main(int argc, char **argv)
 {

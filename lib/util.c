@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "log.h"
 #include "util.h"
 
 static void
@@ -183,4 +184,14 @@ out_tmp_name(const char *path)
 	tmp = xmalloc(len);
 	snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
 	return tmp;
+}
+
+FILE *
+out_open(const char *path, char **tmp)
+{
+	*tmp = out_tmp_name(path);
+	FILE *f = fopen(*tmp ? *tmp : path, "w");
+	if (f == NULL)
+		fatal(1, "%s: %s", *tmp ? *tmp : path, strerror(errno));
+	return f;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Allocation: abort the program with a message on failure. */
@@ -51,5 +52,12 @@ uint64_t now_monotonic_us(void);
  * place: a rename over it would replace the device by a regular file.
  */
 char *out_tmp_name(const char *path);
+
+/*
+ * Open the output file path for writing through out_tmp_name: *tmp is the
+ * temporary name to rename over path when complete (NULL: written in
+ * place).  Exits 1 with one line naming the file when it cannot be opened.
+ */
+FILE *out_open(const char *path, char **tmp);
 
 #endif
