@@ -54,13 +54,27 @@ struct parquet_column_def {
 
 struct parquet_writer_options {
 	uint32_t row_group_rows;  /* rows per row group (>= 1) */
+	/* A row group is cut early when the values it holds in memory reach
+	 * this many bytes (0: PARQUET_ROW_GROUP_BYTES); see below. */
+	size_t row_group_bytes;
 	size_t page_bytes;	  /* target encoded value bytes per data page */
 	size_t dict_max_bytes;	  /* a bigger string dictionary falls back to PLAIN */
 	int zstd_level;		  /* ZSTD level; 0 writes uncompressed pages */
 	const char *created_by;	  /* footer created_by; NULL: "uptake version X" */
 };
 
-/* Defaults: 131072-row groups, 1 MiB pages, 1 MiB dictionaries, level 9. */
+/*
+ * A row group is held in memory until it is written.  What it holds is
+ * counted as a byte per column and row (its null flag), each number's or
+ * boolean's width, and for a string 12 bytes (its offset and length) plus
+ * its bytes; when that reaches row_group_bytes the group is written, so
+ * a wide row (the crawler's, some 2 KB) bounds the memory, not the row
+ * count: parquet-mr cuts its row groups by size the same way.
+ */
+#define PARQUET_ROW_GROUP_BYTES (64u << 20)
+
+/* Defaults: 131072-row groups of at most PARQUET_ROW_GROUP_BYTES, 1 MiB
+ * pages, 1 MiB dictionaries, level 9. */
 void parquet_writer_options_default(struct parquet_writer_options *opt);
 
 struct parquet_writer;

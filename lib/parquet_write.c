@@ -38,8 +38,6 @@
 #define PQ_MAX_PAGE_TARGET (PARQUET_MAX_PAGE_BYTES / 4)
 /* Longest string value accepted (a longer one's row is refused). */
 #define PQ_MAX_STRING_BYTES (PARQUET_MAX_PAGE_BYTES / 2)
-/* Flush a row group early when its strings exceed this many bytes. */
-#define PQ_MAX_BUFFERED_BYTES (256u << 20)
 /* Flush the output buffer at this size. */
 #define PQ_OUT_FLUSH_BYTES (1u << 20)
 /* Strings longer than this get no min/max statistics. */
@@ -116,6 +114,7 @@ void
 parquet_writer_options_default(struct parquet_writer_options *opt)
 {
 	opt->row_group_rows = 131072;
+	opt->row_group_bytes = PARQUET_ROW_GROUP_BYTES;
 	opt->page_bytes = 1u << 20;
 	opt->dict_max_bytes = 1u << 20;
 	opt->zstd_level = 9;
@@ -176,6 +175,8 @@ parquet_writer_new(int fd, const char *name,
 	if (w->opt.row_group_rows == 0 ||
 	    w->opt.row_group_rows > PARQUET_MAX_ROW_GROUP_ROWS)
 		w->opt.row_group_rows = 131072;
+	if (w->opt.row_group_bytes == 0)
+		w->opt.row_group_bytes = PARQUET_ROW_GROUP_BYTES;
 	if (w->opt.page_bytes == 0)
 		w->opt.page_bytes = 1u << 20;
 	if (w->opt.page_bytes > PQ_MAX_PAGE_TARGET)
@@ -692,15 +693,24 @@ parquet_writer_append(struct parquet_writer *w, const struct schema_value *row)
 			return -EINVAL;
 		}
 	}
+	/* What the row adds to the group in memory (PARQUET_ROW_GROUP_BYTES). */
+	w->buffered_bytes += w->ncols;
 	for (size_t i = 0; i < w->ncols; i++) {
-		col_push(&w->cols[i], w->rg_rows, &row[i]);
-		if (row[i].present && w->cols[i].type == SCHEMA_TYPE_STRING)
-			w->buffered_bytes += row[i].u.str.len;
+		struct wcol *c = &w->cols[i];
+
+		col_push(c, w->rg_rows, &row[i]);
+		if (!row[i].present)
+			continue;
+		if (c->type == SCHEMA_TYPE_STRING)
+			w->buffered_bytes += sizeof(*c->soff) + sizeof(*c->slen) +
+			    row[i].u.str.len;
+		else
+			w->buffered_bytes += type_size(c->type);
 	}
 	w->rg_rows++;
 	w->rows++;
 	if (w->rg_rows >= w->opt.row_group_rows ||
-	    w->buffered_bytes >= PQ_MAX_BUFFERED_BYTES)
+	    w->buffered_bytes >= w->opt.row_group_bytes)
 		return flush_row_group(w);
 	return 0;
 }

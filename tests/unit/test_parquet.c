@@ -209,6 +209,92 @@ test_roundtrips(void)
 	verify_file(path, 1, "1 row");
 }
 
+/* What row i holds in a row group's memory by the rule of lib/parquet.h
+ * (PARQUET_ROW_GROUP_BYTES): a byte per column, each value's width, a
+ * string 12 bytes plus its own. */
+static size_t
+row_bytes(uint64_t i, char *big)
+{
+	struct schema_value row[NCOLS];
+	char buf[64];
+	size_t n = NCOLS;
+
+	make_row(i, row, buf, big, 100000);
+	for (size_t c = 0; c < NCOLS; c++) {
+		if (!row[c].present)
+			continue;
+		switch (cols[c].type) {
+		case SCHEMA_TYPE_STRING:
+			n += 12 + row[c].u.str.len;
+			break;
+		case SCHEMA_TYPE_INT32:
+			n += 4;
+			break;
+		case SCHEMA_TYPE_BOOLEAN:
+			n += 1;
+			break;
+		default:
+			n += 8;
+			break;
+		}
+	}
+	return n;
+}
+
+/* Row groups cut by the bytes they hold, not only by their rows. */
+static void
+test_row_group_bytes(void)
+{
+	struct parquet_writer_options opt;
+	char path[256], err[512], *big = xmalloc(100000);
+	const uint64_t nrows = 20000;
+	const size_t limit = 256 * 1024;
+	size_t want_groups = 0, acc = 0;
+	int64_t want_rows[64];
+	uint64_t start = 0;
+
+	/* The groups the rule gives: a group ends at the row that brings
+	 * it to the limit. */
+	for (uint64_t i = 0; i < nrows; i++) {
+		acc += row_bytes(i, big);
+		if (acc >= limit || i + 1 == nrows) {
+			if (want_groups < 64)
+				want_rows[want_groups] = (int64_t)(i + 1 - start);
+			want_groups++;
+			start = i + 1;
+			acc = 0;
+		}
+	}
+	parquet_writer_options_default(&opt);
+	opt.row_group_bytes = limit;
+	snprintf(path, sizeof(path), "%s/bytes.parquet", tmpdir);
+	tap_ok(write_file(path, nrows, &opt) == 0, "write with 256 KiB row groups");
+	verify_file(path, nrows, "row groups cut by bytes");
+	struct parquet_reader *r = parquet_reader_open(path, err, sizeof(err));
+	if (tap_ok(r != NULL, "bytes.parquet: open")) {
+		bool same = parquet_reader_row_group_count(r) == want_groups &&
+		    want_groups <= 64;
+		for (size_t g = 0; same && g < want_groups; g++)
+			same = parquet_reader_row_group_rows(r, g) == want_rows[g];
+		tap_ok(same, "row groups as the byte rule cuts them (%zu groups, "
+		    "the file has %zu)", want_groups,
+		    parquet_reader_row_group_count(r));
+		parquet_reader_free(r);
+	} else
+		tap_diag("%s", err);
+	/* The same rows with the default bound: one group of 20,000. */
+	parquet_writer_options_default(&opt);
+	opt.row_group_rows = 1u << 20;
+	tap_ok(write_file(path, nrows, &opt) == 0, "write with the default bound");
+	r = parquet_reader_open(path, err, sizeof(err));
+	if (tap_ok(r != NULL, "bytes.parquet again: open")) {
+		tap_eq_i64((int64_t)parquet_reader_row_group_count(r), 1,
+		    "the default bound leaves 20,000 small rows in one group");
+		parquet_reader_free(r);
+	}
+	free(big);
+}
+
 static void
 test_rle(void)
 {
@@ -426,6 +512,7 @@ main(void)
 	test_rle();
 	test_thrift();
 	test_roundtrips();
+	test_row_group_bytes();
 	test_corrupt();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
