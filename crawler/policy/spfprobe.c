@@ -395,7 +395,13 @@ struct frame {
 	enum frame_kind kind;
 	char name[SPF_NAME_MAX + 1];	/* the domain it is the record of */
 	char *text;			/* owned */
-	struct spf_record *rec;		/* owned */
+	/* The parsed record, kept compact: a struct spf_record has room
+	 * for SPF_MAX_TERMS terms (32 KB), and a frame lives while its
+	 * domain waits for DNS, thousands of domains at once. */
+	struct spf_term *terms;		/* owned, nterms of them */
+	size_t nterms;
+	bool have_redirect;
+	struct spf_spec redirect;
 	size_t next;			/* the next term */
 	bool redirected;		/* its redirect was taken */
 	enum spf_qual incl_qual;	/* the include term waiting */
@@ -434,7 +440,7 @@ frame_free(struct frame *f)
 	if (f == NULL)
 		return;
 	free(f->text);
-	free(f->rec);
+	free(f->terms);
 	free(f);
 }
 
@@ -472,6 +478,7 @@ static void
 push(struct spfeval *ev, enum frame_kind kind, const char *name,
 	const char *text, size_t len)
 {
+	struct spf_record rec;	/* parsed here, kept compact in the frame */
 	struct frame *f;
 	unsigned i;
 
@@ -486,12 +493,17 @@ push(struct spfeval *ev, enum frame_kind kind, const char *name,
 	f->text = xmalloc(len + 1);
 	memcpy(f->text, text, len);
 	f->text[len] = '\0';
-	f->rec = xmalloc(sizeof(*f->rec));
-	if (spf_parse(f->text, len, f->rec, NULL, NULL) != SPF_PARSE_OK) {
+	if (spf_parse(f->text, len, &rec, NULL, NULL) != SPF_PARSE_OK) {
 		frame_free(f);
 		fail(ev, "syntax");
 		return;
 	}
+	f->nterms = rec.nterms;
+	f->terms = xreallocarray(NULL, rec.nterms ? rec.nterms : 1,
+	    sizeof(*f->terms));
+	memcpy(f->terms, rec.term, rec.nterms * sizeof(*f->terms));
+	f->have_redirect = rec.have_redirect;
+	f->redirect = rec.redirect;
 	for (i = 0; i < ev->depth; i++)
 		if (strcasecmp(ev->f[i]->name, name) == 0)
 			ev->loop_seen = true;
@@ -614,8 +626,8 @@ step(struct spfeval *ev)
 		struct frame *f = ev->f[ev->depth - 1];
 		char name[SPF_NAME_MAX + 1];
 
-		if (f->next < f->rec->nterms) {
-			const struct spf_term *t = &f->rec->term[f->next++];
+		if (f->next < f->nterms) {
+			const struct spf_term *t = &f->terms[f->next++];
 
 			switch (t->mech) {
 			case SPF_MECH_ALL:
@@ -648,16 +660,16 @@ step(struct spfeval *ev)
 			}
 			continue;
 		}
-		if (f->rec->have_redirect && !f->redirected) {
+		if (f->have_redirect && !f->redirected) {
 			f->redirected = true;
 			if (!count_lookup(ev))
 				break;
-			if (f->rec->redirect.macro) {
+			if (f->redirect.macro) {
 				ev->result = OUT_UNKNOWN;
 				ev->done = true;
 				break;
 			}
-			spec_name(f, &f->rec->redirect, name, sizeof(name));
+			spec_name(f, &f->redirect, name, sizeof(name));
 			ask(ev, OP_REDIRECT, name, LDNS_RR_TYPE_TXT);
 			continue;
 		}
