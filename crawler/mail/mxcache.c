@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,13 @@ struct mxcache_wait {
 
 TAILQ_HEAD(wait_list, mxcache_wait);
 
+/*
+ * Memory: the cache holds up to MXCACHE_MAX_ENTRIES entries for the whole
+ * crawl, so an entry is kept small: its name sized to fit (the flexible
+ * array at its end) and its result cut after the error text (res, with
+ * the error last in struct smtp_result), some 150 bytes instead of the
+ * 950 that both at their full size would take.
+ */
 struct mxcache_entry {
 	struct mxcache_entry *hnext;		/* hash chain */
 	TAILQ_ENTRY(mxcache_entry) dlink;	/* done FIFO, or the
@@ -54,12 +62,48 @@ struct mxcache_entry {
 	uint64_t hash;
 	bool hashed;			/* false: an uncached probe */
 	enum entry_state state;
-	char name[SMTP_MAX_NAME + 1];	/* lower case */
 	struct netaddr addr;
 	struct smtp_probe *probe;	/* in flight */
-	struct smtp_result res;		/* done */
+	struct smtp_result *res;	/* done: cut after its error text */
 	struct wait_list waiters;
+	char name[];			/* lower case */
 };
+
+/* The error text is the last member, so a result cut after it keeps
+ * every other field. */
+_Static_assert(sizeof(struct smtp_result) -
+    offsetof(struct smtp_result, error) - SMTP_MAX_ERROR <
+    _Alignof(struct smtp_result), "error is not the last member of smtp_result");
+
+/* r cut after its error text: a copy of its used bytes. */
+static struct smtp_result *
+result_keep(const struct smtp_result *r)
+{
+	size_t n = offsetof(struct smtp_result, error) +
+	    strnlen(r->error, SMTP_MAX_ERROR - 1) + 1;
+	struct smtp_result *k = xmalloc(n);
+
+	memcpy(k, r, n - 1);
+	((char *)k)[n - 1] = '\0';
+	return k;
+}
+
+/* A kept result made whole again into *out. */
+static void
+result_load(const struct smtp_result *k, struct smtp_result *out)
+{
+	size_t n = offsetof(struct smtp_result, error) + strlen(k->error) + 1;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out, k, n);
+}
+
+static void
+entry_release(struct mxcache_entry *e)
+{
+	free(e->res);
+	free(e);
+}
 
 struct mxcache {
 	struct loop *loop;
@@ -159,16 +203,16 @@ probe_done(const struct smtp_result *r, void *arg)
 
 	e->probe = NULL;
 	e->state = E_DONE;
-	e->res = *r;
 	while ((w = TAILQ_FIRST(&e->waiters)) != NULL) {
 		TAILQ_REMOVE(&e->waiters, w, link);
 		make_ready(c, w, r);
 	}
 	if (!e->hashed) {
 		TAILQ_REMOVE(&c->uncached, e, dlink);
-		free(e);
+		entry_release(e);
 		return;
 	}
+	e->res = result_keep(r);
 	TAILQ_INSERT_TAIL(&c->done, e, dlink);
 }
 
@@ -197,7 +241,7 @@ entry_free(struct mxcache_entry *e)
 		TAILQ_REMOVE(&e->waiters, w, link);
 		free(w);
 	}
-	free(e);
+	entry_release(e);
 }
 
 void
@@ -242,7 +286,7 @@ make_room(struct mxcache *c)
 		return false;
 	TAILQ_REMOVE(&c->done, e, dlink);
 	unhash(c, e);
-	free(e);
+	entry_release(e);
 	c->st.evicted++;
 	return true;
 }
@@ -271,10 +315,13 @@ mxcache_lookup(struct mxcache *c, const struct smtp_target *t, mxcache_cb cb,
 	w->cb = cb;
 	w->arg = arg;
 	if (e != NULL && e->state == E_DONE) {
+		struct smtp_result r;
+
 		c->st.lookups++;
 		c->st.cached++;
 		c->st.waiting++;
-		make_ready(c, w, &e->res);
+		result_load(e->res, &r);
+		make_ready(c, w, &r);
 		return w;
 	}
 	if (e != NULL) {
@@ -285,18 +332,18 @@ mxcache_lookup(struct mxcache *c, const struct smtp_target *t, mxcache_cb cb,
 		TAILQ_INSERT_TAIL(&e->waiters, w, link);
 		return w;
 	}
-	e = xcalloc(1, sizeof(*e));
+	e = xcalloc(1, sizeof(*e) + strlen(name) + 1);
 	TAILQ_INIT(&e->waiters);
 	e->c = c;
 	e->hash = h;
-	memcpy(e->name, name, sizeof(name));
+	memcpy(e->name, name, strlen(name) + 1);
 	e->addr = t->addr;
 	pt = *t;
 	pt.mx = name;
 	pt.deadline_us = 0;	/* shared: no one domain's deadline */
 	e->probe = smtpprobe_start(c->smtp, &pt, probe_done, e, err, errlen);
 	if (e->probe == NULL) {
-		free(e);
+		entry_release(e);
 		free(w);
 		c->st.refused++;
 		return NULL;

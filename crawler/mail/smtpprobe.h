@@ -82,10 +82,12 @@ struct smtp_result {
 	char cert_verify[24];		/* tls_verify_str(); "" unless TLS */
 	enum smtp_dane dane;
 	int code;			/* the last reply's code, 0 for none */
-	char error[SMTP_MAX_ERROR];	/* "" when outcome is tls or
-					 * no_starttls without a remark */
 	uint32_t elapsed_ms;		/* start .. result */
 	bool deadline_cut;		/* the caller's deadline ended it */
+	/* Last, so that a result can be kept cut after its text
+	 * (crawler/mail/mxcache.c keeps tens of thousands). */
+	char error[SMTP_MAX_ERROR];	/* "" when outcome is tls or
+					 * no_starttls without a remark */
 };
 
 struct smtp_ctx_options {

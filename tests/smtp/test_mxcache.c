@@ -5,7 +5,9 @@
  * connections), every waiter is answered once, from the loop; cancelled
  * waiters are not, and the others are unaffected; done keys answer from
  * the table; the name is case-insensitive; the entry bound evicts the
- * oldest done key or runs a probe uncached; freeing with probes in flight
+ * oldest done key or runs a probe uncached; a result answered from the
+ * table equals the probe's, field by field and with its error text (the
+ * table keeps results cut after that text); freeing with probes in flight
  * calls nobody back.
  */
 #include "config.h"
@@ -46,6 +48,61 @@ done_cb(const struct smtp_result *r, void *arg)
 		bad_outcome++;
 	if (nanswer == want)
 		loop_break(lp);
+}
+
+static void safety_cb(void *arg);
+static struct smtp_target target(const char *mx, const char *ip);
+
+/* kept[0]: the probe's own answer; kept[1]: the table's. */
+static struct smtp_result kept[2];
+static unsigned nkept;
+
+static void
+keep_cb(const struct smtp_result *r, void *arg)
+{
+	(void)arg;
+	if (nkept < 2)
+		kept[nkept] = *r;
+	nkept++;
+	loop_break(lp);
+}
+
+static bool
+result_same(const struct smtp_result *a, const struct smtp_result *b)
+{
+	return a->outcome == b->outcome &&
+	    strcmp(a->tls_version, b->tls_version) == 0 &&
+	    strcmp(a->cert_verify, b->cert_verify) == 0 &&
+	    a->dane == b->dane && a->code == b->code &&
+	    a->elapsed_ms == b->elapsed_ms &&
+	    a->deadline_cut == b->deadline_cut &&
+	    strcmp(a->error, b->error) == 0;
+}
+
+/* A key whose probe ends with an error text (nothing listens at ip):
+ * the table's answer equals the probe's. */
+static void
+check_kept(struct smtp_ctx *smtp, const char *ip)
+{
+	struct mxcache *c = mxcache_new(lp, smtp, 0);
+	struct smtp_target t = target("refused.test", ip);
+	struct loop_timer *safety = loop_timer_new(lp, safety_cb, NULL);
+	char err[256];
+
+	nkept = 0;
+	loop_timer_start(safety, 30u * 1000000);
+	if (mxcache_lookup(c, &t, keep_cb, NULL, err, sizeof(err)) != NULL)
+		loop_run(lp);
+	if (mxcache_lookup(c, &t, keep_cb, NULL, err, sizeof(err)) != NULL &&
+	    nkept == 1)
+		loop_run(lp);
+	loop_timer_free(safety);
+	tap_ok(nkept == 2 && kept[0].error[0] != '\0',
+	    "a refused key: answered twice, with an error text (\"%s\")",
+	    kept[0].error);
+	tap_ok(nkept == 2 && result_same(&kept[0], &kept[1]),
+	    "the table's answer equals the probe's, field by field");
+	mxcache_free(c);
 }
 
 static void
@@ -252,6 +309,7 @@ main(void)
 	tap_eq_i64((int64_t)st.probes, 7, "an uncached key is probed again");
 	run_until(7);
 	/* Freed with a probe in flight and waiters: no callback, no leak. */
+	check_kept(smtp, "127.0.0.9");
 	lookup(c, "mx8.test", "127.0.0.1", 10);
 	lookup(c, "mx8.test", "127.0.0.1", 11);
 	lookup(c, "mx9.test", "127.0.0.3", 12);
