@@ -94,10 +94,12 @@ struct entry {
 	bool hashed;
 	bool done;
 	ldns_rr_type type;
-	char name[SPF_NAME_MAX + 1];	/* lower case, no final dot */
 	struct query *q;
 	struct answer ans;
 	struct wait_list waiters;
+	/* Sized to fit: the table keeps up to SPFPROBE_MAX_ENTRIES names for
+	 * the whole crawl. */
+	char name[];			/* lower case, no final dot */
 };
 
 struct spf_ctx {
@@ -340,7 +342,7 @@ lookup(struct spf_ctx *c, struct spfeval *ev, const char *name,
 		free(w);
 		return LOOKUP_BAD_NAME;
 	}
-	e = xcalloc(1, sizeof(*e));
+	e = xcalloc(1, sizeof(*e) + n + 1);
 	e->c = c;
 	e->hash = h;
 	e->type = t;

@@ -41,9 +41,11 @@ struct spf_ctx;
  * redirect followed): each costs a lookup, so the limit above bounds the
  * depth; two more for the top record and the one that breaks it. */
 #define SPFPROBE_MAX_DEPTH (SPFPROBE_MAX_LOOKUPS + 2)
-/* (name, type) answers kept per crawl: each some 300 bytes plus the
- * record text (under 512 bytes in practice), so some 50 MB at the bound;
- * the includes of a country's domains are a few thousand names. */
+/* (name, type) answers kept per crawl: each some 100 bytes plus its name
+ * and the record text (under 512 bytes in practice), so at most some
+ * 40 MB at the bound and 10 MB when the names are answers without a
+ * record (a domain's own a and mx); the includes of a country's domains
+ * are a few thousand names. */
 #define SPFPROBE_MAX_ENTRIES 65536
 /* Hash buckets (a power of two). */
 #define SPFPROBE_BUCKETS 16384
