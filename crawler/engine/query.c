@@ -39,6 +39,14 @@
 #define QUERY_DEFAULT_MAX_INFLIGHT 3000
 /* Socket buffer we ask for (the kernel caps it at net.core.rmem_max). */
 #define QUERY_SOCKET_BUFFER (4 * 1024 * 1024)
+/*
+ * Query IDs drawn at once.  glibc 2.36's arc4random makes a getrandom
+ * system call per call, one per query (a third of a warm DNS crawl's
+ * system calls; docs/performance.md): the IDs come from a pool filled by
+ * one arc4random_buf call, as unpredictable, one system call per this many
+ * queries.  The crawler does not fork, so no two processes share a pool.
+ */
+#define QUERY_ID_POOL 512
 /* c-ares socket fds we can watch (grown as needed, bounded by the OS). */
 #define QUERY_FD_INITIAL 256
 /*
@@ -76,6 +84,8 @@ struct query_engine {
 	double rate, burst, tokens;
 	unsigned max_inflight;
 	uint64_t last_refill_us;
+	uint16_t ids[QUERY_ID_POOL];	/* random query IDs, used from the end */
+	unsigned nids;
 	struct query *qhead, *qtail;
 	/* failures c-ares reported from inside ares_send, reported later */
 	bool in_send;
@@ -524,14 +534,24 @@ query_wire(const ldns_rdf *name, ldns_rr_type type, uint16_t id,
 	return ok;
 }
 
+/* The next random query ID (QUERY_ID_POOL). */
+static uint16_t
+next_id(struct query_engine *e)
+{
+	if (e->nids == 0) {
+		arc4random_buf(e->ids, sizeof(e->ids));
+		e->nids = QUERY_ID_POOL;
+	}
+	return e->ids[--e->nids];
+}
+
 static void
 send_now(struct query_engine *e, struct query *q)
 {
 	/* A random ID per query: c-ares 1.18 sends the ID it is given, and
 	 * both spoofing resistance and its reply lookup (hashed by ID) need
 	 * IDs spread over all 16 bits. */
-	if (!build_query(e->wire, q->name, q->type,
-	    (uint16_t)arc4random_uniform(65536)))
+	if (!build_query(e->wire, q->name, q->type, next_id(e)))
 		goto fail;
 	e->st.sent++;
 	e->st.inflight++;
