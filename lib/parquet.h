@@ -68,10 +68,13 @@ struct parquet_writer_options {
  * counted as a byte per column and row (its null flag), each number's or
  * boolean's width, and for a string 12 bytes (its offset and length) plus
  * its bytes; when that reaches row_group_bytes the group is written, so
- * a wide row (the crawler's, some 2 KB) bounds the memory, not the row
- * count: parquet-mr cuts its row groups by size the same way.
+ * a wide row (the crawler's full-probe row counts some 1.3 KB) bounds the
+ * memory, not the row count: parquet-mr cuts its row groups by size the
+ * same way.  32 MiB: about 25,000 of the crawler's rows, some 40 MB of
+ * memory with the arrays' slack; a 100,000-row part of them is 18% larger
+ * on disk than as one row group (docs/performance.md, "Memory").
  */
-#define PARQUET_ROW_GROUP_BYTES (64u << 20)
+#define PARQUET_ROW_GROUP_BYTES (32u << 20)
 
 /* Defaults: 131072-row groups of at most PARQUET_ROW_GROUP_BYTES, 1 MiB
  * pages, 1 MiB dictionaries, level 9. */
