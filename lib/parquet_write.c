@@ -264,7 +264,9 @@ type_size(enum schema_type t)
 	return 0;
 }
 
-static void
+/* Store v as row's value of c.  Returns the bytes it adds to the group
+ * by the rule of PARQUET_ROW_GROUP_BYTES (lib/parquet.h). */
+static size_t
 col_push(struct wcol *c, size_t row, const struct schema_value *v)
 {
 	if (row >= c->present_cap) {
@@ -273,7 +275,7 @@ col_push(struct wcol *c, size_t row, const struct schema_value *v)
 	}
 	c->present[row] = v->present;
 	if (!v->present)
-		return;
+		return 1;
 	if (c->nvals >= c->vcap) {
 		c->vcap = c->vcap ? c->vcap * 2 : 1024;
 		if (c->type == SCHEMA_TYPE_STRING) {
@@ -300,9 +302,11 @@ col_push(struct wcol *c, size_t row, const struct schema_value *v)
 		c->soff[c->nvals] = c->sdata.len;
 		c->slen[c->nvals] = (uint32_t)v->u.str.len;
 		pq_buf_add(&c->sdata, v->u.str.ptr, v->u.str.len);
-		break;
+		c->nvals++;
+		return 1 + sizeof(*c->soff) + sizeof(*c->slen) + v->u.str.len;
 	}
 	c->nvals++;
+	return 1 + type_size(c->type);
 }
 
 static uint32_t *
@@ -693,20 +697,8 @@ parquet_writer_append(struct parquet_writer *w, const struct schema_value *row)
 			return -EINVAL;
 		}
 	}
-	/* What the row adds to the group in memory (PARQUET_ROW_GROUP_BYTES). */
-	w->buffered_bytes += w->ncols;
-	for (size_t i = 0; i < w->ncols; i++) {
-		struct wcol *c = &w->cols[i];
-
-		col_push(c, w->rg_rows, &row[i]);
-		if (!row[i].present)
-			continue;
-		if (c->type == SCHEMA_TYPE_STRING)
-			w->buffered_bytes += sizeof(*c->soff) + sizeof(*c->slen) +
-			    row[i].u.str.len;
-		else
-			w->buffered_bytes += type_size(c->type);
-	}
+	for (size_t i = 0; i < w->ncols; i++)
+		w->buffered_bytes += col_push(&w->cols[i], w->rg_rows, &row[i]);
 	w->rg_rows++;
 	w->rows++;
 	if (w->rg_rows >= w->opt.row_group_rows ||
