@@ -54,6 +54,34 @@ def _txt(value):
     return " ".join(out)
 
 
+def _dnskey_fields(rdata):
+    """flags, protocol, algorithm and key bytes of DNSKEY RDATA text."""
+    f = rdata.split()
+    return int(f[0]), int(f[1]), int(f[2]), base64.b64decode("".join(f[3:]))
+
+
+def _keytag(flags, proto, alg, key):
+    """The key tag of RFC 4034, appendix B (every algorithm but RSA/MD5)."""
+    wire = bytes([flags >> 8, flags & 0xFF, proto, alg]) + key
+    ac = 0
+    for i, b in enumerate(wire):
+        ac += b if i & 1 else b << 8
+    ac += (ac >> 16) & 0xFFFF
+    return ac & 0xFFFF
+
+
+def signzone_pairs(rdata, ksk, ksk_tags):
+    """Whether ldns-signzone will pair this key with its own DNSKEY (RDATA
+    text): a KSK's tag must be the tag with ZSK flags plus one, as plain
+    integers; a ZSK's tag, and that plus one, must be no KSK's tag
+    (ksk_tags) in the zone.  See Keys._make."""
+    _, proto, alg, key = _dnskey_fields(rdata)
+    t256 = _keytag(256, proto, alg, key)
+    if ksk:
+        return _keytag(257, proto, alg, key) == t256 + 1
+    return t256 not in ksk_tags and t256 + 1 not in ksk_tags
+
+
 class Keys:
     """Key pairs for zones: per zone for fast algorithms, pooled for RSA."""
 
@@ -62,8 +90,32 @@ class Keys:
         os.makedirs(keydir, exist_ok=True)
         self.pool = {}
         self.count = 0
+        self.ksk_tags = set()
 
     def _make(self, alg, ksk):
+        """A key pair that ldns-signzone will pair with its DNSKEY.
+
+        ldns-signzone finds a key's DNSKEY in the zone by the key tag it
+        computes with ZSK flags (256), or that tag plus one for a KSK (257),
+        as plain integers.  One KSK in ~32,000 has a tag that wraps or
+        carries instead (ZSK tag 65535 -> KSK tag 0, or a carry that adds
+        two); ldns-signzone then falls back to the .key file, whose owner is
+        not the zone, and fails ("has wrong name").  A ZSK whose tag, or tag
+        plus one, equals a KSK's would be paired with the KSK's DNSKEY.
+        Such keys are made again: rare, and the world stays buildable."""
+        while True:
+            k = self._make_once(alg, ksk)
+            if signzone_pairs(k["rdata"], ksk, self.ksk_tags):
+                if ksk:
+                    self.ksk_tags.add(_keytag(*_dnskey_fields(k["rdata"])))
+                return k
+            for ext in (".key", ".private"):
+                try:
+                    os.unlink(k["base"] + ext)
+                except OSError:
+                    pass
+
+    def _make_once(self, alg, ksk):
         self.count += 1
         owner = "k%d.pool" % self.count
         args = ["ldns-keygen", "-a", ALG_NAMES[alg]]

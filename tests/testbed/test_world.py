@@ -3,6 +3,7 @@
 number; the demo and bench generators draw valid, deterministic worlds.
 Needs no root and no servers.  Prints TAP."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "scripts", "tb"))
 sys.path.insert(0, HERE)
 
+import dnsgen  # noqa: E402
 import world  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -143,6 +145,44 @@ def main():
            "mail bench world: 1000 domains, 3 mail hosts")
     tap.ok(all(set(d["mxhosts"]) <= set(mbw.mailhosts) for d in mbw.domains),
            "mail bench world: every MX is one of the 3")
+    # Keys ldns-signzone can pair with their DNSKEY (scripts/tb/dnsgen.py,
+    # Keys._make): our key tag is ldns's (the tag in ldns-keygen's file
+    # names), and the keys whose KSK tag wraps or carries are refused.
+    kd = os.path.join(tmp, "keys")
+    keys = dnsgen.Keys(kd)
+    made = [(alg, ksk, keys.get(alg, ksk, 0)) for alg in ("13", "15") for ksk in (True, False)
+            for _ in range(3)]
+    for alg, ksk, k in made:
+        flags, proto, a, key = dnsgen._dnskey_fields(k["rdata"])
+        tag = int(os.path.basename(k["base"]).split("+")[-1])
+        tap.eq(dnsgen._keytag(flags, proto, a, key), tag,
+               "key tag of %s (alg %s, flags %d) is ldns-keygen's" % (os.path.basename(k["base"]),
+                                                                    alg, flags))
+        tap.ok(dnsgen.signzone_pairs(k["rdata"], ksk, keys.ksk_tags - ({tag} if ksk else set())),
+               "%s: ldns-signzone pairs it with its DNSKEY" % os.path.basename(k["base"]))
+
+    def key_with_sum(low16):
+        # 32 key bytes whose RFC 4034 sum with ZSK flags (256, protocol 3,
+        # algorithm 15) has the low 16 bits low16, before the fold.
+        head = (256 + (3 << 8) + 15)
+        need = (low16 - head) % 65536
+        return bytes([need >> 8, need & 0xFF] + [0] * 30)
+    def rdata(flags, key):
+        return "%d 3 15 %s" % (flags, base64.b64encode(key).decode())
+    carry = key_with_sum(0xFFFF)
+    tap.ok(not dnsgen.signzone_pairs(rdata(257, carry), True, set()),
+           "KSK whose ZSK-flag sum ends in 0xffff (tag %d -> %d) is made again" %
+           (dnsgen._keytag(256, 3, 15, carry), dnsgen._keytag(257, 3, 15, carry)))
+    plain = key_with_sum(0x1234)
+    tap.ok(dnsgen.signzone_pairs(rdata(257, plain), True, set()),
+           "KSK tag %d -> %d is kept" % (dnsgen._keytag(256, 3, 15, plain),
+                                        dnsgen._keytag(257, 3, 15, plain)))
+    t = dnsgen._keytag(256, 3, 15, plain)
+    tap.ok(not dnsgen.signzone_pairs(rdata(256, plain), False, {t + 1}),
+           "ZSK whose tag plus one is a KSK's is made again")
+    tap.ok(dnsgen.signzone_pairs(rdata(256, plain), False, {t + 2}),
+           "ZSK clear of every KSK tag is kept")
+
     # docs/testbed-cases.md is what cases_doc.py makes of the core world now.
     r = subprocess.run([sys.executable, os.path.join(TOP, "scripts/tb/cases_doc.py")],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
