@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "parquet.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -322,8 +323,20 @@ main(int argc, char **argv)
 	if (snapshot_writer_close(w) < 0)
 		return 1;
 	uint64_t t1 = now_monotonic_us();
-	printf("rows %" PRId64 " seconds %.3f zstd_level %d row_group_rows %u\n",
+	/* How many row groups the writer's bounds made (rows or bytes,
+	 * whichever is reached first): the size depends on it. */
+	char part[4096];
+	snprintf(part, sizeof(part), "%s/part-00000.parquet", argv[1]);
+	struct parquet_reader *r = parquet_reader_open(part, err, sizeof(err));
+	if (r == NULL) {
+		fprintf(stderr, "bench_gen: %s: %s\n", part, err);
+		return 1;
+	}
+	size_t ngroups = parquet_reader_row_group_count(r);
+	parquet_reader_free(r);
+	printf("rows %" PRId64 " seconds %.3f zstd_level %d row_group_rows %u"
+	    " row_group_bytes %zu row_groups %zu\n",
 	    rows, (double)(t1 - t0) / 1e6, o.parquet.zstd_level,
-	    o.parquet.row_group_rows);
+	    o.parquet.row_group_rows, o.parquet.row_group_bytes, ngroups);
 	return 0;
 }
